@@ -1,0 +1,140 @@
+/**
+ * The per-run state every command shares: injected dependencies (streams, env,
+ * clock, randomness, prompts), the parsed global options, the output writer, and the
+ * store, opened on first use and closed when the run ends.
+ */
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import type { CoreContext } from '../core/context.js';
+import { UsageError } from '../core/errors.js';
+import { ensureDefaultOrganization, resolveOrganizationId } from '../core/organizations.js';
+import type { Clock, RandomSource } from '../core/ports.js';
+import { Store, type StoreKey } from '../store/store.js';
+import { Output } from './output.js';
+import { inquirerPrompter, type Prompter } from './prompt.js';
+import { exposedFiles, resolveStoreKey, storePath } from './store-access.js';
+
+/** Everything a run of the CLI touches outside itself. */
+export interface CliDeps {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  clock: Clock;
+  random: RandomSource;
+  /** Defaults to @inquirer/prompts over stdin and stderr. */
+  prompter?: Prompter;
+}
+
+/** The options every command accepts. */
+export interface GlobalOptions {
+  store?: string;
+  keyFile?: string;
+  passphraseFile?: string;
+  org?: string;
+  json?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  input?: boolean;
+  yes?: boolean;
+}
+
+export class Cli {
+  private store: Store | undefined;
+  private cachedOutput: Output | undefined;
+
+  constructor(
+    readonly deps: CliDeps,
+    private readonly program: Command,
+  ) {}
+
+  get options(): GlobalOptions {
+    return this.program.opts<GlobalOptions>();
+  }
+
+  get output(): Output {
+    this.cachedOutput ??= new Output(this.deps.stdout, this.deps.stderr, {
+      json: this.options.json === true,
+      quiet: this.options.quiet === true,
+      color: this.options.color !== false && this.deps.env.NO_COLOR === undefined,
+    });
+    return this.cachedOutput;
+  }
+
+  /** True when a person can answer a prompt. */
+  get canPrompt(): boolean {
+    return this.deps.stdin.isTTY === true && this.deps.stderr.isTTY === true && this.options.input !== false && this.deps.env.CI !== 'true';
+  }
+
+  get prompter(): Prompter {
+    return this.deps.prompter ?? inquirerPrompter(this.deps.stdin, this.deps.stderr);
+  }
+
+  /** The store's path for this run. */
+  get storePath(): string {
+    return storePath(this.options, this.deps.env);
+  }
+
+  /**
+   * The core context over the store, opening it on first use. With no store and no
+   * key source, creates both and says so on stderr.
+   */
+  async core(): Promise<CoreContext> {
+    if (!this.store) {
+      const path = this.storePath;
+      const resolution = resolveStoreKey(path, this.options, this.deps.env, this.deps.random, this.canPrompt);
+      const key: StoreKey = resolution.kind === 'prompt'
+        ? { mode: 'passphrase', passphrase: await this.prompter.secret(`Passphrase for ${path}`) }
+        : resolution.key;
+      const created = !existsSync(path);
+      this.openStore(path, key, created);
+      const keyFile = resolution.kind === 'prompt' ? undefined : resolution.keyFile;
+      if (resolution.kind === 'created-key-file') {
+        this.output.notice(`created a new store at ${path}, encrypted with a new key in ${resolution.keyFile}`);
+        this.output.hint('keep the key file safe: without it the store cannot be opened; to use a passphrase instead, run: peridio init --passphrase');
+      } else if (created) {
+        this.output.notice(`created a new store at ${path}`);
+      }
+      for (const file of exposedFiles([path, keyFile])) {
+        this.output.warn(`${file} is readable by other users: run chmod 600 ${file}`);
+      }
+    }
+    return this.context();
+  }
+
+  /** Opens (or with `create`, creates) the store with `key` and makes sure it has a default organization. */
+  openStore(path: string, key: StoreKey, create: boolean, organizationName?: string): CoreContext {
+    this.store = Store.open(path, key, { create });
+    const ctx = this.context();
+    if (create) ensureDefaultOrganization(ctx, organizationName);
+    return ctx;
+  }
+
+  /** The id of the organization this run acts in: `--org` / VERICODE_ORG, else the default. */
+  async organizationId(): Promise<string> {
+    const ctx = await this.core();
+    return resolveOrganizationId(ctx, this.options.org ?? (this.deps.env.VERICODE_ORG || undefined));
+  }
+
+  /**
+   * Asks for confirmation before a destructive step: `-y` skips it; without a person
+   * to ask, the command refuses.
+   * @throws UsageError when there is no TTY to ask and `-y` was not given, or the
+   * user says no.
+   */
+  async confirm(question: string): Promise<void> {
+    if (this.options.yes) return;
+    if (!this.canPrompt) throw new UsageError(`${question.replace(/\?$/, '')}: confirmation required`, 'pass -y/--yes to confirm without a prompt');
+    if (!(await this.prompter.confirm(question, false))) throw new UsageError('cancelled');
+  }
+
+  close(): void {
+    this.store?.close();
+  }
+
+  private context(): CoreContext {
+    if (!this.store) throw new Error('store is not open');
+    return { store: this.store, clock: this.deps.clock, random: this.deps.random };
+  }
+}

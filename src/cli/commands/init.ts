@@ -1,0 +1,78 @@
+/** `peridio init`: create the store, its key (or passphrase) and its default organization. */
+import { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { ConflictError, UsageError } from '../../core/errors.js';
+import { DEFAULT_ORGANIZATION_NAME, listOrganizations, type Organization } from '../../core/organizations.js';
+import { createKeyFile, readKeyFile } from '../../store/key-file.js';
+import type { StoreKey } from '../../store/store.js';
+import type { Cli } from '../cli.js';
+import { documented } from '../help.js';
+import { defaultKeyFilePath, explicitKeyFile, passphraseFromSources } from '../store-access.js';
+
+const MIN_PASSPHRASE_LENGTH = 8;
+
+interface InitResult {
+  store: string;
+  key_mode: StoreKey['mode'];
+  key_file: string | null;
+  key_file_created: boolean;
+  organization: Organization;
+}
+
+export function initCommand(cli: Cli): Command {
+  const command = new Command('init')
+    .option('--passphrase', 'encrypt with a passphrase (from --passphrase-file, VERICODE_PASSPHRASE, or a prompt) instead of a key file')
+    .option('--org-name <name>', 'name of the default organization', DEFAULT_ORGANIZATION_NAME)
+    .action(async (opts: { passphrase?: boolean; orgName: string }) => {
+      const path = cli.storePath;
+      if (existsSync(path)) {
+        throw new ConflictError('already_registered', `a store already exists at ${path}`, 'use it as it is, or pass --store PATH to create another');
+      }
+      const { key, keyFile, created } = opts.passphrase ? { key: await passphraseKey(cli), keyFile: null, created: false } : keyFileKey(cli);
+      const ctx = cli.openStore(path, key, true, opts.orgName);
+      const organization = listOrganizations(ctx).find((o) => o.is_default)!;
+      const result: InitResult = { store: path, key_mode: key.mode, key_file: keyFile, key_file_created: created, organization };
+      cli.output.result(result, {
+        quiet: (r) => r.organization.prn,
+        human: (r, view) => view.fields([
+          ['store', r.store],
+          ['key mode', r.key_mode],
+          ...(r.key_file ? [['key file', `${r.key_file}${r.key_file_created ? ' (new)' : ''}`] as const] : []),
+          ['organization', `${r.organization.name} (${r.organization.prn})`],
+        ]),
+      });
+      if (created) cli.output.hint('keep the key file safe and private: without it the store cannot be opened');
+    });
+  return documented(command, {
+    summary: 'create the encrypted store and its default organization',
+    description: 'Create the encrypted store and its default organization.\n\nBy default the store is encrypted with a raw 256-bit key kept in a key file (--key-file, VERICODE_KEY_FILE, or ~/.config/vericode/store.key), created with mode 0600 when it does not exist. With --passphrase, SQLCipher derives the key from a passphrase instead.',
+    examples: [
+      'peridio init',
+      'peridio init --key-file /secure/vericode.key --org-name acme',
+      'VERICODE_PASSPHRASE_FILE=/run/secrets/pass peridio init --passphrase',
+    ],
+    exitCodes: [[5, 'a store already exists at that path']],
+  });
+}
+
+function keyFileKey(cli: Cli): { key: StoreKey; keyFile: string; created: boolean } {
+  const keyFile = explicitKeyFile(cli.options, cli.deps.env) ?? defaultKeyFilePath(cli.deps.env);
+  const created = !existsSync(keyFile);
+  const key = created ? createKeyFile(keyFile, cli.deps.random) : readKeyFile(keyFile);
+  return { key: { mode: 'key-file', key, keyFile }, keyFile, created };
+}
+
+async function passphraseKey(cli: Cli): Promise<StoreKey> {
+  let passphrase = passphraseFromSources(cli.options, cli.deps.env);
+  if (passphrase === undefined) {
+    if (!cli.canPrompt) {
+      throw new UsageError('--passphrase needs a passphrase', 'pass --passphrase-file, or set VERICODE_PASSPHRASE_FILE or VERICODE_PASSPHRASE');
+    }
+    passphrase = await cli.prompter.secret('New store passphrase');
+    if ((await cli.prompter.secret('Repeat the passphrase')) !== passphrase) throw new UsageError('the passphrases do not match');
+  }
+  if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
+    throw new UsageError(`the passphrase is too short: use at least ${MIN_PASSPHRASE_LENGTH} characters`);
+  }
+  return { mode: 'passphrase', passphrase };
+}

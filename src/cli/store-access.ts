@@ -1,0 +1,109 @@
+/**
+ * Finds the store and its key from flags, environment and XDG defaults, and opens it.
+ *
+ * Key sources, first match wins: `--passphrase-file` / VERICODE_PASSPHRASE_FILE,
+ * VERICODE_PASSPHRASE, `--key-file` / VERICODE_KEY_FILE, the default key file, and on
+ * a TTY a hidden passphrase prompt. With no store and no key source at all, a key
+ * file and a store are created and the user is told so.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { StoreError, UsageError } from '../core/errors.js';
+import type { RandomSource } from '../core/ports.js';
+import { createKeyFile, describeFsError, isExposedToOthers, readKeyFile } from '../store/key-file.js';
+import type { StoreKey } from '../store/store.js';
+
+type Env = Record<string, string | undefined>;
+
+/** The flags that locate and unlock the store. */
+export interface StoreLocation {
+  store?: string;
+  keyFile?: string;
+  passphraseFile?: string;
+}
+
+/** `${XDG_DATA_HOME:-~/.local/share}/vericode/store.db`, or `--store` / VERICODE_STORE. */
+export function storePath(flags: StoreLocation, env: Env): string {
+  return flags.store ?? nonEmpty(env.VERICODE_STORE) ?? join(nonEmpty(env.XDG_DATA_HOME) ?? join(home(env), '.local', 'share'), 'vericode', 'store.db');
+}
+
+/** `${XDG_CONFIG_HOME:-~/.config}/vericode/store.key`. */
+export function defaultKeyFilePath(env: Env): string {
+  return join(nonEmpty(env.XDG_CONFIG_HOME) ?? join(home(env), '.config'), 'vericode', 'store.key');
+}
+
+/** The key file named by `--key-file` or VERICODE_KEY_FILE, if any. */
+export function explicitKeyFile(flags: StoreLocation, env: Env): string | undefined {
+  return flags.keyFile ?? nonEmpty(env.VERICODE_KEY_FILE);
+}
+
+/**
+ * The passphrase from `--passphrase-file` / VERICODE_PASSPHRASE_FILE or
+ * VERICODE_PASSPHRASE, if either is set. Never from argv.
+ * @throws UsageError when the file cannot be read or is empty.
+ */
+export function passphraseFromSources(flags: StoreLocation, env: Env): string | undefined {
+  const file = flags.passphraseFile ?? nonEmpty(env.VERICODE_PASSPHRASE_FILE);
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read passphrase file ${file}: ${describeFsError(error)}`);
+    }
+    const passphrase = text.replace(/\r?\n$/, '');
+    if (passphrase.length === 0) throw new UsageError(`passphrase file ${file} is empty`);
+    return passphrase;
+  }
+  return nonEmpty(env.VERICODE_PASSPHRASE);
+}
+
+/** How the key was found, so the caller can tell the user what happened. */
+export type KeyResolution =
+  | { kind: 'key'; key: StoreKey; keyFile?: string }
+  | { kind: 'created-key-file'; key: StoreKey; keyFile: string }
+  | { kind: 'prompt' };
+
+/**
+ * Chooses the key for the store at `path` (see the module comment for the order).
+ * @throws StoreError (`store_locked`) when the store exists and no key source is set.
+ */
+export function resolveStoreKey(path: string, flags: StoreLocation, env: Env, random: RandomSource, canPrompt: boolean): KeyResolution {
+  const passphrase = passphraseFromSources(flags, env);
+  if (passphrase !== undefined) return { kind: 'key', key: { mode: 'passphrase', passphrase } };
+  const storeExists = existsSync(path);
+  const keyFile = explicitKeyFile(flags, env);
+  if (keyFile !== undefined) {
+    if (!storeExists && !existsSync(keyFile)) {
+      return { kind: 'created-key-file', key: { mode: 'key-file', key: createKeyFile(keyFile, random), keyFile }, keyFile };
+    }
+    return { kind: 'key', key: { mode: 'key-file', key: readKeyFile(keyFile), keyFile }, keyFile };
+  }
+  const defaultKeyFile = defaultKeyFilePath(env);
+  if (existsSync(defaultKeyFile)) {
+    return { kind: 'key', key: { mode: 'key-file', key: readKeyFile(defaultKeyFile), keyFile: defaultKeyFile }, keyFile: defaultKeyFile };
+  }
+  if (!storeExists) {
+    return { kind: 'created-key-file', key: { mode: 'key-file', key: createKeyFile(defaultKeyFile, random), keyFile: defaultKeyFile }, keyFile: defaultKeyFile };
+  }
+  if (canPrompt) return { kind: 'prompt' };
+  throw new StoreError(
+    'store_locked',
+    `no passphrase or key for ${path}`,
+    'pass --key-file or --passphrase-file, or set VERICODE_KEY_FILE, VERICODE_PASSPHRASE_FILE or VERICODE_PASSPHRASE',
+  );
+}
+
+/** Files whose permissions let other users read them, for a warning. */
+export function exposedFiles(paths: ReadonlyArray<string | undefined>): string[] {
+  return paths.filter((p): p is string => p !== undefined && isExposedToOthers(p));
+}
+
+function home(env: Env): string {
+  return nonEmpty(env.HOME) ?? homedir();
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

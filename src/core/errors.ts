@@ -1,0 +1,103 @@
+/**
+ * The few error classes the core throws. Each carries a stable `code` from the
+ * table in SPEC section 7; the CLI's `main` is the one place that turns a code into
+ * an exit status. Messages are lowercase with no final period, and never contain a
+ * plaintext code or key.
+ */
+
+/** Every stable error code a caller may see, grouped by the exit status they map to. */
+export const ERROR_CODES = {
+  usage: 2,
+  invalid_format: 2,
+  invalid_certificate: 2,
+  verification_failed: 3,
+  unknown_code: 3,
+  invalid_code: 3,
+  not_authorized: 3,
+  audit_broken: 3,
+  not_found: 4,
+  code_used: 5,
+  already_registered: 5,
+  etag_mismatch: 5,
+  locked: 5,
+  limit_exceeded: 5,
+  code_expired: 6,
+  certificate_expired: 6,
+  store_locked: 7,
+  store_corrupt: 7,
+  internal: 1,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Base class: a failure the user can understand and act on. */
+export class VericodeError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+/** Bad flag, argument, file or input format (exit 2). */
+export class UsageError extends VericodeError {
+  constructor(
+    message: string,
+    hint?: string,
+    code: 'usage' | 'invalid_format' | 'invalid_certificate' = 'usage',
+  ) {
+    super(code, message, hint);
+  }
+}
+
+/** A proof, code or audit chain did not verify (exit 3). */
+export class VerificationError extends VericodeError {
+  constructor(
+    code: 'verification_failed' | 'unknown_code' | 'invalid_code' | 'not_authorized' | 'audit_broken',
+    message: string,
+    hint?: string,
+  ) {
+    super(code, message, hint);
+  }
+}
+
+/** The named record does not exist in this organization (exit 4). */
+export class NotFoundError extends VericodeError {
+  constructor(message: string, hint?: string) {
+    super('not_found', message, hint);
+  }
+}
+
+/** The request conflicts with the current state (exit 5). */
+export class ConflictError extends VericodeError {
+  constructor(
+    code: 'code_used' | 'already_registered' | 'etag_mismatch' | 'locked' | 'limit_exceeded',
+    message: string,
+    hint?: string,
+  ) {
+    super(code, message, hint);
+  }
+}
+
+/** A code or certificate is outside its validity window (exit 6). */
+export class ExpiredError extends VericodeError {
+  constructor(code: 'code_expired' | 'certificate_expired', message: string, hint?: string) {
+    super(code, message, hint);
+  }
+}
+
+/** The store cannot be opened: wrong or missing key, or not a store at all (exit 7). */
+export class StoreError extends VericodeError {
+  constructor(code: 'store_locked' | 'store_corrupt', message: string, hint?: string, options?: { cause?: unknown }) {
+    super(code, message, hint, options);
+  }
+}
+
+/** The exit status for an error code, per SPEC section 7. */
+export function exitCodeFor(code: ErrorCode): number {
+  return ERROR_CODES[code];
+}

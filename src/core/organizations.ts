@@ -1,0 +1,123 @@
+/**
+ * Organizations: the boundary that codes and CAs never cross. A store always has a
+ * default organization, made when the store is initialized.
+ */
+import { defaultOrganizationId, setDefaultOrganizationId } from '../store/meta.js';
+import { findOrganization, insertOrganization, listOrganizations as listRows, type OrganizationRow } from '../store/organizations.js';
+import { recordEvent } from './audit.js';
+import type { CoreContext } from './context.js';
+import { NotFoundError, UsageError } from './errors.js';
+import { randomUuid } from './ports.js';
+import { organizationPrn, parseOrganizationPrn } from './prn.js';
+import { nowWholeSeconds, rfc3339 } from './time.js';
+
+/** An organization as users and scripts see it. */
+export interface Organization {
+  prn: string;
+  name: string;
+  is_default: boolean;
+  created_at: string;
+}
+
+/** The name given to the organization `init` makes when none is named. */
+export const DEFAULT_ORGANIZATION_NAME = 'default';
+
+const MAX_NAME_LENGTH = 128;
+
+/**
+ * Creates an organization. The first one in a store becomes the default.
+ * @throws UsageError for an empty, over-long or control-character name.
+ */
+export function createOrganization(ctx: CoreContext, name: string): Organization {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > MAX_NAME_LENGTH || /\p{Cc}/u.test(trimmed)) {
+    throw new UsageError(`invalid organization name: it must be 1 to ${MAX_NAME_LENGTH} printable characters`);
+  }
+  return ctx.store.write(() => {
+    const row: OrganizationRow = { id: randomUuid(ctx.random), name: trimmed, created_at: nowWholeSeconds(ctx.clock) };
+    insertOrganization(ctx.store, row);
+    const isFirst = defaultOrganizationId(ctx.store) === undefined;
+    if (isFirst) setDefaultOrganizationId(ctx.store, row.id);
+    recordEvent(ctx, {
+      action: 'organization.create',
+      organization_id: organizationPrn(row.id),
+      subject: organizationPrn(row.id),
+      outcome: 'success',
+      reason: null,
+      details: { is_default: isFirst },
+    });
+    return toOrganization(row, isFirst ? row.id : defaultOrganizationId(ctx.store));
+  });
+}
+
+/**
+ * Makes sure the store has a default organization, creating one named `name` if not.
+ * Returns the default organization and whether it was created now.
+ */
+export function ensureDefaultOrganization(ctx: CoreContext, name = DEFAULT_ORGANIZATION_NAME): { organization: Organization; created: boolean } {
+  const existing = ctx.store.read(() => defaultOrganizationId(ctx.store));
+  if (existing !== undefined) return { organization: getOrganization(ctx, organizationPrn(existing)), created: false };
+  return { organization: createOrganization(ctx, name), created: true };
+}
+
+/** Every organization, oldest first. */
+export function listOrganizations(ctx: CoreContext): Organization[] {
+  return ctx.store.read(() => {
+    const defaultId = defaultOrganizationId(ctx.store);
+    return listRows(ctx.store).map((row) => toOrganization(row, defaultId));
+  });
+}
+
+/**
+ * One organization by PRN.
+ * @throws UsageError for a malformed PRN; NotFoundError when there is no such organization.
+ */
+export function getOrganization(ctx: CoreContext, prn: string): Organization {
+  const id = parseOrganizationPrn(prn);
+  return ctx.store.read(() => {
+    const row = findOrganization(ctx.store, id);
+    if (!row) throw unknownOrganization(prn);
+    return toOrganization(row, defaultOrganizationId(ctx.store));
+  });
+}
+
+/**
+ * Makes the organization `prn` the store's default.
+ * @throws UsageError for a malformed PRN; NotFoundError when there is no such organization.
+ */
+export function useOrganization(ctx: CoreContext, prn: string): Organization {
+  const id = parseOrganizationPrn(prn);
+  return ctx.store.write(() => {
+    const row = findOrganization(ctx.store, id);
+    if (!row) throw unknownOrganization(prn);
+    setDefaultOrganizationId(ctx.store, id);
+    recordEvent(ctx, { action: 'organization.use', organization_id: prn, subject: prn, outcome: 'success', reason: null });
+    return toOrganization(row, id);
+  });
+}
+
+/**
+ * The id of the organization a command acts in: `prn` when given, else the default.
+ * @throws UsageError for a malformed PRN; NotFoundError when it does not exist or the
+ * store has no default organization.
+ */
+export function resolveOrganizationId(ctx: CoreContext, prn: string | undefined): string {
+  return ctx.store.read(() => {
+    if (prn === undefined) {
+      const id = defaultOrganizationId(ctx.store);
+      if (id === undefined) throw new NotFoundError('the store has no default organization', 'create one with: peridio organizations create --name NAME');
+      return id;
+    }
+    const id = parseOrganizationPrn(prn);
+    if (!findOrganization(ctx.store, id)) throw unknownOrganization(prn);
+    return id;
+  });
+}
+
+function unknownOrganization(prn: string): NotFoundError {
+  return new NotFoundError(`organization ${prn} not found`, 'see peridio organizations list');
+}
+
+function toOrganization(row: OrganizationRow, defaultId: string | undefined): Organization {
+  return { prn: organizationPrn(row.id), name: row.name, is_default: row.id === defaultId, created_at: rfc3339(row.created_at) };
+}

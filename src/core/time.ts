@@ -1,0 +1,25 @@
+/** Timestamps as the store keeps them (epoch milliseconds) and as users see them (RFC 3339 UTC). */
+import { UsageError } from './errors.js';
+import type { Clock } from './ports.js';
+
+/** RFC 3339 in UTC, without a fraction when it is zero: `2024-01-15T12:00:00Z`. */
+export function rfc3339(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace('.000Z', 'Z');
+}
+
+/** The clock's time truncated to whole seconds, as records are stamped. */
+export function nowWholeSeconds(clock: Clock): number {
+  return Math.floor(clock.now().getTime() / 1000) * 1000;
+}
+
+/**
+ * Parses an RFC 3339 / ISO 8601 timestamp given on the command line.
+ * @throws UsageError naming `flag` when it is not a valid date and time.
+ */
+export function parseTimestamp(text: string, flag: string): number {
+  const ms = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text.trim()) ? Date.parse(text.trim()) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new UsageError(`invalid ${flag} "${text}": expected an ISO 8601 date and time`, `for example ${flag} 2024-03-01T00:00:00Z`);
+  }
+  return ms;
+}

@@ -1,0 +1,205 @@
+/**
+ * CA verification codes: issue a single-use, time-limited random code; list and get
+ * their status (never the code); consume one when a verification certificate
+ * presents it. Codes are kept only as HMAC-SHA256 under the store's secret.
+ */
+import { existingHmacSecret, hmacSecret } from '../store/meta.js';
+import { toPage, decodePageToken, type Page } from '../store/pagination.js';
+import {
+  consumeVerificationCodeRow,
+  findVerificationCodeByHmac,
+  findVerificationCodeById,
+  insertVerificationCode,
+  listVerificationCodeRows,
+  type VerificationCodeRow,
+  type VerificationCodeStatusFilter,
+} from '../store/verification-codes.js';
+import { recordEvent, recordFailure } from './audit.js';
+import { hmacCode } from './codes/hashing.js';
+import { assertVerificationCodeFormat, generateVerificationCode, VERIFICATION_CODE_DEFAULT_LENGTH } from './codes/verification-code-format.js';
+import type { CoreContext } from './context.js';
+import { ConflictError, ExpiredError, NotFoundError, UsageError, VerificationError } from './errors.js';
+import type { TtlPolicy } from './duration.js';
+import { randomUuid } from './ports.js';
+import { organizationPrn, parseResourcePrn, resourcePrn } from './prn.js';
+import { nowWholeSeconds, rfc3339 } from './time.js';
+
+/** TTL bounds of verification codes: default 24h, from 5m to 7d. */
+export const VERIFICATION_CODE_TTL: TtlPolicy = { defaultMs: 86_400_000, minMs: 300_000, maxMs: 604_800_000 };
+
+/** Derived status of a verification code. */
+export type VerificationCodeStatus = 'active' | 'consumed' | 'expired';
+
+/** A verification code's record as shown by list and get: never the code itself. */
+export interface VerificationCodeInfo {
+  id: string;
+  organization_id: string;
+  certificate_prn: string | null;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+  status: VerificationCodeStatus;
+}
+
+/** The result of issuing a code: the only place the plaintext code ever appears. */
+export interface IssuedVerificationCode {
+  id: string;
+  code: string;
+  organization_id: string;
+  certificate_prn: string | null;
+  created_at: string;
+  expires_at: string;
+  status: 'active';
+}
+
+/** What to issue. `certificateId` binds the code to one registered CA (Azure flow). */
+export interface IssueVerificationCodeInput {
+  organizationId: string;
+  ttlMs?: number;
+  length?: number;
+  certificateId?: string;
+}
+
+/**
+ * Issues a new code, records it (as an HMAC) and its audit event in one transaction.
+ * @throws UsageError when the TTL is outside 5m..7d or the length outside 32..64.
+ */
+export function issueVerificationCode(ctx: CoreContext, input: IssueVerificationCodeInput): IssuedVerificationCode {
+  const ttlMs = input.ttlMs ?? VERIFICATION_CODE_TTL.defaultMs;
+  if (ttlMs < VERIFICATION_CODE_TTL.minMs || ttlMs > VERIFICATION_CODE_TTL.maxMs) {
+    throw new UsageError('verification code TTL must be from 5m to 7d');
+  }
+  const code = generateVerificationCode(ctx.random, input.length ?? VERIFICATION_CODE_DEFAULT_LENGTH);
+  return ctx.store.write(() => {
+    const createdAt = nowWholeSeconds(ctx.clock);
+    const row = {
+      id: randomUuid(ctx.random),
+      organization_id: input.organizationId,
+      certificate_id: input.certificateId ?? null,
+      created_at: createdAt,
+      expires_at: createdAt + ttlMs,
+      code_hmac: hmacCode(hmacSecret(ctx.store, ctx.random), code),
+    };
+    insertVerificationCode(ctx.store, row);
+    const info = toInfo({ ...row, seq: 0, consumed_at: null }, createdAt);
+    recordEvent(ctx, {
+      action: 'verification_code.create',
+      organization_id: info.organization_id,
+      subject: info.id,
+      outcome: 'success',
+      reason: null,
+      details: { expires_at: info.expires_at, length: code.length, certificate_prn: info.certificate_prn },
+    });
+    return { id: info.id, code, organization_id: info.organization_id, certificate_prn: info.certificate_prn, created_at: info.created_at, expires_at: info.expires_at, status: 'active' };
+  });
+}
+
+/** Options of `listVerificationCodes`. */
+export interface ListVerificationCodesOptions {
+  organizationId: string;
+  status?: VerificationCodeStatusFilter;
+  limit?: number;
+  page?: string;
+}
+
+const STATUS_FILTERS: readonly VerificationCodeStatusFilter[] = ['active', 'consumed', 'expired', 'all'];
+
+/**
+ * A page of the organization's codes, newest first.
+ * @throws UsageError for an unknown status, a limit outside 1..1000 or a bad page token.
+ */
+export function listVerificationCodes(ctx: CoreContext, options: ListVerificationCodesOptions): Page<VerificationCodeInfo> {
+  const status = options.status ?? 'all';
+  if (!STATUS_FILTERS.includes(status)) {
+    throw new UsageError(`invalid --status "${status}": expected one of ${STATUS_FILTERS.join(', ')}`);
+  }
+  const limit = options.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new UsageError(`invalid --limit ${options.limit}: it must be a whole number from 1 to 1000`);
+  }
+  const beforeSeq = decodePageToken(options.page);
+  const now = ctx.clock.now().getTime();
+  const rows = ctx.store.read(() => listVerificationCodeRows(ctx.store, { organizationId: options.organizationId, status, now, limit, beforeSeq }));
+  return toPage(rows, limit, (row) => toInfo(row, now));
+}
+
+/**
+ * One code's status, by PRN or bare id.
+ * @throws NotFoundError when the organization has no such code.
+ */
+export function getVerificationCode(ctx: CoreContext, organizationId: string, idOrPrn: string): VerificationCodeInfo {
+  const id = parseResourcePrn(idOrPrn, 'ca_verification_code')?.id ?? idOrPrn;
+  const row = ctx.store.read(() => findVerificationCodeById(ctx.store, organizationId, id));
+  if (!row) throw new NotFoundError(`verification code ${idOrPrn} not found`, 'see peridio ca-certificates verification-codes list');
+  return toInfo(row, ctx.clock.now().getTime());
+}
+
+/** What consuming a code proves, for the caller to continue with. */
+export interface ConsumedVerificationCode {
+  id: string;
+  certificate_id: string | null;
+}
+
+/**
+ * Consumes `code` for a registration attempt: atomically, with its audit event, and
+ * before anything else is checked, so the code is spent even if the registration
+ * then fails. Failed attempts are audited with their true reason.
+ * @throws UsageError (`invalid_format`), VerificationError (`unknown_code`, also for
+ * another organization's code), ExpiredError (`code_expired`), ConflictError (`code_used`).
+ */
+export function consumeVerificationCode(ctx: CoreContext, organizationId: string, code: string, where: string): ConsumedVerificationCode {
+  const orgPrn = organizationPrn(organizationId);
+  const failure = (reason: string, subject: string | null = null): void =>
+    recordFailure(ctx, { action: 'verification_code.consume', organization_id: orgPrn, subject, reason });
+  try {
+    assertVerificationCodeFormat(code, where);
+  } catch (error) {
+    failure('invalid_format');
+    throw error;
+  }
+  const secret = ctx.store.read(() => existingHmacSecret(ctx.store));
+  const codeHmac = secret ? hmacCode(secret, code) : undefined;
+  const now = ctx.clock.now().getTime();
+  const consumed = codeHmac && ctx.store.write(() => {
+    const row = consumeVerificationCodeRow(ctx.store, organizationId, codeHmac, now);
+    if (row) {
+      recordEvent(ctx, { action: 'verification_code.consume', organization_id: orgPrn, subject: verificationCodePrn(row), outcome: 'success', reason: null });
+    }
+    return row;
+  });
+  if (consumed) return { id: consumed.id, certificate_id: consumed.certificate_id };
+
+  const existing = codeHmac && ctx.store.read(() => findVerificationCodeByHmac(ctx.store, organizationId, codeHmac));
+  if (!existing) {
+    failure('unknown_code');
+    throw new VerificationError('unknown_code', `${where} does not match any verification code of this organization`, 'request a code with: peridio ca-certificates verification-codes create');
+  }
+  if (existing.consumed_at !== null) {
+    failure('code_used', verificationCodePrn(existing));
+    throw new ConflictError('code_used', 'the verification code was already used: each code is single-use, even when the registration failed', 'request a new code with: peridio ca-certificates verification-codes create');
+  }
+  failure('code_expired', verificationCodePrn(existing));
+  throw new ExpiredError('code_expired', `the verification code expired at ${rfc3339(existing.expires_at)}`, 'request a new code with: peridio ca-certificates verification-codes create');
+}
+
+function verificationCodePrn(row: Pick<VerificationCodeRow, 'organization_id' | 'id'>): string {
+  return resourcePrn(row.organization_id, 'ca_verification_code', row.id);
+}
+
+/** The derived status at `now`: expiry is exclusive, a code is valid while now < expires_at. */
+export function verificationCodeStatus(row: Pick<VerificationCodeRow, 'consumed_at' | 'expires_at'>, now: number): VerificationCodeStatus {
+  if (row.consumed_at !== null) return 'consumed';
+  return now < row.expires_at ? 'active' : 'expired';
+}
+
+function toInfo(row: VerificationCodeRow, now: number): VerificationCodeInfo {
+  return {
+    id: verificationCodePrn(row),
+    organization_id: organizationPrn(row.organization_id),
+    certificate_prn: row.certificate_id === null ? null : resourcePrn(row.organization_id, 'ca_certificate', row.certificate_id),
+    created_at: rfc3339(row.created_at),
+    expires_at: rfc3339(row.expires_at),
+    consumed_at: row.consumed_at === null ? null : rfc3339(row.consumed_at),
+    status: verificationCodeStatus(row, now),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Store-wide settings in the `meta` table: the HMAC secret codes are hashed under,
+ * and the default organization.
+ */
+import type { RandomSource } from '../core/ports.js';
+import type { Store } from './store.js';
+
+const HMAC_SECRET = 'hmac_secret';
+const DEFAULT_ORGANIZATION = 'default_organization_id';
+
+function getMeta(store: Store, key: string): Buffer | undefined {
+  const row = store.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: Buffer | string } | undefined;
+  return row === undefined ? undefined : Buffer.from(row.value);
+}
+
+function setMeta(store: Store, key: string, value: Buffer): void {
+  store.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+}
+
+/**
+ * The 32-byte secret that code HMACs are keyed with, created on first use inside the
+ * caller's write transaction. It never leaves the encrypted store.
+ */
+export function hmacSecret(store: Store, random: RandomSource): Buffer {
+  const existing = getMeta(store, HMAC_SECRET);
+  if (existing) return existing;
+  const secret = Buffer.from(random.bytes(32));
+  setMeta(store, HMAC_SECRET, secret);
+  return secret;
+}
+
+/** The stored secret, or undefined before any write created it. */
+export function existingHmacSecret(store: Store): Buffer | undefined {
+  return getMeta(store, HMAC_SECRET);
+}
+
+/** The default organization's id, if one is set. */
+export function defaultOrganizationId(store: Store): string | undefined {
+  return getMeta(store, DEFAULT_ORGANIZATION)?.toString('utf8');
+}
+
+/** Makes `organizationId` the default. Call inside `store.write`. */
+export function setDefaultOrganizationId(store: Store, organizationId: string): void {
+  setMeta(store, DEFAULT_ORGANIZATION, Buffer.from(organizationId, 'utf8'));
+}

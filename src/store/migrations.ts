@@ -1,0 +1,80 @@
+/**
+ * Schema migrations, applied in order by `PRAGMA user_version`. Each runs in one
+ * immediate transaction with the version bump, so a crash leaves the old schema or
+ * the new one. Append new migrations; never edit a released one.
+ */
+import type { Database } from 'better-sqlite3-multiple-ciphers';
+import { StoreError } from '../core/errors.js';
+
+interface Migration {
+  version: number;
+  sql: string;
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+      ) STRICT;
+      CREATE TABLE organizations (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE verification_codes (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        organization_id TEXT NOT NULL REFERENCES organizations(id),
+        code_hmac BLOB NOT NULL UNIQUE,
+        certificate_id TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        consumed_at INTEGER
+      ) STRICT;
+      CREATE INDEX verification_codes_by_org ON verification_codes (organization_id, seq);
+      CREATE TABLE audit_events (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        organization_id TEXT,
+        subject TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure')),
+        reason TEXT,
+        details TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX audit_events_by_action ON audit_events (action, seq);
+    `,
+  },
+];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * Brings the schema up to `SCHEMA_VERSION`.
+ * @throws StoreError (`store_corrupt`) when the store was written by a newer version.
+ */
+export function migrate(db: Database, path: string): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new StoreError(
+      'store_corrupt',
+      `store ${path} has schema version ${current}, newer than this vericode understands (${SCHEMA_VERSION})`,
+      'upgrade vericode to open this store',
+    );
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      // Another process may have migrated while we waited for the write lock.
+      if ((db.pragma('user_version', { simple: true }) as number) >= migration.version) return;
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+}

@@ -1,0 +1,20 @@
+/** The organizations table. */
+import type { Store } from './store.js';
+
+export interface OrganizationRow {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export function insertOrganization(store: Store, row: OrganizationRow): void {
+  store.db.prepare('INSERT INTO organizations (id, name, created_at) VALUES (@id, @name, @created_at)').run(row);
+}
+
+export function findOrganization(store: Store, id: string): OrganizationRow | undefined {
+  return store.db.prepare('SELECT id, name, created_at FROM organizations WHERE id = ?').get(id) as OrganizationRow | undefined;
+}
+
+export function listOrganizations(store: Store): OrganizationRow[] {
+  return store.db.prepare('SELECT id, name, created_at FROM organizations ORDER BY created_at, id').all() as OrganizationRow[];
+}
