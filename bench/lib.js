@@ -1,0 +1,61 @@
+// Shared benchmark machinery. The machine is shared and noisy, so every figure is
+// reported as a ratio to a baseline measured in the same run, interleaved with it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = join(ROOT, 'bin', 'peridio.js');
+
+/** A temp directory holding a key file and store path, removed at exit. */
+export function benchHome() {
+  const home = mkdtempSync(join(tmpdir(), 'vericode-bench-'));
+  process.on('exit', () => rmSync(home, { recursive: true, force: true }));
+  const keyFile = join(home, 'bench.key');
+  writeFileSync(keyFile, `${'ab'.repeat(32)}\n`, { mode: 0o600 });
+  const env = { ...process.env, HOME: home, VERICODE_STORE: join(home, 'store.db'), VERICODE_KEY_FILE: keyFile, CI: 'true' };
+  return { home, env };
+}
+
+/** Milliseconds of wall time of one run of `argv`; throws when it fails. */
+export function timeRun(argv, options = {}) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], ...options });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${argv.join(' ')} failed (${result.status}): ${result.stderr}`);
+  return ms;
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Runs `subject` and `baseline` alternately `rounds` times after `warmup` rounds and
+ * returns both medians and their ratio.
+ */
+export function compare(subject, baseline, { rounds = 15, warmup = 2 } = {}) {
+  const s = [];
+  const b = [];
+  for (let i = 0; i < warmup + rounds; i += 1) {
+    const bt = baseline();
+    const st = subject();
+    if (i >= warmup) { b.push(bt); s.push(st); }
+  }
+  const subjectMs = median(s);
+  const baselineMs = median(b);
+  return { subjectMs, baselineMs, ratio: subjectMs / baselineMs };
+}
+
+/** `node -e 0`: the cost of starting Node at all. */
+export const nodeBaseline = () => timeRun([process.execPath, '-e', '0']);
+
+/** Formats one result line: name, medians and the ratio against its target. */
+export function report(name, { subjectMs, baselineMs, ratio }, baselineName, target) {
+  const verdict = target === undefined ? '' : ratio <= target ? `  (target <= ${target}x: met)` : `  (target <= ${target}x: MISSED)`;
+  console.log(`${name.padEnd(48)} ${subjectMs.toFixed(1).padStart(7)} ms  vs ${baselineName} ${baselineMs.toFixed(1).padStart(6)} ms  = ${ratio.toFixed(2)}x${verdict}`);
+}

@@ -1,0 +1,94 @@
+/**
+ * Runs the CLI in-process through `main`, with captured streams, a fixed clock and
+ * seeded randomness, and returns exactly what a user would see.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import type { Prompter } from '../../src/cli/prompt.js';
+import { main } from '../../src/main.js';
+import type { Clock, RandomSource } from '../../src/core/ports.js';
+import { fixedClock } from './clock.js';
+import { seededRandom } from './random.js';
+import { tempDir } from './temp.js';
+import { TEST_KEY } from './store.js';
+
+export interface CliRun {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  /** Text on stdin. */
+  stdin?: string;
+  /** Make stdin, stdout and stderr TTYs (default false: piped, as in scripts). */
+  tty?: boolean;
+  clock?: Clock;
+  random?: RandomSource;
+  prompter?: Prompter;
+}
+
+class Capture extends Writable {
+  text = '';
+  constructor(readonly isTTY: boolean) {
+    super();
+  }
+  override _write(chunk: Buffer, _enc: string, done: () => void): void {
+    this.text += chunk.toString('utf8');
+    done();
+  }
+}
+
+/** Runs `peridio ARGS` in-process. */
+export async function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
+  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+  stdin.isTTY = options.tty === true;
+  stdin.end(options.stdin ?? '');
+  const stdout = new Capture(options.tty === true);
+  const stderr = new Capture(options.tty === true);
+  const exitCode = await main(args, {
+    stdin,
+    stdout,
+    stderr,
+    env: options.env ?? {},
+    clock: options.clock ?? fixedClock(),
+    random: options.random ?? seededRandom(1),
+    prompter: options.prompter,
+  });
+  return { stdout: stdout.text, stderr: stderr.text, exitCode };
+}
+
+/** A private HOME with a key file for TEST_KEY, and the env that points the CLI at it. */
+export interface CliHome {
+  home: string;
+  storePath: string;
+  keyFile: string;
+  env: Record<string, string>;
+}
+
+export function cliHome(): CliHome {
+  const home = tempDir('vericode-home-');
+  const keyFile = join(home, 'test.key');
+  writeFileSync(keyFile, `${TEST_KEY.toString('hex')}\n`, { mode: 0o600 });
+  const storeDir = join(home, 'data');
+  mkdirSync(storeDir, { mode: 0o700 });
+  const storePath = join(storeDir, 'store.db');
+  return { home, storePath, keyFile, env: { HOME: home, VERICODE_STORE: storePath, VERICODE_KEY_FILE: keyFile } };
+}
+
+/** A prompter that answers from a script and records what it was asked. */
+export function scriptedPrompter(answers: Array<string | boolean>): Prompter & { asked: string[] } {
+  const asked: string[] = [];
+  const next = (message: string): string | boolean => {
+    asked.push(message);
+    if (answers.length === 0) throw new Error(`unexpected prompt: ${message}`);
+    return answers.shift()!;
+  };
+  return {
+    asked,
+    secret: async (message) => String(next(message)),
+    confirm: async (message) => next(message) === true,
+  };
+}
