@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-import 'reflect-metadata';
-import { main } from '../dist/main.js';
+'use strict';
+// @peculiar/x509 needs the Reflect metadata polyfill loaded before it.
+require('reflect-metadata');
+const { main } = require('../dist/main.js');
 
-process.exitCode = await main(process.argv.slice(2));
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -4,6 +4,7 @@
  */
 import { CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildProgram } from './cli/program.js';
 import type { CliDeps } from './cli/cli.js';
 import { exitCodeFor, StoreError, UsageError, VericodeError } from './core/errors.js';
@@ -18,7 +19,7 @@ export function processDeps(): CliDeps {
 
 /** Runs the CLI with `argv` (the user's arguments, without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], deps: CliDeps = processDeps()): Promise<number> {
-  const { program, cli } = buildProgram(deps, packageVersion());
+  const { program, cli } = await buildProgram(deps, packageVersion(), argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
@@ -71,6 +72,6 @@ function reportError(deps: CliDeps, failure: VericodeError, original: unknown, j
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }

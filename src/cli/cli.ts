@@ -13,6 +13,7 @@ import type { Clock, RandomSource } from '../core/ports.js';
 import { Store, type StoreKey } from '../store/store.js';
 import { Output } from './output.js';
 import { inquirerPrompter, type Prompter } from './prompt.js';
+import { colorStyle, plainStyle, type Style } from './style.js';
 import { exposedFiles, resolveStoreKey, storePath } from './store-access.js';
 
 /** Everything a run of the CLI touches outside itself. */
@@ -43,6 +44,7 @@ export interface GlobalOptions {
 export class Cli {
   private store: Store | undefined;
   private cachedOutput: Output | undefined;
+  private style: Style = plainStyle;
 
   constructor(
     readonly deps: CliDeps,
@@ -57,9 +59,15 @@ export class Cli {
     this.cachedOutput ??= new Output(this.deps.stdout, this.deps.stderr, {
       json: this.options.json === true,
       quiet: this.options.quiet === true,
-      color: this.options.color !== false && this.deps.env.NO_COLOR === undefined,
+      style: this.style,
     });
     return this.cachedOutput;
+  }
+
+  /** Loads colour support when stdout is a TTY and colour is not disabled; runs before each action. */
+  async prepareOutput(): Promise<void> {
+    const wantsColor = this.deps.stdout.isTTY === true && this.options.color !== false && this.deps.env.NO_COLOR === undefined;
+    if (wantsColor) this.style = await colorStyle();
   }
 
   /** True when a person can answer a prompt. */

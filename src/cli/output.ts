@@ -8,8 +8,8 @@
  * - Human, on a TTY: aligned key/value blocks and tables, colour unless disabled.
  * - Human, piped: one line per record, fields separated by tabs, no headers, no colour.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
+import type { Style } from './style.js';
 
 /** How a result is shown: the human view and, optionally, the bare value for `-q`. */
 export interface Rendering<T> {
@@ -20,7 +20,7 @@ export interface Rendering<T> {
 /** Formatting helpers handed to human renderers, aware of TTY and colour. */
 export interface HumanView {
   readonly isTTY: boolean;
-  readonly style: ChalkInstance;
+  readonly style: Style;
   /** A key/value block: aligned on a TTY, `key<TAB>value` lines when piped. */
   fields(pairs: ReadonlyArray<readonly [string, unknown]>): string;
   /** A table with a header on a TTY; tab-separated lines without header when piped. */
@@ -30,11 +30,12 @@ export interface HumanView {
 export interface OutputOptions {
   json: boolean;
   quiet: boolean;
-  color: boolean;
+  /** Colours and emphasis; `plainStyle` unless stdout is a TTY with colour enabled. */
+  style: Style;
 }
 
 export class Output {
-  readonly style: ChalkInstance;
+  readonly style: Style;
   private readonly view: HumanView;
 
   constructor(
@@ -42,9 +43,8 @@ export class Output {
     private readonly stderr: Writable & { isTTY?: boolean },
     readonly options: OutputOptions,
   ) {
-    const stdoutTTY = stdout.isTTY === true;
-    this.style = new Chalk({ level: options.color && stdoutTTY ? 1 : 0 });
-    this.view = humanView(stdoutTTY, this.style);
+    this.style = options.style;
+    this.view = humanView(stdout.isTTY === true, this.style);
   }
 
   /** Writes a command's result to stdout in the selected mode. */
@@ -84,7 +84,7 @@ export class Output {
   }
 }
 
-function humanView(isTTY: boolean, style: ChalkInstance): HumanView {
+function humanView(isTTY: boolean, style: Style): HumanView {
   return {
     isTTY,
     style,

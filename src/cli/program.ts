@@ -1,18 +1,37 @@
 /**
- * The root command: global options, and the noun groups. Commander is set to throw
- * instead of exiting and to write through the injected streams, so the whole CLI
- * runs in-process in tests.
+ * The root command: global options, and the nouns. Only the noun the user typed is
+ * loaded and built; the others are listed by name and summary for `--help`. This
+ * keeps start-up cost flat as commands are added (`verification-codes create` is run
+ * in tight CI loops).
+ *
+ * Commander is set to throw instead of exiting and to write through the injected
+ * streams, so the whole CLI runs in-process in tests.
  */
 import { Command, Option } from 'commander';
 import { Cli, type CliDeps } from './cli.js';
-import { auditCommand } from './commands/audit/index.js';
-import { caCertificatesCommand } from './commands/ca-certificates/index.js';
-import { initCommand } from './commands/init.js';
-import { organizationsCommand } from './commands/organizations/index.js';
-import { verificationCodesCommand } from './commands/verification-codes/index.js';
 
-/** Builds the program and the per-run `Cli` its commands share. */
-export function buildProgram(deps: CliDeps, version: string): { program: Command; cli: Cli } {
+/** Fills in a top-level command: its options and action, or its verbs. */
+type Configure = (command: Command, cli: Cli) => void;
+
+interface TopLevelCommand {
+  name: string;
+  summary: string;
+  load: () => Promise<Configure>;
+}
+
+const TOP_LEVEL: readonly TopLevelCommand[] = [
+  { name: 'init', summary: 'create the encrypted store and its default organization', load: async () => (await import('./commands/init.js')).configureInit },
+  { name: 'organizations', summary: 'manage organizations: codes and CAs never cross them', load: async () => (await import('./commands/organizations/index.js')).configureOrganizations },
+  { name: 'ca-certificates', summary: 'register CA certificates with proof of possession', load: async () => (await import('./commands/ca-certificates/index.js')).configureCaCertificates },
+  { name: 'verification-codes', summary: 'issue and inspect CA verification codes (same as ca-certificates verification-codes)', load: async () => (await import('./commands/verification-codes/index.js')).configureVerificationCodes },
+  { name: 'audit', summary: 'read and check the tamper-evident audit log', load: async () => (await import('./commands/audit/index.js')).configureAudit },
+];
+
+/** Global options that take a value, so their value is not mistaken for a command. */
+const VALUE_OPTIONS = new Set(['--store', '--key-file', '--passphrase-file', '--org']);
+
+/** Builds the program for `argv` and the per-run `Cli` its commands share. */
+export async function buildProgram(deps: CliDeps, version: string, argv: readonly string[]): Promise<{ program: Command; cli: Cli }> {
   const program = new Command('peridio');
   const cli = new Cli(deps, program);
   program
@@ -28,26 +47,42 @@ export function buildProgram(deps: CliDeps, version: string): { program: Command
     .option('--no-color', 'never colour the output (also NO_COLOR)')
     .option('--no-input', 'never prompt; fail instead when a value is missing')
     .option('-y, --yes', 'answer yes to confirmations')
-    .showHelpAfterError(false)
+    .hook('preAction', () => cli.prepareOutput())
     .exitOverride()
     .configureOutput({
       writeOut: (text) => deps.stdout.write(text),
       writeErr: (text) => deps.stderr.write(text),
       // main reports parse errors in the house format.
       outputError: () => {},
-    });
-  program.configureHelp({ sortSubcommands: false, showGlobalOptions: true });
-  program.addCommand(initCommand(cli));
-  program.addCommand(organizationsCommand(cli));
-  program.addCommand(caCertificatesCommand(cli));
-  program.addCommand(verificationCodesCommand(cli, 'verification-codes'));
-  program.addCommand(auditCommand(cli));
-  for (const command of program.commands) inheritSettings(command, program);
+    })
+    .configureHelp({ showGlobalOptions: true });
+
+  const invoked = invokedCommandName(argv);
+  for (const entry of TOP_LEVEL) {
+    const command = new Command(entry.name).summary(entry.summary).description(entry.summary);
+    if (entry.name === invoked) (await entry.load())(command, cli);
+    program.addCommand(command);
+  }
+  inheritSettings(program);
   return { program, cli };
 }
 
-/** Sub-commands inherit exitOverride and output settings from the root only when made with .command(). */
-function inheritSettings(command: Command, root: Command): void {
-  command.copyInheritedSettings(root);
-  for (const sub of command.commands) inheritSettings(sub, root);
+/** The top-level command `argv` invokes (for `help X`, X), skipping global options and their values. */
+function invokedCommandName(argv: readonly string[]): string | undefined {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (VALUE_OPTIONS.has(arg)) i += 1;
+    else if (!arg.startsWith('-')) words.push(arg);
+  }
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/** Commands added with addCommand() do not inherit exitOverride and output settings. */
+function inheritSettings(command: Command): void {
+  for (const sub of command.commands) {
+    sub.copyInheritedSettings(command);
+    inheritSettings(sub);
+  }
 }

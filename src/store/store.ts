@@ -8,8 +8,8 @@
  */
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { Database as Db } from 'better-sqlite3-multiple-ciphers';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { StoreError, UsageError } from '../core/errors.js';
 import { describeFsError, ensurePrivateDirectory } from './key-file.js';
 import { migrate } from './migrations.js';
@@ -18,6 +18,15 @@ import { migrate } from './migrations.js';
 export type StoreKey =
   | { mode: 'key-file'; key: Uint8Array; keyFile?: string }
   | { mode: 'passphrase'; passphrase: string };
+
+/**
+ * The compiled SQLite binding, passed to the driver directly: its default lookup
+ * (the `bindings` package) probes a dozen paths on every start.
+ */
+const NATIVE_BINDING = ((): string | undefined => {
+  const path = join(dirname(require.resolve('better-sqlite3-multiple-ciphers/package.json')), 'build', 'Release', 'better_sqlite3.node');
+  return existsSync(path) ? path : undefined;
+})();
 
 /** SQLCipher v4 pages: a valid store is a whole number of them. */
 const PAGE_SIZE = 4096;
@@ -45,7 +54,7 @@ export class Store {
     if (!exists) createEmptyPrivateFile(path);
     let db: Db;
     try {
-      db = new Database(path, { fileMustExist: true, timeout: 5000 });
+      db = new Database(path, { fileMustExist: true, timeout: 5000, nativeBinding: NATIVE_BINDING });
     } catch (error) {
       throw unwritable(path, error);
     }

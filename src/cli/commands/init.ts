@@ -1,5 +1,5 @@
 /** `peridio init`: create the store, its key (or passphrase) and its default organization. */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { ConflictError, UsageError } from '../../core/errors.js';
 import { DEFAULT_ORGANIZATION_NAME, listOrganizations, type Organization } from '../../core/organizations.js';
@@ -19,8 +19,9 @@ interface InitResult {
   organization: Organization;
 }
 
-export function initCommand(cli: Cli): Command {
-  const command = new Command('init')
+/** `peridio init`: options, action and help. */
+export function configureInit(command: Command, cli: Cli): void {
+  command
     .option('--passphrase', 'encrypt with a passphrase (from --passphrase-file, VERICODE_PASSPHRASE, or a prompt) instead of a key file')
     .option('--org-name <name>', 'name of the default organization', DEFAULT_ORGANIZATION_NAME)
     .action(async (opts: { passphrase?: boolean; orgName: string }) => {
@@ -43,7 +44,7 @@ export function initCommand(cli: Cli): Command {
       });
       if (created) cli.output.hint('keep the key file safe and private: without it the store cannot be opened');
     });
-  return documented(command, {
+  documented(command, {
     summary: 'create the encrypted store and its default organization',
     description: 'Create the encrypted store and its default organization.\n\nBy default the store is encrypted with a raw 256-bit key kept in a key file (--key-file, VERICODE_KEY_FILE, or ~/.config/vericode/store.key), created with mode 0600 when it does not exist. With --passphrase, SQLCipher derives the key from a passphrase instead.',
     examples: [

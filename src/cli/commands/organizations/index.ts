@@ -1,14 +1,14 @@
 /** `peridio organizations …` */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import type { Cli } from '../../cli.js';
 import { createCommand } from './create.js';
 import { getCommand } from './get.js';
 import { listCommand } from './list.js';
 import { useCommand } from './use.js';
 
-export function organizationsCommand(cli: Cli): Command {
-  return new Command('organizations')
-    .summary('manage organizations: codes and CAs never cross them')
+/** Adds the organizations verbs. */
+export function configureOrganizations(noun: Command, cli: Cli): void {
+  noun
     .description('Manage organizations. Codes and CA certificates belong to one organization and are never visible from another.')
     .addCommand(createCommand(cli))
     .addCommand(listCommand(cli))
