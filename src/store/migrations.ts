@@ -3,7 +3,7 @@
  * immediate transaction with the version bump, so a crash leaves the old schema or
  * the new one. Append new migrations; never edit a released one.
  */
-import type { Database } from 'better-sqlite3-multiple-ciphers';
+import type { Db as Database } from './sqlite.js';
 import { StoreError } from '../core/errors.js';
 
 interface Migration {

@@ -6,8 +6,7 @@
  * Opening never writes before the key is proven, so a wrong key leaves the file
  * byte-for-byte unchanged.
  */
-import Database from 'better-sqlite3-multiple-ciphers';
-import type { Database as Db } from 'better-sqlite3-multiple-ciphers';
+import { Database, type Db } from './sqlite.js';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StoreError, UsageError } from '../core/errors.js';
