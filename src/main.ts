@@ -2,7 +2,7 @@
  * The entry point: builds the real dependencies, runs the program, and is the one
  * place that turns an error into a message and an exit code.
  */
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProgram } from './cli/program.js';
@@ -25,7 +25,7 @@ export async function main(argv: readonly string[], deps: CliDeps = processDeps(
     return 0;
   } catch (error) {
     if (error instanceof CommanderError && isHelpOrVersion(error)) return 0;
-    const failure = toVericodeError(error);
+    const failure = toVericodeError(error, commandPath(program, argv));
     reportError(deps, failure, error, argv.includes('--json'));
     return exitCodeFor(failure.code);
   } finally {
@@ -33,16 +33,28 @@ export async function main(argv: readonly string[], deps: CliDeps = processDeps(
   }
 }
 
+/** `peridio` followed by the (sub)commands `argv` names, for pointing at the right --help. */
+function commandPath(program: Command, argv: readonly string[]): string {
+  const names = ['peridio'];
+  let current = program;
+  for (const word of argv) {
+    const sub = current.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) continue;
+    names.push(sub.name());
+    current = sub;
+  }
+  return names.join(' ');
+}
+
 function isHelpOrVersion(error: CommanderError): boolean {
   return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' || (error.code === 'commander.executeSubCommandAsync' && error.exitCode === 0);
 }
 
 /** Maps anything thrown to a VericodeError; what is not recognized is a bug (`internal`). */
-function toVericodeError(error: unknown): VericodeError {
+function toVericodeError(error: unknown, command: string): VericodeError {
   if (error instanceof VericodeError) return error;
   if (error instanceof CommanderError) {
-    const command = error.code === 'commander.help' ? '' : ' --help';
-    return new UsageError(error.message.replace(/^error: /, ''), `see peridio${command} for usage`);
+    return new UsageError(error.message.replace(/^error: /, ''), `see ${command} --help`);
   }
   const sqliteCode = (error as { code?: unknown } | null)?.code;
   if (typeof sqliteCode === 'string' && sqliteCode.startsWith('SQLITE_')) return storeFailure(sqliteCode, error as Error);

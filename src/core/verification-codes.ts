@@ -4,7 +4,7 @@
  * presents it. Codes are kept only as HMAC-SHA256 under the store's secret.
  */
 import { existingHmacSecret, hmacSecret } from '../store/meta.js';
-import { toPage, decodePageToken, type Page } from '../store/pagination.js';
+import { decodePageToken, toPage, type Page } from './pagination.js';
 import {
   consumeVerificationCodeRow,
   findVerificationCodeByHmac,
@@ -105,14 +105,22 @@ export interface ListVerificationCodesOptions {
 const STATUS_FILTERS: readonly VerificationCodeStatusFilter[] = ['active', 'consumed', 'expired', 'all'];
 
 /**
+ * Parses `--status` text.
+ * @throws UsageError unless it is active, consumed, expired or all.
+ */
+export function parseVerificationCodeStatus(text: string): VerificationCodeStatusFilter {
+  if (!(STATUS_FILTERS as readonly string[]).includes(text)) {
+    throw new UsageError(`invalid --status "${text}": expected one of ${STATUS_FILTERS.join(', ')}`);
+  }
+  return text as VerificationCodeStatusFilter;
+}
+
+/**
  * A page of the organization's codes, newest first.
  * @throws UsageError for an unknown status, a limit outside 1..1000 or a bad page token.
  */
 export function listVerificationCodes(ctx: CoreContext, options: ListVerificationCodesOptions): Page<VerificationCodeInfo> {
-  const status = options.status ?? 'all';
-  if (!STATUS_FILTERS.includes(status)) {
-    throw new UsageError(`invalid --status "${status}": expected one of ${STATUS_FILTERS.join(', ')}`);
-  }
+  const status = parseVerificationCodeStatus(options.status ?? 'all');
   const limit = options.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new UsageError(`invalid --limit ${options.limit}: it must be a whole number from 1 to 1000`);

@@ -8,7 +8,7 @@ import { PassThrough, Writable } from 'node:stream';
 import type { Prompter } from '../../src/cli/prompt.js';
 import { main } from '../../src/main.js';
 import type { Clock, RandomSource } from '../../src/core/ports.js';
-import { fixedClock } from './clock.js';
+import { fixedClock, type FixedClock } from './clock.js';
 import { seededRandom } from './random.js';
 import { tempDir } from './temp.js';
 import { TEST_KEY } from './store.js';
@@ -76,6 +76,25 @@ export function cliHome(): CliHome {
   mkdirSync(storeDir, { mode: 0o700 });
   const storePath = join(storeDir, 'store.db');
   return { home, storePath, keyFile, env: { HOME: home, VERICODE_STORE: storePath, VERICODE_KEY_FILE: keyFile } };
+}
+
+/** A CliHome whose runs share one clock and one random stream, as successive real runs would. */
+export interface CliSession extends CliHome {
+  clock: FixedClock;
+  random: RandomSource;
+  run(args: readonly string[], options?: Omit<RunOptions, 'clock' | 'random'>): Promise<CliRun>;
+}
+
+export function cliSession(options: { at?: string; seed?: string | number } = {}): CliSession {
+  const home = cliHome();
+  const clock = fixedClock(options.at);
+  const random = seededRandom(options.seed ?? 1);
+  return {
+    ...home,
+    clock,
+    random,
+    run: (args, runOptions = {}) => runCli(args, { ...runOptions, env: { ...home.env, ...runOptions.env }, clock, random }),
+  };
 }
 
 /** A prompter that answers from a script and records what it was asked. */

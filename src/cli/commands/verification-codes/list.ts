@@ -1,7 +1,7 @@
 /** `peridio ca-certificates verification-codes list` */
 import { Command } from 'commander';
-import { listVerificationCodes } from '../../../core/verification-codes.js';
-import type { VerificationCodeStatusFilter } from '../../../store/verification-codes.js';
+import { decodePageToken } from '../../../core/pagination.js';
+import { listVerificationCodes, parseVerificationCodeStatus } from '../../../core/verification-codes.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { parseLimit } from '../../parse.js';
@@ -13,14 +13,12 @@ export function listCommand(cli: Cli): Command {
     .option('--limit <n>', 'at most this many codes (1 to 1000)', '50')
     .option('--page <token>', 'continue from the next_page of the previous list')
     .action(async (opts: { status: string; limit: string; page?: string }) => {
+      // Flags are checked before the store is opened (or created on first use).
+      const status = parseVerificationCodeStatus(opts.status);
       const limit = parseLimit(opts.limit);
+      decodePageToken(opts.page);
       const ctx = await cli.core();
-      const page = listVerificationCodes(ctx, {
-        organizationId: await cli.organizationId(),
-        status: opts.status as VerificationCodeStatusFilter,
-        limit,
-        page: opts.page,
-      });
+      const page = listVerificationCodes(ctx, { organizationId: await cli.organizationId(), status, limit, page: opts.page });
       cli.output.result(page, pageRendering);
       if (page.next_page) cli.output.hint(`more codes: add --page ${page.next_page}`);
     });

@@ -1,6 +1,6 @@
 /** How verification codes are shown, shared by the verification-codes verbs. */
 import type { IssuedVerificationCode, VerificationCodeInfo } from '../../../core/verification-codes.js';
-import type { Page } from '../../../store/pagination.js';
+import type { Page } from '../../../core/pagination.js';
 import type { Rendering } from '../../output.js';
 
 export const issuedRendering: Rendering<IssuedVerificationCode> = {

@@ -2,7 +2,7 @@
  * Keyset pagination over a table's `seq`, newest first. Page tokens are opaque to
  * users: base64url of `v1:<seq>`.
  */
-import { UsageError } from '../core/errors.js';
+import { UsageError } from './errors.js';
 
 /** Decodes a `--page` token into the `seq` to continue below. */
 export function decodePageToken(token: string | undefined): number | undefined {
