@@ -9,6 +9,7 @@ import { auditCommand } from './commands/audit/index.js';
 import { caCertificatesCommand } from './commands/ca-certificates/index.js';
 import { initCommand } from './commands/init.js';
 import { organizationsCommand } from './commands/organizations/index.js';
+import { storeCommand } from './commands/store/index.js';
 import { verificationCodesCommand } from './commands/verification-codes/index.js';
 
 /** Builds the program and the per-run `Cli` its commands share. */
@@ -42,6 +43,7 @@ export function buildProgram(deps: CliDeps, version: string): { program: Command
   program.addCommand(caCertificatesCommand(cli));
   program.addCommand(verificationCodesCommand(cli, 'verification-codes'));
   program.addCommand(auditCommand(cli));
+  program.addCommand(storeCommand(cli));
   for (const command of program.commands) inheritSettings(command, program);
   return { program, cli };
 }

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import type { Cli } from '../../cli.js';
 import { listCommand } from './list.js';
+import { exportCommand } from './export.js';
 import { verifyCommand } from './verify.js';
 
 export function auditCommand(cli: Cli): Command {
@@ -9,5 +10,6 @@ export function auditCommand(cli: Cli): Command {
     .summary('read and check the tamper-evident audit log')
     .description('Every change and every failed attempt is an audit event, hash-chained so that any edit, removal or reordering is detected by audit verify.')
     .addCommand(listCommand(cli))
-    .addCommand(verifyCommand(cli));
+    .addCommand(verifyCommand(cli))
+    .addCommand(exportCommand(cli));
 }
