@@ -51,7 +51,7 @@ export function rekeyCommand(cli: Cli): Command {
         quiet: (r) => r.path,
         human: (r, view) => view.fields([['store', r.path], ['key mode', `${r.previous_key_mode} -> ${r.key_mode}`], ...(r.key_file ? [['key file', r.key_file] as const] : [])]),
       });
-      cli.output.hint(nextStep(opts, oldKeyFile));
+      cli.output.hint(nextStep(cli, opts, oldKeyFile));
     });
   return documented(command, {
     summary: 're-encrypt the store under a new key file or passphrase',
@@ -97,10 +97,15 @@ function readNewKeyFile(path: string): Buffer {
   }
 }
 
-function nextStep(opts: RekeyOptions, oldKeyFile: string | undefined): string {
-  const old = oldKeyFile && existsSync(oldKeyFile) ? ` ${oldKeyFile} no longer opens this store (only older backups):` : '';
+function nextStep(cli: Cli, opts: RekeyOptions, oldKeyFile: string | undefined): string {
+  const old = oldKeyFile !== undefined && existsSync(oldKeyFile) ? oldKeyFile : undefined;
   if (opts.newKeyFile !== undefined) {
-    return `from now on unlock with --key-file ${opts.newKeyFile} or VERICODE_KEY_FILE;${old ? `${old} keep it only as long as you keep those backups` : ' keep it safe'}`;
+    const unlock = `from now on unlock with --key-file ${opts.newKeyFile} or VERICODE_KEY_FILE`;
+    return old ? `${unlock}; ${old} now opens only backups made before this rekey` : `${unlock}, and keep it safe`;
   }
-  return `from now on unlock with the new passphrase;${old ? `${old} move it away, since a default key file is tried before the passphrase prompt` : ' there is no way to recover it if it is lost'}`;
+  const unlock = 'from now on unlock with the new passphrase';
+  if (!old) return `${unlock}: it cannot be recovered if it is lost`;
+  return old === defaultKeyFilePath(cli.deps.env)
+    ? `${unlock}; move ${old} away (it now opens only older backups), since the default key file is tried before a passphrase prompt`
+    : `${unlock}; stop passing ${old} with --key-file or VERICODE_KEY_FILE: it now opens only older backups`;
 }
