@@ -28,7 +28,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError, UsageError } from '../core/errors.js';
-import { copySnapshotInto, fsyncDirectory, fsyncFile, removeIfPresent } from './snapshot.js';
+import { copySnapshotInto, fsyncPath, removeIfPresent } from './snapshot.js';
 import { keyOf, keyPragmaValue, openUnlocked, Store, type StoreKey } from './store.js';
 
 /** The stages of a rekey, reported as they start. */
@@ -72,9 +72,9 @@ export function replaceStoreKey(store: Store, newKey: StoreKey, hooks: RekeyHook
     hooks.onStep?.('verifying');
     finishCopy(staging, newKey, hooks);
     hooks.onStep?.('replacing');
-    fsyncFile(staging);
+    fsyncPath(staging);
     renameSync(staging, store.path);
-    fsyncDirectory(dirname(store.path));
+    fsyncPath(dirname(store.path));
   } catch (error) {
     stagingFiles.forEach(removeIfPresent);
     releaseSoleLock(store);

@@ -30,7 +30,7 @@ export function copySnapshotInto(store: Store, target: string, describe = (reaso
   }
   try {
     store.db.exec(`VACUUM INTO '${target.replaceAll("'", "''")}'`);
-    fsyncFile(target);
+    fsyncPath(target);
   } catch (error) {
     removeIfPresent(target);
     throw error;
@@ -65,7 +65,7 @@ export function writeBackup(store: Store, out: string): BackupFacts {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') refuseExisting(out);
       throw new UsageError(`cannot write backup ${out}: ${describeFsError(error)}`);
     }
-    fsyncDirectory(directory);
+    fsyncPath(directory);
   } finally {
     removeIfPresent(partial);
   }
@@ -107,19 +107,12 @@ function refuseExisting(out: string): void {
   }
 }
 
-/** Flushes a file's data to disk, so a rename or link that follows never exposes a torn copy. */
-export function fsyncFile(path: string): void {
-  const fd = openSync(path, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Flushes a directory, so a rename or link in it survives a power loss. */
-export function fsyncDirectory(directory: string): void {
-  const fd = openSync(directory, 'r');
+/**
+ * Flushes a file's data, or a directory's entries, to disk: before a rename or link
+ * so it never exposes a torn copy, and after it so the new name survives a power loss.
+ */
+export function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);
   } finally {

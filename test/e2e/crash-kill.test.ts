@@ -44,9 +44,9 @@ describe('kill -9 while issuing and consuming codes', () => {
       kills += 1;
     };
 
-    for (let round = 0; round < KILLS; round += 1) {
-      const victim = worker('codes.mjs', args);
-      if (round % 4 === 0) {
+    // Two victims per round, started together and killed independently, halve the wall time.
+    const killAtRandom = async (victim: Child, whileStarting: boolean): Promise<void> => {
+      if (whileStarting) {
         // Anywhere from process start: often while opening or configuring the store.
         await sleep(random.int(150));
       } else {
@@ -55,7 +55,11 @@ describe('kill -9 while issuing and consuming codes', () => {
         killedWhileWorking += 1;
       }
       await expectKilled(victim);
-      if (round % 20 === 19) {
+    };
+    for (let round = 0; round < KILLS / 2; round += 1) {
+      const victims = [worker('codes.mjs', args), worker('codes.mjs', args)];
+      await Promise.all(victims.map((victim, i) => killAtRandom(victim, (round * 2 + i) % 4 === 0)));
+      if (round % 10 === 9) {
         await expectKilled(background);
         background = worker('codes.mjs', args);
       }

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { UsageError, VericodeError } from '../../../core/errors.js';
 import { rekeyStore, type RekeyResult, type RekeyStep } from '../../../core/store-rekey.js';
 import { createKeyFile, readKeyFile } from '../../../store/key-file.js';
-import { fsyncDirectory, fsyncFile, removeIfPresent } from '../../../store/snapshot.js';
+import { fsyncPath, removeIfPresent } from '../../../store/snapshot.js';
 import type { StoreKey } from '../../../store/store.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
@@ -75,8 +75,8 @@ async function newKey(cli: Cli, opts: RekeyOptions): Promise<{ key: StoreKey; cr
     const path = opts.newKeyFile;
     if (existsSync(path)) return { key: { mode: 'key-file', key: readNewKeyFile(path), keyFile: path } };
     const key = createKeyFile(path, cli.deps.random);
-    fsyncFile(path);
-    fsyncDirectory(dirname(path));
+    fsyncPath(path);
+    fsyncPath(dirname(path));
     return { key: { mode: 'key-file', key, keyFile: path }, createdKeyFile: path };
   }
   const given = opts.newPassphraseFile !== undefined ? readPassphraseFile(opts.newPassphraseFile) : cli.deps.env.VERICODE_NEW_PASSPHRASE || undefined;
