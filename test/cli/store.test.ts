@@ -1,7 +1,12 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveOrganizationId } from '../../src/core/organizations.js';
+import { issueVerificationCode } from '../../src/core/verification-codes.js';
+import { Store } from '../../src/store/store.js';
 import { fixedClock } from '../helpers/clock.js';
+import { seededRandom } from '../helpers/random.js';
+import { TEST_KEY } from '../helpers/store.js';
 import { cliHome, runCli, scriptedPrompter, type CliHome } from '../helpers/run-cli.js';
 
 async function initialized(): Promise<CliHome> {
@@ -43,6 +48,24 @@ describe('peridio store purge', () => {
       exitCode: 0,
     });
     expect(await runCli(['store', 'purge', '-q'], { env: home.env, clock: later })).toEqual({ stdout: '0\n', stderr: '', exitCode: 0 });
+  });
+
+  it('shows progress per batch on a terminal, then erases it', async () => {
+    const home = await initialized();
+    const store = Store.open(home.storePath, { mode: 'key-file', key: TEST_KEY });
+    try {
+      const ctx = { store, clock: fixedClock(), random: seededRandom(8) };
+      const organizationId = resolveOrganizationId(ctx, undefined);
+      store.write(() => {
+        for (let i = 0; i < 1001; i += 1) issueVerificationCode(ctx, { organizationId, ttlMs: 300_000 });
+      });
+    } finally {
+      store.close();
+    }
+    const run = await runCli(['store', 'purge', '--older-than', '1h'], { env: home.env, tty: true, clock: fixedClock('2025-01-02T00:00:00Z') });
+    const erase = '\r\x1b[2K';
+    expect(run.stderr).toBe(`${erase}peridio: purging: 500 records removed${erase}peridio: purging: 1000 records removed${erase}peridio: purging: 1001 records removed${erase}`);
+    expect(run.exitCode).toBe(0);
   });
 
   it.each(['soon', '-5d', '0d', '5', '1w', '1.5h', ''])('refuses --older-than %j (exit 2) and removes nothing', async (value) => {
@@ -111,6 +134,15 @@ describe('peridio store rekey', () => {
     expect(statSync(newKeyFile).mode & 0o777).toBe(0o600);
     expect((await runCli(['store', 'info'], { env: home.env })).exitCode).toBe(7);
     expect((await runCli(['audit', 'verify'], { env: { ...home.env, VERICODE_KEY_FILE: newKeyFile } })).exitCode).toBe(0);
+  });
+
+  it('shows each step on a terminal, then erases the line', async () => {
+    const home = await initialized();
+    const run = await runCli(['store', 'rekey', '--new-key-file', join(home.home, 'tty.key')], { env: home.env, tty: true });
+    expect(run.exitCode).toBe(0);
+    const erase = '\r\x1b[2K';
+    const steps = ['waiting for sole use of the store', 'copying the store', 're-encrypting the copy (a passphrase takes a moment)', 'checking the re-encrypted copy', 'replacing the store'];
+    expect(run.stderr.startsWith(`${steps.map((step) => `${erase}peridio: rekey: ${step}`).join('')}${erase}peridio: hint: `)).toBe(true);
   });
 
   it('uses an existing new key file without changing it', async () => {
