@@ -59,6 +59,7 @@ export function replaceStoreKey(store: Store, newKey: StoreKey, hooks: RekeyHook
   }
   const staging = `${store.path}.rekey`;
   const stagingFiles = [staging, `${staging}-journal`, `${staging}-wal`, `${staging}-shm`];
+  let replaced = false;
   try {
     hooks.onStep?.('locking');
     takeSoleLock(store);
@@ -77,10 +78,15 @@ export function replaceStoreKey(store: Store, newKey: StoreKey, hooks: RekeyHook
     hooks.onStep?.('replacing');
     fsyncPath(staging);
     renameSync(staging, store.path);
+    replaced = true;
     fsyncPath(dirname(store.path));
   } catch (error) {
-    stagingFiles.forEach(removeIfPresent);
-    releaseSoleLock(store);
+    // After the rename our connection holds the replaced file: switching it back to
+    // WAL would create a -wal file under the name the new store now owns.
+    if (!replaced) {
+      stagingFiles.forEach(removeIfPresent);
+      releaseSoleLock(store);
+    }
     throw error;
   } finally {
     store.close();
