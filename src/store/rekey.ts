@@ -106,22 +106,41 @@ function finishCopy(staging: string, newKey: StoreKey, hooks: RekeyHooks): void 
   if (existsSync(`${staging}-wal`)) throw new StoreError('store_locked', 'the re-encrypted copy was not checkpointed: the store was left unchanged', 'try again');
 }
 
+/** How long rekey waits for other processes (short-lived commands, mostly) to close the store. */
+const SOLE_USE_WAIT_MS = 3000;
+const SOLE_USE_RETRY_MS = 50;
+
+/**
+ * Leaves WAL mode and holds an EXCLUSIVE lock, retrying while other connections are
+ * open, since SQLite refuses to leave WAL mode then without calling the busy handler.
+ * @throws StoreError (`store_locked`) when the store is still in use after the wait.
+ */
 function takeSoleLock(store: Store): void {
-  const inUse = (): StoreError => new StoreError(
-    'store_locked',
-    `the store ${store.path} is in use by another process: rekey needs it to itself`,
-    'wait for other peridio commands on this store to finish, then try again',
-  );
+  const deadline = Date.now() + SOLE_USE_WAIT_MS;
+  for (;;) {
+    if (tryTakeSoleLock(store)) return;
+    releaseSoleLock(store);
+    if (Date.now() >= deadline) {
+      throw new StoreError(
+        'store_locked',
+        `the store ${store.path} is in use by another process: rekey needs it to itself`,
+        'wait for other peridio commands on this store to finish, then try again',
+      );
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SOLE_USE_RETRY_MS);
+  }
+}
+
+function tryTakeSoleLock(store: Store): boolean {
   try {
-    if (store.db.pragma('journal_mode = DELETE', { simple: true }) !== 'delete') throw inUse();
+    if (store.db.pragma('journal_mode = DELETE', { simple: true }) !== 'delete') return false;
     store.db.pragma('locking_mode = EXCLUSIVE');
     // A write transaction takes the EXCLUSIVE lock; in exclusive locking mode it is kept.
     store.db.exec('BEGIN EXCLUSIVE; COMMIT');
     // Another process may have switched back to WAL between our two statements.
-    if (store.db.pragma('journal_mode', { simple: true }) !== 'delete') throw inUse();
+    return store.db.pragma('journal_mode', { simple: true }) === 'delete';
   } catch (error) {
-    if (error instanceof StoreError) throw error;
-    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw inUse();
+    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) return false;
     throw error;
   }
 }

@@ -3,7 +3,7 @@
  * opens with the old key or the new one, never neither, with nothing lost; and a
  * process that waited on the rekey's lock must not write to the replaced file.
  */
-import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureDefaultOrganization } from '../../src/core/organizations.js';
@@ -91,6 +91,21 @@ describe('store rekey interrupted by kill -9', () => {
     // Only an interrupted copy can remain, and the next rekey removes it.
     expect(leftovers.every((f) => f.startsWith('store.db.rekey'))).toBe(true);
   }, 300_000);
+
+  it('waits for a process that is using the store to finish, then re-keys', async () => {
+    requireBuild();
+    const home = cliHome();
+    expect((await peridio(['init'], home.env)).exitCode).toBe(0);
+    // Holds the store open (in WAL mode) for 1.5 s: rekey waits up to 3 s for it.
+    const busy = worker('codes.mjs', [home.storePath, TEST_KEY.toString('hex'), 'hold', '1500']);
+    await waitForLine(busy, 'ready');
+    const newKeyFile = join(home.home, 'new.key');
+    const rekeyRun = await peridio(['store', 'rekey', '--new-key-file', newKeyFile], { ...process.env, ...home.env });
+    expect(await busy.exited, busy.stderr()).toBe(0);
+    expect(rekeyRun.exitCode, rekeyRun.stderr).toBe(0);
+    const facts = expectConsistentStore(home.storePath, { mode: 'key-file', key: Buffer.from(readFileSync(newKeyFile, 'utf8').trim(), 'hex') });
+    expect(facts).toMatchObject({ codes: 1, consumed: 0 });
+  }, 60_000);
 
   it('a process that waited on the rekey lock reopens the new file and never writes to the replaced one', async () => {
     requireBuild();

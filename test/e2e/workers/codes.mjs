@@ -4,6 +4,7 @@
 //   node codes.mjs STORE KEY_HEX loop        issue + consume until killed; prints "ready"
 //   node codes.mjs STORE KEY_HEX pool N      keep 20 live codes, consume N of them (oldest
 //                                            first, each replaced by a new one), then exit 0
+//   node codes.mjs STORE KEY_HEX hold MS     issue one code, keep the store open MS ms, close
 //
 // Any error is printed on stderr with its code, and the process exits 1.
 import { consumeVerificationCode, cryptoRandom, issueVerificationCode, resolveOrganizationId, systemClock } from '../../../dist/core/index.js';
@@ -28,6 +29,11 @@ try {
       // Spread the work over time so purges run between consumes.
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
+    store.close();
+  } else if (mode === 'hold') {
+    issue();
+    process.stdout.write('ready\n');
+    await new Promise((resolve) => setTimeout(resolve, Number(countText)));
     store.close();
   } else {
     throw new Error(`unknown mode ${mode}`);

@@ -58,7 +58,7 @@ export function rekeyCommand(cli: Cli): Command {
     description: [
       'Re-encrypt the whole store under a new key: a key file (--new-key-file), or a passphrase (--new-passphrase-file, or --new-passphrase to take it from VERICODE_NEW_PASSPHRASE or a prompt asked twice). The current key comes from the usual sources (--key-file, --passphrase-file, VERICODE_*).',
       '',
-      'The store is re-encrypted as a private copy that then atomically replaces it, so an interruption at any moment leaves a store that opens with the old key or the new one. Other processes must not be using the store meanwhile: those that try wait, and rekey refuses to start while one has it open. Backups made earlier keep the old key.',
+      'The store is re-encrypted as a private copy that then atomically replaces it, so an interruption at any moment leaves a store that opens with the old key or the new one. Rekey needs the store to itself: it waits up to 3 seconds for other processes using it to finish, then refuses (nothing changed); processes that start meanwhile wait for it. Backups made earlier keep the old key.',
     ].join('\n'),
     examples: [
       'peridio store rekey --new-key-file ~/.config/vericode/store-2025.key',
