@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listAudit, verifyAuditChain } from '../../src/core/audit.js';
 import { ConflictError, UsageError } from '../../src/core/errors.js';
+import { createOrganization } from '../../src/core/organizations.js';
 import { backupStore } from '../../src/core/store-backup.js';
 import { issueVerificationCode, listVerificationCodes } from '../../src/core/verification-codes.js';
 import { Store } from '../../src/store/store.js';
@@ -10,6 +11,8 @@ import { fixedClock } from '../helpers/clock.js';
 import { seededRandom } from '../helpers/random.js';
 import { TEST_KEY, testStore } from '../helpers/store.js';
 import { tempDir } from '../helpers/temp.js';
+
+const MARKER = 'plaintext-marker-organization';
 
 function reopen(path: string, key: Parameters<typeof Store.open>[1]) {
   const store = Store.open(path, key);
@@ -20,6 +23,7 @@ describe('backupStore', () => {
   it('writes a 0600 copy that opens with the same key, holds the same records and verifies', () => {
     const { ctx, organizationId } = testStore();
     const issued = issueVerificationCode(ctx, { organizationId });
+    createOrganization(ctx, MARKER);
     const outDir = tempDir();
     const out = join(outDir, 'backup.db');
     const chainBefore = verifyAuditChain(ctx);
@@ -29,6 +33,8 @@ describe('backupStore', () => {
     expect(result).toEqual({ path: out, bytes: statSync(out).size, audit: { events: chainBefore.events, head_hash: chainBefore.head_hash }, created_at: '2025-01-01T00:00:00Z' });
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(readFileSync(out).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\0');
+    // Every page is encrypted: not even an organization's name shows in the file.
+    expect(readFileSync(out).includes(Buffer.from(MARKER))).toBe(false);
     expect(readFileSync(out).includes(Buffer.from(issued.code))).toBe(false);
     const copy = reopen(out, { mode: 'key-file', key: TEST_KEY });
     try {

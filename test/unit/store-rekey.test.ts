@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { listAudit, verifyAuditChain } from '../../src/core/audit.js';
 import type { CoreContext } from '../../src/core/context.js';
 import { StoreError, UsageError } from '../../src/core/errors.js';
+import { createOrganization } from '../../src/core/organizations.js';
 import { rekeyStore, type RekeyStep } from '../../src/core/store-rekey.js';
 import { issueVerificationCode, listVerificationCodes } from '../../src/core/verification-codes.js';
 import { Store, type StoreKey } from '../../src/store/store.js';
@@ -23,6 +24,7 @@ describe('rekeyStore', () => {
   it('re-encrypts under a new key file: the old key no longer opens it, the data and chain are intact', () => {
     const { ctx, path, organizationId } = testStore();
     const issued = issueVerificationCode(ctx, { organizationId });
+    createOrganization(ctx, 'plaintext-marker-organization');
     const eventsBefore = listAudit(ctx);
     const steps: RekeyStep[] = [];
 
@@ -32,6 +34,7 @@ describe('rekeyStore', () => {
     expect(steps).toEqual(['locking', 'copying', 'encrypting', 'verifying', 'replacing']);
     expect(ctx.store.db.open).toBe(false);
     expect(() => Store.open(path, OLD_KEY)).toThrow(/wrong passphrase or key/);
+    expect(readFileSync(path).includes(Buffer.from('plaintext-marker-organization'))).toBe(false);
     const after = contextFor(path, NEW_KEY);
     try {
       expect(after.store.db.pragma('integrity_check', { simple: true })).toBe('ok');
