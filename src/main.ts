@@ -14,6 +14,11 @@ export type { CliDeps } from './cli/cli.js';
 
 /** The real dependencies of a process. */
 export function processDeps(): CliDeps {
+  // A reader that stops early (`peridio audit export | head`) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, clock: systemClock, random: cryptoRandom };
 }
 

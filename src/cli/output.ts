@@ -63,6 +63,11 @@ export class Output {
     if (text.length > 0) this.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
+  /** One raw line of a streamed result (JSON Lines), written as is in every mode. */
+  line(text: string): void {
+    this.stdout.write(`${text}\n`);
+  }
+
   /** A notice on stderr (suppressed by `-q` and `--json`). */
   notice(message: string): void {
     if (!this.options.quiet && !this.options.json) this.stderr.write(`peridio: ${message}\n`);

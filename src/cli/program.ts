@@ -25,6 +25,7 @@ const TOP_LEVEL: readonly TopLevelCommand[] = [
   { name: 'ca-certificates', summary: 'register CA certificates with proof of possession', load: async () => (await import('./commands/ca-certificates/index.js')).configureCaCertificates },
   { name: 'verification-codes', summary: 'issue and inspect CA verification codes (same as ca-certificates verification-codes)', load: async () => (await import('./commands/verification-codes/index.js')).configureVerificationCodes },
   { name: 'audit', summary: 'read and check the tamper-evident audit log', load: async () => (await import('./commands/audit/index.js')).configureAudit },
+  { name: 'store', summary: 'inspect, back up, re-key and trim the encrypted store', load: async () => (await import('./commands/store/index.js')).configureStore },
 ];
 
 /** Global options that take a value, so their value is not mistaken for a command. */

@@ -45,18 +45,24 @@ export function explicitKeyFile(flags: StoreLocation, env: Env): string | undefi
  */
 export function passphraseFromSources(flags: StoreLocation, env: Env): string | undefined {
   const file = flags.passphraseFile ?? nonEmpty(env.VERICODE_PASSPHRASE_FILE);
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new UsageError(`cannot read passphrase file ${file}: ${describeFsError(error)}`);
-    }
-    const passphrase = text.replace(/\r?\n$/, '');
-    if (passphrase.length === 0) throw new UsageError(`passphrase file ${file} is empty`);
-    return passphrase;
-  }
+  if (file !== undefined) return readPassphraseFile(file);
   return nonEmpty(env.VERICODE_PASSPHRASE);
+}
+
+/**
+ * The passphrase in `file`: its text without one final newline.
+ * @throws UsageError when the file cannot be read or is empty.
+ */
+export function readPassphraseFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read passphrase file ${file}: ${describeFsError(error)}`);
+  }
+  const passphrase = text.replace(/\r?\n$/, '');
+  if (passphrase.length === 0) throw new UsageError(`passphrase file ${file} is empty`);
+  return passphrase;
 }
 
 /** How the key was found, so the caller can tell the user what happened. */

@@ -13,3 +13,8 @@ export * from './audit.js';
 export * from './organizations.js';
 export * from './verification-codes.js';
 export * from './codes/verification-code-format.js';
+export * from './audit-export.js';
+export * from './store-backup.js';
+export * from './store-info.js';
+export * from './store-purge.js';
+export * from './store-rekey.js';

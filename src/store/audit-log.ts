@@ -68,9 +68,12 @@ export function listAuditEvents(store: Store, query: AuditQuery = {}): AuditEven
   return (store.db.prepare(sql).all(params) as AuditRow[]).map(toEvent);
 }
 
-/** Every event in chain order, read lazily so long chains need little memory. */
-export function* iterateAuditEvents(store: Store): Generator<AuditEvent> {
-  for (const row of store.db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+/** Every event in chain order (from `sinceAt` on, if given), read lazily so long chains need little memory. */
+export function* iterateAuditEvents(store: Store, sinceAt?: string): Generator<AuditEvent> {
+  const rows = sinceAt === undefined
+    ? store.db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate()
+    : store.db.prepare('SELECT * FROM audit_events WHERE seq >= (SELECT coalesce(min(seq), 1e18) FROM audit_events WHERE at >= ?) ORDER BY seq').iterate(sinceAt);
+  for (const row of rows as IterableIterator<AuditRow>) {
     yield toEvent(row);
   }
 }

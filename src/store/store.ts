@@ -30,6 +30,42 @@ const NATIVE_BINDING = ((): string | undefined => {
 /** SQLCipher v4 pages: a valid store is a whole number of them. */
 const PAGE_SIZE = 4096;
 const PLAINTEXT_SQLITE_HEADER = 'SQLite format 3\0';
+/** A file replaced by `store rekey` more often than this while opening is not a race any more. */
+const MAX_OPEN_ATTEMPTS = 5;
+
+/** Each open store's key, kept out of the object so it never shows in a dump or log. */
+const KEYS = new WeakMap<Store, StoreKey>();
+
+/** The key `store` was opened with, for maintenance that must reopen a copy of it. */
+export function keyOf(store: Store): StoreKey {
+  const key = KEYS.get(store);
+  if (!key) throw new Error('store was not opened by Store.open');
+  return key;
+}
+
+/**
+ * Opens `path` and unlocks it with `key`, without configuring or migrating it: for
+ * maintenance work on a private copy of a store.
+ * @throws StoreError as `Store.open` does for a wrong key or a damaged file.
+ */
+export function openUnlocked(path: string, key: StoreKey): Db {
+  const db = new Database(path, { fileMustExist: true, timeout: 5000 });
+  try {
+    unlock(db, key);
+    proveKey(db, path, true);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** The value of `PRAGMA key` or `PRAGMA rekey` for `key`, quoted for SQL. */
+export function keyPragmaValue(key: StoreKey): string {
+  return key.mode === 'key-file'
+    ? `"x'${Buffer.from(key.key).toString('hex')}'"`
+    : `'${key.passphrase.replaceAll("'", "''")}'`;
+}
 
 /** An open store. Every write goes through `write`, in one immediate transaction. */
 export class Store {
@@ -46,7 +82,20 @@ export class Store {
    * `store_corrupt` when the file is not a vericode store.
    */
   static open(path: string, key: StoreKey, options: { create?: boolean } = {}): Store {
+    for (let attempt = 1; ; attempt += 1) {
+      const store = Store.openOnce(path, key, options, attempt < MAX_OPEN_ATTEMPTS);
+      if (store) return store;
+    }
+  }
+
+  /**
+   * One attempt at `open`. Returns undefined when `store rekey` replaced the file while
+   * this process waited for its lock: the connection then holds the old, unlinked file,
+   * and must reopen the path rather than write to an orphan (see `replaceStoreKey`).
+   */
+  private static openOnce(path: string, key: StoreKey, options: { create?: boolean }, mayRetry: boolean): Store | undefined {
     const exists = inspectStoreFile(path);
+    const inode = exists ? inodeOf(path) : undefined;
     if (!exists && !options.create) {
       throw new UsageError(`no store at ${path}`, 'create one with: peridio init');
     }
@@ -57,16 +106,27 @@ export class Store {
     } catch (error) {
       throw unwritable(path, error);
     }
+    // Checked after the first read, which waits for a rekey's lock: before anything
+    // could create a -wal file for the old file under the shared name.
+    const replaced = (): boolean => mayRetry && inode !== undefined && inodeOf(path) !== inode;
     try {
-      unlock(db, key);
-      proveKey(db, path, exists);
+      try {
+        unlock(db, key);
+        proveKey(db, path, exists);
+      } catch (error) {
+        if (replaced()) return closed(db);
+        throw error;
+      }
+      if (replaced()) return closed(db);
       configure(db, path);
       migrate(db, path);
     } catch (error) {
       db.close();
       throw error;
     }
-    return new Store(db, path, key.mode);
+    const store = new Store(db, path, key.mode);
+    KEYS.set(store, key);
+    return store;
   }
 
   /** Runs `work` in a `BEGIN IMMEDIATE` transaction: all of it commits, or none. */
@@ -81,6 +141,20 @@ export class Store {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+}
+
+function closed(db: Db): undefined {
+  db.close();
+  return undefined;
+}
+
+/** The file's inode number, or undefined when it is gone. */
+function inodeOf(path: string): bigint | undefined {
+  try {
+    return statSync(path, { bigint: true }).ino;
+  } catch {
+    return undefined;
   }
 }
 
@@ -130,11 +204,7 @@ function createEmptyPrivateFile(path: string): void {
 function unlock(db: Db, key: StoreKey): void {
   db.pragma(`cipher='sqlcipher'`);
   db.pragma('legacy=4');
-  if (key.mode === 'key-file') {
-    db.pragma(`key="x'${Buffer.from(key.key).toString('hex')}'"`);
-  } else {
-    db.pragma(`key='${key.passphrase.replaceAll("'", "''")}'`);
-  }
+  db.pragma(`key=${keyPragmaValue(key)}`);
 }
 
 /** Reads page 1: with a wrong key SQLCipher's page HMAC fails and nothing is written. */

@@ -80,3 +80,31 @@ export function listVerificationCodeRows(
       fetch: query.limit + 1,
     }) as VerificationCodeRow[];
 }
+
+/** How many codes each status holds at `now`, across all organizations (for `store info`). */
+export function countVerificationCodesByStatus(store: Store, now: number): Record<'active' | 'consumed' | 'expired', number> {
+  return store.db
+    .prepare(
+      `SELECT coalesce(sum(${STATUS_CONDITION.active}), 0) AS active,
+              coalesce(sum(${STATUS_CONDITION.consumed}), 0) AS consumed,
+              coalesce(sum(${STATUS_CONDITION.expired}), 0) AS expired
+       FROM verification_codes`,
+    )
+    .get({ now }) as Record<'active' | 'consumed' | 'expired', number>;
+}
+
+/**
+ * Deletes at most `limit` codes that were consumed, or expired unconsumed, at or
+ * before `before`; a code still active at `before` (and so now) is never touched.
+ * Returns how many were deleted. Call inside `store.write`.
+ */
+export function purgeVerificationCodes(store: Store, before: number, limit: number): number {
+  return store.db
+    .prepare(
+      `DELETE FROM verification_codes WHERE seq IN (
+         SELECT seq FROM verification_codes
+         WHERE (consumed_at IS NOT NULL AND consumed_at <= @before) OR (consumed_at IS NULL AND expires_at <= @before)
+         ORDER BY seq LIMIT @limit)`,
+    )
+    .run({ before, limit }).changes;
+}

@@ -1,15 +1,14 @@
 /** `peridio init`: create the store, its key (or passphrase) and its default organization. */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { ConflictError, UsageError } from '../../core/errors.js';
+import { ConflictError } from '../../core/errors.js';
 import { DEFAULT_ORGANIZATION_NAME, listOrganizations, type Organization } from '../../core/organizations.js';
 import { createKeyFile, readKeyFile } from '../../store/key-file.js';
 import type { StoreKey } from '../../store/store.js';
 import type { Cli } from '../cli.js';
 import { documented } from '../help.js';
+import { newPassphrase } from '../new-passphrase.js';
 import { defaultKeyFilePath, explicitKeyFile, passphraseFromSources } from '../store-access.js';
-
-const MIN_PASSPHRASE_LENGTH = 8;
 
 interface InitResult {
   store: string;
@@ -64,16 +63,9 @@ function keyFileKey(cli: Cli): { key: StoreKey; keyFile: string; created: boolea
 }
 
 async function passphraseKey(cli: Cli): Promise<StoreKey> {
-  let passphrase = passphraseFromSources(cli.options, cli.deps.env);
-  if (passphrase === undefined) {
-    if (!cli.canPrompt) {
-      throw new UsageError('--passphrase needs a passphrase', 'pass --passphrase-file, or set VERICODE_PASSPHRASE_FILE or VERICODE_PASSPHRASE');
-    }
-    passphrase = await cli.prompter.secret('New store passphrase');
-    if ((await cli.prompter.secret('Repeat the passphrase')) !== passphrase) throw new UsageError('the passphrases do not match');
-  }
-  if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
-    throw new UsageError(`the passphrase is too short: use at least ${MIN_PASSPHRASE_LENGTH} characters`);
-  }
+  const passphrase = await newPassphrase(cli, passphraseFromSources(cli.options, cli.deps.env), {
+    message: '--passphrase needs a passphrase',
+    hint: 'pass --passphrase-file, or set VERICODE_PASSPHRASE_FILE or VERICODE_PASSPHRASE',
+  });
   return { mode: 'passphrase', passphrase };
 }

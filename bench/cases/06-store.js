@@ -1,0 +1,54 @@
+// Store maintenance on a store with 10,000 audit events (about 5,000 codes, half of
+// them consumed): `store backup` against `cp` of the same file and against
+// `node -e 0`; `audit verify`, `audit export` and `store info` against `node -e 0`.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchHome, BIN, compare, nodeBaseline, report, ROOT, timeRun } from '../lib.js';
+
+export const name = 'store maintenance';
+
+const EVENTS = 10_000;
+
+export async function run() {
+  const { home, env } = benchHome();
+  timeRun([process.execPath, BIN, 'init'], { env });
+  await fillStore(env.VERICODE_STORE, EVENTS - 1);
+  const peridio = (...args) => () => timeRun([process.execPath, BIN, ...args], { env });
+
+  let n = 0;
+  const backup = () => {
+    const out = join(home, `backup-${(n += 1)}.db`);
+    const ms = timeRun([process.execPath, BIN, 'store', 'backup', '--out', out], { env });
+    rmSync(out);
+    return ms;
+  };
+  const copy = () => {
+    const out = join(home, `copy-${(n += 1)}.db`);
+    const ms = timeRun(['cp', env.VERICODE_STORE, out]);
+    rmSync(out);
+    return ms;
+  };
+  // Each backup adds one audit event; 40 rounds leave the store at about 10,040.
+  report(`store backup (${EVENTS} events)`, compare(backup, copy, { rounds: 9, warmup: 1 }), 'cp');
+  report(`store backup (${EVENTS} events)`, compare(backup, nodeBaseline, { rounds: 9, warmup: 1 }), 'node -e 0');
+  report(`audit verify (${EVENTS} events)`, compare(peridio('audit', 'verify'), nodeBaseline, { rounds: 9, warmup: 1 }), 'node -e 0');
+  report(`audit export (${EVENTS} events)`, compare(peridio('audit', 'export'), nodeBaseline, { rounds: 9, warmup: 1 }), 'node -e 0');
+  report('store info', compare(peridio('store', 'info'), nodeBaseline, { rounds: 9, warmup: 1 }), 'node -e 0');
+}
+
+/** Adds `events` audit events (codes issued, every other one consumed) in one process. */
+async function fillStore(path, events) {
+  const core = await import(join(ROOT, 'dist', 'core', 'index.js'));
+  const { Store } = await import(join(ROOT, 'dist', 'store', 'store.js'));
+  const store = Store.open(path, { mode: 'key-file', key: Buffer.from('ab'.repeat(32), 'hex') });
+  const ctx = { store, clock: core.systemClock, random: core.cryptoRandom };
+  const organizationId = core.resolveOrganizationId(ctx, undefined);
+  store.write(() => {
+    for (let i = 0; i < events; i += 1) {
+      const { code } = core.issueVerificationCode(ctx, { organizationId });
+      i += 1;
+      if (i < events) core.consumeVerificationCode(ctx, organizationId, code, 'bench');
+    }
+  });
+  store.close();
+}

@@ -1,0 +1,40 @@
+/** `store backup`: a consistent, encrypted copy of the store, taken while others write. */
+import { resolve } from 'node:path';
+import { writeBackup } from '../store/snapshot.js';
+import { recordEvent } from './audit.js';
+import type { CoreContext } from './context.js';
+import { UsageError } from './errors.js';
+import { rfc3339 } from './time.js';
+
+/** What a backup wrote. */
+export interface BackupResult {
+  path: string;
+  bytes: number;
+  /** The audit events the copy holds, and the hash of its last: its chain ends there. */
+  audit: { events: number; head_hash: string };
+  created_at: string;
+}
+
+/**
+ * Copies one snapshot of the store to `out` (a new file, 0600) encrypted with the same
+ * key or passphrase, reopens the copy to check it, then records a `store.backup` event
+ * in the store (so the copy's chain ends just before that event).
+ * @throws ConflictError (`already_registered`) when `out` exists; UsageError when `out`
+ * is empty or the store itself, or its directory is missing or not writable;
+ * StoreError (`store_corrupt`) when the copy fails its check (it is kept for inspection).
+ */
+export function backupStore(ctx: CoreContext, out: string): BackupResult {
+  if (out.trim() === '') throw new UsageError('--out needs a file name');
+  const path = resolve(out);
+  if (path === resolve(ctx.store.path)) throw new UsageError('--out is the store itself: choose a new file for the backup');
+  const facts = writeBackup(ctx.store, path);
+  ctx.store.write(() => recordEvent(ctx, {
+    action: 'store.backup',
+    organization_id: null,
+    subject: null,
+    outcome: 'success',
+    reason: null,
+    details: { path, bytes: facts.bytes, audit_events: facts.audit_events },
+  }));
+  return { path, bytes: facts.bytes, audit: { events: facts.audit_events, head_hash: facts.audit_head_hash }, created_at: rfc3339(ctx.clock.now().getTime()) };
+}

@@ -1,0 +1,96 @@
+/**
+ * Store maintenance while other processes work: backups taken under concurrent writes
+ * open and verify; purges running while codes are redeemed never remove a live code and
+ * never show anyone a busy error.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ensureDefaultOrganization } from '../../src/core/organizations.js';
+import { Store } from '../../src/store/store.js';
+import { fixedClock } from '../helpers/clock.js';
+import { seededRandom } from '../helpers/random.js';
+import { cliHome } from '../helpers/run-cli.js';
+import { TEST_KEY } from '../helpers/store.js';
+import { killHard, peridio, requireBuild, sleep, waitForLine, worker, type Child } from './support/processes.js';
+import { expectConsistentStore } from './support/store-checks.js';
+
+const KEY = { mode: 'key-file' as const, key: TEST_KEY };
+
+function homeWithStore(): ReturnType<typeof cliHome> {
+  const home = cliHome();
+  const store = Store.open(home.storePath, KEY, { create: true });
+  ensureDefaultOrganization({ store, clock: fixedClock(), random: seededRandom(1) });
+  store.close();
+  return home;
+}
+
+describe('store maintenance under concurrent use', () => {
+  it('backups taken while two processes write open with the same key and verify', async () => {
+    requireBuild();
+    const home = homeWithStore();
+    const env = { ...process.env, ...home.env };
+    const writers: Child[] = [0, 1].map(() => worker('codes.mjs', [home.storePath, TEST_KEY.toString('hex'), 'loop']));
+    await Promise.all(writers.map((w) => waitForLine(w, 'ready')));
+    const backups: Array<{ path: string; events: number }> = [];
+    for (let i = 0; i < 5; i += 1) {
+      const out = join(home.home, `backup-${i}.db`);
+      const run = await peridio(['store', 'backup', '--out', out, '--json'], env);
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.stderr).toBe('');
+      backups.push({ path: out, events: (JSON.parse(run.stdout) as { audit: { events: number } }).audit.events });
+      await sleep(50);
+    }
+    for (const w of writers) await killHard(w);
+    for (const w of writers) expect(w.stderr()).toBe('');
+
+    for (const backup of backups) {
+      const facts = expectConsistentStore(backup.path, KEY);
+      expect(facts.events).toBe(backup.events);
+      const verify = await peridio(['audit', 'verify', '--json'], { ...env, VERICODE_STORE: backup.path });
+      expect(verify.exitCode, verify.stderr).toBe(0);
+    }
+    // The writers kept going between backups, so each copy is a later snapshot.
+    const counts = backups.map((b) => b.events);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(counts[4]).toBeGreaterThan(counts[0]!);
+    expectConsistentStore(home.storePath, KEY);
+  }, 120_000);
+
+  it('purges running while processes redeem codes remove no live code and report no busy error', async () => {
+    requireBuild();
+    const home = homeWithStore();
+    const env = { ...process.env, ...home.env };
+    const redeemers: Child[] = [0, 1].map(() => worker('codes.mjs', [home.storePath, TEST_KEY.toString('hex'), 'pool', '150']));
+    await Promise.all(redeemers.map((w) => waitForLine(w, 'ready')));
+    let purged = 0;
+    let purges = 0;
+    const running = Promise.all(redeemers.map((w) => w.exited));
+    let finished = false;
+    void running.then(() => { finished = true; });
+    while (!finished) {
+      const run = await peridio(['store', 'purge', '--older-than', '1s', '--json'], env);
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.stderr).toBe('');
+      purged += (JSON.parse(run.stdout) as { total: number }).total;
+      purges += 1;
+    }
+    // Every consume of a code from the pool succeeded: had a purge removed a live
+    // code, its worker would have failed with unknown_code.
+    for (const w of redeemers) {
+      expect(await w.exited, w.stderr()).toBe(0);
+      expect(w.stderr()).toBe('');
+    }
+    expect(purges).toBeGreaterThan(1);
+    const store = Store.open(home.storePath, KEY);
+    try {
+      const live = store.db.prepare('SELECT count(*) FROM verification_codes WHERE consumed_at IS NULL').pluck().get();
+      expect(live).toBe(40);
+      const purgeEvents = store.db.prepare("SELECT details FROM audit_events WHERE action = 'store.purge'").pluck().all() as string[];
+      const removed = purgeEvents.reduce((sum, d) => sum + (JSON.parse(d) as { removed: { verification_codes: number } }).removed.verification_codes, 0);
+      expect(removed).toBe(purged);
+    } finally {
+      store.close();
+    }
+    console.log(`purge-while-redeeming: ${purges} purges removed ${purged} consumed codes while 300 were redeemed`);
+  }, 180_000);
+});

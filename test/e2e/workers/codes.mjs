@@ -1,0 +1,44 @@
+// A worker process for the crash and concurrency tests: it opens the store through the
+// built library (dist/) and issues and consumes CA verification codes.
+//
+//   node codes.mjs STORE KEY_HEX loop        issue + consume until killed; prints "ready"
+//   node codes.mjs STORE KEY_HEX pool N      keep 20 live codes, consume N of them (oldest
+//                                            first, each replaced by a new one), then exit 0
+//   node codes.mjs STORE KEY_HEX hold MS     issue one code, keep the store open MS ms, close
+//
+// Any error is printed on stderr with its code, and the process exits 1.
+import { consumeVerificationCode, cryptoRandom, issueVerificationCode, resolveOrganizationId, systemClock } from '../../../dist/core/index.js';
+import { Store } from '../../../dist/store/store.js';
+
+const [path, keyHex, mode, countText] = process.argv.slice(2);
+try {
+  const store = Store.open(path, { mode: 'key-file', key: Buffer.from(keyHex, 'hex') });
+  const ctx = { store, clock: systemClock, random: cryptoRandom };
+  const organizationId = resolveOrganizationId(ctx, undefined);
+  const issue = () => issueVerificationCode(ctx, { organizationId }).code;
+  const consume = (code) => consumeVerificationCode(ctx, organizationId, code, 'worker');
+  if (mode === 'loop') {
+    process.stdout.write('ready\n');
+    for (;;) consume(issue());
+  } else if (mode === 'pool') {
+    const pool = Array.from({ length: 20 }, issue);
+    process.stdout.write('ready\n');
+    for (let consumed = 0; consumed < Number(countText); consumed += 1) {
+      consume(pool.shift());
+      pool.push(issue());
+      // Spread the work over time so purges run between consumes.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    store.close();
+  } else if (mode === 'hold') {
+    issue();
+    process.stdout.write('ready\n');
+    await new Promise((resolve) => setTimeout(resolve, Number(countText)));
+    store.close();
+  } else {
+    throw new Error(`unknown mode ${mode}`);
+  }
+} catch (error) {
+  process.stderr.write(`worker failed: ${error.code ?? ''} ${error.message}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listAudit, verifyAuditChain } from '../../src/core/audit.js';
+import { ConflictError, UsageError } from '../../src/core/errors.js';
+import { createOrganization } from '../../src/core/organizations.js';
+import { backupStore } from '../../src/core/store-backup.js';
+import { issueVerificationCode, listVerificationCodes } from '../../src/core/verification-codes.js';
+import { Store } from '../../src/store/store.js';
+import { fixedClock } from '../helpers/clock.js';
+import { seededRandom } from '../helpers/random.js';
+import { TEST_KEY, testStore } from '../helpers/store.js';
+import { tempDir } from '../helpers/temp.js';
+
+const MARKER = 'plaintext-marker-organization';
+
+function reopen(path: string, key: Parameters<typeof Store.open>[1]) {
+  const store = Store.open(path, key);
+  return { store, ctx: { store, clock: fixedClock(), random: seededRandom(9) } };
+}
+
+describe('backupStore', () => {
+  it('writes a 0600 copy that opens with the same key, holds the same records and verifies', () => {
+    const { ctx, organizationId } = testStore();
+    const issued = issueVerificationCode(ctx, { organizationId });
+    createOrganization(ctx, MARKER);
+    const outDir = tempDir();
+    const out = join(outDir, 'backup.db');
+    const chainBefore = verifyAuditChain(ctx);
+
+    const result = backupStore(ctx, out);
+
+    expect(result).toEqual({ path: out, bytes: statSync(out).size, audit: { events: chainBefore.events, head_hash: chainBefore.head_hash }, created_at: '2025-01-01T00:00:00Z' });
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(readFileSync(out).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\0');
+    // Every page is encrypted: not even an organization's name shows in the file.
+    expect(readFileSync(out).includes(Buffer.from(MARKER))).toBe(false);
+    expect(readFileSync(out).includes(Buffer.from(issued.code))).toBe(false);
+    const copy = reopen(out, { mode: 'key-file', key: TEST_KEY });
+    try {
+      expect(copy.store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(verifyAuditChain(copy.ctx)).toMatchObject({ events: chainBefore.events, head_hash: chainBefore.head_hash });
+      expect(listVerificationCodes(copy.ctx, { organizationId }).items.map((c) => c.id)).toEqual([issued.id]);
+    } finally {
+      copy.store.close();
+    }
+    expect(listAudit(ctx).at(-1)).toMatchObject({ action: 'store.backup', details: { path: out, bytes: result.bytes, audit_events: chainBefore.events } });
+    expect(readdirSync(outDir)).toEqual(['backup.db']);
+  });
+
+  it('copies a passphrase store under the same passphrase', () => {
+    const path = join(tempDir(), 'store.db');
+    const key = { mode: 'passphrase' as const, passphrase: "correct horse's battery" };
+    const store = Store.open(path, key, { create: true });
+    try {
+      const out = join(tempDir(), 'backup.db');
+      backupStore({ store, clock: fixedClock(), random: seededRandom(2) }, out);
+      const copy = reopen(out, key);
+      copy.store.close();
+      expect(() => Store.open(out, { mode: 'key-file', key: TEST_KEY })).toThrow(/wrong passphrase or key/);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('never overwrites an existing file, and leaves it and the store as they were', () => {
+    const { ctx } = testStore();
+    const dir = tempDir();
+    const out = join(dir, 'precious.db');
+    writeFileSync(out, 'keep me');
+    const events = listAudit(ctx).length;
+    expect(() => backupStore(ctx, out)).toThrow(ConflictError);
+    expect(() => backupStore(ctx, out)).toThrow(`${out} already exists: backups never overwrite a file`);
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    expect(readdirSync(dir)).toEqual(['precious.db']);
+    expect(listAudit(ctx).length).toBe(events);
+  });
+
+  it('refuses a missing directory, a file as directory, an empty name and the store itself', () => {
+    const { ctx, path } = testStore();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file'), '');
+    expect(() => backupStore(ctx, join(dir, 'missing', 'b.db'))).toThrow(`cannot write backup ${join(dir, 'missing', 'b.db')}: directory ${join(dir, 'missing')} does not exist`);
+    expect(() => backupStore(ctx, join(dir, 'file', 'b.db'))).toThrow(`cannot write backup ${join(dir, 'file', 'b.db')}: ${join(dir, 'file')} is not a directory`);
+    expect(() => backupStore(ctx, ' ')).toThrow(UsageError);
+    expect(() => backupStore(ctx, path)).toThrow('--out is the store itself: choose a new file for the backup');
+    expect(readdirSync(dir)).toEqual(['file']);
+  });
+});
