@@ -14,22 +14,9 @@ import { rfc3339 } from '../../src/core/time.js';
 import { fixedClock } from '../helpers/clock.js';
 import { cliHome, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp.js';
-import { readSharedTestdata } from '../helpers/testdata.js';
+import { plainLimboCases } from '../helpers/limbo.js';
 
-interface LimboCase {
-  id: string;
-  x_role: string;
-  x_our_expected: string;
-  validation_time: string | null;
-  trusted_certs: string[];
-  untrusted_intermediates: string[];
-  peer_certificate: string;
-}
-
-const limbo = JSON.parse(readSharedTestdata('x509-limbo-subset.json')) as { testcases: LimboCase[] };
-const plain = limbo.testcases
-  .map((c) => ({ ...c, expected: /^(SUCCESS|FAILURE)(\s*\(.*\))?$/.exec(c.x_our_expected.trim())?.[1] }))
-  .filter((c): c is LimboCase & { expected: 'SUCCESS' | 'FAILURE' } => c.expected !== undefined);
+const plain = plainLimboCases();
 
 const notBefore = (pem: string): number => parseCertificate(Buffer.from(pem), 'limbo').fields.notBefore;
 

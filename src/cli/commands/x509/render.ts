@@ -14,18 +14,21 @@ export interface CreatedCsrResult {
   subject: string;
 }
 
+/** The key/value lines of a certificate summary, in the order every command shows them. */
+export function summaryFields(summary: CertificateSummary): Array<readonly [string, unknown]> {
+  return [
+    ['subject', summary.subject],
+    ['issuer', summary.issuer],
+    ['serial', summary.serial],
+    ['sha-256 fingerprint', summary.fingerprint_sha256],
+    ['not before', summary.not_before],
+    ['not after', summary.not_after],
+  ];
+}
+
 export const certificateRendering: Rendering<CreatedCertificateResult> = {
   quiet: (r) => r.certificate_path,
-  human: (r, view) => view.fields([
-    ['certificate', r.certificate_path],
-    ['key', r.key_path],
-    ['subject', r.subject],
-    ['issuer', r.issuer],
-    ['serial', r.serial],
-    ['sha-256 fingerprint', r.fingerprint_sha256],
-    ['not before', r.not_before],
-    ['not after', r.not_after],
-  ]),
+  human: (r, view) => view.fields([['certificate', r.certificate_path], ['key', r.key_path], ...summaryFields(r)]),
 };
 
 export const csrRendering: Rendering<CreatedCsrResult> = {
