@@ -188,7 +188,7 @@ describe('peridio x509 create refuses', () => {
   it('a weak signer key', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'weak.key'), generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey);
-    await refusal((ca) => [...base(ca).slice(0, 6), '--signer-key', join(dir, 'weak.key'), ...base(ca).slice(8)], /is a rsa key, which cannot sign here/);
+    await refusal((ca) => [...base(ca).slice(0, 6), '--signer-key', join(dir, 'weak.key'), ...base(ca).slice(8)], /holds an unsupported key \(1024-bit RSA\)/);
   });
 
   it('bad --days, --key-type and --common-name values', async () => {
