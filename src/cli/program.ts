@@ -10,6 +10,8 @@ import { caCertificatesCommand } from './commands/ca-certificates/index.js';
 import { initCommand } from './commands/init.js';
 import { organizationsCommand } from './commands/organizations/index.js';
 import { verificationCodesCommand } from './commands/verification-codes/index.js';
+import { x509Command } from './commands/x509/index.js';
+import { deviceCertificatesCommand } from './commands/device-certificates/index.js';
 
 /** Builds the program and the per-run `Cli` its commands share. */
 export function buildProgram(deps: CliDeps, version: string): { program: Command; cli: Cli } {
@@ -41,6 +43,8 @@ export function buildProgram(deps: CliDeps, version: string): { program: Command
   program.addCommand(organizationsCommand(cli));
   program.addCommand(caCertificatesCommand(cli));
   program.addCommand(verificationCodesCommand(cli, 'verification-codes'));
+  program.addCommand(x509Command(cli));
+  program.addCommand(deviceCertificatesCommand(cli));
   program.addCommand(auditCommand(cli));
   for (const command of program.commands) inheritSettings(command, program);
   return { program, cli };

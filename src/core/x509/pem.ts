@@ -43,3 +43,9 @@ export function readPemBlocks(text: string): PemBlock[] {
   }
   return blocks;
 }
+
+/** `der` as a PEM block with `label`, 64 characters a line, as openssl writes it. */
+export function pemEncode(der: Buffer, label: string): string {
+  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
