@@ -11,26 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { parseCertificate } from '../../src/core/x509/parse.js';
 import { fixedClock } from '../helpers/clock.js';
 import { cliHome, runCli } from '../helpers/run-cli.js';
-import { readSharedTestdata } from '../helpers/testdata.js';
+import { limboCases, plainExpectation } from '../helpers/limbo.js';
 
-interface LimboCase {
-  id: string;
-  x_role: string;
-  x_our_expected: string;
-  validation_time: string | null;
-  trusted_certs: string[];
-  untrusted_intermediates: string[];
-  peer_certificate: string;
-}
-
-const limbo = JSON.parse(readSharedTestdata('x509-limbo-subset.json')) as { testcases: LimboCase[] };
-
-function plainExpectation(text: string): 'SUCCESS' | 'FAILURE' | undefined {
-  const match = /^(SUCCESS|FAILURE)(\s*\(.*\))?$/.exec(text.trim());
-  return match ? (match[1] as 'SUCCESS' | 'FAILURE') : undefined;
-}
-
-const caCases = limbo.testcases.filter((c) => c.x_role === 'ca' && plainExpectation(c.x_our_expected));
+const caCases = limboCases.filter((c) => c.x_role === 'ca' && plainExpectation(c.x_our_expected));
 
 /** A second inside every certificate's validity: registration and the device check both happen then. */
 function insideValidity(pems: string[]): string {

@@ -10,25 +10,7 @@ import { checkCaCertificate } from '../../../src/core/x509/check-ca.js';
 import { parseCertificate, type ParsedCertificate } from '../../../src/core/x509/parse.js';
 import { validatePath } from '../../../src/core/x509/path-validation.js';
 import { VericodeError } from '../../../src/core/errors.js';
-import { readSharedTestdata } from '../../helpers/testdata.js';
-
-interface LimboCase {
-  id: string;
-  x_role: string;
-  x_our_expected: string;
-  validation_time: string | null;
-  trusted_certs: string[];
-  untrusted_intermediates: string[];
-  peer_certificate: string;
-}
-
-const limbo = JSON.parse(readSharedTestdata('x509-limbo-subset.json')) as { testcases: LimboCase[] };
-
-/** "SUCCESS", "SUCCESS (deviation: …)", "FAILURE"; anything else (SKIP, OPTIONAL, POLICY, "… or policy choice") has no fixed expectation. */
-function plainExpectation(text: string): 'SUCCESS' | 'FAILURE' | undefined {
-  const match = /^(SUCCESS|FAILURE)(\s*\(.*\))?$/.exec(text.trim());
-  return match ? (match[1] as 'SUCCESS' | 'FAILURE') : undefined;
-}
+import { limboCases, plainExpectation, type LimboCase } from '../../helpers/limbo.js';
 
 const parse = (pem: string, label: string): ParsedCertificate => parseCertificate(Buffer.from(pem), label);
 
@@ -52,7 +34,7 @@ function outcome(testCase: LimboCase): { result: 'SUCCESS' | 'FAILURE'; reason?:
   }
 }
 
-const plain = limbo.testcases.filter((c) => plainExpectation(c.x_our_expected));
+const plain = limboCases.filter((c) => plainExpectation(c.x_our_expected));
 
 describe('x509-limbo subset', () => {
   it('has the plainly decided cases this suite relies on', () => {

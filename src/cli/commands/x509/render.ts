@@ -1,5 +1,6 @@
 /** How the x509 verbs show what they made. */
 import type { CertificateSummary } from '../../../core/x509/describe.js';
+import { summaryFields } from '../../certificate-summary.js';
 import type { Rendering } from '../../output.js';
 
 /** The result of `x509 create`: where the files went, and the certificate's summary. */
@@ -19,12 +20,7 @@ export const certificateRendering: Rendering<CreatedCertificateResult> = {
   human: (r, view) => view.fields([
     ['certificate', r.certificate_path],
     ['key', r.key_path],
-    ['subject', r.subject],
-    ['issuer', r.issuer],
-    ['serial', r.serial],
-    ['sha-256 fingerprint', r.fingerprint_sha256],
-    ['not before', r.not_before],
-    ['not after', r.not_after],
+    ...summaryFields(r),
   ]),
 };
 
