@@ -296,11 +296,22 @@ describe('bad input it must survive', () => {
     expectOnlyAudited(before, await h.snapshot());
   });
 
-  it.each(['', 'has space', 'x'.repeat(65), 'slash/name', 'ünïcode', 'semi;colon'])('a name that breaks the rule (%j): exit 2, nothing stored', async (bad) => {
+  it.each(['', 'has space', 'x'.repeat(65), 'slash/name', 'ünïcode', 'semi;colon', 'prn:1:x'])('a name that breaks the rule (%j): exit 2, nothing stored', async (bad) => {
     const h = home();
     const before = await h.snapshot();
     const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '--name', bad]);
-    expectCleanError(run, 2, `invalid CA certificate name "${bad}": it must be 1 to 64 characters from A-Z, a-z, 0-9, '-', '.' and '_'`);
+    expect(run).toEqual({
+      stdout: '',
+      stderr: `peridio: error: invalid CA certificate name "${bad}": it must be 1 to 64 characters from A-Z, a-z, 0-9, '-', '.' and '_'\nperidio: hint: names follow ^[A-Za-z0-9-._]{1,64}$, as Azure IoT Hub certificate names do\n`,
+      exitCode: 2,
+    });
     expectOnlyAudited(before, await h.snapshot());
+  });
+
+  it('a bad name is reported before a store is created', async () => {
+    const h = home();
+    const run = await h.run(['ca-certificates', 'create', '-c', join(h.dir, 'missing.pem'), '--name', 'bad name']);
+    expectCleanError(run, 2, /^peridio: error: invalid CA certificate name "bad name"/);
+    expect(run.stderr).not.toContain('created a new store');
   });
 });

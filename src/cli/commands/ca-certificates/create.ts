@@ -1,5 +1,6 @@
 /** `peridio ca-certificates create` (alias `register`) */
 import { Command, Option } from 'commander';
+import { assertCaName } from '../../../core/ca-certificates/names.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { readInputFile } from '../../read-input.js';
@@ -24,6 +25,8 @@ export function createCommand(cli: Cli): Command {
     .addOption(new Option('--verified', 'register as verified without proof of possession (audited, with a warning)').conflicts('verificationCertificatePath'));
   addSharedCaOptions(command, 'include the CA in device checks (the default)')
     .action(async (opts: CreateOptions) => {
+      // A bad name is a flag error: report it before any file or the store is opened.
+      if (opts.name !== undefined) assertCaName(opts.name);
       const certificate = { bytes: readInputFile(opts.certificatePath, 'CA certificate'), label: `CA certificate ${opts.certificatePath}` };
       const verificationPath = opts.verificationCertificatePath;
       const verificationCertificate = verificationPath === undefined
