@@ -17,20 +17,18 @@ export interface LimboCase {
 
 export type PlainExpectation = 'SUCCESS' | 'FAILURE';
 
-/** "SUCCESS", "SUCCESS (deviation: …)", "FAILURE"; SKIP, OPTIONAL, POLICY and "… or policy choice" have none. */
+/** Every case of the subset. */
+export const limboCases: readonly LimboCase[] = (JSON.parse(readSharedTestdata('x509-limbo-subset.json')) as { testcases: LimboCase[] }).testcases;
+
+/** "SUCCESS", "SUCCESS (deviation: …)", "FAILURE"; anything else (SKIP, OPTIONAL, POLICY, "… or policy choice") has no fixed expectation. */
 export function plainExpectation(text: string): PlainExpectation | undefined {
   const match = /^(SUCCESS|FAILURE)(\s*\(.*\))?$/.exec(text.trim());
   return match ? (match[1] as PlainExpectation) : undefined;
 }
 
-/** Every case. */
-export function limboCases(): LimboCase[] {
-  return (JSON.parse(readSharedTestdata('x509-limbo-subset.json')) as { testcases: LimboCase[] }).testcases;
-}
-
 /** The cases with a plain expectation, with it. */
 export function plainLimboCases(): Array<LimboCase & { expected: PlainExpectation }> {
-  return limboCases().flatMap((c) => {
+  return limboCases.flatMap((c) => {
     const expected = plainExpectation(c.x_our_expected);
     return expected ? [{ ...c, expected }] : [];
   });

@@ -6,7 +6,7 @@ import { getCaCertificate, listCaCertificates } from '../../src/core/ca-certific
 import { registerCaCertificate, type RegisterCaCertificateInput } from '../../src/core/ca-certificates/register.js';
 import { createOrganization } from '../../src/core/organizations.js';
 import { issueVerificationCode, listVerificationCodes } from '../../src/core/verification-codes.js';
-import { certificate, ext, name, newTestKey, selfSignedCa, testKey, v1Certificate, type TestCertificate } from '../helpers/mini-ca.js';
+import { certificate, ext, name, newTestKey, reencodeSignature, selfSignedCa, testKey, v1Certificate, type TestCertificate } from '../helpers/mini-ca.js';
 import { testStore, type TestStore } from '../helpers/store.js';
 
 const CONSUMED = ' (the verification code was consumed by this attempt)';
@@ -159,6 +159,22 @@ describe('registerCaCertificate: failures after the code is consumed', () => {
     expect(codeStatuses(t)).toEqual(['consumed', 'consumed', 'consumed', 'consumed']);
     expect(caCount(t)).toBe(0);
     expect(listAudit(t.ctx, { action: 'ca_certificate.create' }).map((e) => e.reason)).toEqual(['invalid_certificate', 'verification_failed', 'verification_failed', 'certificate_expired']);
+  });
+
+  it.each(['non-minimal-length', 'extra-leading-zero-r', 'extra-leading-zero-s', 'trailing-bytes'] as const)('refuses a verification certificate whose ECDSA signature is re-encoded (%s)', (how) => {
+    const t = testStore();
+    const root = selfSignedCa({ subject: 'Strict Root', key: testKey('ec-p256') });
+    const mangled = reencodeSignature(v1Certificate(root, { subject: newCode(t) }), how);
+    expect(() => register(t, root, mangled)).toThrow(expect.objectContaining({ code: 'verification_failed', message: `verification certificate is not signed by the CA's key${CONSUMED}` }));
+    expect(caCount(t)).toBe(0);
+  });
+
+  it('refuses a verification certificate whose Ed25519 signature has a byte appended', () => {
+    const t = testStore();
+    const root = selfSignedCa({ subject: 'Strict Ed Root', key: testKey('ed25519') });
+    const mangled = reencodeSignature(v1Certificate(root, { subject: newCode(t) }), 'appended-byte');
+    expect(() => register(t, root, mangled)).toThrow(expect.objectContaining({ code: 'verification_failed', message: `verification certificate is not signed by the CA's key${CONSUMED}` }));
+    expect(caCount(t)).toBe(0);
   });
 
   it('accepts validity bounds inclusively: the verification certificate\'s last second still counts', () => {

@@ -6,21 +6,16 @@ import type { CaCertificateRow } from '../../store/ca-certificates.js';
 import { UsageError } from '../errors.js';
 import { resourcePrn } from '../prn.js';
 import { rfc3339 } from '../time.js';
+import type { CertificateSummary } from '../x509/describe.js';
 import { parseStoredJitp, type Jitp } from './jitp.js';
 
 /** Whether a registered CA takes part in device checks. */
 export type CaCertificateStatus = 'active' | 'inactive';
 
-/** A registered CA certificate. Timestamps are RFC 3339 UTC. */
-export interface CaCertificate {
+/** A registered CA certificate: its certificate's summary and its record. Timestamps are RFC 3339 UTC. */
+export interface CaCertificate extends CertificateSummary {
   prn: string;
   name: string | null;
-  subject: string;
-  issuer: string;
-  serial: string;
-  fingerprint_sha256: string;
-  not_before: string;
-  not_after: string;
   is_verified: boolean;
   status: CaCertificateStatus;
   etag: string;

@@ -1,5 +1,6 @@
 /** `peridio ca-certificates create` (alias `register`) */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { assertCaName } from '../../../core/ca-certificates/names.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { readInputFile } from '../../read-input.js';
@@ -21,9 +22,11 @@ export function createCommand(cli: Cli): Command {
     .option('-v, --verification-certificate-path <file>', 'a certificate whose CN is a verification code, signed by the CA\'s key')
     .option('--name <name>', 'a name for the CA, unique in the organization (^[A-Za-z0-9-._]{1,64}$)')
     .option('--description <text>', 'a description')
-    .option('--verified', 'register as verified without proof of possession (audited, with a warning)');
+    .addOption(new Option('--verified', 'register as verified without proof of possession (audited, with a warning)').conflicts('verificationCertificatePath'));
   addSharedCaOptions(command, 'include the CA in device checks (the default)')
     .action(async (opts: CreateOptions) => {
+      // A bad name is a flag error: report it before any file or the store is opened.
+      if (opts.name !== undefined) assertCaName(opts.name);
       const certificate = { bytes: readInputFile(opts.certificatePath, 'CA certificate'), label: `CA certificate ${opts.certificatePath}` };
       const verificationPath = opts.verificationCertificatePath;
       const verificationCertificate = verificationPath === undefined

@@ -2,18 +2,14 @@
 import type { CaCertificate } from '../../../core/ca-certificates/ca-certificate.js';
 import type { Jitp } from '../../../core/ca-certificates/jitp.js';
 import type { Page } from '../../../store/pagination.js';
+import { summaryFields } from '../../certificate-summary.js';
 import type { HumanView, Rendering } from '../../output.js';
 
 function fields(r: CaCertificate, view: HumanView): string {
   return view.fields([
     ['prn', r.prn],
     ['name', r.name],
-    ['subject', r.subject],
-    ['issuer', r.issuer],
-    ['serial', r.serial],
-    ['sha-256 fingerprint', r.fingerprint_sha256],
-    ['not before', r.not_before],
-    ['not after', r.not_after],
+    ...summaryFields(r),
     ['verified', r.is_verified ? 'yes' : view.style.yellow('no')],
     ['status', r.status],
     ['etag', r.etag],

@@ -1,5 +1,6 @@
 /** How the x509 verbs show what they made. */
 import type { CertificateSummary } from '../../../core/x509/describe.js';
+import { summaryFields } from '../../certificate-summary.js';
 import type { Rendering } from '../../output.js';
 
 /** The result of `x509 create`: where the files went, and the certificate's summary. */
@@ -12,18 +13,6 @@ export interface CreatedCsrResult {
   csr_path: string;
   key_path: string;
   subject: string;
-}
-
-/** The key/value lines of a certificate summary, in the order every command shows them. */
-export function summaryFields(summary: CertificateSummary): Array<readonly [string, unknown]> {
-  return [
-    ['subject', summary.subject],
-    ['issuer', summary.issuer],
-    ['serial', summary.serial],
-    ['sha-256 fingerprint', summary.fingerprint_sha256],
-    ['not before', summary.not_before],
-    ['not after', summary.not_after],
-  ];
 }
 
 export const certificateRendering: Rendering<CreatedCertificateResult> = {
