@@ -18,6 +18,7 @@ export interface Tlv {
   readonly value: Buffer;
 }
 
+/** Universal tags (identifier octets) the certificate profile uses. */
 export const TAG = {
   BOOLEAN: 0x01,
   INTEGER: 0x02,

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 
 /** The key types `x509 create` and `x509 csr` make. */
 export const KEY_TYPES = ['ec-p256', 'ec-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096'] as const;
+/** One of KEY_TYPES. */
 export type KeyType = (typeof KEY_TYPES)[number];
 
 /**
