@@ -142,6 +142,19 @@ describe('peridio device-certificates verify refuses bad input with exit 2', () 
     expect(await runCli(['audit', 'list', '--json'], { env: home.env })).toEqual(audit);
   });
 
+  it('a 10 MB file, before reading it', async () => {
+    const home = await homeWith();
+    const path = join(home.dir, 'huge.pem');
+    writeFileSync(path, Buffer.alloc(10 * 1024 * 1024, 0x41));
+    expect(await verify(home, ['-c', path])).toEqual({ stdout: '', stderr: `peridio: error: device certificate ${path} is larger than 64 KiB\nperidio: hint: give a single certificate or key file, PEM or DER\n`, exitCode: 2 });
+  });
+
+  it('but accepts CRLF line endings and trailing whitespace', async () => {
+    const home = await homeWith();
+    const path = write(home.dir, 'crlf.pem', `${v1Certificate(root).pem.replace(/\n/g, '\r\n')}  \r\n\r\n`);
+    expect((await verify(home, ['-c', path, '-q'])).exitCode).toBe(0);
+  });
+
   it('a bad --at, a missing file and a bad chain file', async () => {
     const home = await homeWith();
     const leaf = write(home.dir, 'd.pem', device);
