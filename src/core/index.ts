@@ -22,3 +22,15 @@ export { createSelfSignedCa, createVerificationCertificate, createCsr, type Crea
 export { readPrivateKey, privateKeyPem, KEY_TYPES, type KeyType } from './x509/keys.js';
 export { pemEncode } from './x509/pem.js';
 export * from './device-certificates.js';
+// CA certificates: registration (Peridio/AWS, Azure, verified on upload), verification, management.
+export { registerCaCertificate, type CertificateInput, type RegisterCaCertificateInput } from './ca-certificates/register.js';
+export { verifyCaCertificate, type VerifyCaCertificateInput } from './ca-certificates/verify.js';
+export { issueBoundVerificationCode } from './ca-certificates/bind-code.js';
+export { getCaCertificate, listCaCertificates, type ListCaCertificatesOptions } from './ca-certificates/query.js';
+export { updateCaCertificate, type UpdateCaCertificateInput } from './ca-certificates/update.js';
+export { deleteCaCertificate } from './ca-certificates/delete.js';
+export type { CaCertificate, CaCertificateStatus } from './ca-certificates/ca-certificate.js';
+export type { CaChangeTarget } from './ca-certificates/change.js';
+export type { Jitp, JitpInput } from './ca-certificates/jitp.js';
+export { MAX_CAS_PER_SUBJECT } from './ca-certificates/insert.js';
+export { isCaName } from './ca-certificates/name-rule.js';

@@ -315,3 +315,37 @@ describe('bad input it must survive', () => {
     expect(run.stderr).not.toContain('created a new store');
   });
 });
+
+describe('JITP settings, description and status from the command line', () => {
+  it('stores them at registration, shows them, and changes them with update', async () => {
+    const h = home();
+    const created = await h.run([
+      'ca-certificates', 'create', '-c', h.write('ca.pem', root), '--name', 'jitp-root', '--verified', '--inactive',
+      '--description', 'line 2', '--jitp-description', 'factory provisioning', '--jitp-tags', 'line2,eu', '--jitp-product-name', 'gateway', '--jitp-target', 'arm64', '--json',
+    ]);
+    expect(created.exitCode, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      status: 'inactive',
+      description: 'line 2',
+      jitp: { description: 'factory provisioning', tags: ['line2', 'eu'], product_name: 'gateway', target: 'arm64', cohort_prn: null },
+    });
+    const shown = await h.run(['ca-certificates', 'get', 'jitp-root']);
+    expect(shown.stdout).toContain('\njitp\tproduct gateway; tags line2,eu; target arm64 (factory provisioning)\n');
+    const updated = await h.run(['ca-certificates', 'update', 'jitp-root', '--active', '--jitp-tags', 'line3', '--description', '', '--json']);
+    expect(JSON.parse(updated.stdout)).toMatchObject({ status: 'active', description: null, jitp: { tags: ['line3'], product_name: 'gateway' } });
+    const off = await h.run(['ca-certificates', 'update', 'jitp-root', '--disable-jitp', '--json']);
+    expect(JSON.parse(off.stdout)).toMatchObject({ jitp: null });
+  });
+
+  it('refuses incomplete JITP flags before anything is stored', async () => {
+    const h = home();
+    const before = await h.snapshot();
+    const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '--verified', '--jitp-product-name', 'gateway']);
+    expect(run).toEqual({
+      stdout: '',
+      stderr: 'peridio: error: JITP needs --jitp-description, --jitp-tags\nperidio: hint: turn JITP on with --jitp-description D --jitp-tags a,b --jitp-product-name P together\n',
+      exitCode: 2,
+    });
+    expect((await h.snapshot()).cas).toEqual(before.cas);
+  });
+});

@@ -2,7 +2,7 @@
  * End-to-end runs: the built `bin/peridio.js` in a child process with a private HOME,
  * and the real `openssl`, as a user would run them. Needs `npm run build` first.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,8 @@ export interface E2eHome {
   home: string;
   storePath: string;
   peridio(args: readonly string[], options?: { stdin?: string }): CliRun;
+  /** The same, without waiting: for runs that must overlap. */
+  peridioAsync(args: readonly string[]): Promise<CliRun>;
 }
 
 export function e2eHome(): E2eHome {
@@ -29,6 +31,17 @@ export function e2eHome(): E2eHome {
     peridio(args, options = {}) {
       const result = spawnSync(process.execPath, [BIN, ...args], { cwd: home, env: childEnv, input: options.stdin ?? '', encoding: 'utf8', maxBuffer: 16 << 20 });
       return { stdout: result.stdout, stderr: result.stderr, exitCode: result.status ?? -1 };
+    },
+    peridioAsync(args) {
+      return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [BIN, ...args], { cwd: home, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+        child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ stdout, stderr, exitCode: code ?? -1 }));
+      });
     },
   };
 }

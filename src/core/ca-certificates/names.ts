@@ -1,31 +1,14 @@
 /**
- * How users name a CA: by its PRN, or by the name given at registration
- * (`^[A-Za-z0-9-._]{1,64}$`, the rule of Azure IoT Hub certificate names, unique per
- * organization).
+ * How users name a CA: by its PRN, or by the name given at registration (see
+ * `name-rule.ts`; unique per organization).
  */
 import { findCaCertificateById, findCaCertificateByName, type CaCertificateRow } from '../../store/ca-certificates.js';
 import type { Store } from '../../store/store.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { parseResourcePrn } from '../prn.js';
+import { isCaName } from './name-rule.js';
 
-const NAME = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** True when `text` is a valid CA name. */
-export function isCaName(text: string): boolean {
-  return NAME.test(text);
-}
-
-/**
- * Checks a name given with `--name`.
- * @throws UsageError naming the rule when `name` breaks it.
- */
-export function assertCaName(name: string): void {
-  if (isCaName(name)) return;
-  throw new UsageError(
-    `invalid CA certificate name "${name}": it must be 1 to 64 characters from A-Z, a-z, 0-9, '-', '.' and '_'`,
-    'names follow ^[A-Za-z0-9-._]{1,64}$, as Azure IoT Hub certificate names do',
-  );
-}
+export { assertCaName, isCaName } from './name-rule.js';
 
 /**
  * Finds the organization's CA named by `nameOrPrn`. Call inside a store transaction.

@@ -6,7 +6,7 @@
  *   later with `verifyCaCertificate`;
  * - verified on upload (`verified: true`): registered verified without proof.
  *
- * Loads @peculiar/x509: import this module lazily from commands.
+ * Loads the X.509 modules: import this module lazily from commands.
  */
 import type { CoreContext } from '../context.js';
 import { UsageError, VerificationError } from '../errors.js';

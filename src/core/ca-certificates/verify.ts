@@ -2,7 +2,7 @@
  * The Azure IoT Hub flow's second step: prove possession of an unverified CA's key
  * with a verification certificate whose CN is a code bound to that CA.
  *
- * Loads @peculiar/x509: import this module lazily from commands.
+ * Loads the X.509 modules: import this module lazily from commands.
  */
 import { findCaCertificateById } from '../../store/ca-certificates.js';
 import { recordEvent } from '../audit.js';

@@ -1,6 +1,6 @@
 /** `peridio ca-certificates create` (alias `register`) */
 import { Command, Option } from 'commander';
-import { assertCaName } from '../../../core/ca-certificates/names.js';
+import { assertCaName } from '../../../core/ca-certificates/name-rule.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { readInputFile } from '../../read-input.js';

@@ -1,7 +1,5 @@
 /** `peridio ca-certificates delete NAME|PRN [--if-match ETAG]` */
 import { Command } from 'commander';
-import { deleteCaCertificate } from '../../../core/ca-certificates/delete.js';
-import { getCaCertificate } from '../../../core/ca-certificates/query.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { deletedRendering } from './render.js';
@@ -13,6 +11,10 @@ export function deleteCommand(cli: Cli): Command {
     .action(async (certificate: string, opts: { ifMatch?: string }) => {
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();
+      const [{ getCaCertificate }, { deleteCaCertificate }] = await Promise.all([
+        import('../../../core/ca-certificates/query.js'),
+        import('../../../core/ca-certificates/delete.js'),
+      ]);
       const existing = getCaCertificate(ctx, organizationId, certificate);
       await cli.confirm(`delete CA certificate ${existing.name ?? existing.prn} (${existing.subject})? devices chaining to it will be refused`);
       cli.output.result(deleteCaCertificate(ctx, { organizationId, certificate, ifMatch: opts.ifMatch }), deletedRendering);

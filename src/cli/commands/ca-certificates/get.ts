@@ -1,6 +1,5 @@
 /** `peridio ca-certificates get NAME|PRN` */
 import { Command } from 'commander';
-import { getCaCertificate } from '../../../core/ca-certificates/query.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { caRendering } from './render.js';
@@ -10,6 +9,7 @@ export function getCommand(cli: Cli): Command {
     .argument('<certificate>', 'the CA\'s name or PRN')
     .action(async (certificate: string) => {
       const ctx = await cli.core();
+      const { getCaCertificate } = await import('../../../core/ca-certificates/query.js');
       cli.output.result(getCaCertificate(ctx, await cli.organizationId(), certificate), caRendering);
     });
   return documented(command, {

@@ -1,6 +1,5 @@
 /** `peridio ca-certificates list` */
 import { Command } from 'commander';
-import { listCaCertificates } from '../../../core/ca-certificates/query.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { parseLimit } from '../../parse.js';
@@ -14,6 +13,7 @@ export function listCommand(cli: Cli): Command {
     .action(async (opts: { limit: string; page?: string; search?: string }) => {
       const limit = parseLimit(opts.limit);
       const ctx = await cli.core();
+      const { listCaCertificates } = await import('../../../core/ca-certificates/query.js');
       const page = listCaCertificates(ctx, { organizationId: await cli.organizationId(), limit, page: opts.page, search: opts.search });
       cli.output.result(page, caPageRendering);
       if (page.next_page) cli.output.hint(`more CA certificates: add --page ${page.next_page}`);

@@ -1,6 +1,5 @@
 /** `peridio ca-certificates update NAME|PRN …` */
 import { Command } from 'commander';
-import { updateCaCertificate } from '../../../core/ca-certificates/update.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { addSharedCaOptions, jitpFrom, statusFrom, type SharedCaOptions } from './options.js';
@@ -21,6 +20,7 @@ export function updateCommand(cli: Cli): Command {
     .option('--if-match <etag>', 'only if the CA\'s etag is still this one (default *: any)')
     .action(async (certificate: string, opts: UpdateOptions) => {
       const ctx = await cli.core();
+      const { updateCaCertificate } = await import('../../../core/ca-certificates/update.js');
       const updated = updateCaCertificate(ctx, {
         organizationId: await cli.organizationId(),
         certificate,

@@ -1,6 +1,5 @@
 /** `peridio ca-certificates verification-codes create` (and its aliases) */
 import { Command } from 'commander';
-import { issueBoundVerificationCode } from '../../../core/ca-certificates/bind-code.js';
 import { resolveTtl } from '../../../core/duration.js';
 import { UsageError } from '../../../core/errors.js';
 import { parseVerificationCodeLength } from '../../../core/codes/verification-code-format.js';
@@ -31,9 +30,10 @@ export function createCommand(cli: Cli, name = 'create'): Command {
       }
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();
+      // Binding to a CA loads the CA modules; plain codes stay on the fast path.
       const issued = opts.certificate === undefined
         ? issueVerificationCode(ctx, { organizationId, ttlMs, length })
-        : issueBoundVerificationCode(ctx, { organizationId, certificate: opts.certificate, ifMatch: opts.ifMatch }, { ttlMs, length });
+        : (await import('../../../core/ca-certificates/bind-code.js')).issueBoundVerificationCode(ctx, { organizationId, certificate: opts.certificate, ifMatch: opts.ifMatch }, { ttlMs, length });
       cli.output.result(issued, issuedRendering);
       const [first, ...rest] = nextSteps(issued.code, issued.certificate_prn);
       cli.output.hint([first, ...rest].join('\n'));
