@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// @peculiar/x509 needs the Reflect metadata polyfill loaded before it.
-require('reflect-metadata');
+// No Reflect polyfill here: nothing in src imports @peculiar/x509 (certificates are
+// read and built by src/core/x509's own DER code), and loading it would cost every
+// command. A module that starts using @peculiar/x509 must load reflect-metadata itself.
 const { main } = require('../dist/main.js');
 
 main(process.argv.slice(2)).then((code) => {

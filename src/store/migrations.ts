@@ -50,6 +50,38 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_events_by_action ON audit_events (action, seq);
     `,
   },
+  {
+    // CA certificates. The subject DER is kept for the 10-per-subject limit; the
+    // readable summary fields are stored so list and search need no X.509 parsing.
+    version: 2,
+    sql: `
+      CREATE TABLE ca_certificates (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        organization_id TEXT NOT NULL REFERENCES organizations(id),
+        name TEXT,
+        der BLOB NOT NULL,
+        fingerprint_sha256 TEXT NOT NULL,
+        subject_der BLOB NOT NULL,
+        subject TEXT NOT NULL,
+        issuer TEXT NOT NULL,
+        serial TEXT NOT NULL,
+        not_before TEXT NOT NULL,
+        not_after TEXT NOT NULL,
+        is_verified INTEGER NOT NULL CHECK (is_verified IN (0, 1)),
+        status TEXT NOT NULL CHECK (status IN ('active', 'inactive')),
+        etag TEXT NOT NULL,
+        description TEXT,
+        jitp TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (organization_id, name),
+        UNIQUE (organization_id, fingerprint_sha256)
+      ) STRICT;
+      CREATE INDEX ca_certificates_by_org ON ca_certificates (organization_id, seq);
+      CREATE INDEX ca_certificates_by_subject ON ca_certificates (organization_id, subject_der);
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

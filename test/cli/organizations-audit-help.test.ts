@@ -92,7 +92,7 @@ describe('help, version and errors', () => {
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toContain('Usage: peridio ca-certificates verification-codes create [options]');
     expect(help.stdout).toContain('Examples:\n  $ peridio ca-certificates verification-codes create\n');
-    expect(help.stdout).toContain('Exit codes:\n  0  success\n  1  unexpected failure (please report it)\n  2  bad flag, argument or input\n  4  the organization does not exist\n  7  store locked (wrong or missing key) or unreadable\n');
+    expect(help.stdout).toContain('Exit codes:\n  0  success\n  1  unexpected failure (please report it)\n  2  bad flag, argument or input\n  4  the organization or the --certificate CA does not exist\n  5  stale --if-match, or the --certificate CA is already verified\n  7  store locked (wrong or missing key) or unreadable\n');
     for (const args of [['init'], ['organizations', 'create'], ['organizations', 'list'], ['organizations', 'get'], ['organizations', 'use'], ['verification-codes', 'list'], ['verification-codes', 'get'], ['audit', 'list'], ['audit', 'verify']]) {
       const run = await s.run([...args, '--help']);
       expect(run.stdout, args.join(' ')).toMatch(/Examples:\n {2}\$ peridio .*\n[\s\S]*Exit codes:\n {2}0 {2}success\n/);

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { resolveOrganizationId } from '../../src/core/organizations.js';
 import { issueVerificationCode } from '../../src/core/verification-codes.js';
 import { Store } from '../../src/store/store.js';
@@ -25,7 +26,7 @@ describe('peridio store info', () => {
       `path\t${home.storePath}`,
       'format\tsqlcipher-4',
       'key mode\tkey-file',
-      'schema version\t1',
+      `schema version\t${SCHEMA_VERSION}`,
       `size\t${statSync(home.storePath).size} bytes`,
       'organizations\t1',
       'verification codes\t0 active, 0 consumed, 0 expired',

@@ -17,6 +17,8 @@ export interface BinRun {
 export interface BinOptions {
   env?: Record<string, string>;
   input?: string;
+  /** Working directory (default: the test process's). */
+  cwd?: string;
   /** Run as another user (tests run as root on CI machines, who ignores permissions). */
   uid?: number;
   gid?: number;
@@ -25,6 +27,7 @@ export interface BinOptions {
 function spawnOptions(options: BinOptions) {
   return {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },
+    cwd: options.cwd,
     uid: options.uid,
     gid: options.gid,
   };
@@ -32,7 +35,7 @@ function spawnOptions(options: BinOptions) {
 
 /** Runs `peridio ARGS` to completion. */
 export function runBin(args: readonly string[], options: BinOptions = {}): BinRun {
-  const result = spawnSync(process.execPath, [BIN, ...args], { ...spawnOptions(options), input: options.input ?? '', encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [BIN, ...args], { ...spawnOptions(options), input: options.input ?? '', encoding: 'utf8', maxBuffer: 16 << 20 });
   if (result.error) throw result.error;
   return { stdout: result.stdout, stderr: result.stderr, exitCode: result.status ?? -1 };
 }

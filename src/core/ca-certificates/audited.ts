@@ -1,0 +1,42 @@
+/**
+ * Failed attempts to change a CA are audited like the changes themselves, with the
+ * error code as the reason, and the code-consumed rule is spelled out in the error.
+ */
+import { recordFailure } from '../audit.js';
+import type { CoreContext } from '../context.js';
+import { VericodeError } from '../errors.js';
+
+/** What a failure event records besides its reason. */
+export interface AttemptRecord {
+  action: string;
+  organization_id: string;
+  subject: string | null;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Runs `work`; when it throws a VericodeError, records a failure event (its own
+ * transaction, after `work`'s has rolled back) with the error code as the reason,
+ * then rethrows. Anything else is a bug and passes through unrecorded.
+ */
+export function auditedAttempt<T>(ctx: CoreContext, record: AttemptRecord, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof VericodeError) recordFailure(ctx, { ...record, reason: error.code });
+    throw error;
+  }
+}
+
+const NEW_CODE = 'request a new code with: peridio ca-certificates verification-codes create, and sign a new verification certificate with it';
+
+/**
+ * Adds to an error raised after the verification code was consumed that the code is
+ * spent (single use, even when the registration fails), and how to go on.
+ */
+export function noteConsumedCode(error: unknown): unknown {
+  if (!(error instanceof VericodeError) || error.message.includes('verification code was consumed')) return error;
+  error.message = `${error.message} (the verification code was consumed by this attempt)`;
+  (error as { hint: string | undefined }).hint = error.hint ? `${error.hint}; then ${NEW_CODE}` : NEW_CODE;
+  return error;
+}

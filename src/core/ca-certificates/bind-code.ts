@@ -1,0 +1,30 @@
+/**
+ * The Azure IoT Hub flow's code: a verification code bound to one registered,
+ * unverified CA, which only `verifyCaCertificate` for that CA accepts.
+ */
+import type { CoreContext } from '../context.js';
+import { ConflictError } from '../errors.js';
+import { issueVerificationCode, type IssuedVerificationCode, type IssueVerificationCodeInput } from '../verification-codes.js';
+import { organizationPrn } from '../prn.js';
+import { auditedAttempt } from './audited.js';
+import { caCertificateLabel } from './ca-certificate.js';
+import { findForChange, type CaChangeTarget } from './change.js';
+
+/**
+ * Issues a code bound to the CA `target` names, in one transaction with the etag
+ * check. Binding does not change the CA record, so its etag stays valid for
+ * `verifyCaCertificate --if-match`.
+ * @throws UsageError (bad TTL, length or reference), NotFoundError, ConflictError
+ * (`etag_mismatch` for a stale `ifMatch`; `already_registered` when the CA is already verified).
+ */
+export function issueBoundVerificationCode(ctx: CoreContext, target: CaChangeTarget, options: Pick<IssueVerificationCodeInput, 'ttlMs' | 'length'>): IssuedVerificationCode {
+  const record = { action: 'verification_code.create', organization_id: organizationPrn(target.organizationId), subject: target.certificate };
+  return auditedAttempt(ctx, record, () => ctx.store.write(() => {
+    const row = findForChange(ctx, target);
+    if (row.is_verified === 1) {
+      const label = caCertificateLabel(row);
+      throw new ConflictError('already_registered', `CA certificate ${label} is already verified: it needs no verification code`, `see peridio ca-certificates get ${label}`);
+    }
+    return issueVerificationCode(ctx, { organizationId: target.organizationId, ttlMs: options.ttlMs, length: options.length, certificateId: row.id });
+  }));
+}

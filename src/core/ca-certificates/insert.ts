@@ -1,0 +1,110 @@
+/**
+ * The last step of a registration: in one write transaction, refuse a duplicate
+ * (same SHA-256 fingerprint in the organization), a taken name, or an 11th CA with
+ * the same subject, then insert the record and its audit event.
+ */
+import {
+  countCaCertificatesWithSubject,
+  findCaCertificateByFingerprint,
+  findCaCertificateByName,
+  insertCaCertificate,
+  type CaCertificateRow,
+} from '../../store/ca-certificates.js';
+import type { Store } from '../../store/store.js';
+import { recordEvent } from '../audit.js';
+import type { CoreContext } from '../context.js';
+import { ConflictError } from '../errors.js';
+import { randomUuid } from '../ports.js';
+import { organizationPrn, resourcePrn } from '../prn.js';
+import { nowWholeSeconds } from '../time.js';
+import { subjectDer, summarizeCertificate } from '../x509/describe.js';
+import type { ParsedCertificate } from '../x509/parse.js';
+import { caCertificatePrn, toCaCertificate, type CaCertificate, type CaCertificateStatus } from './ca-certificate.js';
+import { newEtag } from './etag.js';
+import { storedJitp, type Jitp } from './jitp.js';
+
+/** At most this many CAs with one subject per organization (as AWS IoT allows). */
+export const MAX_CAS_PER_SUBJECT = 10;
+
+/** How possession of the CA's key was established. */
+export type Proof =
+  | { kind: 'verification_certificate'; codeId: string }
+  | { kind: 'verified_on_upload' }
+  | { kind: 'none' };
+
+/** The user-chosen fields of a new record. */
+export interface NewCaFields {
+  name: string | null;
+  description: string | null;
+  status: CaCertificateStatus;
+  jitp: Jitp | null;
+}
+
+/**
+ * Inserts a CA that passed its checks.
+ * @throws ConflictError `already_registered` (duplicate certificate, naming the
+ * existing PRN, or a taken name) or `limit_exceeded` (10 CAs with this subject).
+ */
+export function insertCheckedCaCertificate(ctx: CoreContext, organizationId: string, ca: ParsedCertificate, fields: NewCaFields, proof: Proof): CaCertificate {
+  const summary = summarizeCertificate(ca);
+  const subject = subjectDer(ca);
+  return ctx.store.write(() => {
+    const duplicate = findCaCertificateByFingerprint(ctx.store, organizationId, summary.fingerprint_sha256);
+    if (duplicate) {
+      const prn = caCertificatePrn(duplicate);
+      throw new ConflictError('already_registered', `this CA certificate is already registered in this organization as ${prn}`, `see peridio ca-certificates get ${duplicate.name ?? prn}`);
+    }
+    if (fields.name !== null) assertNameFree(ctx.store, organizationId, fields.name);
+    if (countCaCertificatesWithSubject(ctx.store, organizationId, subject) >= MAX_CAS_PER_SUBJECT) {
+      throw new ConflictError(
+        'limit_exceeded',
+        `the organization already has ${MAX_CAS_PER_SUBJECT} CA certificates with the subject ${summary.subject}`,
+        'delete one you no longer use (peridio ca-certificates delete NAME), or give the new CA another subject',
+      );
+    }
+    const now = nowWholeSeconds(ctx.clock);
+    const row: Omit<CaCertificateRow, 'seq'> = {
+      id: randomUuid(ctx.random),
+      organization_id: organizationId,
+      name: fields.name,
+      der: Buffer.from(ca.der),
+      fingerprint_sha256: summary.fingerprint_sha256,
+      subject_der: Buffer.from(subject),
+      subject: summary.subject,
+      issuer: summary.issuer,
+      serial: summary.serial,
+      not_before: summary.not_before,
+      not_after: summary.not_after,
+      is_verified: proof.kind === 'none' ? 0 : 1,
+      status: fields.status,
+      etag: newEtag(ctx.random),
+      description: fields.description,
+      jitp: storedJitp(fields.jitp),
+      created_at: now,
+      updated_at: now,
+    };
+    insertCaCertificate(ctx.store, row);
+    recordEvent(ctx, {
+      action: 'ca_certificate.create',
+      organization_id: organizationPrn(organizationId),
+      subject: caCertificatePrn(row),
+      outcome: 'success',
+      reason: null,
+      details: {
+        name: row.name,
+        fingerprint_sha256: row.fingerprint_sha256,
+        proof: proof.kind,
+        verification_code: proof.kind === 'verification_certificate' ? resourcePrn(organizationId, 'ca_verification_code', proof.codeId) : null,
+        status: row.status,
+      },
+    });
+    return toCaCertificate({ ...row, seq: 0 });
+  });
+}
+
+/** @throws ConflictError (`already_registered`) when the organization already has a CA named `name`. */
+export function assertNameFree(store: Store, organizationId: string, name: string): void {
+  if (findCaCertificateByName(store, organizationId, name)) {
+    throw new ConflictError('already_registered', `a CA certificate named ${name} already exists in this organization`, `choose another --name, or see: peridio ca-certificates get ${name}`);
+  }
+}

@@ -1,0 +1,43 @@
+/** Reading registered CAs: a page of them, or one by name or PRN. */
+import { listCaCertificateRows } from '../../store/ca-certificates.js';
+import { decodePageToken, toPage, type Page } from '../pagination.js';
+import type { CoreContext } from '../context.js';
+import { UsageError } from '../errors.js';
+import { toCaCertificate, type CaCertificate } from './ca-certificate.js';
+import { findCaCertificate } from './names.js';
+
+/** Options of `listCaCertificates`. */
+export interface ListCaCertificatesOptions {
+  organizationId: string;
+  /** Case-insensitive substring of the name, subject, description or fingerprint. */
+  search?: string;
+  limit?: number;
+  page?: string;
+}
+
+const SEARCH_LIMIT = 256;
+
+/**
+ * A page of the organization's CAs, newest first.
+ * @throws UsageError for a limit outside 1..1000, an over-long search or a bad page token.
+ */
+export function listCaCertificates(ctx: CoreContext, options: ListCaCertificatesOptions): Page<CaCertificate> {
+  const limit = options.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new UsageError(`invalid --limit ${options.limit}: it must be a whole number from 1 to 1000`);
+  }
+  const search = options.search?.trim();
+  if (search !== undefined && search.length > SEARCH_LIMIT) throw new UsageError(`invalid --search: at most ${SEARCH_LIMIT} characters`);
+  const beforeSeq = decodePageToken(options.page);
+  const rows = ctx.store.read(() => listCaCertificateRows(ctx.store, { organizationId: options.organizationId, search, limit, beforeSeq }));
+  return toPage(rows, limit, toCaCertificate);
+}
+
+/**
+ * One CA by name or PRN.
+ * @throws UsageError when `nameOrPrn` is neither; NotFoundError when the
+ * organization has no such CA.
+ */
+export function getCaCertificate(ctx: CoreContext, organizationId: string, nameOrPrn: string): CaCertificate {
+  return toCaCertificate(ctx.store.read(() => findCaCertificate(ctx.store, organizationId, nameOrPrn)));
+}

@@ -1,0 +1,97 @@
+/**
+ * Registering a CA certificate, in the three ways users know:
+ * - Peridio / AWS IoT: with a verification certificate whose CN is an active code,
+ *   signed by the CA's key: checked offline, registered verified;
+ * - Azure IoT Hub: without proof, registered unverified with an etag, to be proved
+ *   later with `verifyCaCertificate`;
+ * - verified on upload (`verified: true`): registered verified without proof.
+ *
+ * Loads the X.509 modules: import this module lazily from commands.
+ */
+import type { CoreContext } from '../context.js';
+import { UsageError, VerificationError } from '../errors.js';
+import { organizationPrn } from '../prn.js';
+import { consumeVerificationCode } from '../verification-codes.js';
+import { checkCaCertificate } from '../x509/check-ca.js';
+import { checkVerificationCertificate } from '../x509/check-verification.js';
+import { singleCommonName } from '../x509/describe.js';
+import { parseCertificate } from '../x509/parse.js';
+import { auditedAttempt, noteConsumedCode } from './audited.js';
+import { parseDescription, type CaCertificate, type CaCertificateStatus } from './ca-certificate.js';
+import { applyJitpInput, hasJitpInput, type JitpInput } from './jitp.js';
+import { assertCaName } from './names.js';
+import { assertNameFree, insertCheckedCaCertificate, type Proof } from './insert.js';
+
+/** Certificate bytes (PEM or DER) and how to name them in errors (usually the path). */
+export interface CertificateInput {
+  bytes: Uint8Array;
+  label: string;
+}
+
+/** What to register. */
+export interface RegisterCaCertificateInput {
+  organizationId: string;
+  certificate: CertificateInput;
+  /** The proof of possession (Peridio / AWS flow). */
+  verificationCertificate?: CertificateInput;
+  /** Register as verified without proof (`--verified`); excludes `verificationCertificate`. */
+  verified?: boolean;
+  name?: string;
+  description?: string;
+  status?: CaCertificateStatus;
+  jitp?: JitpInput;
+}
+
+/**
+ * Registers a CA. With a verification certificate, the order is the Peridio page's:
+ * both files are parsed (a bad file leaves the code untouched), the verification
+ * certificate's single CN is consumed as a code, and only then are the CA, the
+ * verification certificate, duplicates and the per-subject limit checked; a failure
+ * after that leaves the code consumed and says so. Every attempt is audited.
+ * @throws UsageError for bad flags, an invalid name, a malformed certificate (or not
+ * exactly one CN); the errors of `consumeVerificationCode`; VerificationError when
+ * the code is bound to a registered CA or a certificate fails its checks (or
+ * ExpiredError / UsageError as the checks raise them); ConflictError
+ * (`already_registered`) for a taken name or the same certificate registered twice,
+ * (`limit_exceeded`) past 10 CAs with one subject.
+ */
+export function registerCaCertificate(ctx: CoreContext, input: RegisterCaCertificateInput): CaCertificate {
+  if (input.verified && input.verificationCertificate) {
+    throw new UsageError('--verified and -v/--verification-certificate-path exclude each other', 'prove possession with -v, or register without proof with --verified');
+  }
+  if (input.name !== undefined) assertCaName(input.name);
+  const fields = {
+    name: input.name ?? null,
+    description: input.description === undefined ? null : parseDescription(input.description),
+    status: input.status ?? 'active',
+    jitp: input.jitp && hasJitpInput(input.jitp) ? applyJitpInput(null, input.jitp, input.organizationId) : null,
+  };
+  const record = { action: 'ca_certificate.create', organization_id: organizationPrn(input.organizationId), subject: null };
+  return auditedAttempt(ctx, record, () => {
+    if (fields.name !== null) ctx.store.read(() => assertNameFree(ctx.store, input.organizationId, fields.name!));
+    const ca = parseCertificate(input.certificate.bytes, input.certificate.label);
+    const now = ctx.clock.now();
+    if (!input.verificationCertificate) {
+      checkCaCertificate(ca, now);
+      const proof: Proof = input.verified ? { kind: 'verified_on_upload' } : { kind: 'none' };
+      return insertCheckedCaCertificate(ctx, input.organizationId, ca, fields, proof);
+    }
+    const verification = parseCertificate(input.verificationCertificate.bytes, input.verificationCertificate.label);
+    const code = singleCommonName(verification, input.verificationCertificate.label);
+    const consumed = consumeVerificationCode(ctx, input.organizationId, code, 'the verification certificate\'s CN');
+    try {
+      if (consumed.certificate_id !== null) {
+        throw new VerificationError(
+          'verification_failed',
+          'the verification certificate\'s CN is a code bound to an already registered CA certificate, not to a new one',
+          'codes issued with --certificate prove possession only with: peridio ca-certificates verify NAME -v verification.pem',
+        );
+      }
+      checkCaCertificate(ca, now);
+      checkVerificationCertificate(verification, ca, now);
+      return insertCheckedCaCertificate(ctx, input.organizationId, ca, fields, { kind: 'verification_certificate', codeId: consumed.id });
+    } catch (error) {
+      throw noteConsumedCode(error);
+    }
+  });
+}

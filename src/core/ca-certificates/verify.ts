@@ -1,0 +1,84 @@
+/**
+ * The Azure IoT Hub flow's second step: prove possession of an unverified CA's key
+ * with a verification certificate whose CN is a code bound to that CA.
+ *
+ * Loads the X.509 modules: import this module lazily from commands.
+ */
+import { findCaCertificateById } from '../../store/ca-certificates.js';
+import { recordEvent } from '../audit.js';
+import type { CoreContext } from '../context.js';
+import { ConflictError, NotFoundError, VerificationError } from '../errors.js';
+import { organizationPrn, resourcePrn } from '../prn.js';
+import { consumeVerificationCode } from '../verification-codes.js';
+import { checkCaCertificate } from '../x509/check-ca.js';
+import { checkVerificationCertificate } from '../x509/check-verification.js';
+import { singleCommonName } from '../x509/describe.js';
+import { parseCertificate } from '../x509/parse.js';
+import { auditedAttempt, noteConsumedCode } from './audited.js';
+import { caCertificateLabel, caCertificatePrn, toCaCertificate, type CaCertificate } from './ca-certificate.js';
+import { findForChange, writeChange, type CaChangeTarget } from './change.js';
+import { assertEtagMatches } from './etag.js';
+import type { CertificateInput } from './register.js';
+
+/** Which CA to verify, with what. */
+export interface VerifyCaCertificateInput extends CaChangeTarget {
+  verificationCertificate: CertificateInput;
+}
+
+/**
+ * Marks the CA verified. Before the code is touched: the CA exists, `ifMatch` holds,
+ * it is not yet verified, the file parses and has one CN. Then the CN is consumed as
+ * a code, which must be bound to this CA; then the CA and the verification
+ * certificate are checked, and the CA is marked verified with a new etag (`ifMatch`
+ * checked again in that transaction). A failure after the consume says the code is spent.
+ * @throws UsageError, NotFoundError, ConflictError (`etag_mismatch`, or
+ * `already_registered` when the CA is already verified); the errors of
+ * `consumeVerificationCode`; VerificationError when the code is not bound to this CA
+ * or a certificate fails its checks (or the checks' ExpiredError / UsageError).
+ */
+export function verifyCaCertificate(ctx: CoreContext, input: VerifyCaCertificateInput): CaCertificate {
+  const record = { action: 'ca_certificate.verify', organization_id: organizationPrn(input.organizationId), subject: input.certificate };
+  return auditedAttempt(ctx, record, () => {
+    const row = ctx.store.read(() => findForChange(ctx, input));
+    const label = caCertificateLabel(row);
+    if (row.is_verified === 1) throw alreadyVerified(label);
+    const verification = parseCertificate(input.verificationCertificate.bytes, input.verificationCertificate.label);
+    const code = singleCommonName(verification, input.verificationCertificate.label);
+    const consumed = consumeVerificationCode(ctx, input.organizationId, code, 'the verification certificate\'s CN');
+    try {
+      if (consumed.certificate_id !== row.id) {
+        throw new VerificationError(
+          'verification_failed',
+          `the verification certificate's CN is not a code bound to CA certificate ${label}`,
+          `issue one bound to it with: peridio ca-certificates verification-codes create --certificate ${label}`,
+        );
+      }
+      const ca = parseCertificate(row.der, `CA certificate ${label}`);
+      const now = ctx.clock.now();
+      checkCaCertificate(ca, now);
+      checkVerificationCertificate(verification, ca, now);
+      return ctx.store.write(() => {
+        const current = findCaCertificateById(ctx.store, row.organization_id, row.id);
+        if (!current) throw new NotFoundError(`CA certificate ${label} was deleted while it was being verified`);
+        assertEtagMatches(input.ifMatch, current.etag, label);
+        if (current.is_verified === 1) throw alreadyVerified(label);
+        const updated = writeChange(ctx, current, { is_verified: 1 });
+        recordEvent(ctx, {
+          action: 'ca_certificate.verify',
+          organization_id: record.organization_id,
+          subject: caCertificatePrn(updated),
+          outcome: 'success',
+          reason: null,
+          details: { proof: 'verification_certificate', verification_code: resourcePrn(row.organization_id, 'ca_verification_code', consumed.id) },
+        });
+        return toCaCertificate(updated);
+      });
+    } catch (error) {
+      throw noteConsumedCode(error);
+    }
+  });
+}
+
+function alreadyVerified(label: string): ConflictError {
+  return new ConflictError('already_registered', `CA certificate ${label} is already verified`, `see peridio ca-certificates get ${label}`);
+}

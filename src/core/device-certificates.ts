@@ -1,0 +1,72 @@
+/**
+ * Checking a device certificate against the organization's registered CAs: RFC 5280
+ * basic path validation ending at a CA that is verified and active (SPEC section 2,
+ * flow 4). Read-only: nothing is stored or audited.
+ */
+import type { CoreContext } from './context.js';
+import { resourcePrn } from './prn.js';
+import { rfc3339 } from './time.js';
+import { listTrustedCaCertificates } from '../store/ca-certificates.js';
+import { summarizeCertificate, type CertificateSummary } from './x509/describe.js';
+import { parseCertificate, parseCertificateChain, type ParsedCertificate } from './x509/parse.js';
+import { validatePath } from './x509/path-validation.js';
+
+/** A registered CA to validate against, with the id that names it. */
+export interface TrustAnchor {
+  id: string;
+  certificate: ParsedCertificate;
+}
+
+/** The result of a successful check: the path found, device first, registered CA last. */
+export interface DeviceCertificateCheck {
+  valid: true;
+  validated_at: string;
+  ca_certificate_prn: string;
+  chain: CertificateSummary[];
+}
+
+/**
+ * The pure check: validates `leaf` through `intermediates` to one of `anchors` at `at`.
+ * @returns the anchor's id and the path (leaf first).
+ * @throws VerificationError('verification_failed') with the reason (see validatePath).
+ */
+export function checkDeviceCertificate(leaf: ParsedCertificate, intermediates: ParsedCertificate[], anchors: TrustAnchor[], at: Date): { anchorId: string; path: ParsedCertificate[] } {
+  const path = validatePath(leaf, intermediates, anchors.map((a) => a.certificate), at);
+  const anchor = anchors.find((a) => a.certificate === path[path.length - 1])!;
+  return { anchorId: anchor.id, path };
+}
+
+/** What to check, and in which organization. */
+export interface VerifyDeviceCertificateInput {
+  organizationId: string;
+  /** The device certificate's bytes (PEM or DER) and its name for errors. */
+  certificate: { bytes: Uint8Array; label: string };
+  /** Intermediate certificates, PEM bundle or concatenated DER. */
+  chain?: { bytes: Uint8Array; label: string };
+  /** Validation time in epoch ms (`--at`); default the clock's now. */
+  at?: number;
+}
+
+/**
+ * Checks a device certificate against the organization's registered, verified and
+ * active CAs.
+ * @throws UsageError('invalid_certificate') for a malformed certificate or chain
+ * file; VerificationError('verification_failed') when no valid path reaches such a
+ * CA at the validation time, with the reason.
+ */
+export function verifyDeviceCertificate(ctx: CoreContext, input: VerifyDeviceCertificateInput): DeviceCertificateCheck {
+  const leaf = parseCertificate(input.certificate.bytes, input.certificate.label);
+  const intermediates = input.chain ? parseCertificateChain(input.chain.bytes, input.chain.label) : [];
+  const at = new Date(input.at ?? ctx.clock.now().getTime());
+  const anchors = ctx.store.read(() => listTrustedCaCertificates(ctx.store, input.organizationId)).map((row) => ({
+    id: row.id,
+    certificate: parseCertificate(row.der, `registered CA ${resourcePrn(input.organizationId, 'ca_certificate', row.id)}`),
+  }));
+  const { anchorId, path } = checkDeviceCertificate(leaf, intermediates, anchors, at);
+  return {
+    valid: true,
+    validated_at: rfc3339(Math.floor(at.getTime() / 1000) * 1000),
+    ca_certificate_prn: resourcePrn(input.organizationId, 'ca_certificate', anchorId),
+    chain: path.map(summarizeCertificate),
+  };
+}

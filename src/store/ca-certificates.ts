@@ -1,0 +1,135 @@
+/**
+ * The ca_certificates table. A CA is found by id, name or SHA-256 fingerprint, always
+ * inside one organization; every update is conditional on the etag the caller read,
+ * so a concurrent change is never overwritten silently.
+ */
+import type { Store } from './store.js';
+
+export interface CaCertificateRow {
+  seq: number;
+  id: string;
+  organization_id: string;
+  name: string | null;
+  der: Buffer;
+  fingerprint_sha256: string;
+  subject_der: Buffer;
+  subject: string;
+  issuer: string;
+  serial: string;
+  not_before: string;
+  not_after: string;
+  is_verified: 0 | 1;
+  status: 'active' | 'inactive';
+  etag: string;
+  description: string | null;
+  /** JSON text of the JITP settings, or null when JITP is off. */
+  jitp: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The columns an update may change; the rest of a CA record is fixed at registration. */
+export type CaCertificateChanges = Pick<CaCertificateRow, 'is_verified' | 'status' | 'description' | 'jitp' | 'etag' | 'updated_at'>;
+
+const COLUMNS = `seq, id, organization_id, name, der, fingerprint_sha256, subject_der, subject, issuer, serial,
+  not_before, not_after, is_verified, status, etag, description, jitp, created_at, updated_at`;
+
+export function insertCaCertificate(store: Store, row: Omit<CaCertificateRow, 'seq'>): void {
+  store.db
+    .prepare(
+      `INSERT INTO ca_certificates (id, organization_id, name, der, fingerprint_sha256, subject_der, subject, issuer, serial,
+         not_before, not_after, is_verified, status, etag, description, jitp, created_at, updated_at)
+       VALUES (@id, @organization_id, @name, @der, @fingerprint_sha256, @subject_der, @subject, @issuer, @serial,
+         @not_before, @not_after, @is_verified, @status, @etag, @description, @jitp, @created_at, @updated_at)`,
+    )
+    .run(row);
+}
+
+export function findCaCertificateById(store: Store, organizationId: string, id: string): CaCertificateRow | undefined {
+  return store.db
+    .prepare(`SELECT ${COLUMNS} FROM ca_certificates WHERE organization_id = ? AND id = ?`)
+    .get(organizationId, id) as CaCertificateRow | undefined;
+}
+
+export function findCaCertificateByName(store: Store, organizationId: string, name: string): CaCertificateRow | undefined {
+  return store.db
+    .prepare(`SELECT ${COLUMNS} FROM ca_certificates WHERE organization_id = ? AND name = ?`)
+    .get(organizationId, name) as CaCertificateRow | undefined;
+}
+
+export function findCaCertificateByFingerprint(store: Store, organizationId: string, fingerprint: string): CaCertificateRow | undefined {
+  return store.db
+    .prepare(`SELECT ${COLUMNS} FROM ca_certificates WHERE organization_id = ? AND fingerprint_sha256 = ?`)
+    .get(organizationId, fingerprint) as CaCertificateRow | undefined;
+}
+
+/** How many CAs of the organization have exactly this subject (DER), for the per-subject limit. */
+export function countCaCertificatesWithSubject(store: Store, organizationId: string, subjectDer: Buffer): number {
+  const row = store.db
+    .prepare('SELECT count(*) AS n FROM ca_certificates WHERE organization_id = ? AND subject_der = ?')
+    .get(organizationId, subjectDer) as { n: number };
+  return row.n;
+}
+
+/**
+ * A page of the organization's CAs, newest first, continuing below `beforeSeq`.
+ * `search` matches a case-insensitive substring of the name, subject, description or
+ * fingerprint; it is matched literally (`%` and `_` are not wildcards).
+ */
+export function listCaCertificateRows(
+  store: Store,
+  query: { organizationId: string; search?: string; limit: number; beforeSeq?: number },
+): CaCertificateRow[] {
+  const searching = query.search !== undefined && query.search.length > 0;
+  return store.db
+    .prepare(
+      `SELECT ${COLUMNS} FROM ca_certificates
+       WHERE organization_id = @organizationId AND seq < @beforeSeq
+       ${searching ? `AND (name LIKE @pattern ESCAPE '\\' OR subject LIKE @pattern ESCAPE '\\'
+            OR description LIKE @pattern ESCAPE '\\' OR fingerprint_sha256 LIKE @pattern ESCAPE '\\')` : ''}
+       ORDER BY seq DESC LIMIT @fetch`,
+    )
+    .all({
+      organizationId: query.organizationId,
+      beforeSeq: query.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+      fetch: query.limit + 1,
+      ...(searching ? { pattern: `%${query.search!.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } : {}),
+    }) as CaCertificateRow[];
+}
+
+/**
+ * Applies `changes` when the record still has `expectedEtag`. Returns the updated row,
+ * or undefined when the record is gone or its etag moved on.
+ */
+export function updateCaCertificateRow(
+  store: Store,
+  key: { organizationId: string; id: string; expectedEtag: string },
+  changes: CaCertificateChanges,
+): CaCertificateRow | undefined {
+  return store.db
+    .prepare(
+      `UPDATE ca_certificates
+       SET is_verified = @is_verified, status = @status, description = @description, jitp = @jitp, etag = @etag, updated_at = @updated_at
+       WHERE organization_id = @organizationId AND id = @id AND etag = @expectedEtag
+       RETURNING ${COLUMNS}`,
+    )
+    .get({ ...changes, ...key }) as CaCertificateRow | undefined;
+}
+
+/** Deletes the record when it still has `expectedEtag`; false when it is gone or changed. */
+export function deleteCaCertificateRow(store: Store, key: { organizationId: string; id: string; expectedEtag: string }): boolean {
+  const result = store.db
+    .prepare('DELETE FROM ca_certificates WHERE organization_id = @organizationId AND id = @id AND etag = @expectedEtag')
+    .run(key);
+  return result.changes === 1;
+}
+
+/**
+ * The CAs a device certificate may chain to: verified and active, oldest first.
+ * Call inside `store.read` when it must agree with other reads.
+ */
+export function listTrustedCaCertificates(store: Store, organizationId: string): Array<{ id: string; der: Buffer }> {
+  return store.db
+    .prepare(`SELECT id, der FROM ca_certificates WHERE organization_id = ? AND is_verified = 1 AND status = 'active' ORDER BY seq`)
+    .all(organizationId) as Array<{ id: string; der: Buffer }>;
+}

@@ -1,0 +1,114 @@
+/**
+ * The AWS, Azure and Peridio guides' `openssl` recipes, run for real against the built
+ * CLI: a CA from `openssl req -x509`, a verification certificate from a CSR with the
+ * code as its CN, signed with `openssl x509 -req` (a v1 certificate).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { e2eHome, hasOpenssl, openssl, type E2eHome } from '../helpers/spawn-peridio.js';
+
+/** How each guide's key type is made with openssl. */
+const KEY_TYPES: ReadonlyArray<{ name: string; genkey: (out: string) => string[] }> = [
+  { name: 'RSA 2048', genkey: (out) => ['genrsa', '-out', out, '2048'] },
+  { name: 'RSA 4096', genkey: (out) => ['genrsa', '-out', out, '4096'] },
+  { name: 'P-256', genkey: (out) => ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', out] },
+  { name: 'P-384', genkey: (out) => ['ecparam', '-name', 'secp384r1', '-genkey', '-noout', '-out', out] },
+  { name: 'Ed25519', genkey: (out) => ['genpkey', '-algorithm', 'ed25519', '-out', out] },
+];
+
+function makeCa(e: E2eHome, genkey: (out: string) => string[], subject = '/CN=Example Root CA/O=Example'): void {
+  openssl(e.home, genkey('ca.key'));
+  openssl(e.home, ['req', '-x509', '-new', '-key', 'ca.key', '-sha256', '-days', '365', '-out', 'ca.pem', '-subj', subject,
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+}
+
+/** The guides' verification certificate: key, CSR with CN = code, signed by the CA as a v1 certificate. */
+function makeVerificationCertificate(e: E2eHome, genkey: (out: string) => string[], commonName: string, out = 'verification.pem'): void {
+  openssl(e.home, genkey('verification.key'));
+  openssl(e.home, ['req', '-new', '-key', 'verification.key', '-out', 'verification.csr', '-subj', `/CN=${commonName}`]);
+  openssl(e.home, ['x509', '-req', '-in', 'verification.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', out, '-days', '1', '-sha256']);
+}
+
+function opensslFingerprint(e: E2eHome, file: string): string {
+  return openssl(e.home, ['x509', '-in', file, '-noout', '-fingerprint', '-sha256']).trim().replace(/^.*=/, '');
+}
+
+function sameFingerprint(ours: string, theirs: string): boolean {
+  const normalize = (text: string): string => text.replace(/:/g, '').toLowerCase();
+  return normalize(ours) === normalize(theirs);
+}
+
+function json<T = Record<string, unknown>>(run: { stdout: string; stderr: string; exitCode: number }): T {
+  expect(run.exitCode, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as T;
+}
+
+// RSA 4096 key generation alone takes seconds on a busy machine.
+describe.skipIf(!hasOpenssl())('openssl recipes end to end', { timeout: 120_000 }, () => {
+  describe.each(KEY_TYPES)('$name', ({ genkey }) => {
+    it('Peridio / AWS flow: code, verification certificate, register', () => {
+      const e = e2eHome();
+      makeCa(e, genkey);
+      const code = e.peridio(['ca-certificates', 'verification-codes', 'create', '-q']);
+      expect(code.exitCode, code.stderr).toBe(0);
+      makeVerificationCertificate(e, genkey, code.stdout.trim());
+      expect(openssl(e.home, ['x509', '-in', 'verification.pem', '-noout', '-text'])).toMatch(/Version: 1 \(0x0\)/);
+
+      const registered = json(e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'verification.pem', '--json']));
+      expect(registered).toMatchObject({ is_verified: true, status: 'active', name: null, subject: expect.stringContaining('Example Root CA') });
+      expect(sameFingerprint(registered.fingerprint_sha256 as string, opensslFingerprint(e, 'ca.pem'))).toBe(true);
+      expect(json<{ items: Array<{ status: string }> }>(e.peridio(['ca-certificates', 'verification-codes', 'list', '--json'])).items.map((c) => c.status)).toEqual(['consumed']);
+
+      // The same files again: the code is spent.
+      const again = e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'verification.pem']);
+      expect(again.exitCode).toBe(5);
+      expect(again.stderr).toMatch(/^peridio: error: the verification code was already used/);
+    });
+
+    it('Azure flow: register unverified, bound code, verify with --if-match', () => {
+      const e = e2eHome();
+      makeCa(e, genkey);
+      const created = json(e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '--name', 'factory-ca', '--json']));
+      expect(created).toMatchObject({ name: 'factory-ca', is_verified: false });
+      const etag = created.etag as string;
+      const code = e.peridio(['ca-certificates', 'verification-codes', 'create', '--certificate', 'factory-ca', '--if-match', etag, '-q']);
+      expect(code.exitCode, code.stderr).toBe(0);
+      makeVerificationCertificate(e, genkey, code.stdout.trim());
+      const verified = json(e.peridio(['ca-certificates', 'verify', 'factory-ca', '-v', 'verification.pem', '--if-match', etag, '--json']));
+      expect(verified).toMatchObject({ prn: created.prn, is_verified: true });
+      expect(verified.etag).not.toBe(etag);
+      expect(json(e.peridio(['ca-certificates', 'get', 'factory-ca', '--json']))).toEqual(verified);
+    });
+  });
+
+  it('accepts the plain AWS recipe: openssl req -x509 with the default configuration, CRLF line endings', () => {
+    const e = e2eHome();
+    openssl(e.home, ['genrsa', '-out', 'ca.key', '2048']);
+    openssl(e.home, ['req', '-x509', '-new', '-nodes', '-key', 'ca.key', '-sha256', '-days', '1024', '-out', 'ca.pem', '-subj', '/CN=AWS Recipe CA']);
+    writeFileSync(join(e.home, 'ca.pem'), readFileSync(join(e.home, 'ca.pem'), 'utf8').replace(/\n/g, '\r\n'));
+    const code = e.peridio(['ca-certificates', 'verification-codes', 'create', '-q']).stdout.trim();
+    makeVerificationCertificate(e, (out) => ['genrsa', '-out', out, '2048'], code);
+    expect(json(e.peridio(['ca-certificates', 'register', '-c', 'ca.pem', '-v', 'verification.pem', '--json']))).toMatchObject({ is_verified: true });
+  });
+
+  it('refuses a verification certificate whose CN is the code with a trailing space, or in another case', () => {
+    const e = e2eHome();
+    const rsa = (out: string): string[] => ['genrsa', '-out', out, '2048'];
+    makeCa(e, rsa);
+    const code = e.peridio(['ca-certificates', 'verification-codes', 'create', '-q']).stdout.trim();
+    makeVerificationCertificate(e, rsa, `${code} `, 'trailing.pem');
+    const trailing = e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'trailing.pem']);
+    expect(trailing).toMatchObject({ exitCode: 2, stdout: '' });
+    expect(trailing.stderr).toContain('peridio: error: the verification certificate\'s CN is not a valid verification code: it has leading or trailing whitespace');
+
+    const swapped = code.replace(/[a-z]/, (c) => c.toUpperCase()) === code ? code.replace(/[A-Z]/, (c) => c.toLowerCase()) : code.replace(/[a-z]/, (c) => c.toUpperCase());
+    makeVerificationCertificate(e, rsa, swapped, 'case.pem');
+    const otherCase = e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'case.pem']);
+    expect(otherCase).toMatchObject({ exitCode: 3, stdout: '' });
+    expect(otherCase.stderr).toContain('peridio: error: the verification certificate\'s CN does not match any verification code of this organization');
+    // Neither attempt used the real code.
+    expect(json<{ items: Array<{ status: string }> }>(e.peridio(['ca-certificates', 'verification-codes', 'list', '--json'])).items.map((c) => c.status)).toEqual(['active']);
+    expect(json<{ items: unknown[] }>(e.peridio(['ca-certificates', 'list', '--json'])).items).toEqual([]);
+  });
+});

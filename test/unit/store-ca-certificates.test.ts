@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import {
+  countCaCertificatesWithSubject,
+  deleteCaCertificateRow,
+  findCaCertificateByFingerprint,
+  findCaCertificateByName,
+  insertCaCertificate,
+  listCaCertificateRows,
+  listTrustedCaCertificates,
+  updateCaCertificateRow,
+  type CaCertificateRow,
+} from '../../src/store/ca-certificates.js';
+import { testStore } from '../helpers/store.js';
+
+function row(organizationId: string, n: number, overrides: Partial<CaCertificateRow> = {}): Omit<CaCertificateRow, 'seq'> {
+  return {
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    organization_id: organizationId,
+    name: `ca-${n}`,
+    der: Buffer.from([0x30, n]),
+    fingerprint_sha256: `fp${n}`,
+    subject_der: Buffer.from('subject-a'),
+    subject: `CN=Example CA ${n}`,
+    issuer: `CN=Example CA ${n}`,
+    serial: '01',
+    not_before: '2024-01-01T00:00:00Z',
+    not_after: '2034-01-01T00:00:00Z',
+    is_verified: 1,
+    status: 'active',
+    etag: `etag-${n}`,
+    description: null,
+    jitp: null,
+    created_at: 1_700_000_000_000 + n,
+    updated_at: 1_700_000_000_000 + n,
+    ...overrides,
+  };
+}
+
+describe('ca_certificates repository', () => {
+  it('lists only verified and active CAs as trusted, in registration order', () => {
+    const { ctx, organizationId } = testStore();
+    ctx.store.write(() => {
+      insertCaCertificate(ctx.store, row(organizationId, 1));
+      insertCaCertificate(ctx.store, row(organizationId, 2, { is_verified: 0 }));
+      insertCaCertificate(ctx.store, row(organizationId, 3, { status: 'inactive' }));
+      insertCaCertificate(ctx.store, row(organizationId, 4));
+    });
+    expect(listTrustedCaCertificates(ctx.store, organizationId)).toEqual([
+      { id: row(organizationId, 1).id, der: Buffer.from([0x30, 1]) },
+      { id: row(organizationId, 4).id, der: Buffer.from([0x30, 4]) },
+    ]);
+    expect(listTrustedCaCertificates(ctx.store, '11111111-1111-4111-8111-111111111111')).toEqual([]);
+  });
+
+  it('keeps names and fingerprints unique per organization', () => {
+    const { ctx, organizationId } = testStore();
+    ctx.store.write(() => insertCaCertificate(ctx.store, row(organizationId, 1)));
+    expect(() => ctx.store.write(() => insertCaCertificate(ctx.store, row(organizationId, 2, { name: 'ca-1' })))).toThrow(/UNIQUE/);
+    expect(() => ctx.store.write(() => insertCaCertificate(ctx.store, row(organizationId, 3, { fingerprint_sha256: 'fp1' })))).toThrow(/UNIQUE/);
+    // Unnamed CAs do not collide with each other.
+    ctx.store.write(() => {
+      insertCaCertificate(ctx.store, row(organizationId, 4, { name: null }));
+      insertCaCertificate(ctx.store, row(organizationId, 5, { name: null }));
+    });
+    expect(findCaCertificateByName(ctx.store, organizationId, 'ca-1')?.id).toBe(row(organizationId, 1).id);
+    expect(findCaCertificateByFingerprint(ctx.store, organizationId, 'fp5')?.id).toBe(row(organizationId, 5).id);
+    expect(countCaCertificatesWithSubject(ctx.store, organizationId, Buffer.from('subject-a'))).toBe(3);
+    expect(countCaCertificatesWithSubject(ctx.store, organizationId, Buffer.from('subject-b'))).toBe(0);
+  });
+
+  it('updates and deletes only while the etag still matches', () => {
+    const { ctx, organizationId } = testStore();
+    const original = row(organizationId, 1);
+    ctx.store.write(() => insertCaCertificate(ctx.store, original));
+    const key = { organizationId, id: original.id };
+    const changes = { is_verified: 1 as const, status: 'inactive' as const, description: 'd', jitp: null, etag: 'etag-new', updated_at: 5 };
+    expect(ctx.store.write(() => updateCaCertificateRow(ctx.store, { ...key, expectedEtag: 'stale' }, changes))).toBeUndefined();
+    expect(ctx.store.write(() => updateCaCertificateRow(ctx.store, { ...key, expectedEtag: 'etag-1' }, changes))).toMatchObject({ status: 'inactive', etag: 'etag-new', description: 'd' });
+    expect(ctx.store.write(() => deleteCaCertificateRow(ctx.store, { ...key, expectedEtag: 'etag-1' }))).toBe(false);
+    expect(ctx.store.write(() => deleteCaCertificateRow(ctx.store, { ...key, expectedEtag: 'etag-new' }))).toBe(true);
+  });
+
+  it('searches literally, newest first', () => {
+    const { ctx, organizationId } = testStore();
+    ctx.store.write(() => {
+      insertCaCertificate(ctx.store, row(organizationId, 1, { subject: 'CN=Factory 100% CA' }));
+      insertCaCertificate(ctx.store, row(organizationId, 2, { subject: 'CN=Factory 1000 CA' }));
+      insertCaCertificate(ctx.store, row(organizationId, 3, { description: 'factory line B' }));
+    });
+    const names = (search: string): Array<string | null> => listCaCertificateRows(ctx.store, { organizationId, search, limit: 10 }).map((r) => r.name);
+    expect(names('100%')).toEqual(['ca-1']);
+    expect(names('FACTORY')).toEqual(['ca-3', 'ca-2', 'ca-1']);
+    expect(names('_')).toEqual([]);
+  });
+});
