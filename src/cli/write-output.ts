@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { describeFsError } from '../store/key-file.js';
 
+/** A file to create: path, contents, mode, and what to call it in errors. */
 export interface NewFile {
   path: string;
   data: string | Buffer;

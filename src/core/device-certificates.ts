@@ -36,6 +36,7 @@ export function checkDeviceCertificate(leaf: ParsedCertificate, intermediates: P
   return { anchorId: anchor.id, path };
 }
 
+/** What to check, and in which organization. */
 export interface VerifyDeviceCertificateInput {
   organizationId: string;
   /** The device certificate's bytes (PEM or DER) and its name for errors. */

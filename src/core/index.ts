@@ -13,6 +13,15 @@ export * from './audit.js';
 export * from './organizations.js';
 export * from './verification-codes.js';
 export * from './codes/verification-code-format.js';
+export * from './x509/parse.js';
+export * from './x509/describe.js';
+export * from './x509/check-ca.js';
+export * from './x509/check-verification.js';
+export * from './x509/path-validation.js';
+export { createSelfSignedCa, createVerificationCertificate, createCsr, type CreatedCertificate } from './x509/create.js';
+export { readPrivateKey, privateKeyPem, KEY_TYPES, type KeyType } from './x509/keys.js';
+export { pemEncode } from './x509/pem.js';
+export * from './device-certificates.js';
 // CA certificates: registration (Peridio/AWS, Azure, verified on upload), verification, management.
 export { registerCaCertificate, type CertificateInput, type RegisterCaCertificateInput } from './ca-certificates/register.js';
 export { verifyCaCertificate, type VerifyCaCertificateInput } from './ca-certificates/verify.js';

@@ -50,6 +50,20 @@ describe('peridio device-certificates verify succeeds', () => {
     });
   });
 
+  it('prints an aligned block and a table on a TTY', async () => {
+    const home = await homeWith();
+    const run = await runCli(['device-certificates', 'verify', '-c', write(home.dir, 'd.pem', leafCertificate(root, { subject: 'tty-device' })), '--no-color'], { env: home.env, tty: true, clock: fixedClock('2025-01-01T00:00:00Z') });
+    const lines = run.stdout.split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      'valid:          yes',
+      `ca certificate: ${home.prn}`,
+      'validated at:   2025-01-01T00:00:00Z',
+      expect.stringMatching(/^#  SUBJECT\s+ISSUER\s+NOT AFTER\s+SHA-256$/),
+    ]);
+    expect(lines[4]).toMatch(/^0  CN=tty-device\s+CN=Device Root\s+2026-06-01T00:00:00Z\s+[0-9a-f]{64}$/);
+    expect(run.exitCode).toBe(0);
+  });
+
   it('prints JSON, and the CA PRN with -q', async () => {
     const home = await homeWith();
     const leaf = write(home.dir, 'device.pem', v1Certificate(root, { subject: 'v1-device' }));
@@ -126,6 +140,19 @@ describe('peridio device-certificates verify refuses bad input with exit 2', () 
     expect(run.stderr).toMatch(message);
     expect(run.exitCode).toBe(2);
     expect(await runCli(['audit', 'list', '--json'], { env: home.env })).toEqual(audit);
+  });
+
+  it('a 10 MB file, before reading it', async () => {
+    const home = await homeWith();
+    const path = join(home.dir, 'huge.pem');
+    writeFileSync(path, Buffer.alloc(10 * 1024 * 1024, 0x41));
+    expect(await verify(home, ['-c', path])).toEqual({ stdout: '', stderr: `peridio: error: device certificate ${path} is larger than 64 KiB\nperidio: hint: give a single certificate or key file, PEM or DER\n`, exitCode: 2 });
+  });
+
+  it('but accepts CRLF line endings and trailing whitespace', async () => {
+    const home = await homeWith();
+    const path = write(home.dir, 'crlf.pem', `${v1Certificate(root).pem.replace(/\n/g, '\r\n')}  \r\n\r\n`);
+    expect((await verify(home, ['-c', path, '-q'])).exitCode).toBe(0);
   });
 
   it('a bad --at, a missing file and a bad chain file', async () => {

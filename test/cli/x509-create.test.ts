@@ -118,6 +118,18 @@ describe('peridio x509 create (verification certificate)', () => {
   });
 });
 
+describe('peridio x509 create warns', () => {
+  it('when the signer certificate would not be accepted as a CA, and still writes the certificate', async () => {
+    const dir = tempDir();
+    const { generateKeyPairSync: generate } = await import('node:crypto');
+    const { privateKey } = generate('ec', { namedCurve: 'prime256v1' });
+    writeFileSync(join(dir, 'leaf.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    execFileSync('openssl', ['req', '-x509', '-new', '-key', join(dir, 'leaf.key'), '-subj', '/CN=Not A CA', '-days', '3650', '-addext', 'basicConstraints=critical,CA:FALSE', '-out', join(dir, 'leaf.pem')], { stdio: 'pipe' });
+    const run = await runCli(['x509', 'create', '--common-name', CODE, '--signer-cert', join(dir, 'leaf.pem'), '--signer-key', join(dir, 'leaf.key'), '--out', join(dir, 'v.pem'), '-q'], { clock: fixedClock(new Date().toISOString()) });
+    expect(run).toEqual({ stdout: `${join(dir, 'v.pem')}\n`, stderr: 'peridio: warning: the signer certificate lacks basicConstraints cA=TRUE: ca-certificates create will refuse it as a CA\n', exitCode: 0 });
+  });
+});
+
 describe('peridio x509 create refuses', () => {
   async function refusal(args: (ca: { dir: string; cert: string; key: string }) => string[], stderr: string | RegExp, exitCode = 2): Promise<void> {
     const ca = await devCa();
@@ -176,7 +188,7 @@ describe('peridio x509 create refuses', () => {
   it('a weak signer key', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'weak.key'), generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey);
-    await refusal((ca) => [...base(ca).slice(0, 6), '--signer-key', join(dir, 'weak.key'), ...base(ca).slice(8)], /is a rsa key, which cannot sign here/);
+    await refusal((ca) => [...base(ca).slice(0, 6), '--signer-key', join(dir, 'weak.key'), ...base(ca).slice(8)], /holds an unsupported key \(1024-bit RSA\)/);
   });
 
   it('bad --days, --key-type and --common-name values', async () => {

@@ -1,8 +1,12 @@
-/** The x509-limbo subset of ../shared/testdata, and what this project expects of each case. */
+/**
+ * The x509-limbo subset of ../shared/testdata (see its README): the cases, and which
+ * of them have a plain expectation this project must meet.
+ */
 import { readSharedTestdata } from './testdata.js';
 
 export interface LimboCase {
   id: string;
+  /** `ca`, `leaf`, `validity`, `intermediate-ca/signature` or `chain`. */
   x_role: string;
   x_our_expected: string;
   validation_time: string | null;
@@ -11,11 +15,21 @@ export interface LimboCase {
   peer_certificate: string;
 }
 
+export type PlainExpectation = 'SUCCESS' | 'FAILURE';
+
 /** Every case of the subset. */
 export const limboCases: readonly LimboCase[] = (JSON.parse(readSharedTestdata('x509-limbo-subset.json')) as { testcases: LimboCase[] }).testcases;
 
 /** "SUCCESS", "SUCCESS (deviation: …)", "FAILURE"; anything else (SKIP, OPTIONAL, POLICY, "… or policy choice") has no fixed expectation. */
-export function plainExpectation(text: string): 'SUCCESS' | 'FAILURE' | undefined {
+export function plainExpectation(text: string): PlainExpectation | undefined {
   const match = /^(SUCCESS|FAILURE)(\s*\(.*\))?$/.exec(text.trim());
-  return match ? (match[1] as 'SUCCESS' | 'FAILURE') : undefined;
+  return match ? (match[1] as PlainExpectation) : undefined;
+}
+
+/** The cases with a plain expectation, with it. */
+export function plainLimboCases(): Array<LimboCase & { expected: PlainExpectation }> {
+  return limboCases.flatMap((c) => {
+    const expected = plainExpectation(c.x_our_expected);
+    return expected ? [{ ...c, expected }] : [];
+  });
 }

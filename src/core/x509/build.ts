@@ -31,6 +31,7 @@ export interface TbsSpec {
   extensions: ExtensionSpec[];
 }
 
+/** The digests certificates are signed with here. */
 export type Hash = 'sha256' | 'sha384' | 'sha512';
 
 /** A signature algorithm: its AlgorithmIdentifier DER and the digest `crypto.sign` takes. */

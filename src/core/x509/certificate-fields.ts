@@ -14,6 +14,7 @@ export interface RawExtension {
   value: Buffer;
 }
 
+/** A decoded certificate: tbsCertificate's fields and both signature algorithm identifiers. */
 export interface CertificateFields {
   /** 1, 2 or 3. */
   version: number;

@@ -26,6 +26,7 @@ export interface Created {
   privateKey: KeyObject;
 }
 
+/** A new certificate with its key and its summary. */
 export interface CreatedCertificate extends Created {
   summary: CertificateSummary;
 }

@@ -18,6 +18,7 @@ export interface Tlv {
   readonly value: Buffer;
 }
 
+/** Universal tags (identifier octets) the certificate profile uses. */
 export const TAG = {
   BOOLEAN: 0x01,
   INTEGER: 0x02,
@@ -169,8 +170,9 @@ export function decodeTime(tlv: Tlv | undefined, what: string): number {
     throw new DerError(`${what}: not a UTCTime or GeneralizedTime of the form YYMMDDHHMMSSZ`);
   }
   const [month, day, hour, minute, second] = match.slice(2).map(Number) as [number, number, number, number, number];
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  const check = new Date(ms);
+  const check = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  check.setUTCFullYear(year, month - 1, day);
+  const ms = check.getTime();
   if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || check.getUTCHours() !== hour || check.getUTCMinutes() !== minute || second > 59) {
     throw new DerError(`${what}: not a valid date`);
   }

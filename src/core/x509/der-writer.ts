@@ -17,6 +17,7 @@ export function tlv(tag: number, ...contents: Uint8Array[]): Buffer {
   return Buffer.concat([Buffer.from([tag]), lengthBytes(value.length), value]);
 }
 
+/** Constructed and primitive universal types, by name. */
 export const seq = (...items: Uint8Array[]): Buffer => tlv(TAG.SEQUENCE, ...items);
 export const set = (...items: Uint8Array[]): Buffer => tlv(TAG.SET, ...items);
 export const nullValue = (): Buffer => tlv(TAG.NULL);

@@ -5,6 +5,7 @@ import { rfc3339 } from '../time.js';
 import { commonNames, formatName } from './names.js';
 import type { ParsedCertificate } from './parse.js';
 
+/** A certificate as records and people see it (the JSON fields of SPEC section 3). */
 export interface CertificateSummary {
   /** RFC 4514 form, e.g. `CN=Example Root,O=Example,C=US`. */
   subject: string;

@@ -8,6 +8,7 @@
 import { DerError, decodeBitString, decodeBoolean, decodeSmallInteger, expectTag, readSingle, sequence, TAG } from './der-reader.js';
 import type { RawExtension } from './certificate-fields.js';
 
+/** OIDs of the extensions this module knows. */
 export const OID = {
   subjectKeyIdentifier: '2.5.29.14',
   keyUsage: '2.5.29.15',
@@ -38,6 +39,7 @@ const MAY_BE_CRITICAL = new Set<string>([OID.basicConstraints, OID.keyUsage, OID
 /** Bit positions of KeyUsage (RFC 5280 4.2.1.3). */
 export const KEY_USAGE = { digitalSignature: 0, keyCertSign: 5, cRLSign: 6 } as const;
 
+/** A decoded basicConstraints extension. */
 export interface BasicConstraints {
   ca: boolean;
   pathLength: number | undefined;

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 
 /** The key types `x509 create` and `x509 csr` make. */
 export const KEY_TYPES = ['ec-p256', 'ec-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096'] as const;
+/** One of KEY_TYPES. */
 export type KeyType = (typeof KEY_TYPES)[number];
 
 /**
@@ -69,7 +70,10 @@ export function readPrivateKey(bytes: Buffer, label: string, passphrase?: string
   const type = key.asymmetricKeyType;
   const curve = key.asymmetricKeyDetails?.namedCurve;
   const usable = type === 'rsa' ? (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048 : type === 'ec' ? ['prime256v1', 'secp384r1', 'secp521r1'].includes(curve ?? '') : type === 'ed25519';
-  if (!usable) throw new UsageError(`${label} is a ${type}${curve ? ` ${curve}` : ''} key, which cannot sign here`, 'use an RSA (2048 bits or more), EC P-256/P-384/P-521 or Ed25519 key');
+  if (!usable) {
+    const what = type === 'rsa' ? `${key.asymmetricKeyDetails?.modulusLength ?? 0}-bit RSA` : type === 'ec' ? `EC ${curve ?? 'unknown curve'}` : String(type);
+    throw new UsageError(`${label} holds an unsupported key (${what})`, 'use an RSA (2048 bits or more), EC P-256/P-384/P-521 or Ed25519 key');
+  }
   return key;
 }
 

@@ -29,6 +29,7 @@ const SHORT_NAMES: Record<string, string> = {
   '1.2.840.113549.1.9.1': 'emailAddress',
 };
 
+/** id-at-commonName. */
 export const OID_COMMON_NAME = '2.5.4.3';
 
 function decodeString(value: Tlv): string | undefined {

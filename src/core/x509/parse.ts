@@ -56,10 +56,12 @@ function pemBlocks(bytes: Uint8Array, label: string): PemBlock[] {
     if (error instanceof DerError) throw invalid(label, error.message);
     throw error;
   }
+  const hasCertificate = blocks.some((block) => block.label === 'CERTIFICATE');
   for (const block of blocks) {
     if (block.label === 'CERTIFICATE') continue;
     const kind = NOT_CERTIFICATE.find(([pattern]) => pattern.test(block.label));
-    throw invalid(label, `it holds ${kind ? kind[1] : `a PEM "${block.label}" block`}, not a certificate`);
+    const what = kind ? kind[1] : `a PEM "${block.label}" block`;
+    throw invalid(label, hasCertificate ? `it holds ${what} besides the certificate` : `it holds ${what}, not a certificate`, hasCertificate ? 'give the certificate in a file of its own' : undefined);
   }
   return blocks;
 }

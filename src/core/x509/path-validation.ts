@@ -11,9 +11,19 @@ import type { ParsedCertificate } from './parse.js';
 
 /** The longest path considered, leaf and anchor included. */
 const MAX_PATH_LENGTH = 10;
+/**
+ * How many candidate issuers the search may try in all. Certificates sharing one
+ * name and key can chain in any order, so an unbounded search over a crafted 64 KiB
+ * chain file would be exponential.
+ */
+const MAX_CANDIDATES = 500;
 
 interface Search {
   complete: ParsedCertificate[][];
+  /** Candidate issuers tried so far (see MAX_CANDIDATES). */
+  tried: number;
+  /** Signature checks already done, by subject certificate then issuer. */
+  signatures: Map<ParsedCertificate, Map<ParsedCertificate, boolean>>;
   /** The deepest point where no issuer could be found, and why. */
   stuck: { depth: number; reason: string } | undefined;
 }
@@ -28,6 +38,15 @@ function isSelfIssued(cert: ParsedCertificate): boolean {
   return cert.fields.issuer.der.equals(cert.fields.subject.der);
 }
 
+/** signedBy, remembered: the same pair comes up again on every path through it. */
+function verifies(search: Search, cert: ParsedCertificate, issuer: ParsedCertificate): boolean {
+  let byIssuer = search.signatures.get(cert);
+  if (!byIssuer) search.signatures.set(cert, (byIssuer = new Map()));
+  let result = byIssuer.get(issuer);
+  if (result === undefined) byIssuer.set(issuer, (result = signedBy(cert, issuer)));
+  return result;
+}
+
 function extend(path: ParsedCertificate[], intermediates: ParsedCertificate[], anchors: ParsedCertificate[], search: Search): void {
   const current = path[path.length - 1]!;
   const who = describe(current, path.length === 1 ? 'leaf' : 'intermediate');
@@ -39,7 +58,7 @@ function extend(path: ParsedCertificate[], intermediates: ParsedCertificate[], a
   for (const anchor of anchors) {
     if (!anchor.fields.subject.der.equals(issuerName)) continue;
     named = true;
-    if (signedBy(current, anchor)) search.complete.push([...path, anchor]);
+    if (verifies(search, current, anchor)) search.complete.push([...path, anchor]);
     else note(`the signature of the ${who} does not verify under the key of registered CA "${formatName(anchor.fields.subjectName)}"`);
   }
   if (path.length + 1 >= MAX_PATH_LENGTH) {
@@ -49,7 +68,12 @@ function extend(path: ParsedCertificate[], intermediates: ParsedCertificate[], a
   for (const candidate of intermediates) {
     if (!candidate.fields.subject.der.equals(issuerName) || path.some((c) => c.der.equals(candidate.der))) continue;
     named = true;
-    if (signedBy(current, candidate)) extend([...path, candidate], intermediates, anchors, search);
+    search.tried += 1;
+    if (search.tried > MAX_CANDIDATES) {
+      search.stuck = { depth: Number.POSITIVE_INFINITY, reason: `the chain offers more than ${MAX_CANDIDATES} candidate issuers; give only the intermediates of this device certificate` };
+      return;
+    }
+    if (verifies(search, current, candidate)) extend([...path, candidate], intermediates, anchors, search);
     else note(`the signature of the ${who} does not verify under the key of intermediate CA certificate "${formatName(candidate.fields.subjectName)}"`);
   }
   if (!named) {
@@ -95,7 +119,7 @@ function pathLengthProblem(path: ParsedCertificate[], index: number): string | u
  * @throws VerificationError('verification_failed') with the reason.
  */
 export function validatePath(leaf: ParsedCertificate, intermediates: ParsedCertificate[], anchors: ParsedCertificate[], at: Date): ParsedCertificate[] {
-  const search: Search = { complete: [], stuck: undefined };
+  const search: Search = { complete: [], tried: 0, signatures: new Map(), stuck: undefined };
   extend([leaf], intermediates, anchors, search);
   let firstProblem: string | undefined;
   for (const path of search.complete) {

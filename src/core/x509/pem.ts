@@ -4,6 +4,7 @@
  */
 import { DerError } from './der-reader.js';
 
+/** One PEM block: its label (`CERTIFICATE`, `PRIVATE KEY`, …) and decoded bytes. */
 export interface PemBlock {
   label: string;
   der: Buffer;

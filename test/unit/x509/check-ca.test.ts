@@ -4,7 +4,8 @@ import { ExpiredError, UsageError } from '../../../src/core/errors.js';
 import { checkCaCertificate } from '../../../src/core/x509/check-ca.js';
 import { KEY_USAGE } from '../../../src/core/x509/extensions.js';
 import { oid, seq } from '../../../src/core/x509/der-writer.js';
-import { caExtensions, certificate, ext, name, newTestKey, selfSignedCa, testKey, type TestKeyType } from '../../helpers/mini-ca.js';
+import { parseCertificate } from '../../../src/core/x509/parse.js';
+import { caExtensions, certificate, ext, intermediateCa, name, newTestKey, reencodeSignature, selfSignedCa, testKey, type TestKeyType } from '../../helpers/mini-ca.js';
 
 const NOW = new Date('2025-01-01T00:00:00Z');
 
@@ -60,6 +61,16 @@ describe('checkCaCertificate refuses', () => {
     expect(error).toBeInstanceOf(UsageError);
     expect(error.code).toBe('invalid_certificate');
     expect(error.message).toMatch(message);
+  });
+
+  it.each(['non-minimal-length', 'extra-leading-zero-r', 'extra-leading-zero-s', 'trailing-bytes'] as const)('a self-signed CA whose signature was re-encoded: %s', (how) => {
+    const mangled = parseCertificate(reencodeSignature(selfSignedCa(), how), 'ca');
+    expect(refusal(() => checkCaCertificate(mangled, NOW)).message).toBe('CA certificate is self-issued but its signature does not verify under its own key');
+  });
+
+  it('but not an intermediate CA, whose issuer key registration does not have', () => {
+    const root = selfSignedCa();
+    expect(() => checkCaCertificate(intermediateCa(root).parsed, NOW)).not.toThrow();
   });
 
   it('a certificate not yet valid or expired, with certificate_expired', () => {

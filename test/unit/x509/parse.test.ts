@@ -97,3 +97,10 @@ describe('parseCertificateChain', () => {
     expect(() => parseCertificateChain(fixture('private-key-not-a-certificate.pem'), 'chain')).toThrow(/private key/);
   });
 });
+
+describe('parseCertificate on a certificate and its key in one file', () => {
+  it('says to give the certificate alone', () => {
+    const bytes = Buffer.concat([readFileSync(join(REPO_ROOT, 'fixtures', 'x509', 'cert.pem')), readFileSync(join(REPO_ROOT, 'fixtures', 'x509', 'private-key-not-a-certificate.pem'))]);
+    expect(() => parseCertificate(bytes, LABEL)).toThrow('CA certificate ca.pem is not a valid certificate: it holds a private key besides the certificate');
+  });
+});

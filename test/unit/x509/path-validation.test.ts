@@ -119,4 +119,11 @@ describe('validatePath refuses', () => {
   it('no anchors at all', () => {
     expect(reason(leafCertificate(root), [root], [])).toMatch(/no registered, verified and active CA/);
   });
+
+  it('a crafted chain of many certificates sharing one name and key, with a bounded search', () => {
+    const key = newTestKey('ec-p256');
+    const loop = selfSignedCa({ subject: 'Loop', key });
+    const copies = Array.from({ length: 40 }, (_, i) => intermediateCa(loop, { subject: 'Loop', key, serial: Buffer.from([0x20, i]) }));
+    expect(reason(leafCertificate(loop), copies, [root])).toMatch(/more than 500 candidate issuers/);
+  });
 });

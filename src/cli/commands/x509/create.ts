@@ -1,5 +1,7 @@
 /** `peridio x509 create`: a verification certificate, or with `--ca` a self-signed development CA. */
 import { Command } from 'commander';
+import { VericodeError } from '../../../core/errors.js';
+import type { ParsedCertificate } from '../../../core/x509/parse.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { readInputFile } from '../../read-input.js';
@@ -17,6 +19,19 @@ interface CreateOptions {
   days?: string;
   keyOut?: string;
   out: string;
+}
+
+/**
+ * A verification certificate proves possession only for a CA that registration will
+ * accept; say so now rather than after the code is consumed.
+ */
+function warnIfNotRegistrable(cli: Cli, signer: ParsedCertificate, check: (cert: ParsedCertificate, now: Date) => void): void {
+  try {
+    check(signer, cli.deps.clock.now());
+  } catch (error) {
+    if (!(error instanceof VericodeError)) throw error;
+    cli.output.warn(`${error.message.replace(/^CA certificate/, 'the signer certificate')}: ca-certificates create will refuse it as a CA`);
+  }
 }
 
 const SIGNER_FLAGS = { signerCert: '--signer-cert', signerKey: '--signer-key', signerKeyPassphraseFile: '--signer-key-passphrase-file' };
@@ -49,6 +64,7 @@ export function createCommand(cli: Cli): Command {
       } else {
         requireFlags(opts as unknown as Record<string, unknown>, { signerCert: '--signer-cert', signerKey: '--signer-key' }, 'to sign a verification certificate (or pass --ca for a development CA)');
         const signer = parseCertificate(readInputFile(opts.signerCert!, 'signer certificate'), `signer certificate ${opts.signerCert}`);
+        warnIfNotRegistrable(cli, signer, (await import('../../../core/x509/check-ca.js')).checkCaCertificate);
         const keyBytes = readInputFile(opts.signerKey!, 'signer key', { code: 'usage' });
         let passphrase: string | undefined;
         if (opts.signerKeyPassphraseFile !== undefined) {

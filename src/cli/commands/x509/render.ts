@@ -17,11 +17,7 @@ export interface CreatedCsrResult {
 
 export const certificateRendering: Rendering<CreatedCertificateResult> = {
   quiet: (r) => r.certificate_path,
-  human: (r, view) => view.fields([
-    ['certificate', r.certificate_path],
-    ['key', r.key_path],
-    ...summaryFields(r),
-  ]),
+  human: (r, view) => view.fields([['certificate', r.certificate_path], ['key', r.key_path], ...summaryFields(r)]),
 };
 
 export const csrRendering: Rendering<CreatedCsrResult> = {
