@@ -349,3 +349,33 @@ describe('JITP settings, description and status from the command line', () => {
     expect((await h.snapshot()).cas).toEqual(before.cas);
   });
 });
+
+describe('human output', () => {
+  function lines(r: Record<string, unknown>, separator: (key: string) => string): string {
+    const rows: Array<[string, unknown]> = [
+      ['prn', r.prn], ['name', r.name], ['subject', r.subject], ['issuer', r.issuer], ['serial', r.serial],
+      ['sha-256 fingerprint', r.fingerprint_sha256], ['not before', r.not_before], ['not after', r.not_after],
+      ['verified', r.is_verified ? 'yes' : 'no'], ['status', r.status], ['etag', r.etag], ['description', r.description ?? '-'],
+      ['jitp', '-'], ['created at', r.created_at], ['updated at', r.updated_at],
+    ];
+    return `${rows.map(([k, v]) => `${separator(k)}${String(v)}`).join('\n')}\n`;
+  }
+
+  it('create prints key<TAB>value lines when piped', async () => {
+    const h = home();
+    const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '--name', 'piped', '--verified']);
+    const record = JSON.parse((await h.run(['ca-certificates', 'get', 'piped', '--json'])).stdout) as Record<string, unknown>;
+    expect(run.stdout).toBe(lines(record, (k) => `${k}\t`));
+  });
+
+  it('verify prints an aligned block on a TTY', async () => {
+    const h = home();
+    await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '--name', 'tty-root']);
+    const code = await h.code(['--certificate', 'tty-root']);
+    const run = await h.run(['ca-certificates', 'verify', 'tty-root', '-v', h.write('v.pem', v1Certificate(root, { subject: code })), '--no-color'], { tty: true });
+    expect(run.stderr).toBe('');
+    const record = JSON.parse((await h.run(['ca-certificates', 'get', 'tty-root', '--json'])).stdout) as Record<string, unknown>;
+    expect(record.is_verified).toBe(true);
+    expect(run.stdout).toBe(lines(record, (k) => `${k}:`.padEnd('sha-256 fingerprint:'.length + 1)));
+  });
+});
