@@ -86,6 +86,8 @@ describe('peridio x509 create (verification certificate)', () => {
     ['legacy encrypted PKCS#1 PEM', () => ({ key: generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'pw' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey, pass: 'pw' })],
     ['PKCS#8 DER', () => ({ key: generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey })],
     ['SEC1 DER', () => ({ key: generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'sec1', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey })],
+    ['PKCS#1 DER', () => ({ key: generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey })],
+    ['encrypted PKCS#8 DER', () => ({ key: generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: 'der pass' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey, pass: 'der pass' })],
     ['Ed25519 PKCS#8', () => ({ key: generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey })],
   ];
 

@@ -67,8 +67,8 @@ export interface TestCertificate {
   subject: Buffer;
   /** The subject key identifier written in it (children's AKI). */
   keyId: Buffer;
-  /** Parsed by the code under test. */
-  parsed: ParsedCertificate;
+  /** Parsed by the code under test (on first use). */
+  readonly parsed: ParsedCertificate;
 }
 
 /** The fixed times certificates default to: a year around the default test clock (2025-01-01). */
@@ -144,7 +144,19 @@ export function certificate(options: CertificateOptions): TestCertificate {
 }
 
 function wrap(der: Buffer, key: TestKey, subject: Buffer, keyId: Buffer): TestCertificate {
-  return { der, pem: toPem(der), key, subject, keyId, parsed: parseCertificate(der, 'test certificate') };
+  let parsed: ParsedCertificate | undefined;
+  return {
+    der,
+    pem: toPem(der),
+    key,
+    subject,
+    keyId,
+    // Parsed on first use, so tests can also make certificates the parser refuses.
+    get parsed() {
+      parsed ??= parseCertificate(der, 'test certificate');
+      return parsed;
+    },
+  };
 }
 
 /** The extensions `openssl req -x509` gives a CA: critical cA=TRUE, keyCertSign and cRLSign, SKI, AKI. */

@@ -53,17 +53,16 @@ export function readPrivateKey(bytes: Buffer, label: string, passphrase?: string
   if (pem && !/-----BEGIN (ENCRYPTED |RSA |EC )?PRIVATE KEY-----/.test(text)) {
     throw new UsageError(`${label} is not a private key`, 'give the PEM or DER private key file, as openssl genpkey or openssl req -newkey writes it');
   }
-  if (pem && isEncryptedPem(text) && passphrase === undefined) {
-    throw new UsageError(`${label} is encrypted and no passphrase was given`, 'pass its passphrase in a file with --signer-key-passphrase-file');
-  }
+  if (pem && isEncryptedPem(text) && passphrase === undefined) throw encryptedWithoutPassphrase(label);
   let key: KeyObject | undefined;
   try {
     key = pem
       ? createPrivateKey({ key: text, format: 'pem', passphrase })
       : tryDer(bytes, passphrase);
   } catch (error) {
-    const message = String((error as Error).message).toLowerCase();
-    if (/bad decrypt|wrong password|passphrase|decrypt/.test(message)) throw new UsageError(`wrong passphrase for ${label}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MISSING_PASSPHRASE') throw encryptedWithoutPassphrase(label);
+    if (code === 'ERR_OSSL_BAD_DECRYPT' || /bad decrypt/i.test(String((error as Error).message))) throw new UsageError(`wrong passphrase for ${label}`);
     key = undefined;
   }
   if (!key) throw new UsageError(`${label} is not a private key OpenSSL can read`, 'expected PKCS#8 (plain or encrypted), SEC1 or PKCS#1, PEM or DER');
@@ -77,12 +76,18 @@ export function readPrivateKey(bytes: Buffer, label: string, passphrase?: string
   return key;
 }
 
+function encryptedWithoutPassphrase(label: string): UsageError {
+  return new UsageError(`${label} is encrypted and no passphrase was given`, 'pass its passphrase in a file with --signer-key-passphrase-file');
+}
+
+/** DER carries no label, so try each form; an encrypted PKCS#8 reports its passphrase problem. */
 function tryDer(bytes: Buffer, passphrase: string | undefined): KeyObject | undefined {
   for (const type of DER_TYPES) {
     try {
       return createPrivateKey({ key: bytes, format: 'der', type, passphrase });
     } catch (error) {
-      if (type === 'pkcs8' && /decrypt|passphrase/i.test(String((error as Error).message)) && passphrase !== undefined) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (type === 'pkcs8' && (code === 'ERR_MISSING_PASSPHRASE' || code === 'ERR_OSSL_BAD_DECRYPT')) throw error;
     }
   }
   return undefined;

@@ -35,7 +35,11 @@ export const OID_COMMON_NAME = '2.5.4.3';
 function decodeString(value: Tlv): string | undefined {
   switch (value.tag) {
     case TAG.UTF8_STRING:
-      return new TextDecoder('utf-8', { fatal: true }).decode(value.value);
+      try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(value.value);
+      } catch {
+        throw new DerError('a UTF8String in a name is not valid UTF-8');
+      }
     case TAG.PRINTABLE_STRING:
     case TAG.IA5_STRING:
     case TAG.T61_STRING:
@@ -49,7 +53,11 @@ function decodeString(value: Tlv): string | undefined {
     case TAG.UNIVERSAL_STRING: {
       if (value.value.length % 4 !== 0) throw new DerError('UniversalString length not a multiple of 4');
       const points: number[] = [];
-      for (let i = 0; i < value.value.length; i += 4) points.push(value.value.readUInt32BE(i));
+      for (let i = 0; i < value.value.length; i += 4) {
+        const point = value.value.readUInt32BE(i);
+        if (point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff)) throw new DerError('a UniversalString in a name holds an invalid character');
+        points.push(point);
+      }
       return String.fromCodePoint(...points);
     }
     default:

@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import { DerError } from './der-reader.js';
+import { DerError, readSingle, TAG } from './der-reader.js';
 import { decodeCertificateFields, type CertificateFields } from './certificate-fields.js';
 import { looksLikePem, readPemBlocks, type PemBlock } from './pem.js';
 
@@ -36,7 +36,7 @@ function fromDer(der: Buffer, label: string, fromPem: boolean): ParsedCertificat
   try {
     fields = decodeCertificateFields(der);
   } catch (error) {
-    if (error instanceof DerError) throw invalid(label, fromPem ? error.message : `it is neither PEM nor a DER certificate (${error.message})`);
+    if (error instanceof DerError) throw invalid(label, fromPem || looksLikeDer(der) ? error.message : `it is neither PEM nor a DER certificate (${error.message})`);
     throw error;
   }
   let x509: X509Certificate;
@@ -46,6 +46,15 @@ function fromDer(der: Buffer, label: string, fromPem: boolean): ParsedCertificat
     throw invalid(label, 'OpenSSL cannot read it');
   }
   return { der: Buffer.from(der), fields, x509 };
+}
+
+/** True when `der` is one well-formed DER SEQUENCE, so errors can speak of a malformed certificate rather than unknown bytes. */
+function looksLikeDer(der: Buffer): boolean {
+  try {
+    return readSingle(der).tag === TAG.SEQUENCE;
+  } catch {
+    return false;
+  }
 }
 
 function pemBlocks(bytes: Uint8Array, label: string): PemBlock[] {

@@ -83,4 +83,11 @@ describe('readPrivateKey', () => {
     const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'sec1', format: 'pem' } }).privateKey;
     expect(() => readPrivateKey(Buffer.from(k1), 'signer key k')).toThrow('signer key k holds an unsupported key (EC secp256k1)');
   });
+
+  it('tells an encrypted DER key without a passphrase from a wrong passphrase', () => {
+    const der = generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: 'pw' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+    expect(() => readPrivateKey(der, 'signer key k')).toThrow('signer key k is encrypted and no passphrase was given');
+    expect(() => readPrivateKey(der, 'signer key k', 'nope')).toThrow('wrong passphrase for signer key k');
+    expect(readPrivateKey(der, 'signer key k', 'pw').asymmetricKeyType).toBe('ec');
+  });
 });

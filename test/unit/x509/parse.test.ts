@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/core/errors.js';
 import { MAX_CERTIFICATE_FILE_BYTES, parseCertificate, parseCertificateChain } from '../../../src/core/x509/parse.js';
 import { summarizeCertificate } from '../../../src/core/x509/describe.js';
+import { oid, seq, set, tlv } from '../../../src/core/x509/der-writer.js';
 import { intermediateCa, selfSignedCa, toPem } from '../../helpers/mini-ca.js';
 import { REPO_ROOT } from '../../helpers/testdata.js';
 
@@ -102,5 +103,17 @@ describe('parseCertificate on a certificate and its key in one file', () => {
   it('says to give the certificate alone', () => {
     const bytes = Buffer.concat([readFileSync(join(REPO_ROOT, 'fixtures', 'x509', 'cert.pem')), readFileSync(join(REPO_ROOT, 'fixtures', 'x509', 'private-key-not-a-certificate.pem'))]);
     expect(() => parseCertificate(bytes, LABEL)).toThrow('CA certificate ca.pem is not a valid certificate: it holds a private key besides the certificate');
+  });
+});
+
+describe('parseCertificate on names that do not decode', () => {
+  const cn = (value: Buffer): Buffer => seq(set(seq(oid('2.5.4.3'), value)));
+  it.each<[string, Buffer, RegExp]>([
+    ['a UTF8String that is not UTF-8', tlv(0x0c, Buffer.from([0x41, 0xff])), /not valid UTF-8/],
+    ['a UniversalString beyond Unicode', tlv(0x1c, Buffer.from([0x00, 0x11, 0x00, 0x00])), /invalid character/],
+    ['a BMPString of odd length', tlv(0x1e, Buffer.from([0x00, 0x41, 0x00])), /odd length/],
+  ])('%s', (_label, value, message) => {
+    const cert = selfSignedCa({ subject: cn(value) });
+    expect(() => parseCertificate(cert.der, LABEL)).toThrow(message);
   });
 });
