@@ -5,6 +5,7 @@
  */
 import type { Store } from './store.js';
 
+/** One row: the certificate (DER), its summary as shown to users, and the record's state. */
 export interface CaCertificateRow {
   seq: number;
   id: string;
@@ -34,6 +35,7 @@ export type CaCertificateChanges = Pick<CaCertificateRow, 'is_verified' | 'statu
 const COLUMNS = `seq, id, organization_id, name, der, fingerprint_sha256, subject_der, subject, issuer, serial,
   not_before, not_after, is_verified, status, etag, description, jitp, created_at, updated_at`;
 
+/** Inserts a new record; UNIQUE constraints back the name and fingerprint checks. Call inside `store.write`. */
 export function insertCaCertificate(store: Store, row: Omit<CaCertificateRow, 'seq'>): void {
   store.db
     .prepare(
@@ -45,18 +47,21 @@ export function insertCaCertificate(store: Store, row: Omit<CaCertificateRow, 's
     .run(row);
 }
 
+/** The organization's CA with this id. */
 export function findCaCertificateById(store: Store, organizationId: string, id: string): CaCertificateRow | undefined {
   return store.db
     .prepare(`SELECT ${COLUMNS} FROM ca_certificates WHERE organization_id = ? AND id = ?`)
     .get(organizationId, id) as CaCertificateRow | undefined;
 }
 
+/** The organization's CA with this name. */
 export function findCaCertificateByName(store: Store, organizationId: string, name: string): CaCertificateRow | undefined {
   return store.db
     .prepare(`SELECT ${COLUMNS} FROM ca_certificates WHERE organization_id = ? AND name = ?`)
     .get(organizationId, name) as CaCertificateRow | undefined;
 }
 
+/** The organization's CA whose DER has this SHA-256 fingerprint (lowercase hex). */
 export function findCaCertificateByFingerprint(store: Store, organizationId: string, fingerprint: string): CaCertificateRow | undefined {
   return store.db
     .prepare(`SELECT ${COLUMNS} FROM ca_certificates WHERE organization_id = ? AND fingerprint_sha256 = ?`)

@@ -111,4 +111,31 @@ describe.skipIf(!hasOpenssl())('openssl recipes end to end', { timeout: 120_000 
     expect(json<{ items: Array<{ status: string }> }>(e.peridio(['ca-certificates', 'verification-codes', 'list', '--json'])).items.map((c) => c.status)).toEqual(['active']);
     expect(json<{ items: unknown[] }>(e.peridio(['ca-certificates', 'list', '--json'])).items).toEqual([]);
   });
+
+  it('survives bad files through the built binary: clear errors, exit 2, no stack trace, code untouched', () => {
+    const e = e2eHome();
+    const rsa = (out: string): string[] => ['genrsa', '-out', out, '2048'];
+    makeCa(e, rsa);
+    const code = e.peridio(['ca-certificates', 'verification-codes', 'create', '-q']).stdout.trim();
+    makeVerificationCertificate(e, rsa, code);
+    writeFileSync(join(e.home, 'random.bin'), Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 73 + 11) % 256)));
+    writeFileSync(join(e.home, 'bundle.pem'), readFileSync(join(e.home, 'ca.pem'), 'utf8') + readFileSync(join(e.home, 'verification.pem'), 'utf8'));
+    writeFileSync(join(e.home, 'big.pem'), Buffer.alloc(10 << 20, 0x2d));
+    const cases: Array<[string[], RegExp]> = [
+      [['-c', 'random.bin', '-v', 'verification.pem'], /^peridio: error: CA certificate random\.bin is not a valid certificate: /],
+      [['-c', 'ca.pem', '-v', 'bundle.pem'], /^peridio: error: verification certificate bundle\.pem is not a valid certificate: it holds 2 certificates where one is expected\n/],
+      [['-c', 'ca.key', '-v', 'verification.pem'], /^peridio: error: CA certificate ca\.key is not a valid certificate: it holds a private key, not a certificate\n/],
+      [['-c', 'ca.pem', '-v', 'verification.csr'], /^peridio: error: verification certificate verification\.csr is not a valid certificate: it holds a certificate signing request \(CSR\), not a certificate\n/],
+      [['-c', 'big.pem', '-v', 'verification.pem'], /^peridio: error: CA certificate big\.pem is larger than 64 KiB\n/],
+      [['-c', 'missing.pem', '-v', 'verification.pem'], /^peridio: error: cannot read CA certificate missing\.pem: no such file or directory\n/],
+    ];
+    for (const [args, message] of cases) {
+      const run = e.peridio(['ca-certificates', 'create', ...args]);
+      expect({ args, exitCode: run.exitCode, stdout: run.stdout }).toEqual({ args, exitCode: 2, stdout: '' });
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(json<{ items: Array<{ status: string }> }>(e.peridio(['ca-certificates', 'verification-codes', 'list', '--json'])).items.map((c) => c.status)).toEqual(['active']);
+    expect(json(e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'verification.pem', '--json']))).toMatchObject({ is_verified: true });
+  });
 });

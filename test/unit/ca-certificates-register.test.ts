@@ -206,7 +206,7 @@ describe('registerCaCertificate: failures after the code is consumed', () => {
     register(t, pending, undefined, { name: 'pending' });
     const bound = issueBoundVerificationCode(t.ctx, { organizationId: t.organizationId, certificate: 'pending' }, {}).code;
     const root = selfSignedCa({ subject: 'Test Root' });
-    expect(() => register(t, root, v1Certificate(root, { subject: bound }))).toThrow(expect.objectContaining({ code: 'verification_failed', message: `the verification certificate's CN is a code bound to an already registered CA certificate, not to a new one${CONSUMED}` }));
+    expect(() => register(t, root, v1Certificate(root, { subject: bound }))).toThrow(expect.objectContaining({ code: 'verification_failed', message: `the verification certificate's CN is a code bound to CA certificate pending, not to a new one${CONSUMED}` }));
   });
 });
 

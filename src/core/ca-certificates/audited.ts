@@ -28,15 +28,20 @@ export function auditedAttempt<T>(ctx: CoreContext, record: AttemptRecord, work:
   }
 }
 
-const NEW_CODE = 'request a new code with: peridio ca-certificates verification-codes create, and sign a new verification certificate with it';
+/** How to go on after a spent code: the command that issues a new one (bound to `certificate` in the Azure flow). */
+export function newCodeHint(certificate?: string): string {
+  const command = certificate === undefined ? 'peridio ca-certificates verification-codes create' : `peridio ca-certificates verification-codes create --certificate ${certificate}`;
+  return `request a new code with: ${command}, and sign a new verification certificate with it`;
+}
 
 /**
  * Adds to an error raised after the verification code was consumed that the code is
- * spent (single use, even when the registration fails), and how to go on.
+ * spent (single use, even when the registration fails), and how to go on: its own
+ * hint first, then `next` (see `newCodeHint`).
  */
-export function noteConsumedCode(error: unknown): unknown {
+export function noteConsumedCode(error: unknown, next = newCodeHint()): unknown {
   if (!(error instanceof VericodeError) || error.message.includes('verification code was consumed')) return error;
   error.message = `${error.message} (the verification code was consumed by this attempt)`;
-  (error as { hint: string | undefined }).hint = error.hint ? `${error.hint}; then ${NEW_CODE}` : NEW_CODE;
+  (error as { hint: string | undefined }).hint = error.hint ? `${error.hint}; then ${next}` : next;
   return error;
 }

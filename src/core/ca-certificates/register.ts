@@ -8,6 +8,7 @@
  *
  * Loads the X.509 modules: import this module lazily from commands.
  */
+import { findCaCertificateById } from '../../store/ca-certificates.js';
 import type { CoreContext } from '../context.js';
 import { UsageError, VerificationError } from '../errors.js';
 import { organizationPrn } from '../prn.js';
@@ -17,7 +18,7 @@ import { checkVerificationCertificate } from '../x509/check-verification.js';
 import { singleCommonName } from '../x509/describe.js';
 import { parseCertificate } from '../x509/parse.js';
 import { auditedAttempt, noteConsumedCode } from './audited.js';
-import { parseDescription, type CaCertificate, type CaCertificateStatus } from './ca-certificate.js';
+import { caCertificateLabel, parseDescription, type CaCertificate, type CaCertificateStatus } from './ca-certificate.js';
 import { applyJitpInput, hasJitpInput, type JitpInput } from './jitp.js';
 import { assertCaName } from './names.js';
 import { assertNameFree, insertCheckedCaCertificate, type Proof } from './insert.js';
@@ -80,13 +81,7 @@ export function registerCaCertificate(ctx: CoreContext, input: RegisterCaCertifi
     const code = singleCommonName(verification, input.verificationCertificate.label);
     const consumed = consumeVerificationCode(ctx, input.organizationId, code, 'the verification certificate\'s CN');
     try {
-      if (consumed.certificate_id !== null) {
-        throw new VerificationError(
-          'verification_failed',
-          'the verification certificate\'s CN is a code bound to an already registered CA certificate, not to a new one',
-          'codes issued with --certificate prove possession only with: peridio ca-certificates verify NAME -v verification.pem',
-        );
-      }
+      if (consumed.certificate_id !== null) throw boundElsewhere(ctx, input.organizationId, consumed.certificate_id);
       checkCaCertificate(ca, now);
       checkVerificationCertificate(verification, ca, now);
       return insertCheckedCaCertificate(ctx, input.organizationId, ca, fields, { kind: 'verification_certificate', codeId: consumed.id });
@@ -94,4 +89,17 @@ export function registerCaCertificate(ctx: CoreContext, input: RegisterCaCertifi
       throw noteConsumedCode(error);
     }
   });
+}
+
+/** The error for a code issued for one registered CA (Azure flow) presented to register another. */
+function boundElsewhere(ctx: CoreContext, organizationId: string, certificateId: string): VerificationError {
+  const bound = ctx.store.read(() => findCaCertificateById(ctx.store, organizationId, certificateId));
+  const label = bound ? caCertificateLabel(bound) : undefined;
+  return new VerificationError(
+    'verification_failed',
+    `the verification certificate's CN is a code bound to ${label ? `CA certificate ${label}` : 'a deleted CA certificate'}, not to a new one`,
+    label
+      ? `a bound code proves possession only for its CA, with: peridio ca-certificates verify ${label} -v verification.pem`
+      : 'codes issued with --certificate prove possession only with: peridio ca-certificates verify NAME -v verification.pem',
+  );
 }

@@ -14,7 +14,7 @@ import { checkCaCertificate } from '../x509/check-ca.js';
 import { checkVerificationCertificate } from '../x509/check-verification.js';
 import { singleCommonName } from '../x509/describe.js';
 import { parseCertificate } from '../x509/parse.js';
-import { auditedAttempt, noteConsumedCode } from './audited.js';
+import { auditedAttempt, newCodeHint, noteConsumedCode } from './audited.js';
 import { caCertificateLabel, caCertificatePrn, toCaCertificate, type CaCertificate } from './ca-certificate.js';
 import { findForChange, writeChange, type CaChangeTarget } from './change.js';
 import { assertEtagMatches } from './etag.js';
@@ -47,11 +47,7 @@ export function verifyCaCertificate(ctx: CoreContext, input: VerifyCaCertificate
     const consumed = consumeVerificationCode(ctx, input.organizationId, code, 'the verification certificate\'s CN');
     try {
       if (consumed.certificate_id !== row.id) {
-        throw new VerificationError(
-          'verification_failed',
-          `the verification certificate's CN is not a code bound to CA certificate ${label}`,
-          `issue one bound to it with: peridio ca-certificates verification-codes create --certificate ${label}`,
-        );
+        throw new VerificationError('verification_failed', `the verification certificate's CN is not a code bound to CA certificate ${label}`);
       }
       const ca = parseCertificate(row.der, `CA certificate ${label}`);
       const now = ctx.clock.now();
@@ -74,7 +70,7 @@ export function verifyCaCertificate(ctx: CoreContext, input: VerifyCaCertificate
         return toCaCertificate(updated);
       });
     } catch (error) {
-      throw noteConsumedCode(error);
+      throw noteConsumedCode(error, newCodeHint(label));
     }
   });
 }

@@ -61,17 +61,11 @@ export function createCommand(cli: Cli): Command {
   return documented(command, {
     summary: 'register a CA certificate',
     description: [
-      'Register a CA certificate in the organization, in one of three ways:',
-      '',
-      '  with -v (Peridio, AWS IoT): the verification certificate\'s CN is an active verification code and',
-      '  it is signed by the CA\'s key; both are checked offline and the CA is registered verified. The code',
-      '  is consumed by this attempt, even if the registration then fails.',
-      '',
-      '  without -v (Azure IoT Hub): the CA is registered unverified, with an etag; prove possession later',
-      '  with a code bound to it (verification-codes create --certificate) and ca-certificates verify.',
-      '',
-      '  with --verified: registered verified without proof. Only for CAs whose keys you know you hold.',
-    ].join('\n'),
+      'Register a CA certificate in the organization, in one of three ways.',
+      'With -v (Peridio, AWS IoT): the verification certificate\'s CN is an active verification code and it is signed by the CA\'s key; both are checked offline and the CA is registered verified. The code is consumed by this attempt, even if the registration then fails.',
+      'Without -v (Azure IoT Hub): the CA is registered unverified, with an etag; prove possession later with a code bound to it (verification-codes create --certificate) and ca-certificates verify.',
+      'With --verified: registered verified without proof, with a warning and an audit event. Only for CAs whose keys you know you hold.',
+    ].join('\n\n'),
     examples: [
       'peridio ca-certificates create -c ca.pem -v verification.pem',
       'peridio ca-certificates create -c ca.pem --name factory-ca --description "line 2"',
