@@ -13,3 +13,4 @@ export * from './audit.js';
 export * from './organizations.js';
 export * from './verification-codes.js';
 export * from './codes/verification-code-format.js';
+export * from './one-time-codes/index.js';
