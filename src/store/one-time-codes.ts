@@ -42,7 +42,10 @@ export interface CodePair {
 /** Status filters for listing; `all` means no filter. */
 export type OneTimeCodeStatusFilter = 'active' | 'consumed' | 'expired' | 'invalidated' | 'locked' | 'all';
 
-const COLUMNS = 'c.seq, c.id, c.organization_id, c.type, c.user_id, c.purpose, c.is_authorized, c.created_at, c.expires_at, c.authorized_at, c.consumed_at, c.invalidated_at';
+const BARE_COLUMNS = 'seq, id, organization_id, type, user_id, purpose, is_authorized, created_at, expires_at, authorized_at, consumed_at, invalidated_at';
+const COLUMNS = BARE_COLUMNS.split(', ').map((column) => `c.${column}`).join(', ');
+// RETURNING cannot name the UPDATE's alias.
+const RETURNING = `RETURNING ${BARE_COLUMNS}, code_digest, code_salt`;
 const FROM_WITH_LOCK = `one_time_codes c LEFT JOIN one_time_code_attempts a
   ON a.organization_id = c.organization_id AND a.user_id = c.user_id AND a.purpose = c.purpose`;
 const UNSPENT = 'c.consumed_at IS NULL AND c.invalidated_at IS NULL';
@@ -121,7 +124,7 @@ export function consumeOneTimeCodeRow(store: Store, organizationId: string, id: 
     .prepare(
       `UPDATE one_time_codes AS c SET consumed_at = @now
        WHERE c.organization_id = @organizationId AND c.id = @id AND c.is_authorized = 1 AND ${LIVE}
-       RETURNING ${COLUMNS}, c.code_digest, c.code_salt`,
+       ${RETURNING}`,
     )
     .get({ organizationId, id, now }) as OneTimeCodeCandidate | undefined;
 }
@@ -132,7 +135,7 @@ export function authorizeOneTimeCodeRow(store: Store, organizationId: string, id
     .prepare(
       `UPDATE one_time_codes AS c SET is_authorized = 1, authorized_at = coalesce(c.authorized_at, @now)
        WHERE c.organization_id = @organizationId AND c.id = @id AND ${LIVE}
-       RETURNING ${COLUMNS}, c.code_digest, c.code_salt`,
+       ${RETURNING}`,
     )
     .get({ organizationId, id, now }) as OneTimeCodeCandidate | undefined;
 }
