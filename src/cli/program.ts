@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { Cli, type CliDeps } from './cli.js';
 import { auditCommand } from './commands/audit/index.js';
 import { caCertificatesCommand } from './commands/ca-certificates/index.js';
+import { codesCommand } from './commands/codes/index.js';
 import { initCommand } from './commands/init.js';
 import { organizationsCommand } from './commands/organizations/index.js';
 import { verificationCodesCommand } from './commands/verification-codes/index.js';
@@ -41,6 +42,7 @@ export function buildProgram(deps: CliDeps, version: string): { program: Command
   program.addCommand(organizationsCommand(cli));
   program.addCommand(caCertificatesCommand(cli));
   program.addCommand(verificationCodesCommand(cli, 'verification-codes'));
+  program.addCommand(codesCommand(cli));
   program.addCommand(auditCommand(cli));
   for (const command of program.commands) inheritSettings(command, program);
   return { program, cli };

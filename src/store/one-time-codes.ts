@@ -39,6 +39,15 @@ export interface CodePair {
   purpose: string;
 }
 
+/**
+ * When a change happens: `now` (milliseconds) decides whether a code is still valid;
+ * `stamp` (whole seconds) is what the record keeps, as users see times.
+ */
+export interface Instant {
+  now: number;
+  stamp: number;
+}
+
 /** Status filters for listing; `all` means no filter. */
 export type OneTimeCodeStatusFilter = 'active' | 'consumed' | 'expired' | 'invalidated' | 'locked' | 'all';
 
@@ -119,36 +128,36 @@ export function countLiveCodes(store: Store, pair: CodePair, type: OneTimeCodeTy
  * code is authorized, unspent and unexpired. Undefined when another attempt got there
  * first or the code is not redeemable.
  */
-export function consumeOneTimeCodeRow(store: Store, organizationId: string, id: string, now: number): OneTimeCodeCandidate | undefined {
+export function consumeOneTimeCodeRow(store: Store, organizationId: string, id: string, at: Instant): OneTimeCodeCandidate | undefined {
   return store.db
     .prepare(
-      `UPDATE one_time_codes AS c SET consumed_at = @now
+      `UPDATE one_time_codes AS c SET consumed_at = @stamp
        WHERE c.organization_id = @organizationId AND c.id = @id AND c.is_authorized = 1 AND ${LIVE}
        ${RETURNING}`,
     )
-    .get({ organizationId, id, now }) as OneTimeCodeCandidate | undefined;
+    .get({ organizationId, id, ...at }) as OneTimeCodeCandidate | undefined;
 }
 
 /** Marks a live code authorized (keeping the first authorization time); undefined when it is not live. */
-export function authorizeOneTimeCodeRow(store: Store, organizationId: string, id: string, now: number): OneTimeCodeCandidate | undefined {
+export function authorizeOneTimeCodeRow(store: Store, organizationId: string, id: string, at: Instant): OneTimeCodeCandidate | undefined {
   return store.db
     .prepare(
-      `UPDATE one_time_codes AS c SET is_authorized = 1, authorized_at = coalesce(c.authorized_at, @now)
+      `UPDATE one_time_codes AS c SET is_authorized = 1, authorized_at = coalesce(c.authorized_at, @stamp)
        WHERE c.organization_id = @organizationId AND c.id = @id AND ${LIVE}
        ${RETURNING}`,
     )
-    .get({ organizationId, id, now }) as OneTimeCodeCandidate | undefined;
+    .get({ organizationId, id, ...at }) as OneTimeCodeCandidate | undefined;
 }
 
 /** Invalidates every live code of the pair (of `type` when given); returns how many. */
-export function invalidateOneTimeCodeRows(store: Store, pair: CodePair, type: OneTimeCodeType | undefined, now: number): number {
+export function invalidateOneTimeCodeRows(store: Store, pair: CodePair, type: OneTimeCodeType | undefined, at: Instant): number {
   return store.db
     .prepare(
-      `UPDATE one_time_codes AS c SET invalidated_at = @now
+      `UPDATE one_time_codes AS c SET invalidated_at = @stamp
        WHERE c.organization_id = @organizationId AND c.user_id = @userId AND c.purpose = @purpose
          AND (@type IS NULL OR c.type = @type) AND ${LIVE}`,
     )
-    .run({ ...pair, type: type ?? null, now }).changes;
+    .run({ ...pair, type: type ?? null, ...at }).changes;
 }
 
 /** A page of the organization's codes, newest first, continuing below `beforeSeq`. */

@@ -4,6 +4,7 @@ import { recordEvent } from '../audit.js';
 import type { OneTimeCodeType } from '../codes/one-time-code-format.js';
 import type { CoreContext } from '../context.js';
 import { organizationPrn } from '../prn.js';
+import { nowWholeSeconds } from '../time.js';
 import { assertPurpose, assertUserId } from './policy.js';
 
 /** Whose codes to invalidate; every type unless `type` is given. */
@@ -33,7 +34,7 @@ export function invalidateOneTimeCodes(ctx: CoreContext, input: InvalidateOneTim
   assertPurpose(input.purpose);
   const pair = { organizationId: input.organizationId, userId: input.userId, purpose: input.purpose };
   return ctx.store.write(() => {
-    const invalidated = invalidateOneTimeCodeRows(ctx.store, pair, input.type, ctx.clock.now().getTime());
+    const invalidated = invalidateOneTimeCodeRows(ctx.store, pair, input.type, { now: ctx.clock.now().getTime(), stamp: nowWholeSeconds(ctx.clock) });
     const result = { user_id: input.userId, purpose: input.purpose, type: input.type ?? null, invalidated };
     recordEvent(ctx, {
       action: 'code.invalidate',

@@ -102,9 +102,10 @@ function decide(ctx: CoreContext, pair: CodePair, attempt: Attempt, now: number,
     return { kind: 'locked', until: state.locked_until! };
   }
   if (match) {
+    const at = { now, stamp: Math.floor(now / 1000) * 1000 };
     const row = attempt === 'redeem'
-      ? consumeOneTimeCodeRow(ctx.store, pair.organizationId, match.id, now)
-      : authorizeOneTimeCodeRow(ctx.store, pair.organizationId, match.id, now);
+      ? consumeOneTimeCodeRow(ctx.store, pair.organizationId, match.id, at)
+      : authorizeOneTimeCodeRow(ctx.store, pair.organizationId, match.id, at);
     if (row) {
       if (attempt === 'redeem') clearAttempts(ctx.store, pair);
       recordEvent(ctx, { action, organization_id: orgPrn, subject: oneTimeCodePrn(row), outcome: 'success', reason: null, details });
