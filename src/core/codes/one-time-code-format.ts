@@ -69,13 +69,13 @@ export function normalizeLongCode(text: string): string {
 }
 
 /**
- * The type a code of unknown type most likely is, from its shape alone: digits only is
- * short, several words is a phrase, anything else is checked as a long code. The
- * chosen type's check then names the rule the input breaks.
+ * The type a code of unknown type most likely is, from its shape alone: digits (even
+ * with spaces, as in "123 456") are short, several words a phrase, anything else is
+ * checked as a long code. The chosen type's check then names the rule the input breaks.
  */
 export function guessCodeType(text: string): OneTimeCodeType {
   const code = text.trim();
-  if (/^[0-9]+$/.test(code)) return 'short';
+  if (/^[0-9][0-9\s]*$/u.test(code)) return 'short';
   if (/\s/u.test(code)) return 'phrase';
   return 'long';
 }
