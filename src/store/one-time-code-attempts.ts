@@ -12,6 +12,7 @@ export interface AttemptState {
   locked_until: number | null;
 }
 
+/** The pair's state; no row means no failures and no lock. */
 export function readAttempts(store: Store, pair: CodePair): AttemptState {
   const row = store.db
     .prepare('SELECT failures, locked_until FROM one_time_code_attempts WHERE organization_id = @organizationId AND user_id = @userId AND purpose = @purpose')
@@ -19,6 +20,7 @@ export function readAttempts(store: Store, pair: CodePair): AttemptState {
   return row ?? { failures: 0, locked_until: null };
 }
 
+/** Stores the pair's state. Call inside `store.write`. */
 export function writeAttempts(store: Store, pair: CodePair, state: AttemptState): void {
   store.db
     .prepare(
@@ -29,6 +31,7 @@ export function writeAttempts(store: Store, pair: CodePair, state: AttemptState)
     .run({ ...pair, ...state });
 }
 
+/** Forgets the pair's failures (after a successful redeem). Call inside `store.write`. */
 export function clearAttempts(store: Store, pair: CodePair): void {
   store.db
     .prepare('DELETE FROM one_time_code_attempts WHERE organization_id = @organizationId AND user_id = @userId AND purpose = @purpose')

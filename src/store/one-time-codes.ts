@@ -69,6 +69,7 @@ const STATUS_CONDITION: Record<OneTimeCodeStatusFilter, string> = {
   all: '1 = 1',
 };
 
+/** Inserts a new code; authorized at creation when `is_authorized` is 1. */
 export function insertOneTimeCode(store: Store, row: Omit<OneTimeCodeCandidate, 'seq' | 'authorized_at' | 'consumed_at' | 'invalidated_at'>): void {
   store.db
     .prepare(
@@ -79,6 +80,7 @@ export function insertOneTimeCode(store: Store, row: Omit<OneTimeCodeCandidate, 
     .run(row);
 }
 
+/** One code of the organization by id, with its pair's lock. */
 export function findOneTimeCodeById(store: Store, organizationId: string, id: string): OneTimeCodeRow | undefined {
   return store.db
     .prepare(`SELECT ${COLUMNS}, a.locked_until FROM ${FROM_WITH_LOCK} WHERE c.organization_id = ? AND c.id = ?`)

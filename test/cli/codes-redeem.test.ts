@@ -62,7 +62,7 @@ describe('peridio codes redeem', () => {
   });
 
   it.each([
-    [{ tty: true, args: ['--no-input'] }, 'no code given: stdin is a terminal and prompts are disabled (--no-input or CI=true)'],
+    [{ tty: true, args: ['--no-input'] }, 'no code given: stdin is a terminal but no prompt can be shown (--no-input, CI=true, or stderr is not a terminal)'],
     [{ tty: false, args: [] }, 'no code given: stdin is empty'],
   ])('refuses to run without a code (%j)', async ({ tty, args }, message) => {
     const s = await codesSession();

@@ -1,6 +1,8 @@
 /**
  * Finding the stored code a presented code names, among the codes of one (user,
- * purpose). Long and phrase codes are found by their HMAC. Short codes are salted, so
+ * purpose). Long and phrase codes are found by their HMAC through an index: the
+ * lookup's timing depends only on the HMAC, which a guesser cannot steer without the
+ * store's secret, and the found digest is compared in constant time. Short codes are salted, so
  * each candidate row is hashed and compared in constant time; the candidates are
  * bounded (every live short code, at most MAX_LIVE_SHORT_CODES, plus recent spent
  * ones), and at least one hash is always computed, so a pair without codes answers no
