@@ -163,7 +163,7 @@ describe('checking a presented code', () => {
   it('guesses the type from the shape: digits (spaced or not) are short, words a phrase, the rest long', () => {
     fc.assert(fc.property(anyText, (text) => {
       const type = guessCodeType(text);
-      if (/^[0-9][0-9\s]*$/u.test(text.trim())) expect(type).toBe('short');
+      if (/^[0-9][0-9\s]*$/u.test(text.trim()) && text.trim().length !== 32) expect(type).toBe('short');
       else if (/\s/u.test(text.trim())) expect(type).toBe('phrase');
       else expect(type).toBe('long');
     }));
@@ -185,5 +185,6 @@ describe('checking a presented code', () => {
   it('checks a code against the given type only', async () => {
     await expect(checkPresentedCode('123456', 'long')).rejects.toThrow('invalid one-time code: a long code is exactly 32 characters, not 6');
     await expect(checkPresentedCode(' 123456 ', undefined)).resolves.toEqual({ type: 'short', code: '123456' });
+    await expect(checkPresentedCode('1'.repeat(32), undefined)).resolves.toEqual({ type: 'long', code: '1'.repeat(32) });
   });
 });

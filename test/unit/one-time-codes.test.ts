@@ -178,6 +178,17 @@ describe('redeeming one-time codes', () => {
   });
 });
 
+describe('bounding the work of short-code redeems', () => {
+  it('always checks every live short code, however many spent ones are recent', async () => {
+    const t = testStore();
+    for (let i = 0; i < 5; i += 1) await issue(t, { type: 'short' });
+    invalidateOneTimeCodes(t.ctx, { organizationId: t.organizationId, userId: USER, purpose: PURPOSE });
+    const live = [];
+    for (let i = 0; i < 5; i += 1) live.push(await issue(t, { type: 'short' }));
+    await expect(redeemOneTimeCode(t.ctx, present(t, live[0]!.code))).resolves.toMatchObject({ id: live[0]!.id });
+  });
+});
+
 describe('invalidating, listing and getting', () => {
   it('invalidates the active codes of the pair (of one type when given) and says how many', async () => {
     const t = testStore();

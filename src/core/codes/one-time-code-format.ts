@@ -75,7 +75,8 @@ export function normalizeLongCode(text: string): string {
  */
 export function guessCodeType(text: string): OneTimeCodeType {
   const code = text.trim();
-  if (/^[0-9][0-9\s]*$/u.test(code)) return 'short';
+  // A long code may, very rarely, be all digits: 32 of them are read as one.
+  if (/^[0-9][0-9\s]*$/u.test(code) && code.length !== LONG_CODE_LENGTH) return 'short';
   if (/\s/u.test(code)) return 'phrase';
   return 'long';
 }
