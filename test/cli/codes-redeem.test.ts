@@ -117,6 +117,8 @@ describe('peridio codes redeem', () => {
     const code = await s.issue('long');
     expect(await s.run(['codes', 'redeem', ...PAIR, '--type', 'short'], { stdin: code })).toEqual({ stdout: '', stderr: errorOutput('invalid one-time code: a short code contains only the digits 0-9', FORMAT_HINT), exitCode: 2 });
     expect(await s.run(['codes', 'redeem', ...PAIR, '--type', 'medium'], { stdin: code })).toEqual({ stdout: '', stderr: errorOutput('invalid --type "medium": expected one of short, long, phrase'), exitCode: 2 });
+    // Neither attempt touched the code.
+    expect(await s.run(['codes', 'redeem', ...PAIR, '--type', 'long', '-q'], { stdin: code })).toEqual({ stdout: 'consumed\n', stderr: '', exitCode: 0 });
   });
 
   it('answers not_authorized (exit 3) until the code is authorized', async () => {
