@@ -86,9 +86,8 @@ async function presentCode(ctx: CoreContext, input: PresentOneTimeCodeInput, att
   const lockedBefore = ctx.store.read(() => isLocked(readAttempts(ctx.store, pair), now));
   const match = presented && !lockedBefore ? await findPresentedCode(ctx, pair, presented, now) : undefined;
   const outcome = ctx.store.write(() => decide(ctx, pair, attempt, now, presented, match));
-  const info = outcome.kind === 'ok' ? toOneTimeCodeInfo({ ...outcome.row, locked_until: null }, now) : undefined;
-  if (info) return info;
-  throw failureError(outcome as Exclude<Outcome, { kind: 'ok' }>, formatError, input);
+  if (outcome.kind === 'ok') return toOneTimeCodeInfo({ ...outcome.row, locked_until: null }, now);
+  throw failureError(outcome, formatError, input);
 }
 
 /** The decisive step, inside one immediate transaction. */
