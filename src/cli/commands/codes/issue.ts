@@ -38,6 +38,9 @@ export function issueCommand(cli: Cli, type: OneTimeCodeType): Command {
       `CODE=$(peridio codes ${type} --user alice@example.com --purpose temporary_authentication --authorize -q)`,
       `peridio codes ${type} --user 4f1c2d --purpose account_recovery --ttl ${formatDuration(ttl.maxMs)} --json`,
     ],
-    exitCodes: [[4, 'the organization does not exist'], [5, 'limit_exceeded: the user already has 5 active short codes for this purpose']],
+    exitCodes: [
+      [4, 'the organization does not exist'],
+      ...(type === 'short' ? [[5, 'limit_exceeded: the user already has 5 active short codes for this purpose'] as const] : []),
+    ],
   });
 }
