@@ -10,7 +10,7 @@ import { seededRandom } from '../helpers/random.js';
 
 /** Whitespace String.prototype.trim removes, as a user might paste it around a code. */
 const padding = fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\r', '\u00a0', '\u2003', '\ufeff'), maxLength: 4 });
-const anyText = fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 40 }));
+const anyText = fc.oneof(fc.string({ maxLength: 80, size: 'medium' }), fc.string({ unit: 'binary', maxLength: 80, size: 'medium' }), fc.string({ unit: 'grapheme', maxLength: 40, size: 'medium' }));
 const SHORT_RULES = /^invalid one-time code: (a short code is 6 digits with no spaces inside|a short code contains only the digits 0-9|a short code is exactly 6 digits, not \d+)$/;
 const LONG_RULES = /^invalid one-time code: (a long code has no spaces inside|a long code is base64url without = padding|a long code is base64url: it uses - and _, never \+ or \/|a long code contains only A-Z, a-z, 0-9, - and _|a long code is exactly 32 characters, not \d+)$/;
 const PHRASE_RULES = /^invalid one-time code: (a phrase code is exactly 12 words, not \d+|word \d+ of the phrase is not in the BIP-39 English word list|the phrase's BIP-39 checksum does not match: a word is mistyped or out of order)$/;
@@ -91,6 +91,37 @@ describe('long codes', () => {
   it('is case-sensitive: changing the case of a letter gives another code', () => {
     const code = 'abcdefghijklmnopqrstuvwxyzABCDEF';
     expect(normalizeLongCode(code.toUpperCase())).not.toBe(code);
+  });
+});
+
+describe('near misses', () => {
+  /** `code` with one character replaced, inserted or deleted at `at`. */
+  const mutate = (code: string, at: number, op: number, ch: string): string => {
+    const i = at % (code.length + 1);
+    if (op === 0) return code.slice(0, i) + ch + code.slice(i + 1);
+    if (op === 1) return code.slice(0, i) + ch + code.slice(i);
+    return code.slice(0, i) + code.slice(i + 1);
+  };
+  const edit = fc.tuple(fc.nat(40), fc.integer({ min: 0, max: 2 }), fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }));
+
+  it('short and long codes one edit away are accepted exactly when they still match the format', () => {
+    fc.assert(fc.property(fc.stringMatching(/^[0-9]{6}$/), fc.uint8Array({ minLength: 24, maxLength: 24 }), edit, (short, bytes, [at, op, ch]) => {
+      const nearShort = mutate(short, at, op, ch);
+      if (/^[0-9]{6}$/.test(nearShort.trim())) expect(normalizeShortCode(nearShort)).toBe(nearShort.trim());
+      else expect(formatError(() => normalizeShortCode(nearShort)).message).toMatch(SHORT_RULES);
+      const nearLong = mutate(Buffer.from(bytes).toString('base64url'), at, op, ch);
+      if (/^[A-Za-z0-9_-]{32}$/.test(nearLong.trim())) expect(normalizeLongCode(nearLong)).toBe(nearLong.trim());
+      else expect(formatError(() => normalizeLongCode(nearLong)).message).toMatch(LONG_RULES);
+    }));
+  });
+
+  it('a phrase with one word replaced by a non-word is refused, naming that position', () => {
+    fc.assert(fc.property(mnemonic, fc.nat(11), fc.stringMatching(/^[a-z]{1,8}$/), (phrase, position, word) => {
+      fc.pre(!PHRASE_WORDLIST.includes(word));
+      const words = phrase.split(' ');
+      words[position] = word;
+      expect(formatError(() => normalizePhraseCode(words.join(' '))).message).toBe(`invalid one-time code: word ${position + 1} of the phrase is not in the BIP-39 English word list`);
+    }));
   });
 });
 
