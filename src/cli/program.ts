@@ -24,6 +24,7 @@ const TOP_LEVEL: readonly TopLevelCommand[] = [
   { name: 'organizations', summary: 'manage organizations: codes and CAs never cross them', load: async () => (await import('./commands/organizations/index.js')).configureOrganizations },
   { name: 'ca-certificates', summary: 'register CA certificates with proof of possession', load: async () => (await import('./commands/ca-certificates/index.js')).configureCaCertificates },
   { name: 'verification-codes', summary: 'issue and inspect CA verification codes (same as ca-certificates verification-codes)', load: async () => (await import('./commands/verification-codes/index.js')).configureVerificationCodes },
+  { name: 'codes', summary: 'one-time codes for users: short, long and phrase', load: async () => (await import('./commands/codes/index.js')).configureCodes },
   { name: 'x509', summary: 'make verification certificates, CSRs and development CAs offline', load: async () => (await import('./commands/x509/index.js')).configureX509 },
   { name: 'device-certificates', summary: 'check device certificates against the registered CAs', load: async () => (await import('./commands/device-certificates/index.js')).configureDeviceCertificates },
   { name: 'audit', summary: 'read and check the tamper-evident audit log', load: async () => (await import('./commands/audit/index.js')).configureAudit },

@@ -39,3 +39,4 @@ export type { CaChangeTarget } from './ca-certificates/change.js';
 export type { Jitp, JitpInput } from './ca-certificates/jitp.js';
 export { MAX_CAS_PER_SUBJECT } from './ca-certificates/insert.js';
 export { isCaName } from './ca-certificates/name-rule.js';
+export * from './one-time-codes/index.js';

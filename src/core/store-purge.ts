@@ -3,7 +3,7 @@
  * than a cut-off, in short batches so processes redeeming codes meanwhile never wait
  * long for the write lock. Audit events are never purged: the chain stays whole.
  */
-import { RECORD_KINDS } from '../store/record-kinds.js';
+import { PURGEABLE_KINDS } from '../store/record-kinds.js';
 import { recordEvent } from './audit.js';
 import type { CoreContext } from './context.js';
 import { formatDuration } from './duration.js';
@@ -45,13 +45,13 @@ export function purgeStore(ctx: CoreContext, options: PurgeOptions = {}): PurgeR
     throw new UsageError(`invalid --older-than: ${olderThanMs} ms is not a positive duration`);
   }
   const before = ctx.clock.now().getTime() - olderThanMs;
-  const removed: Record<string, number> = Object.fromEntries(RECORD_KINDS.map((kind) => [kind.name, 0]));
+  const removed: Record<string, number> = Object.fromEntries(PURGEABLE_KINDS.map((kind) => [kind.name, 0]));
   let total = 0;
   for (let batch = 1; ; batch += 1) {
     const deleted = ctx.store.write(() => {
       const counts: Record<string, number> = {};
       let budget = PURGE_BATCH_SIZE;
-      for (const kind of RECORD_KINDS) {
+      for (const kind of PURGEABLE_KINDS) {
         counts[kind.name] = budget > 0 ? kind.purge(ctx.store, before, budget) : 0;
         budget -= counts[kind.name]!;
       }

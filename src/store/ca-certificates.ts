@@ -138,3 +138,14 @@ export function listTrustedCaCertificates(store: Store, organizationId: string):
     .prepare(`SELECT id, der FROM ca_certificates WHERE organization_id = ? AND is_verified = 1 AND status = 'active' ORDER BY seq`)
     .all(organizationId) as Array<{ id: string; der: Buffer }>;
 }
+
+/** How many CAs are active, inactive, verified and unverified, across all organizations (for `store info`). */
+export function countCaCertificatesByStatus(store: Store): Record<'active' | 'inactive' | 'verified' | 'unverified', number> {
+  return store.db
+    .prepare(
+      `SELECT coalesce(sum(status = 'active'), 0) AS active, coalesce(sum(status = 'inactive'), 0) AS inactive,
+              coalesce(sum(is_verified = 1), 0) AS verified, coalesce(sum(is_verified = 0), 0) AS unverified
+       FROM ca_certificates`,
+    )
+    .get() as Record<'active' | 'inactive' | 'verified' | 'unverified', number>;
+}

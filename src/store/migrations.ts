@@ -82,6 +82,41 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ca_certificates_by_subject ON ca_certificates (organization_id, subject_der);
     `,
   },
+  {
+    // One-time codes for users. `code_digest` is never the code: for short codes a
+    // scrypt hash under the row's 16-byte `code_salt`, for long and phrase codes an
+    // HMAC-SHA256 under the store's secret (no salt, so lookups stay exact-match).
+    version: 3,
+    sql: `
+      CREATE TABLE one_time_codes (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        organization_id TEXT NOT NULL REFERENCES organizations(id),
+        type TEXT NOT NULL CHECK (type IN ('short', 'long', 'phrase')),
+        user_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        code_digest BLOB NOT NULL,
+        code_salt BLOB CHECK ((type = 'short') = (code_salt IS NOT NULL)),
+        is_authorized INTEGER NOT NULL CHECK (is_authorized IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        authorized_at INTEGER,
+        consumed_at INTEGER,
+        invalidated_at INTEGER
+      ) STRICT;
+      CREATE INDEX one_time_codes_by_pair ON one_time_codes (organization_id, user_id, purpose, type, seq);
+      CREATE INDEX one_time_codes_by_digest ON one_time_codes (organization_id, code_digest);
+      CREATE INDEX one_time_codes_by_org ON one_time_codes (organization_id, seq);
+      CREATE TABLE one_time_code_attempts (
+        organization_id TEXT NOT NULL REFERENCES organizations(id),
+        user_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        failures INTEGER NOT NULL CHECK (failures >= 0),
+        locked_until INTEGER,
+        PRIMARY KEY (organization_id, user_id, purpose)
+      ) STRICT;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

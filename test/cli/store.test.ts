@@ -29,7 +29,9 @@ describe('peridio store info', () => {
       `schema version\t${SCHEMA_VERSION}`,
       `size\t${statSync(home.storePath).size} bytes`,
       'organizations\t1',
+      'ca certificates\t0 active, 0 inactive, 0 verified, 0 unverified',
       'verification codes\t0 active, 0 consumed, 0 expired',
+      'one time codes\t0 active, 0 locked, 0 consumed, 0 invalidated, 0 expired',
       'audit events\t1',
       `audit head\t${JSON.parse((await runCli(['audit', 'verify', '--json'], { env: home.env })).stdout).head_hash}`,
       '',
@@ -44,7 +46,7 @@ describe('peridio store purge', () => {
     await runCli(['verification-codes', 'create', '--ttl', '5m'], { env: home.env });
     const later = fixedClock('2025-01-02T00:00:00Z');
     expect(await runCli(['store', 'purge', '--older-than', '1h'], { env: home.env, clock: later })).toEqual({
-      stdout: 'verification codes removed\t1\nspent before\t2025-01-01T23:00:00Z\n',
+      stdout: 'verification codes removed\t1\none time codes removed\t0\nspent before\t2025-01-01T23:00:00Z\n',
       stderr: '',
       exitCode: 0,
     });

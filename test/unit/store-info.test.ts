@@ -27,7 +27,11 @@ describe('storeInfo', () => {
       size_bytes: statSync(path).size,
       wal_bytes: expect.any(Number),
       organizations: 1,
-      records: { verification_codes: { active: 1, consumed: 1, expired: 1 } },
+      records: {
+        ca_certificates: { active: 0, inactive: 0, verified: 0, unverified: 0 },
+        verification_codes: { active: 1, consumed: 1, expired: 1 },
+        one_time_codes: { active: 0, locked: 0, consumed: 0, invalidated: 0, expired: 0 },
+      },
       audit: { events: chain.events, head_hash: chain.head_hash },
     });
     expect(JSON.stringify(info)).not.toContain(TEST_KEY.toString('hex'));

@@ -27,7 +27,7 @@ describe('purgeStore', () => {
 
     const result = purgeStore(ctx, { olderThanMs: 10 * DAY });
 
-    expect(result).toEqual({ older_than: '10d', before: '2025-01-01T00:00:00Z', removed: { verification_codes: 2 }, total: 2 });
+    expect(result).toEqual({ older_than: '10d', before: '2025-01-01T00:00:00Z', removed: { verification_codes: 2, one_time_codes: 0 }, total: 2 });
     const left = listVerificationCodes(ctx, { organizationId }).items.map((c) => c.id);
     expect(left.sort()).toEqual([expiredAfterCutoff, consumedAfterCutoff, consumedRecently, live].map((c) => c.id).sort());
     expect(left).not.toContain(expiredAtCutoff.id);
@@ -44,7 +44,7 @@ describe('purgeStore', () => {
     expect(listVerificationCodes(ctx, { organizationId }).items.map((c) => [c.id, c.status])).toEqual([[live.id, 'active']]);
     const events = listAudit(ctx);
     expect(events.length).toBe(eventsBefore + 1);
-    expect(events.at(-1)).toMatchObject({ action: 'store.purge', outcome: 'success', details: { batch: 1, removed: { verification_codes: 0 } } });
+    expect(events.at(-1)).toMatchObject({ action: 'store.purge', outcome: 'success', details: { batch: 1, removed: { verification_codes: 0, one_time_codes: 0 } } });
     expect(verifyAuditChain(ctx).events).toBe(events.length);
   });
 
@@ -64,7 +64,7 @@ describe('purgeStore', () => {
       batch,
       before: '2025-01-01T23:59:00Z',
       older_than: '1m',
-      removed: { verification_codes: i < 2 ? PURGE_BATCH_SIZE : 7 },
+      removed: { verification_codes: i < 2 ? PURGE_BATCH_SIZE : 7, one_time_codes: 0 },
     })));
     expect(listVerificationCodes(ctx, { organizationId }).items).toEqual([]);
   });

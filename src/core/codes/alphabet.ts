@@ -7,6 +7,9 @@ import type { RandomSource } from '../ports.js';
 /** `[A-Za-z0-9]`: the alphabet of CA verification codes. */
 export const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+/** `[0-9]`: the alphabet of short one-time codes. */
+export const DIGITS = '0123456789';
+
 /** A string of `length` characters, each drawn uniformly from `alphabet`. */
 export function randomString(random: RandomSource, alphabet: string, length: number): string {
   let out = '';

@@ -27,21 +27,38 @@ function eagerGraph(entry: string): { modules: Set<string>; packages: Set<string
   return { modules: new Set([...modules].map((m) => relative(SRC, m))), packages };
 }
 
+const HEAVY_PACKAGES = ['@peculiar/x509', 'reflect-metadata', '@inquirer/prompts', '@scure/bip39'];
+
 describe('modules loaded at startup', () => {
-  const { modules, packages } = eagerGraph(join(SRC, 'main.ts'));
+  const startup = eagerGraph(join(SRC, 'main.ts'));
 
-  it('reaches the command tree (the graph walk works)', () => {
-    expect(modules).toContain('cli/commands/ca-certificates/create.ts');
-    expect(modules).toContain('core/verification-codes.ts');
-    expect(packages).toContain('commander');
+  it('reaches the program but no command: every noun is loaded only when typed', () => {
+    expect(startup.modules).toContain('cli/program.ts');
+    expect(startup.packages).toContain('commander');
+    expect([...startup.modules].filter((m) => m.startsWith('cli/commands/'))).toEqual([]);
   });
 
-  it('excludes X.509 code and the CA registration modules', () => {
-    expect([...modules].filter((m) => m.startsWith('core/x509/'))).toEqual([]);
-    expect([...modules].filter((m) => /^core\/ca-certificates\/(register|verify|insert|bind-code|query|update|delete)\.ts$/.test(m))).toEqual([]);
+  it('keeps the heavy packages out of main and of every noun', () => {
+    for (const noun of ['init.ts', 'organizations/index.ts', 'ca-certificates/index.ts', 'verification-codes/index.ts', 'codes/index.ts', 'x509/index.ts', 'device-certificates/index.ts', 'audit/index.ts', 'store/index.ts']) {
+      const graph = eagerGraph(join(SRC, 'cli', 'commands', noun));
+      expect(graph.modules.size, noun).toBeGreaterThan(1);
+      for (const heavy of HEAVY_PACKAGES) expect(graph.packages, `${noun} loads ${heavy}`).not.toContain(heavy);
+    }
+    for (const heavy of HEAVY_PACKAGES) expect(startup.packages).not.toContain(heavy);
   });
 
-  it('excludes the heavy packages', () => {
-    for (const heavy of ['@peculiar/x509', 'reflect-metadata', '@inquirer/prompts', '@scure/bip39']) expect(packages).not.toContain(heavy);
+  it('loads no X.509 code and no CA registration for the code-issuing nouns', () => {
+    for (const noun of ['verification-codes/index.ts', 'codes/index.ts']) {
+      const { modules } = eagerGraph(join(SRC, 'cli', 'commands', noun));
+      expect([...modules].filter((m) => m.startsWith('core/x509/'))).toEqual([]);
+      expect([...modules].filter((m) => /^core\/ca-certificates\/(register|verify|insert|bind-code|query|update|delete)\.ts$/.test(m))).toEqual([]);
+    }
+  });
+
+  it('keeps X.509 code behind await import() in the CA nouns too', () => {
+    for (const noun of ['ca-certificates/index.ts', 'x509/index.ts', 'device-certificates/index.ts']) {
+      const { modules } = eagerGraph(join(SRC, 'cli', 'commands', noun));
+      expect([...modules].filter((m) => m.startsWith('core/x509/')), noun).toEqual([]);
+    }
   });
 });

@@ -1,0 +1,36 @@
+/** `peridio codes list [--user U] [--purpose P] [--status S]` */
+import { Command } from 'commander';
+import { listOneTimeCodes } from '../../../core/one-time-codes/index.js';
+import type { Cli } from '../../cli.js';
+import { documented } from '../../help.js';
+import { parseLimit } from '../../parse.js';
+import { pageRendering } from './render.js';
+
+interface ListOptions {
+  user?: string;
+  purpose?: string;
+  status: string;
+  limit: string;
+  page?: string;
+}
+
+export function listCommand(cli: Cli): Command {
+  const command = new Command('list')
+    .option('--user <id>', 'only this user\'s codes')
+    .option('--purpose <purpose>', 'only codes for this purpose')
+    .option('--status <status>', 'active, consumed, expired, invalidated, locked or all', 'all')
+    .option('--limit <n>', 'at most this many codes (1 to 1000)', '50')
+    .option('--page <token>', 'continue from the next_page of the previous list')
+    .action(async (opts: ListOptions) => {
+      const limit = parseLimit(opts.limit);
+      const ctx = await cli.core();
+      const organizationId = await cli.organizationId();
+      const page = listOneTimeCodes(ctx, { organizationId, userId: opts.user, purpose: opts.purpose, status: opts.status, limit, page: opts.page });
+      cli.output.result(page, pageRendering);
+      if (page.next_page) cli.output.hint(`more codes: add --page ${page.next_page}`);
+    });
+  return documented(command, {
+    summary: 'list one-time codes and their status (never the codes)',
+    examples: ['peridio codes list --user alice@example.com', 'peridio codes list --status locked --json'],
+  });
+}

@@ -1,0 +1,55 @@
+/** Listing and getting one-time codes: status only, never the code. */
+import type { Page } from '../pagination.js';
+import { decodePageToken, toPage } from '../pagination.js';
+import { findOneTimeCodeById, listOneTimeCodeRows, type OneTimeCodeStatusFilter } from '../../store/one-time-codes.js';
+import type { CoreContext } from '../context.js';
+import { NotFoundError, UsageError } from '../errors.js';
+import { parseResourcePrn } from '../prn.js';
+import { toOneTimeCodeInfo, type OneTimeCodeInfo } from './info.js';
+import { assertPurpose, assertUserId } from './policy.js';
+
+export type { OneTimeCodeStatusFilter } from '../../store/one-time-codes.js';
+
+/** Options of `listOneTimeCodes`; all filters optional. */
+export interface ListOneTimeCodesOptions {
+  organizationId: string;
+  userId?: string;
+  purpose?: string;
+  status?: string;
+  limit?: number;
+  page?: string;
+}
+
+const STATUS_FILTERS: readonly OneTimeCodeStatusFilter[] = ['active', 'consumed', 'expired', 'invalidated', 'locked', 'all'];
+
+/**
+ * A page of the organization's one-time codes, newest first.
+ * @throws UsageError for a bad user id, purpose, status, limit (1..1000) or page token.
+ */
+export function listOneTimeCodes(ctx: CoreContext, options: ListOneTimeCodesOptions): Page<OneTimeCodeInfo> {
+  if (options.userId !== undefined) assertUserId(options.userId);
+  if (options.purpose !== undefined) assertPurpose(options.purpose);
+  const status = (options.status ?? 'all') as OneTimeCodeStatusFilter;
+  if (!STATUS_FILTERS.includes(status)) {
+    throw new UsageError(`invalid --status ${JSON.stringify(options.status)}: expected one of ${STATUS_FILTERS.join(', ')}`);
+  }
+  const limit = options.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new UsageError(`invalid --limit ${options.limit}: it must be a whole number from 1 to 1000`);
+  }
+  const beforeSeq = decodePageToken(options.page);
+  const now = ctx.clock.now().getTime();
+  const rows = ctx.store.read(() => listOneTimeCodeRows(ctx.store, { ...options, status, now, limit, beforeSeq }));
+  return toPage(rows, limit, (row) => toOneTimeCodeInfo(row, now));
+}
+
+/**
+ * One code's status, by PRN or bare id.
+ * @throws NotFoundError when the organization has no such code.
+ */
+export function getOneTimeCode(ctx: CoreContext, organizationId: string, idOrPrn: string): OneTimeCodeInfo {
+  const id = parseResourcePrn(idOrPrn, 'code')?.id ?? idOrPrn;
+  const row = ctx.store.read(() => findOneTimeCodeById(ctx.store, organizationId, id));
+  if (!row) throw new NotFoundError(`one-time code ${idOrPrn} not found`, 'see peridio codes list');
+  return toOneTimeCodeInfo(row, ctx.clock.now().getTime());
+}

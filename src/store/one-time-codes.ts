@@ -1,0 +1,211 @@
+/**
+ * The one_time_codes table. Rows hold a digest of the code (scrypt for short codes,
+ * HMAC for long and phrase codes), never the code itself; this module never sees a
+ * plaintext code. List and get join the pair's attempt state so a code's `locked`
+ * status can be derived.
+ */
+import type { Store } from './store.js';
+
+export type OneTimeCodeType = 'short' | 'long' | 'phrase';
+
+/** A code's record as list and get read it, with its pair's lock. */
+export interface OneTimeCodeRow {
+  seq: number;
+  id: string;
+  organization_id: string;
+  type: OneTimeCodeType;
+  user_id: string;
+  purpose: string;
+  is_authorized: 0 | 1;
+  created_at: number;
+  expires_at: number;
+  authorized_at: number | null;
+  consumed_at: number | null;
+  invalidated_at: number | null;
+  /** When the pair's lock ends; null when the pair was never locked. */
+  locked_until: number | null;
+}
+
+/** A row as matching reads it: the digest and, for short codes, its salt. */
+export interface OneTimeCodeCandidate extends Omit<OneTimeCodeRow, 'locked_until'> {
+  code_digest: Buffer;
+  code_salt: Buffer | null;
+}
+
+/** Whose codes: one user and purpose in one organization. */
+export interface CodePair {
+  organizationId: string;
+  userId: string;
+  purpose: string;
+}
+
+/**
+ * When a change happens: `now` (milliseconds) decides whether a code is still valid;
+ * `stamp` (whole seconds) is what the record keeps, as users see times.
+ */
+export interface Instant {
+  now: number;
+  stamp: number;
+}
+
+/** Status filters for listing; `all` means no filter. */
+export type OneTimeCodeStatusFilter = 'active' | 'consumed' | 'expired' | 'invalidated' | 'locked' | 'all';
+
+const BARE_COLUMNS = 'seq, id, organization_id, type, user_id, purpose, is_authorized, created_at, expires_at, authorized_at, consumed_at, invalidated_at';
+const COLUMNS = BARE_COLUMNS.split(', ').map((column) => `c.${column}`).join(', ');
+// RETURNING cannot name the UPDATE's alias.
+const RETURNING = `RETURNING ${BARE_COLUMNS}, code_digest, code_salt`;
+const FROM_WITH_LOCK = `one_time_codes c LEFT JOIN one_time_code_attempts a
+  ON a.organization_id = c.organization_id AND a.user_id = c.user_id AND a.purpose = c.purpose`;
+const UNSPENT = 'c.consumed_at IS NULL AND c.invalidated_at IS NULL';
+const LIVE = `${UNSPENT} AND c.expires_at > @now`;
+
+const STATUS_CONDITION: Record<OneTimeCodeStatusFilter, string> = {
+  active: `${LIVE} AND (a.locked_until IS NULL OR a.locked_until <= @now)`,
+  locked: `${LIVE} AND a.locked_until > @now`,
+  consumed: 'c.consumed_at IS NOT NULL',
+  invalidated: 'c.consumed_at IS NULL AND c.invalidated_at IS NOT NULL',
+  expired: `${UNSPENT} AND c.expires_at <= @now`,
+  all: '1 = 1',
+};
+
+/** Inserts a new code; authorized at creation when `is_authorized` is 1. */
+export function insertOneTimeCode(store: Store, row: Omit<OneTimeCodeCandidate, 'seq' | 'authorized_at' | 'consumed_at' | 'invalidated_at'>): void {
+  store.db
+    .prepare(
+      `INSERT INTO one_time_codes (id, organization_id, type, user_id, purpose, code_digest, code_salt, is_authorized, created_at, expires_at, authorized_at)
+       VALUES (@id, @organization_id, @type, @user_id, @purpose, @code_digest, @code_salt, @is_authorized, @created_at, @expires_at,
+               CASE WHEN @is_authorized = 1 THEN @created_at END)`,
+    )
+    .run(row);
+}
+
+/** One code of the organization by id, with its pair's lock. */
+export function findOneTimeCodeById(store: Store, organizationId: string, id: string): OneTimeCodeRow | undefined {
+  return store.db
+    .prepare(`SELECT ${COLUMNS}, a.locked_until FROM ${FROM_WITH_LOCK} WHERE c.organization_id = ? AND c.id = ?`)
+    .get(organizationId, id) as OneTimeCodeRow | undefined;
+}
+
+/** The long or phrase code of the pair whose HMAC is `digest`, whatever its state. */
+export function findCodeByDigest(store: Store, pair: CodePair, type: OneTimeCodeType, digest: Buffer): OneTimeCodeCandidate | undefined {
+  return store.db
+    .prepare(
+      `SELECT ${COLUMNS}, c.code_digest, c.code_salt FROM one_time_codes c
+       WHERE c.organization_id = @organizationId AND c.code_digest = @digest
+         AND c.user_id = @userId AND c.purpose = @purpose AND c.type = @type`,
+    )
+    .get({ ...pair, type, digest }) as OneTimeCodeCandidate | undefined;
+}
+
+/**
+ * Short codes of the pair created after `since`, the live ones first, then the most
+ * recent others, at most `limit`: a salted hash can only be checked row by row, so
+ * the caller bounds how many rows it hashes against.
+ */
+export function listShortCandidates(store: Store, pair: CodePair, query: { now: number; since: number; limit: number }): OneTimeCodeCandidate[] {
+  return store.db
+    .prepare(
+      `SELECT ${COLUMNS}, c.code_digest, c.code_salt FROM one_time_codes c
+       WHERE c.organization_id = @organizationId AND c.user_id = @userId AND c.purpose = @purpose
+         AND c.type = 'short' AND c.created_at > @since
+       ORDER BY (${LIVE}) DESC, c.seq DESC LIMIT @limit`,
+    )
+    .all({ ...pair, ...query }) as OneTimeCodeCandidate[];
+}
+
+/** How many codes of the pair and type are unspent and unexpired at `now`. */
+export function countLiveCodes(store: Store, pair: CodePair, type: OneTimeCodeType, now: number): number {
+  const row = store.db
+    .prepare(
+      `SELECT count(*) AS n FROM one_time_codes c
+       WHERE c.organization_id = @organizationId AND c.user_id = @userId AND c.purpose = @purpose AND c.type = @type AND ${LIVE}`,
+    )
+    .get({ ...pair, type, now }) as { n: number };
+  return row.n;
+}
+
+/**
+ * Consumes the code atomically: one conditional UPDATE that succeeds only while the
+ * code is authorized, unspent and unexpired. Undefined when another attempt got there
+ * first or the code is not redeemable.
+ */
+export function consumeOneTimeCodeRow(store: Store, organizationId: string, id: string, at: Instant): OneTimeCodeCandidate | undefined {
+  return store.db
+    .prepare(
+      `UPDATE one_time_codes AS c SET consumed_at = @stamp
+       WHERE c.organization_id = @organizationId AND c.id = @id AND c.is_authorized = 1 AND ${LIVE}
+       ${RETURNING}`,
+    )
+    .get({ organizationId, id, ...at }) as OneTimeCodeCandidate | undefined;
+}
+
+/** Marks a live code authorized (keeping the first authorization time); undefined when it is not live. */
+export function authorizeOneTimeCodeRow(store: Store, organizationId: string, id: string, at: Instant): OneTimeCodeCandidate | undefined {
+  return store.db
+    .prepare(
+      `UPDATE one_time_codes AS c SET is_authorized = 1, authorized_at = coalesce(c.authorized_at, @stamp)
+       WHERE c.organization_id = @organizationId AND c.id = @id AND ${LIVE}
+       ${RETURNING}`,
+    )
+    .get({ organizationId, id, ...at }) as OneTimeCodeCandidate | undefined;
+}
+
+/** Invalidates every live code of the pair (of `type` when given); returns how many. */
+export function invalidateOneTimeCodeRows(store: Store, pair: CodePair, type: OneTimeCodeType | undefined, at: Instant): number {
+  return store.db
+    .prepare(
+      `UPDATE one_time_codes AS c SET invalidated_at = @stamp
+       WHERE c.organization_id = @organizationId AND c.user_id = @userId AND c.purpose = @purpose
+         AND (@type IS NULL OR c.type = @type) AND ${LIVE}`,
+    )
+    .run({ ...pair, type: type ?? null, ...at }).changes;
+}
+
+/** A page of the organization's codes, newest first, continuing below `beforeSeq`. */
+export function listOneTimeCodeRows(
+  store: Store,
+  query: { organizationId: string; userId?: string; purpose?: string; status: OneTimeCodeStatusFilter; now: number; limit: number; beforeSeq?: number },
+): OneTimeCodeRow[] {
+  return store.db
+    .prepare(
+      `SELECT ${COLUMNS}, a.locked_until FROM ${FROM_WITH_LOCK}
+       WHERE c.organization_id = @organizationId AND (@userId IS NULL OR c.user_id = @userId)
+         AND (@purpose IS NULL OR c.purpose = @purpose) AND ${STATUS_CONDITION[query.status]} AND c.seq < @beforeSeq
+       ORDER BY c.seq DESC LIMIT @fetch`,
+    )
+    .all({
+      organizationId: query.organizationId,
+      userId: query.userId ?? null,
+      purpose: query.purpose ?? null,
+      now: query.now,
+      beforeSeq: query.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+      fetch: query.limit + 1,
+    }) as OneTimeCodeRow[];
+}
+
+/** How many one-time codes each status holds at `now`, across all organizations (for `store info`). */
+export function countOneTimeCodesByStatus(store: Store, now: number): Record<'active' | 'locked' | 'consumed' | 'invalidated' | 'expired', number> {
+  const statuses = ['active', 'locked', 'consumed', 'invalidated', 'expired'] as const;
+  return store.db
+    .prepare(`SELECT ${statuses.map((s) => `coalesce(sum(${STATUS_CONDITION[s]}), 0) AS ${s}`).join(', ')} FROM ${FROM_WITH_LOCK}`)
+    .get({ now }) as Record<(typeof statuses)[number], number>;
+}
+
+/**
+ * Deletes at most `limit` codes that were consumed, invalidated, or expired unspent at
+ * or before `before`; a code still usable at `before` (and so now) is never touched.
+ * Returns how many were deleted. Call inside `store.write`.
+ */
+export function purgeOneTimeCodes(store: Store, before: number, limit: number): number {
+  return store.db
+    .prepare(
+      `DELETE FROM one_time_codes WHERE seq IN (
+         SELECT seq FROM one_time_codes
+         WHERE (consumed_at IS NOT NULL AND consumed_at <= @before)
+            OR (consumed_at IS NULL AND invalidated_at IS NOT NULL AND invalidated_at <= @before)
+            OR (consumed_at IS NULL AND invalidated_at IS NULL AND expires_at <= @before)
+         ORDER BY seq LIMIT @limit)`,
+    )
+    .run({ before, limit }).changes;
+}
