@@ -9,18 +9,8 @@ import type { Store } from './store.js';
 /** What a caller records; the log assigns `seq` and the hashes. */
 export type AuditEventInput = Omit<AuditEventBody, 'seq' | 'details'> & { details?: Record<string, unknown> };
 
-interface AuditRow {
-  seq: number;
-  at: string;
-  action: string;
-  organization_id: string | null;
-  subject: string | null;
-  outcome: 'success' | 'failure';
-  reason: string | null;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
+/** An event as SQLite returns it: `details` still JSON text. */
+type AuditRow = Omit<AuditEvent, 'details'> & { details: string };
 
 /** Appends `input` after the current head. Call only inside `store.write`. */
 export function appendAuditEvent(store: Store, input: AuditEventInput): AuditEvent {
