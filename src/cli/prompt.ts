@@ -4,6 +4,7 @@
  * only when a prompt is actually shown.
  */
 import type { Readable, Writable } from 'node:stream';
+import { UsageError } from '../core/errors.js';
 
 /** The prompts commands may show; tests substitute their own. */
 export interface Prompter {
@@ -13,17 +14,24 @@ export interface Prompter {
   confirm(message: string, defaultAnswer: boolean): Promise<boolean>;
 }
 
-/** The real prompter over the given streams. */
+/**
+ * The real prompter over the given streams. Ctrl-C or Ctrl-D at a prompt is the user
+ * cancelling, not a failure of the program.
+ * @throws UsageError ("cancelled at the prompt") when the user closes the prompt.
+ */
 export function inquirerPrompter(input: Readable, output: Writable): Prompter {
   const context = { input, output, clearPromptOnDone: false };
   return {
-    async secret(message) {
-      const { password } = await import('@inquirer/prompts');
-      return password({ message, mask: false }, context);
-    },
-    async confirm(message, defaultAnswer) {
-      const { confirm } = await import('@inquirer/prompts');
-      return confirm({ message, default: defaultAnswer }, context);
-    },
+    secret: (message) => cancellable(async () => (await import('@inquirer/prompts')).password({ message, mask: false }, context)),
+    confirm: (message, defaultAnswer) => cancellable(async () => (await import('@inquirer/prompts')).confirm({ message, default: defaultAnswer }, context)),
   };
+}
+
+async function cancellable<T>(ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (error) {
+    if ((error as Error | undefined)?.name === 'ExitPromptError') throw new UsageError('cancelled at the prompt');
+    throw error;
+  }
 }
