@@ -3,7 +3,7 @@
  * error, the right exit code, no stack trace, and nothing changed in the store beyond
  * the consumed code and the audit events.
  */
-import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectCleanError, expectOnlyAudited, FIXTURES, home, type Home } from '../helpers/ca-cli-home.js';
@@ -48,13 +48,6 @@ describe('bad input it must survive', () => {
       expect(run.stderr.split('\n')[0]).toMatch(/verification certificate/);
       expectOnlyAudited(before, await h.snapshot());
     });
-  });
-
-  it.skipIf(process.getuid?.() === 0)('an unreadable file: exit 2', async () => {
-    const h = home();
-    const path = h.write('locked.pem', root);
-    chmodSync(path, 0o000);
-    expectCleanError(await h.run(['ca-certificates', 'create', '-c', path, '--verified']), 2, /^peridio: error: cannot read CA certificate .*locked\.pem: permission denied/);
   });
 
   it.each(['crlf.pem', 'text-before-pem.pem'])('%s (CRLF line endings, text before the PEM block) is accepted', async (file) => {

@@ -4,7 +4,7 @@
  * consume).
  */
 import { describe, expect, it } from 'vitest';
-import { e2eHome, hasOpenssl, openssl, type E2eHome } from '../helpers/spawn-peridio.js';
+import { e2eHome, openssl, type E2eHome } from '../helpers/spawn-peridio.js';
 
 function ecKey(e: E2eHome, out: string): void {
   openssl(e.home, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', out]);
@@ -21,7 +21,7 @@ function verification(e: E2eHome, caPrefix: string, code: string, out: string): 
   openssl(e.home, ['x509', '-req', '-in', `${out}.csr`, '-CA', `${caPrefix}.pem`, '-CAkey', `${caPrefix}.key`, '-CAcreateserial', '-out', `${out}.pem`, '-days', '1', '-sha256']);
 }
 
-describe.skipIf(!hasOpenssl())('concurrent registrations', { timeout: 60_000 }, () => {
+describe('concurrent registrations', { timeout: 60_000 }, () => {
   it('one code presented by two processes at once is consumed once', async () => {
     const e = e2eHome();
     expect(e.peridio(['init']).exitCode).toBe(0);

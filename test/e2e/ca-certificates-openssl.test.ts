@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { e2eHome, hasOpenssl, openssl, type E2eHome } from '../helpers/spawn-peridio.js';
+import { e2eHome, openssl, type E2eHome } from '../helpers/spawn-peridio.js';
 
 /** How each guide's key type is made with openssl. */
 const KEY_TYPES: ReadonlyArray<{ name: string; genkey: (out: string) => string[] }> = [
@@ -45,7 +45,7 @@ function json<T = Record<string, unknown>>(run: { stdout: string; stderr: string
 }
 
 // RSA 4096 key generation alone takes seconds on a busy machine.
-describe.skipIf(!hasOpenssl())('openssl recipes end to end', { timeout: 120_000 }, () => {
+describe('openssl recipes end to end', { timeout: 120_000 }, () => {
   describe.each(KEY_TYPES)('$name', ({ genkey }) => {
     it('Peridio / AWS flow: code, verification certificate, register', () => {
       const e = e2eHome();

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { e2eHome, hasOpenssl, openssl, type E2eHome } from '../helpers/spawn-peridio.js';
+import { e2eHome, openssl } from '../helpers/spawn-peridio.js';
 
 function ok(run: { stdout: string; stderr: string; exitCode: number }): string {
   expect(run.exitCode, run.stderr).toBe(0);
@@ -21,7 +21,7 @@ const SIGNER_KEYS: ReadonlyArray<{ name: string; args: string[]; passphrase?: st
   { name: 'Ed25519 (openssl genpkey)', args: ['genpkey', '-algorithm', 'ed25519', '-out', 'ca.key'] },
 ];
 
-describe.skipIf(!hasOpenssl())('x509 and device-certificates with real openssl', { timeout: 120_000 }, () => {
+describe('x509 and device-certificates with real openssl', { timeout: 120_000 }, () => {
   it.each(['ec-p256', 'ec-p384', 'rsa-2048'])('x509 create --ca --key-type %s: openssl reads and verifies it', (keyType) => {
     const e = e2eHome();
     ok(e.peridio(['x509', 'create', '--ca', '--common-name', 'Dev Root', '--key-type', keyType, '--key-out', 'ca.key', '--out', 'ca.pem']));

@@ -35,8 +35,3 @@ export function openssl(cwd: string, args: readonly string[]): string {
   if (result.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${result.stderr}`);
   return result.stdout;
 }
-
-/** True when an `openssl` binary is on PATH. */
-export function hasOpenssl(): boolean {
-  return spawnSync('openssl', ['version'], { encoding: 'utf8' }).status === 0;
-}

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listAudit, verifyAuditChain } from '../../src/core/audit.js';
 import type { CoreContext } from '../../src/core/context.js';

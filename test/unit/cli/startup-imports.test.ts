@@ -23,7 +23,7 @@ function eagerGraph(entry: string): { modules: Set<string>; packages: Set<string
       else if (!specifier!.startsWith('node:')) packages.add(specifier!.split('/').slice(0, specifier!.startsWith('@') ? 2 : 1).join('/'));
     }
   };
-  visit(join(SRC, 'main.ts'));
+  visit(entry);
   return { modules: new Set([...modules].map((m) => relative(SRC, m))), packages };
 }
 
