@@ -77,6 +77,15 @@ describe('peridio x509 create (verification certificate)', () => {
     expect(verification.fields.notAfter - verification.fields.notBefore).toBe(30 * 86_400_000);
   });
 
+  it('signs other certificates too (a device\'s), without suggesting them as a proof', async () => {
+    const { dir, cert, key } = await devCa();
+    const out = join(dir, 'device.pem');
+    const run = await runCli(['x509', 'create', '--common-name', 'device-0001', '--signer-cert', cert, '--signer-key', key, '--key-out', join(dir, 'device.key'), '--out', out]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('subject\tCN=device-0001\n');
+    expect(run.stderr).toBe('');
+  });
+
   // Signer keys in every form openssl writes them; Node writes byte-identical encodings.
   const forms: Array<[string, () => { key: string | Buffer; pass?: string }]> = [
     ['PKCS#8 PEM (EC)', () => ({ key: generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey })],

@@ -1,5 +1,6 @@
 /** `peridio x509 create`: a verification certificate, or with `--ca` a self-signed development CA. */
 import { Command } from 'commander';
+import { isVerificationCodeFormat } from '../../../core/codes/verification-code-format.js';
 import { VericodeError } from '../../../core/errors.js';
 import type { ParsedCertificate } from '../../../core/x509/parse.js';
 import type { Cli } from '../../cli.js';
@@ -80,9 +81,12 @@ export function createCommand(cli: Cli): Command {
       writeNewFiles(files);
       const result: CreatedCertificateResult = { certificate_path: opts.out, key_path: opts.keyOut ?? null, ...created.summary };
       cli.output.result(result, certificateRendering);
-      cli.output.hint(opts.ca
-        ? `register it and prove possession of its key: CODE=$(peridio ca-certificates verification-codes create -q), then peridio x509 create --common-name "$CODE" --signer-cert ${opts.out} --signer-key ${opts.keyOut} --out verification.pem`
-        : `register the CA with this proof: peridio ca-certificates create -c ${opts.signerCert} -v ${opts.out}`);
+      if (opts.ca) {
+        cli.output.hint(`register it and prove possession of its key: CODE=$(peridio ca-certificates verification-codes create -q), then peridio x509 create --common-name "$CODE" --signer-cert ${opts.out} --signer-key ${opts.keyOut} --out verification.pem`);
+      } else if (isVerificationCodeFormat(opts.commonName)) {
+        // Only a CN shaped like a code is a proof; other certificates (a device's) are not.
+        cli.output.hint(`register the CA with this proof: peridio ca-certificates create -c ${opts.signerCert} -v ${opts.out}`);
+      }
     });
   return documented(command, {
     summary: 'make a verification certificate, or a development CA with --ca',
