@@ -3,24 +3,17 @@
  * permissions, so when the tests run as root the CLI runs as `nobody` (65534) in a
  * home that nobody owns, while the unwritable and unreadable paths stay root's.
  */
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliHome, type CliHome } from '../helpers/run-cli.js';
+import type { CliHome } from '../helpers/run-cli.js';
+import { asRoot, unprivileged as ids, unprivilegedHome } from '../helpers/unprivileged.js';
 import { peridio, requireBuild } from './support/processes.js';
-
-const asRoot = process.getuid?.() === 0;
-const NOBODY = { uid: 65534, gid: 65534 };
-const ids = asRoot ? NOBODY : {};
 
 /** A home with an initialized store, owned by the user the CLI will run as. */
 async function home(): Promise<CliHome & { env: NodeJS.ProcessEnv }> {
-  const h = cliHome();
-  chmodSync(h.home, 0o755);
+  const h = unprivilegedHome();
   const env = { ...process.env, ...h.env, HOME: h.home };
-  if (asRoot) {
-    for (const path of [h.home, join(h.home, 'data'), h.keyFile]) chownSync(path, NOBODY.uid, NOBODY.gid);
-  }
   expect((await peridio(['init'], env, ids)).exitCode).toBe(0);
   return { ...h, env };
 }
@@ -66,7 +59,7 @@ describe('unwritable and unreadable paths', () => {
     const h = await home();
     const keyFile = join(h.home, 'unreadable.key');
     writeFileSync(keyFile, `${'ef'.repeat(32)}\n`, { mode: 0o600 });
-    if (asRoot) chownSync(keyFile, 0, 0); else chmodSync(keyFile, 0o000);
+    chmodSync(keyFile, 0o000);
     const before = readFileSync(h.storePath);
     const run = await peridio(['store', 'rekey', '--new-key-file', keyFile], h.env, ids);
     expect(run).toEqual({
