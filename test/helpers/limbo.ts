@@ -2,7 +2,7 @@
  * The x509-limbo subset of ../shared/testdata (see its README): the cases, and which
  * of them have a plain expectation this project must meet.
  */
-import { readSharedTestdata } from './testdata.js';
+import { readFixture } from './testdata.js';
 
 export interface LimboCase {
   id: string;
@@ -18,7 +18,7 @@ export interface LimboCase {
 export type PlainExpectation = 'SUCCESS' | 'FAILURE';
 
 /** Every case of the subset. */
-export const limboCases: readonly LimboCase[] = (JSON.parse(readSharedTestdata('x509-limbo-subset.json')) as { testcases: LimboCase[] }).testcases;
+export const limboCases: readonly LimboCase[] = (JSON.parse(readFixture('x509-limbo-subset.json')) as { testcases: LimboCase[] }).testcases;
 
 /** "SUCCESS", "SUCCESS (deviation: …)", "FAILURE"; anything else (SKIP, OPTIONAL, POLICY, "… or policy choice") has no fixed expectation. */
 export function plainExpectation(text: string): PlainExpectation | undefined {
