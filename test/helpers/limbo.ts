@@ -1,5 +1,5 @@
 /**
- * The x509-limbo subset of ../shared/testdata (see its README): the cases, and which
+ * The x509-limbo subset in fixtures/ (see fixtures/README.md): the cases, and which
  * of them have a plain expectation this project must meet.
  */
 import { readFixture } from './testdata.js';

@@ -1,5 +1,5 @@
 /**
- * The x509-limbo subset (../shared/testdata): every case whose x_our_expected is
+ * The x509-limbo subset (fixtures/x509-limbo-subset.json): every case whose x_our_expected is
  * plainly SUCCESS or FAILURE must come out that way. `ca` cases go through the CA
  * registration check and then, as a registered CA would be used, through path
  * validation of the peer certificate (rfc5280::duplicate-extensions puts its defect
