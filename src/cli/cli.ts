@@ -8,9 +8,8 @@ import { existsSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { CoreContext } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
-import { ensureDefaultOrganization, resolveOrganizationId } from '../core/organizations.js';
 import type { Clock, RandomSource } from '../core/ports.js';
-import { Store, type StoreKey } from '../store/store.js';
+import type { Store, StoreKey } from '../store/store.js';
 import { Output } from './output.js';
 import { inquirerPrompter, type Prompter } from './prompt.js';
 import { colorStyle, plainStyle, type Style } from './style.js';
@@ -96,7 +95,7 @@ export class Cli {
         ? { mode: 'passphrase', passphrase: await this.prompter.secret(`Passphrase for ${path}`) }
         : resolution.key;
       const created = !existsSync(path);
-      this.openStore(path, key, created);
+      await this.openStore(path, key, created);
       const keyFile = resolution.kind === 'prompt' ? undefined : resolution.keyFile;
       if (resolution.kind === 'created-key-file') {
         this.output.notice(`created a new store at ${path}, encrypted with a new key in ${resolution.keyFile}`);
@@ -112,7 +111,10 @@ export class Cli {
   }
 
   /** Opens (or with `create`, creates) the store with `key` and makes sure it has a default organization. */
-  openStore(path: string, key: StoreKey, create: boolean, organizationName?: string): CoreContext {
+  async openStore(path: string, key: StoreKey, create: boolean, organizationName?: string): Promise<CoreContext> {
+    // Loaded here, not at the top: --help, --version and the x509 commands never open
+    // a store, and the SQLite binding is the largest thing they would otherwise load.
+    const [{ Store }, { ensureDefaultOrganization }] = await Promise.all([import('../store/store.js'), import('../core/organizations.js')]);
     this.store = Store.open(path, key, { create });
     const ctx = this.context();
     if (create) ensureDefaultOrganization(ctx, organizationName);
@@ -122,6 +124,7 @@ export class Cli {
   /** The id of the organization this run acts in: `--org` / VERICODE_ORG, else the default. */
   async organizationId(): Promise<string> {
     const ctx = await this.core();
+    const { resolveOrganizationId } = await import('../core/organizations.js');
     return resolveOrganizationId(ctx, this.options.org ?? (this.deps.env.VERICODE_ORG || undefined));
   }
 

@@ -29,7 +29,7 @@ export function configureInit(command: Command, cli: Cli): void {
         throw new ConflictError('already_registered', `a store already exists at ${path}`, 'use it as it is, or pass --store PATH to create another');
       }
       const { key, keyFile, created } = opts.passphrase ? { key: await passphraseKey(cli), keyFile: null, created: false } : keyFileKey(cli);
-      const ctx = cli.openStore(path, key, true, opts.orgName);
+      const ctx = await cli.openStore(path, key, true, opts.orgName);
       const organization = listOrganizations(ctx).find((o) => o.is_default)!;
       const result: InitResult = { store: path, key_mode: key.mode, key_file: keyFile, key_file_created: created, organization };
       cli.output.result(result, {

@@ -38,6 +38,13 @@ describe('modules loaded at startup', () => {
     expect([...startup.modules].filter((m) => m.startsWith('cli/commands/'))).toEqual([]);
   });
 
+  it('opens no store before a command needs one: help, version and x509 never load SQLite', () => {
+    expect(startup.modules).not.toContain('store/store.ts');
+    expect(startup.packages).not.toContain('better-sqlite3-multiple-ciphers');
+    const x509 = eagerGraph(join(SRC, 'cli', 'commands', 'x509', 'index.ts'));
+    expect(x509.packages).not.toContain('better-sqlite3-multiple-ciphers');
+  });
+
   it('keeps the heavy packages out of main and of every noun', () => {
     for (const noun of ['init.ts', 'organizations/index.ts', 'ca-certificates/index.ts', 'verification-codes/index.ts', 'codes/index.ts', 'x509/index.ts', 'device-certificates/index.ts', 'audit/index.ts', 'store/index.ts']) {
       const graph = eagerGraph(join(SRC, 'cli', 'commands', noun));
