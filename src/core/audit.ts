@@ -2,7 +2,6 @@
  * Reading and checking the audit log. Writing happens inside each use case's own
  * transaction, through `recordEvent` / `recordFailure`.
  */
-import type { Store } from '../store/store.js';
 import { appendAuditEvent, auditHead, iterateAuditEvents, listAuditEvents, type AuditEventInput } from '../store/audit-log.js';
 import { checkLink, GENESIS_HASH, type AuditEvent, type ChainBreak } from './audit/chain.js';
 import type { CoreContext } from './context.js';
@@ -78,9 +77,4 @@ function chainBroken(broken: ChainBreak): VerificationError {
     `audit log is broken at event ${broken.seq}: ${broken.problem}`,
     'the store was changed outside vericode; compare with a backup or an exported copy (peridio audit export)',
   );
-}
-
-/** Length and head hash of the log, for `store info`. */
-export function auditSummary(store: Store): { length: number; head_hash: string } {
-  return store.read(() => auditHead(store));
 }

@@ -21,11 +21,6 @@ export function resourcePrn(organizationId: string, kind: ResourceKind, id: stri
   return `prn:1:${organizationId}:${kind}:${id}`;
 }
 
-/** True when `text` has the shape of an organization PRN. */
-export function isOrganizationPrn(text: string): boolean {
-  return ORG_PRN.test(text);
-}
-
 /**
  * The organization id inside an organization PRN.
  * @throws UsageError when `text` is not an organization PRN.

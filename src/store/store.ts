@@ -49,7 +49,7 @@ export function keyOf(store: Store): StoreKey {
  * @throws StoreError as `Store.open` does for a wrong key or a damaged file.
  */
 export function openUnlocked(path: string, key: StoreKey): Db {
-  const db = new Database(path, { fileMustExist: true, timeout: 5000 });
+  const db = connect(path);
   try {
     unlock(db, key);
     proveKey(db, path, true);
@@ -102,7 +102,7 @@ export class Store {
     if (!exists) createEmptyPrivateFile(path);
     let db: Db;
     try {
-      db = new Database(path, { fileMustExist: true, timeout: 5000, nativeBinding: NATIVE_BINDING });
+      db = connect(path);
     } catch (error) {
       throw unwritable(path, error);
     }
@@ -142,6 +142,11 @@ export class Store {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** A connection to an existing file, waiting up to 5 s for other writers' locks. */
+function connect(path: string): Db {
+  return new Database(path, { fileMustExist: true, timeout: 5000, nativeBinding: NATIVE_BINDING });
 }
 
 function closed(db: Db): undefined {
