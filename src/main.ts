@@ -3,12 +3,11 @@
  * place that turns an error into a message and an exit code.
  */
 import { CommanderError, type Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { buildProgram } from './cli/program.js';
 import type { CliDeps } from './cli/cli.js';
 import { exitCodeFor, StoreError, UsageError, VericodeError } from './core/errors.js';
 import { cryptoRandom, systemClock } from './core/ports.js';
+import { version } from '../package.json';
 
 export type { CliDeps } from './cli/cli.js';
 
@@ -19,12 +18,22 @@ export function processDeps(): CliDeps {
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
   });
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, clock: systemClock, random: cryptoRandom };
+  return {
+    // Node builds the stdin stream on first access (~7 ms); most commands never read it.
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    clock: systemClock,
+    random: cryptoRandom,
+  };
 }
 
 /** Runs the CLI with `argv` (the user's arguments, without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], deps: CliDeps = processDeps()): Promise<number> {
-  const { program, cli } = await buildProgram(deps, packageVersion(), argv);
+  const { program, cli } = await buildProgram(deps, version, argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
@@ -88,7 +97,3 @@ function reportError(deps: CliDeps, failure: VericodeError, original: unknown, j
   }
 }
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}

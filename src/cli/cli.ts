@@ -90,7 +90,7 @@ export class Cli {
   async core(): Promise<CoreContext> {
     if (!this.store) {
       const path = this.storePath;
-      const resolution = resolveStoreKey(path, this.options, this.deps.env, this.deps.random, this.canPrompt);
+      const resolution = resolveStoreKey(path, this.options, this.deps.env, this.deps.random, () => this.canPrompt);
       const key: StoreKey = resolution.kind === 'prompt'
         ? { mode: 'passphrase', passphrase: await this.prompter.secret(`Passphrase for ${path}`) }
         : resolution.key;

@@ -75,7 +75,7 @@ export type KeyResolution =
  * Chooses the key for the store at `path` (see the module comment for the order).
  * @throws StoreError (`store_locked`) when the store exists and no key source is set.
  */
-export function resolveStoreKey(path: string, flags: StoreLocation, env: Env, random: RandomSource, canPrompt: boolean): KeyResolution {
+export function resolveStoreKey(path: string, flags: StoreLocation, env: Env, random: RandomSource, canPrompt: () => boolean): KeyResolution {
   const passphrase = passphraseFromSources(flags, env);
   if (passphrase !== undefined) return { kind: 'key', key: { mode: 'passphrase', passphrase } };
   const storeExists = existsSync(path);
@@ -93,7 +93,7 @@ export function resolveStoreKey(path: string, flags: StoreLocation, env: Env, ra
   if (!storeExists) {
     return { kind: 'created-key-file', key: { mode: 'key-file', key: createKeyFile(defaultKeyFile, random), keyFile: defaultKeyFile }, keyFile: defaultKeyFile };
   }
-  if (canPrompt) return { kind: 'prompt' };
+  if (canPrompt()) return { kind: 'prompt' };
   throw new StoreError(
     'store_locked',
     `no passphrase or key for ${path}`,

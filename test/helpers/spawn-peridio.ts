@@ -18,7 +18,7 @@ export interface E2eHome {
 }
 
 export function e2eHome(): E2eHome {
-  if (!existsSync(join(REPO_ROOT, 'dist', 'main.js'))) throw new Error('dist/ is missing: run npm run build before the end-to-end tests');
+  if (!existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run npm run build before the end-to-end tests');
   const { home, storePath, env } = cliHome();
   const childEnv = { ...env, CI: 'true' };
   return {

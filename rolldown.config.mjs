@@ -1,0 +1,95 @@
+/**
+ * Bundles the command line (src/main.ts and everything it loads) into a few files in
+ * dist/cli/. Start-up time is dominated by Node's module loader: resolving, reading
+ * and wrapping ~70 small files cost more than running them. A bundle loads a handful.
+ *
+ * The lazy `await import()`s of src/ stay lazy: each becomes a chunk loaded on demand.
+ * Chunks are grouped by what a command needs, so `verification-codes create` loads the
+ * command line, the core with SQLite, and its noun, and nothing else:
+ *   main.js, cli.js       what every command runs (commander, parsing, output, errors)
+ *   core.js               the store, SQLite's JavaScript side and the core
+ *   x509.js               certificates: parsing, checks, CA registration, device checks
+ *   one-time-codes.js     user codes; phrase.js the BIP-39 word list
+ *   commands-<noun>.js    the verbs of one noun
+ *   chalk.js, prompts.js  loaded only on a terminal
+ *
+ * The library entry points (`vericode`, `vericode/store`) are built by tsc into dist/
+ * as separate modules; this bundle is only the command.
+ */
+import { resolve } from 'node:path';
+import { defineConfig } from 'rolldown';
+
+const ENTRY = resolve(import.meta.dirname, 'src', 'main.ts');
+
+/** Chunk names by path, most specific first; the first match wins. */
+const GROUPS = [
+  ['phrase', /node_modules[\\/]@(scure|noble)[\\/]|src[\\/]core[\\/]codes[\\/]phrase-code\.ts$/],
+  ['x509', /src[\\/]core[\\/](x509[\\/]|ca-certificates[\\/](?!name-rule)|device-certificates\.ts$)/],
+  ['one-time-codes', /src[\\/]core[\\/](one-time-codes[\\/]|codes[\\/]one-time-code-format\.ts$)/],
+  ['core', /src[\\/](core|store)[\\/]|node_modules[\\/](better-sqlite3-multiple-ciphers|bindings|file-uri-to-path)[\\/]/],
+  ['cli', /src[\\/]cli[\\/][^\\/]+\.ts$|node_modules[\\/]commander[\\/]|rolldown[\\/]runtime/],
+  ['chalk', /node_modules[\\/]chalk[\\/]/],
+  ['prompts', /node_modules[\\/]/],
+];
+
+/** Every module the entry loads before it runs anything: all of it goes in cli.js. */
+function startupModules(ctx) {
+  const seen = new Set();
+  const queue = [ENTRY];
+  while (queue.length > 0) {
+    const id = queue.pop();
+    if (seen.has(id)) continue;
+    seen.add(id);
+    queue.push(...(ctx.getModuleInfo(id)?.importedIds ?? []));
+  }
+  return seen;
+}
+
+let startup;
+
+/**
+ * commander requires node:child_process as it loads, for executable subcommands
+ * (`program.command('name', 'description')`), which vericode does not use; loading it
+ * pulls in net, dgram and their streams, ~5 ms of every start. Inside commander the
+ * module is replaced by a proxy that loads the real one on first use, so an executable
+ * subcommand would still work.
+ */
+const LAZY_CHILD_PROCESS = '\0lazy-child-process';
+const lazyChildProcessInCommander = {
+  name: 'lazy-child-process-in-commander',
+  resolveId(source, importer) {
+    if (source === 'node:child_process' && /node_modules[\\/]commander[\\/]/.test(importer ?? '')) return LAZY_CHILD_PROCESS;
+    return null;
+  },
+  load(id) {
+    if (id !== LAZY_CHILD_PROCESS) return null;
+    return "module.exports = new Proxy({}, { get: (_, key) => process.getBuiltinModule('node:child_process')[key] });";
+  },
+};
+
+function chunkName(id, ctx) {
+  startup ??= startupModules(ctx);
+  if (startup.has(id)) return 'cli';
+  const command = /src[\\/]cli[\\/]commands[\\/]([^\\/.]+)/.exec(id);
+  if (command) return `commands-${command[1]}`;
+  return GROUPS.find(([, test]) => test.test(id))?.[0] ?? null;
+}
+
+export default defineConfig({
+  input: { main: ENTRY },
+  platform: 'node',
+  // The entry's exports are main's; chunks may add their own (needed by the grouping).
+  preserveEntrySignatures: 'allow-extension',
+  plugins: [lazyChildProcessInCommander],
+  transform: { target: 'node20' },
+  output: {
+    dir: 'dist/cli',
+    format: 'cjs',
+    entryFileNames: '[name].js',
+    chunkFileNames: '[name].js',
+    // Whitespace and comments only: names stay, so stack traces stay readable.
+    minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
+    sourcemap: true,
+    codeSplitting: { includeDependenciesRecursively: false, groups: [{ name: chunkName, debugName: 'by-path' }] },
+  },
+});

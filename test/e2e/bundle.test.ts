@@ -1,0 +1,79 @@
+/**
+ * The built command is a bundle (rolldown.config.mjs) split by what commands need:
+ * these tests pin which of its files each kind of command loads, so start-up stays
+ * fast, and that stack traces still point into src/.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, runBin } from '../helpers/bin.js';
+import { tempDir } from '../helpers/temp.js';
+
+const PRELOAD = join(REPO_ROOT, 'test', 'e2e', 'support', 'record-loaded.cjs');
+
+interface Loaded {
+  /** Files of dist/cli, by name. */
+  chunks: string[];
+  /** Native add-ons (.node files), by name. */
+  addons: string[];
+  builtins: string[];
+}
+
+/** Runs `peridio ARGS` on a key-file store and reports what it loaded. */
+function loadedBy(args: readonly string[], home = tempDir('vericode-bundle-')): Loaded {
+  const record = join(home, 'loaded.json');
+  const env = {
+    HOME: home,
+    VERICODE_STORE: join(home, 'store.db'),
+    VERICODE_KEY_FILE: join(home, 'store.key'),
+    CI: 'true',
+    NODE_OPTIONS: `--require ${PRELOAD}`,
+    RECORD_LOADED_TO: record,
+  };
+  const run = runBin(args, { env });
+  expect(run.exitCode, run.stderr).toBe(0);
+  const { files, builtins } = JSON.parse(readFileSync(record, 'utf8')) as { files: string[]; builtins: string[] };
+  const bundle = join(REPO_ROOT, 'dist', 'cli');
+  return {
+    chunks: files.filter((f) => f.startsWith(bundle)).map((f) => basename(f)).sort(),
+    addons: files.filter((f) => f.endsWith('.node')).map((f) => basename(f)),
+    builtins,
+  };
+}
+
+describe('what the built command loads', () => {
+  it('--version: the command line only; no SQLite, no stdin stream, no child_process', () => {
+    const loaded = loadedBy(['--version']);
+    expect(loaded.chunks).toEqual(['main.js', 'rolldown-runtime.js']);
+    expect(loaded.addons).toEqual([]);
+    expect(loaded.builtins).not.toContain('NativeModule child_process');
+    expect(loaded.builtins).not.toContain('NativeModule internal/fs/streams');
+  });
+
+  it('verification-codes create: the command line, the core and its noun; nothing of X.509, one-time codes or prompts', () => {
+    const loaded = loadedBy(['ca-certificates', 'verification-codes', 'create']);
+    expect(loaded.chunks).toEqual(['commands-ca-certificates.js', 'commands-verification-codes.js', 'core.js', 'main.js', 'rolldown-runtime.js']);
+    expect(loaded.addons).toEqual(['better_sqlite3.node']);
+    expect(loaded.builtins).not.toContain('NativeModule child_process');
+    expect(loaded.builtins).not.toContain('NativeModule internal/fs/streams');
+  });
+
+  it('codes short: adds the one-time codes, not the BIP-39 word list', () => {
+    const loaded = loadedBy(['codes', 'short', '--user', 'alice', '--purpose', 'add_device']);
+    expect(loaded.chunks).toEqual(['commands-codes.js', 'core.js', 'main.js', 'one-time-codes.js', 'rolldown-runtime.js']);
+  });
+
+  it('codes phrase: and the word list', () => {
+    expect(loadedBy(['codes', 'phrase', '--user', 'alice', '--purpose', 'add_device']).chunks).toContain('phrase.js');
+  });
+});
+
+describe('stack traces of the built command', () => {
+  it('point into src/ with VERICODE_DEBUG=1 (the bundle ships source maps)', () => {
+    const home = tempDir('vericode-bundle-');
+    const run = runBin(['verification-codes', 'create', '--ttl', 'soon'], { env: { HOME: home, VERICODE_DEBUG: '1' } });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/^peridio: error: .*\n/);
+    expect(run.stderr).toMatch(/\(.*src\/core\/duration\.ts:\d+:\d+\)/);
+  });
+});
