@@ -1,5 +1,5 @@
 // One-time codes. (1) Redeems per second through the core library on a key-file
-// store, per type: short codes cost one scrypt hash (N = 2^14, r = 8) per candidate
+// store, per type: short codes cost one scrypt hash (N = 2^11, r = 8) per candidate
 // row, which dominates their figure; long and phrase codes are one HMAC and an indexed
 // lookup. (2) Wall time of `peridio codes short` against `node -e 0` (target <= 1.5x).
 import { join } from 'node:path';

@@ -117,6 +117,18 @@ const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    // The scrypt cost each short code was hashed with, as log2(N) (r = 8, p = 1), so
+    // the cost for new codes can change without breaking live ones. Codes written
+    // before this column were hashed at 2^14. (SQLite checks an added column's CHECK
+    // against the existing rows, before the UPDATE, so it cannot demand a value.)
+    version: 4,
+    sql: `
+      ALTER TABLE one_time_codes ADD COLUMN scrypt_log_n INTEGER
+        CHECK (scrypt_log_n IS NULL OR (type = 'short' AND scrypt_log_n BETWEEN 10 AND 16));
+      UPDATE one_time_codes SET scrypt_log_n = 14 WHERE type = 'short';
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -26,10 +26,12 @@ export interface OneTimeCodeRow {
   locked_until: number | null;
 }
 
-/** A row as matching reads it: the digest and, for short codes, its salt. */
+/** A row as matching reads it: the digest and, for short codes, its salt and scrypt cost. */
 export interface OneTimeCodeCandidate extends Omit<OneTimeCodeRow, 'locked_until'> {
   code_digest: Buffer;
   code_salt: Buffer | null;
+  /** log2 of scrypt's N for a short code; null for long and phrase codes. */
+  scrypt_log_n: number | null;
 }
 
 /** Whose codes: one user and purpose in one organization. */
@@ -54,7 +56,7 @@ export type OneTimeCodeStatusFilter = 'active' | 'consumed' | 'expired' | 'inval
 const BARE_COLUMNS = 'seq, id, organization_id, type, user_id, purpose, is_authorized, created_at, expires_at, authorized_at, consumed_at, invalidated_at';
 const COLUMNS = BARE_COLUMNS.split(', ').map((column) => `c.${column}`).join(', ');
 // RETURNING cannot name the UPDATE's alias.
-const RETURNING = `RETURNING ${BARE_COLUMNS}, code_digest, code_salt`;
+const RETURNING = `RETURNING ${BARE_COLUMNS}, code_digest, code_salt, scrypt_log_n`;
 const FROM_WITH_LOCK = `one_time_codes c LEFT JOIN one_time_code_attempts a
   ON a.organization_id = c.organization_id AND a.user_id = c.user_id AND a.purpose = c.purpose`;
 const UNSPENT = 'c.consumed_at IS NULL AND c.invalidated_at IS NULL';
@@ -73,8 +75,8 @@ const STATUS_CONDITION: Record<OneTimeCodeStatusFilter, string> = {
 export function insertOneTimeCode(store: Store, row: Omit<OneTimeCodeCandidate, 'seq' | 'authorized_at' | 'consumed_at' | 'invalidated_at'>): void {
   store.db
     .prepare(
-      `INSERT INTO one_time_codes (id, organization_id, type, user_id, purpose, code_digest, code_salt, is_authorized, created_at, expires_at, authorized_at)
-       VALUES (@id, @organization_id, @type, @user_id, @purpose, @code_digest, @code_salt, @is_authorized, @created_at, @expires_at,
+      `INSERT INTO one_time_codes (id, organization_id, type, user_id, purpose, code_digest, code_salt, scrypt_log_n, is_authorized, created_at, expires_at, authorized_at)
+       VALUES (@id, @organization_id, @type, @user_id, @purpose, @code_digest, @code_salt, @scrypt_log_n, @is_authorized, @created_at, @expires_at,
                CASE WHEN @is_authorized = 1 THEN @created_at END)`,
     )
     .run(row);
@@ -91,7 +93,7 @@ export function findOneTimeCodeById(store: Store, organizationId: string, id: st
 export function findCodeByDigest(store: Store, pair: CodePair, type: OneTimeCodeType, digest: Buffer): OneTimeCodeCandidate | undefined {
   return store.db
     .prepare(
-      `SELECT ${COLUMNS}, c.code_digest, c.code_salt FROM one_time_codes c
+      `SELECT ${COLUMNS}, c.code_digest, c.code_salt, c.scrypt_log_n FROM one_time_codes c
        WHERE c.organization_id = @organizationId AND c.code_digest = @digest
          AND c.user_id = @userId AND c.purpose = @purpose AND c.type = @type`,
     )
@@ -106,7 +108,7 @@ export function findCodeByDigest(store: Store, pair: CodePair, type: OneTimeCode
 export function listShortCandidates(store: Store, pair: CodePair, query: { now: number; since: number; limit: number }): OneTimeCodeCandidate[] {
   return store.db
     .prepare(
-      `SELECT ${COLUMNS}, c.code_digest, c.code_salt FROM one_time_codes c
+      `SELECT ${COLUMNS}, c.code_digest, c.code_salt, c.scrypt_log_n FROM one_time_codes c
        WHERE c.organization_id = @organizationId AND c.user_id = @userId AND c.purpose = @purpose
          AND c.type = 'short' AND c.created_at > @since
        ORDER BY (${LIVE}) DESC, c.seq DESC LIMIT @limit`,

@@ -5,7 +5,7 @@
  */
 import type { Store } from '../../store/store.js';
 import { existingHmacSecret } from '../../store/meta.js';
-import { hmacCode, SCRYPT_SALT_BYTES, scryptCode } from '../codes/hashing.js';
+import { hmacCode, SCRYPT_LOG_N, SCRYPT_SALT_BYTES, scryptCode } from '../codes/hashing.js';
 import {
   generateLongCode,
   generateShortCode,
@@ -51,10 +51,16 @@ export async function checkPresentedCode(text: string, type: OneTimeCodeType | u
   return { type: actual, code: codec.normalize(text) };
 }
 
-/** The stored form of a short code: its scrypt hash and the fresh salt it was made with. */
-export async function shortCodeDigest(code: string, random: RandomSource): Promise<{ digest: Buffer; salt: Buffer }> {
+/** The stored form of a short code: its scrypt hash, the fresh salt and the cost it was made with. */
+export interface ShortCodeDigest {
+  digest: Buffer;
+  salt: Buffer;
+  logN: number;
+}
+
+export async function shortCodeDigest(code: string, random: RandomSource): Promise<ShortCodeDigest> {
   const salt = Buffer.from(random.bytes(SCRYPT_SALT_BYTES));
-  return { digest: await scryptCode(code, salt), salt };
+  return { digest: await scryptCode(code, salt, SCRYPT_LOG_N), salt, logN: SCRYPT_LOG_N };
 }
 
 /** The HMAC a long or phrase code is stored and looked up by; undefined before the store has a secret. */

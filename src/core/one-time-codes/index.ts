@@ -3,7 +3,7 @@
  * (12 BIP-39 words) codes tied to a user id and a purpose. Issue, authorize, redeem
  * once, invalidate; list and get show status only.
  */
-export { issueOneTimeCode, type IssueOneTimeCodeInput, type IssuedOneTimeCode } from './issue.js';
+export { issueOneTimeCode, prepareOneTimeCode, type IssueOneTimeCodeInput, type IssuedOneTimeCode, type PreparedOneTimeCode } from './issue.js';
 export { authorizeOneTimeCode, redeemOneTimeCode, type AttemptFailureReason, type PresentOneTimeCodeInput } from './present.js';
 export { invalidateOneTimeCodes, type InvalidateOneTimeCodesInput, type InvalidatedOneTimeCodes } from './invalidate.js';
 export { getOneTimeCode, listOneTimeCodes, type ListOneTimeCodesOptions, type OneTimeCodeStatusFilter } from './query.js';

@@ -7,10 +7,10 @@ import type { OneTimeCodeType } from '../codes/one-time-code-format.js';
 import type { CoreContext } from '../context.js';
 import { formatDuration } from '../duration.js';
 import { ConflictError, UsageError } from '../errors.js';
-import { randomUuid } from '../ports.js';
+import { randomUuid, type RandomSource } from '../ports.js';
 import { organizationPrn } from '../prn.js';
 import { nowWholeSeconds, rfc3339 } from '../time.js';
-import { loadCodec, shortCodeDigest } from './codec.js';
+import { loadCodec, shortCodeDigest, type ShortCodeDigest } from './codec.js';
 import { oneTimeCodePrn } from './info.js';
 import { assertPurpose, assertUserId, MAX_LIVE_SHORT_CODES, ONE_TIME_CODE_TTL } from './policy.js';
 
@@ -23,6 +23,30 @@ export interface IssueOneTimeCodeInput {
   authorize?: boolean;
   /** Default: the type's default TTL. */
   ttlMs?: number;
+  /** The code, from `prepareOneTimeCode` (of the same type); default: a new one. */
+  prepared?: PreparedOneTimeCode;
+}
+
+/** A code generated but not yet recorded; a short code's hash is already being computed. */
+export interface PreparedOneTimeCode {
+  type: OneTimeCodeType;
+  code: string;
+  /** The short code's scrypt hash, computing on libuv's thread pool. */
+  short?: Promise<ShortCodeDigest>;
+}
+
+/**
+ * Generates a code of `type` and, for a short code, starts its scrypt hash. Needs no
+ * store: a caller that still has to open one calls this first, and the hash runs on
+ * another thread meanwhile, so a short code costs little more than a long one.
+ */
+export async function prepareOneTimeCode(type: OneTimeCodeType, random: RandomSource): Promise<PreparedOneTimeCode> {
+  const code = (await loadCodec(type)).generate(random);
+  if (type !== 'short') return { type, code };
+  const short = shortCodeDigest(code, random);
+  // Awaited by issueOneTimeCode; a caller that fails first must not leave it unhandled.
+  short.catch(() => {});
+  return { type, code, short };
 }
 
 /** The result of issuing: the only place the plaintext code ever appears. */
@@ -52,9 +76,11 @@ export async function issueOneTimeCode(ctx: CoreContext, input: IssueOneTimeCode
   if (!(ttlMs >= policy.minMs && ttlMs <= policy.maxMs)) {
     throw new UsageError(`a ${input.type} code's TTL must be from ${formatDuration(policy.minMs)} to ${formatDuration(policy.maxMs)}`);
   }
-  const code = (await loadCodec(input.type)).generate(ctx.random);
-  // scrypt is asynchronous, so it runs before the (synchronous) transaction.
-  const short = input.type === 'short' ? await shortCodeDigest(code, ctx.random) : undefined;
+  const prepared = input.prepared ?? await prepareOneTimeCode(input.type, ctx.random);
+  if (prepared.type !== input.type) throw new Error(`a prepared ${prepared.type} code cannot be issued as ${input.type}`);
+  const code = prepared.code;
+  // scrypt is asynchronous, so it finishes before the (synchronous) transaction.
+  const short = await prepared.short;
   const pair = { organizationId: input.organizationId, userId: input.userId, purpose: input.purpose };
   return ctx.store.write(() => {
     const createdAt = nowWholeSeconds(ctx.clock);
@@ -73,6 +99,7 @@ export async function issueOneTimeCode(ctx: CoreContext, input: IssueOneTimeCode
       purpose: input.purpose,
       code_digest: short?.digest ?? hmacCode(hmacSecret(ctx.store, ctx.random), code),
       code_salt: short?.salt ?? null,
+      scrypt_log_n: short?.logN ?? null,
       is_authorized: input.authorize ? 1 as const : 0 as const,
       created_at: createdAt,
       expires_at: createdAt + ttlMs,

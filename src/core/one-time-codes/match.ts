@@ -34,7 +34,7 @@ async function findShortCode(ctx: CoreContext, pair: CodePair, code: string, now
     await scryptCode(code, DUMMY_SALT);
     return undefined;
   }
-  const digests = await Promise.all(candidates.map((row) => scryptCode(code, row.code_salt ?? DUMMY_SALT)));
+  const digests = await Promise.all(candidates.map((row) => scryptCode(code, row.code_salt ?? DUMMY_SALT, row.scrypt_log_n ?? undefined)));
   let found: OneTimeCodeCandidate | undefined;
   // No early exit: every candidate is compared, live ones first.
   candidates.forEach((row, i) => {

@@ -1,7 +1,7 @@
 /** `peridio codes short|long|phrase --user U --purpose P [--authorize] [--ttl D]` */
 import { Command } from 'commander';
 import { formatDuration, resolveTtl } from '../../../core/duration.js';
-import { issueOneTimeCode, ONE_TIME_CODE_TTL, type OneTimeCodeType } from '../../../core/one-time-codes/index.js';
+import { issueOneTimeCode, ONE_TIME_CODE_TTL, prepareOneTimeCode, type OneTimeCodeType } from '../../../core/one-time-codes/index.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { withPairOptions, type PairOptions } from './flags.js';
@@ -22,9 +22,11 @@ export function issueCommand(cli: Cli, type: OneTimeCodeType): Command {
     .option('--ttl <duration>', `how long the code stays valid: ${range} (default ${formatDuration(ttl.defaultMs)})`)
     .action(async (opts: PairOptions & { authorize?: boolean; ttl?: string }) => {
       const ttlMs = resolveTtl(opts.ttl, ttl);
+      // A short code's scrypt hash runs on another thread while the store opens.
+      const prepared = await prepareOneTimeCode(type, cli.deps.random);
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();
-      const issued = await issueOneTimeCode(ctx, { organizationId, type, userId: opts.user, purpose: opts.purpose, authorize: opts.authorize === true, ttlMs });
+      const issued = await issueOneTimeCode(ctx, { organizationId, type, userId: opts.user, purpose: opts.purpose, authorize: opts.authorize === true, ttlMs, prepared });
       cli.output.result(issued, issuedRendering);
       if (!issued.is_authorized) {
         cli.output.hint(`the code must be authorized before it can be redeemed: peridio codes authorize --user ${issued.user_id} --purpose ${issued.purpose}`);
