@@ -6,7 +6,8 @@
  * The lazy `await import()`s of src/ stay lazy: each becomes a chunk loaded on demand.
  * Chunks are grouped by what a command needs, so `verification-codes create` loads the
  * command line, the core with SQLite, and its noun, and nothing else:
- *   main.js, cli.js       what every command runs (commander, parsing, output, errors)
+ *   compile-cache.js      loaded first: reuses V8's compiled code of the last run
+ *   main.js               what every command runs (commander, parsing, output, errors)
  *   core.js               the store, SQLite's JavaScript side and the core
  *   x509.js               certificates: parsing, checks, CA registration, device checks
  *   one-time-codes.js     user codes; phrase.js the BIP-39 word list
@@ -20,6 +21,8 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'rolldown';
 
 const ENTRY = resolve(import.meta.dirname, 'src', 'main.ts');
+/** Loaded by bin/peridio.js before the command, so it stays a file of its own. */
+const COMPILE_CACHE = resolve(import.meta.dirname, 'src', 'cli', 'compile-cache.ts');
 
 /** Chunk names by path, most specific first; the first match wins. */
 const GROUPS = [
@@ -68,6 +71,7 @@ const lazyChildProcessInCommander = {
 };
 
 function chunkName(id, ctx) {
+  if (id === COMPILE_CACHE) return null;
   startup ??= startupModules(ctx);
   if (startup.has(id)) return 'cli';
   const command = /src[\\/]cli[\\/]commands[\\/]([^\\/.]+)/.exec(id);
@@ -76,7 +80,7 @@ function chunkName(id, ctx) {
 }
 
 export default defineConfig({
-  input: { main: ENTRY },
+  input: { main: ENTRY, 'compile-cache': COMPILE_CACHE },
   platform: 'node',
   // The entry's exports are main's; chunks may add their own (needed by the grouping).
   preserveEntrySignatures: 'allow-extension',

@@ -44,7 +44,7 @@ function loadedBy(args: readonly string[], home = tempDir('vericode-bundle-')): 
 describe('what the built command loads', () => {
   it('--version: the command line only; no SQLite, no stdin stream, no child_process', () => {
     const loaded = loadedBy(['--version']);
-    expect(loaded.chunks).toEqual(['main.js', 'rolldown-runtime.js']);
+    expect(loaded.chunks).toEqual(['compile-cache.js', 'main.js', 'rolldown-runtime.js']);
     expect(loaded.addons).toEqual([]);
     expect(loaded.builtins).not.toContain('NativeModule child_process');
     expect(loaded.builtins).not.toContain('NativeModule internal/fs/streams');
@@ -52,7 +52,7 @@ describe('what the built command loads', () => {
 
   it('verification-codes create: the command line, the core and its noun; nothing of X.509, one-time codes or prompts', () => {
     const loaded = loadedBy(['ca-certificates', 'verification-codes', 'create']);
-    expect(loaded.chunks).toEqual(['commands-ca-certificates.js', 'commands-verification-codes.js', 'core.js', 'main.js', 'rolldown-runtime.js']);
+    expect(loaded.chunks).toEqual(['commands-ca-certificates.js', 'commands-verification-codes.js', 'compile-cache.js', 'core.js', 'main.js', 'rolldown-runtime.js']);
     expect(loaded.addons).toEqual(['better_sqlite3.node']);
     expect(loaded.builtins).not.toContain('NativeModule child_process');
     expect(loaded.builtins).not.toContain('NativeModule internal/fs/streams');
@@ -60,7 +60,7 @@ describe('what the built command loads', () => {
 
   it('codes short: adds the one-time codes, not the BIP-39 word list', () => {
     const loaded = loadedBy(['codes', 'short', '--user', 'alice', '--purpose', 'add_device']);
-    expect(loaded.chunks).toEqual(['commands-codes.js', 'core.js', 'main.js', 'one-time-codes.js', 'rolldown-runtime.js']);
+    expect(loaded.chunks).toEqual(['commands-codes.js', 'compile-cache.js', 'core.js', 'main.js', 'one-time-codes.js', 'rolldown-runtime.js']);
   });
 
   it('codes phrase: and the word list', () => {
