@@ -24,18 +24,22 @@ const ENTRY = resolve(import.meta.dirname, 'src', 'main.ts');
 /** Loaded by bin/peridio.js before the command, so it stays a file of its own. */
 const COMPILE_CACHE = resolve(import.meta.dirname, 'src', 'cli', 'compile-cache.ts');
 
-/** Chunk names by path, most specific first; the first match wins. */
+/**
+ * Chunk names by path, most specific first; the first match wins. The 'cli' group is
+ * merged into the entry, main.js. The CA name rule stays in core: the ca-certificates
+ * verbs check names before anything loads x509.js.
+ */
 const GROUPS = [
   ['phrase', /node_modules[\\/]@(scure|noble)[\\/]|src[\\/]core[\\/]codes[\\/]phrase-code\.ts$/],
   ['x509', /src[\\/]core[\\/](x509[\\/]|ca-certificates[\\/](?!name-rule)|device-certificates\.ts$)/],
   ['one-time-codes', /src[\\/]core[\\/](one-time-codes[\\/]|codes[\\/]one-time-code-format\.ts$)/],
   ['core', /src[\\/](core|store)[\\/]|node_modules[\\/](better-sqlite3-multiple-ciphers|bindings|file-uri-to-path)[\\/]/],
-  ['cli', /src[\\/]cli[\\/][^\\/]+\.ts$|node_modules[\\/]commander[\\/]|rolldown[\\/]runtime/],
+  ['cli', /src[\\/]cli[\\/][^\\/]+\.ts$|node_modules[\\/]commander[\\/]/],
   ['chalk', /node_modules[\\/]chalk[\\/]/],
   ['prompts', /node_modules[\\/]/],
 ];
 
-/** Every module the entry loads before it runs anything: all of it goes in cli.js. */
+/** Every module the entry loads before it runs anything: all of it goes in main.js. */
 function startupModules(ctx) {
   const seen = new Set();
   const queue = [ENTRY];

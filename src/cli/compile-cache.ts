@@ -43,8 +43,8 @@ export function compileCacheDirectory(env: Env, uid: number | undefined): string
   try {
     mkdirSync(directory, { recursive: true, mode: 0o700 });
     const stat = lstatSync(directory);
-    const private_ = stat.isDirectory() && (stat.mode & 0o022) === 0 && (uid === undefined || stat.uid === uid);
-    return private_ ? directory : undefined;
+    const isPrivate = stat.isDirectory() && (stat.mode & 0o022) === 0 && (uid === undefined || stat.uid === uid);
+    return isPrivate ? directory : undefined;
   } catch {
     return undefined;
   }
