@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { BIN, REPO_ROOT as ROOT } from '../../helpers/bin.js';
 
 export { BIN, ROOT };
@@ -23,6 +24,14 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
+/** Children still running: every test file that starts processes ends them after each test. */
+const running = new Set<Child>();
+afterEach(async () => {
+  // A safety net behind the tests' own `finally` blocks: a failed assertion must never
+  // leave a process writing to a store after its test.
+  await Promise.all([...running].map(killHard));
+});
+
 export function start(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {}): Child {
   const child = spawn(command, args, { env: options.env ?? process.env, uid: options.uid, gid: options.gid, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -30,7 +39,10 @@ export function start(command: string, args: readonly string[], options: { env?:
   child.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString('utf8'); });
   child.stderr!.on('data', (chunk: Buffer) => { err += chunk.toString('utf8'); });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { process: child, stdout: () => out, stderr: () => err, exited };
+  const started: Child = { process: child, stdout: () => out, stderr: () => err, exited };
+  running.add(started);
+  void exited.then(() => running.delete(started));
+  return started;
 }
 
 /** Runs the built CLI to completion. */
@@ -63,8 +75,8 @@ export function waitForLine(child: Child, line: string): Promise<void> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** kill -9, and wait until the process is gone. */
+/** kill -9, and wait until the process is gone (a no-op for one that has exited). */
 export async function killHard(child: Child): Promise<void> {
-  child.process.kill('SIGKILL');
+  if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
   await child.exited;
 }

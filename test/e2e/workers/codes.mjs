@@ -2,6 +2,12 @@
 // built library (dist/) and issues and consumes CA verification codes.
 //
 //   node codes.mjs STORE KEY_HEX loop        issue + consume until killed; prints "ready"
+//   node codes.mjs STORE KEY_HEX steady      the same with a 1 ms pause after each pair,
+//                                            as a busy but fair writer: a tight loop
+//                                            takes the write lock back within
+//                                            microseconds, and SQLite's busy handler
+//                                            (sleep and retry) can then starve any other
+//                                            writer past its 5 s timeout
 //   node codes.mjs STORE KEY_HEX pool N      keep 20 live codes, consume N of them (oldest
 //                                            first, each replaced by a new one), then exit 0
 //   node codes.mjs STORE KEY_HEX hold MS     issue one code, keep the store open MS ms, close
@@ -20,6 +26,12 @@ try {
   if (mode === 'loop') {
     process.stdout.write('ready\n');
     for (;;) consume(issue());
+  } else if (mode === 'steady') {
+    process.stdout.write('ready\n');
+    for (;;) {
+      consume(issue());
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
   } else if (mode === 'pool') {
     const pool = Array.from({ length: 20 }, issue);
     process.stdout.write('ready\n');
