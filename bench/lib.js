@@ -9,20 +9,29 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = join(ROOT, 'bin', 'peridio.js');
 
+/**
+ * The environment every timed process runs with, baseline and subject alike: this
+ * machine's NODE_EXTRA_CA_CERTS makes every Node start read a CA bundle (~37 ms), which
+ * would inflate the baseline and flatter every ratio; NODE_OPTIONS could load anything.
+ */
+export const CLEAN_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'].includes(name)),
+);
+
 /** A temp directory holding a key file and store path, removed at exit. */
 export function benchHome() {
   const home = mkdtempSync(join(tmpdir(), 'vericode-bench-'));
   process.on('exit', () => rmSync(home, { recursive: true, force: true }));
   const keyFile = join(home, 'bench.key');
   writeFileSync(keyFile, `${'ab'.repeat(32)}\n`, { mode: 0o600 });
-  const env = { ...process.env, HOME: home, VERICODE_STORE: join(home, 'store.db'), VERICODE_KEY_FILE: keyFile, CI: 'true' };
+  const env = { ...CLEAN_ENV, HOME: home, VERICODE_STORE: join(home, 'store.db'), VERICODE_KEY_FILE: keyFile, CI: 'true' };
   return { home, env };
 }
 
 /** Milliseconds of wall time of one run of `argv`; throws when it fails. */
 export function timeRun(argv, options = {}) {
   const start = process.hrtime.bigint();
-  const result = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], ...options });
+  const result = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env: CLEAN_ENV, ...options });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${argv.join(' ')} failed (${result.status}): ${result.stderr}`);
   return ms;
