@@ -1,7 +1,6 @@
 /** `store info`: what a store holds and how it is protected, never its key. */
-import { auditHead } from '../store/audit-log.js';
 import { RECORD_KINDS } from '../store/record-kinds.js';
-import { STORE_FORMAT, storeFileStats } from '../store/store-stats.js';
+import { auditHeadHash, recordCounts, STORE_FORMAT, storeFileStats } from '../store/store-stats.js';
 import type { StoreKey } from '../store/store.js';
 import type { CoreContext } from './context.js';
 
@@ -15,26 +14,32 @@ export interface StoreInfo {
   page_size: number;
   size_bytes: number;
   wal_bytes: number;
+  /** Bytes of free pages inside the file (see `store purge`). */
+  free_bytes: number;
+  /** `incremental` when a purge gives freed space back to the file system. */
+  auto_vacuum: 'none' | 'full' | 'incremental';
   organizations: number;
   /** Counts per kind of record, by derived status at the clock's time. */
   records: Record<string, Record<string, number>>;
   audit: { events: number; head_hash: string };
 }
 
-/** Reads the summary in one snapshot. Never throws for a readable store. */
+/**
+ * Reads the summary in one snapshot, from kept counts and indexes: its cost does not
+ * grow with the number of records. Never throws for a readable store.
+ */
 export function storeInfo(ctx: CoreContext): StoreInfo {
   const now = ctx.clock.now().getTime();
   return ctx.store.read(() => {
     const records: StoreInfo['records'] = {};
     for (const kind of RECORD_KINDS) records[kind.name] = kind.countByStatus(ctx.store, now);
-    const head = auditHead(ctx.store);
     return {
       path: ctx.store.path,
       format: STORE_FORMAT,
       key_mode: ctx.store.keyMode,
       ...storeFileStats(ctx.store),
       records,
-      audit: { events: head.length, head_hash: head.head_hash },
+      audit: { events: recordCounts(ctx.store, 'audit_events').all ?? 0, head_hash: auditHeadHash(ctx.store) },
     };
   });
 }

@@ -129,6 +129,81 @@ const MIGRATIONS: readonly Migration[] = [
       UPDATE one_time_codes SET scrypt_log_n = 14 WHERE type = 'short';
     `,
   },
+  {
+    // Scale (issue 13). Partial indexes so that listing by status reads only the rows
+    // of that status: live codes by expiry (few: their life is bounded), the others by
+    // seq. And exact counts for `store info`: `record_counts` is kept by triggers in
+    // the same transaction as every insert, state change and delete, so it is exact
+    // whatever writes (purge, a migration, an old build's code) and travels with every
+    // copy of the file (backup, rekey). Counting a million rows costs a second; this
+    // costs one row update per change.
+    version: 5,
+    sql: `
+      CREATE INDEX verification_codes_live_by_expiry ON verification_codes (organization_id, expires_at) WHERE consumed_at IS NULL;
+      CREATE INDEX verification_codes_unconsumed ON verification_codes (organization_id, seq) WHERE consumed_at IS NULL;
+      CREATE INDEX verification_codes_consumed ON verification_codes (organization_id, seq) WHERE consumed_at IS NOT NULL;
+      CREATE INDEX one_time_codes_live_by_expiry ON one_time_codes (organization_id, expires_at) WHERE consumed_at IS NULL AND invalidated_at IS NULL;
+      CREATE INDEX one_time_codes_unspent ON one_time_codes (organization_id, seq) WHERE consumed_at IS NULL AND invalidated_at IS NULL;
+      CREATE INDEX one_time_codes_consumed ON one_time_codes (organization_id, seq) WHERE consumed_at IS NOT NULL;
+      CREATE INDEX one_time_codes_invalidated ON one_time_codes (organization_id, seq) WHERE consumed_at IS NULL AND invalidated_at IS NOT NULL;
+
+      CREATE TABLE record_counts (
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (kind, state)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO record_counts (kind, state, n) VALUES
+        ('verification_codes', 'unconsumed', (SELECT count(*) FROM verification_codes WHERE consumed_at IS NULL)),
+        ('verification_codes', 'consumed', (SELECT count(*) FROM verification_codes WHERE consumed_at IS NOT NULL)),
+        ('one_time_codes', 'unspent', (SELECT count(*) FROM one_time_codes WHERE consumed_at IS NULL AND invalidated_at IS NULL)),
+        ('one_time_codes', 'consumed', (SELECT count(*) FROM one_time_codes WHERE consumed_at IS NOT NULL)),
+        ('one_time_codes', 'invalidated', (SELECT count(*) FROM one_time_codes WHERE consumed_at IS NULL AND invalidated_at IS NOT NULL)),
+        ('audit_events', 'all', (SELECT count(*) FROM audit_events));
+
+      CREATE TRIGGER verification_codes_count_insert AFTER INSERT ON verification_codes BEGIN
+        UPDATE record_counts SET n = n + 1
+        WHERE kind = 'verification_codes' AND state = iif(new.consumed_at IS NULL, 'unconsumed', 'consumed');
+      END;
+      CREATE TRIGGER verification_codes_count_delete AFTER DELETE ON verification_codes BEGIN
+        UPDATE record_counts SET n = n - 1
+        WHERE kind = 'verification_codes' AND state = iif(old.consumed_at IS NULL, 'unconsumed', 'consumed');
+      END;
+      CREATE TRIGGER verification_codes_count_update AFTER UPDATE OF consumed_at ON verification_codes
+      WHEN (old.consumed_at IS NULL) IS NOT (new.consumed_at IS NULL) BEGIN
+        UPDATE record_counts SET n = n + iif(state = iif(new.consumed_at IS NULL, 'unconsumed', 'consumed'), 1, -1)
+        WHERE kind = 'verification_codes' AND state IN ('unconsumed', 'consumed');
+      END;
+
+      CREATE TRIGGER one_time_codes_count_insert AFTER INSERT ON one_time_codes BEGIN
+        UPDATE record_counts SET n = n + 1
+        WHERE kind = 'one_time_codes'
+          AND state = CASE WHEN new.consumed_at IS NOT NULL THEN 'consumed' WHEN new.invalidated_at IS NOT NULL THEN 'invalidated' ELSE 'unspent' END;
+      END;
+      CREATE TRIGGER one_time_codes_count_delete AFTER DELETE ON one_time_codes BEGIN
+        UPDATE record_counts SET n = n - 1
+        WHERE kind = 'one_time_codes'
+          AND state = CASE WHEN old.consumed_at IS NOT NULL THEN 'consumed' WHEN old.invalidated_at IS NOT NULL THEN 'invalidated' ELSE 'unspent' END;
+      END;
+      CREATE TRIGGER one_time_codes_count_update AFTER UPDATE OF consumed_at, invalidated_at ON one_time_codes
+      WHEN (CASE WHEN old.consumed_at IS NOT NULL THEN 'consumed' WHEN old.invalidated_at IS NOT NULL THEN 'invalidated' ELSE 'unspent' END)
+        IS NOT (CASE WHEN new.consumed_at IS NOT NULL THEN 'consumed' WHEN new.invalidated_at IS NOT NULL THEN 'invalidated' ELSE 'unspent' END) BEGIN
+        UPDATE record_counts SET n = n - 1
+        WHERE kind = 'one_time_codes'
+          AND state = CASE WHEN old.consumed_at IS NOT NULL THEN 'consumed' WHEN old.invalidated_at IS NOT NULL THEN 'invalidated' ELSE 'unspent' END;
+        UPDATE record_counts SET n = n + 1
+        WHERE kind = 'one_time_codes'
+          AND state = CASE WHEN new.consumed_at IS NOT NULL THEN 'consumed' WHEN new.invalidated_at IS NOT NULL THEN 'invalidated' ELSE 'unspent' END;
+      END;
+
+      CREATE TRIGGER audit_events_count_insert AFTER INSERT ON audit_events BEGIN
+        UPDATE record_counts SET n = n + 1 WHERE kind = 'audit_events';
+      END;
+      CREATE TRIGGER audit_events_count_delete AFTER DELETE ON audit_events BEGIN
+        UPDATE record_counts SET n = n - 1 WHERE kind = 'audit_events';
+      END;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -4,6 +4,7 @@
  * plaintext code. List and get join the pair's attempt state so a code's `locked`
  * status can be derived.
  */
+import { recordCounts } from './store-stats.js';
 import type { Store } from './store.js';
 
 export type OneTimeCodeType = 'short' | 'long' | 'phrase';
@@ -57,18 +58,23 @@ const BARE_COLUMNS = 'seq, id, organization_id, type, user_id, purpose, is_autho
 const COLUMNS = BARE_COLUMNS.split(', ').map((column) => `c.${column}`).join(', ');
 // RETURNING cannot name the UPDATE's alias.
 const RETURNING = `RETURNING ${BARE_COLUMNS}, code_digest, code_salt, scrypt_log_n`;
-const FROM_WITH_LOCK = `one_time_codes c LEFT JOIN one_time_code_attempts a
-  ON a.organization_id = c.organization_id AND a.user_id = c.user_id AND a.purpose = c.purpose`;
+const LOCK_JOIN = 'a.organization_id = c.organization_id AND a.user_id = c.user_id AND a.purpose = c.purpose';
+const FROM_WITH_LOCK = `one_time_codes c LEFT JOIN one_time_code_attempts a ON ${LOCK_JOIN}`;
 const UNSPENT = 'c.consumed_at IS NULL AND c.invalidated_at IS NULL';
 const LIVE = `${UNSPENT} AND c.expires_at > @now`;
 
-const STATUS_CONDITION: Record<OneTimeCodeStatusFilter, string> = {
-  active: `${LIVE} AND (a.locked_until IS NULL OR a.locked_until <= @now)`,
-  locked: `${LIVE} AND a.locked_until > @now`,
-  consumed: 'c.consumed_at IS NOT NULL',
-  invalidated: 'c.consumed_at IS NULL AND c.invalidated_at IS NOT NULL',
-  expired: `${UNSPENT} AND c.expires_at <= @now`,
-  all: '1 = 1',
+/**
+ * Each status filter's condition, and the index that holds the rows it can match, so
+ * that a filter matching nothing costs nothing: live codes (active, locked) by expiry,
+ * since their number is bounded by their life; the others in seq order.
+ */
+const STATUS_QUERY: Record<OneTimeCodeStatusFilter, { condition: string; index: string }> = {
+  active: { condition: `${LIVE} AND (a.locked_until IS NULL OR a.locked_until <= @now)`, index: 'one_time_codes_live_by_expiry' },
+  locked: { condition: `${LIVE} AND a.locked_until > @now`, index: 'one_time_codes_live_by_expiry' },
+  consumed: { condition: 'c.consumed_at IS NOT NULL', index: 'one_time_codes_consumed' },
+  invalidated: { condition: 'c.consumed_at IS NULL AND c.invalidated_at IS NOT NULL', index: 'one_time_codes_invalidated' },
+  expired: { condition: `${UNSPENT} AND c.expires_at <= @now`, index: 'one_time_codes_unspent' },
+  all: { condition: '1 = 1', index: 'one_time_codes_by_org' },
 };
 
 /** Inserts a new code; authorized at creation when `is_authorized` is 1. */
@@ -164,34 +170,59 @@ export function invalidateOneTimeCodeRows(store: Store, pair: CodePair, type: On
     .run({ ...pair, type: type ?? null, ...at }).changes;
 }
 
-/** A page of the organization's codes, newest first, continuing below `beforeSeq`. */
+/**
+ * A page of the organization's codes, newest first, continuing below `beforeSeq`. With
+ * a user, the pair index narrows it to that user's codes; otherwise the status's index.
+ */
 export function listOneTimeCodeRows(
   store: Store,
   query: { organizationId: string; userId?: string; purpose?: string; status: OneTimeCodeStatusFilter; now: number; limit: number; beforeSeq?: number },
 ): OneTimeCodeRow[] {
+  const { condition, index } = STATUS_QUERY[query.status];
+  // Written out rather than `@userId IS NULL OR …`, which no index can serve.
+  const filters = [
+    ...(query.userId === undefined ? [] : ['c.user_id = @userId']),
+    ...(query.purpose === undefined ? [] : ['c.purpose = @purpose']),
+  ];
   return store.db
     .prepare(
-      `SELECT ${COLUMNS}, a.locked_until FROM ${FROM_WITH_LOCK}
-       WHERE c.organization_id = @organizationId AND (@userId IS NULL OR c.user_id = @userId)
-         AND (@purpose IS NULL OR c.purpose = @purpose) AND ${STATUS_CONDITION[query.status]} AND c.seq < @beforeSeq
+      `SELECT ${COLUMNS}, a.locked_until FROM one_time_codes c INDEXED BY ${query.userId === undefined ? index : 'one_time_codes_by_pair'}
+       LEFT JOIN one_time_code_attempts a ON ${LOCK_JOIN}
+       WHERE c.organization_id = @organizationId AND ${[...filters, condition].join(' AND ')} AND c.seq < @beforeSeq
        ORDER BY c.seq DESC LIMIT @fetch`,
     )
     .all({
       organizationId: query.organizationId,
-      userId: query.userId ?? null,
-      purpose: query.purpose ?? null,
+      ...(query.userId === undefined ? {} : { userId: query.userId }),
+      ...(query.purpose === undefined ? {} : { purpose: query.purpose }),
       now: query.now,
       beforeSeq: query.beforeSeq ?? Number.MAX_SAFE_INTEGER,
       fetch: query.limit + 1,
     }) as OneTimeCodeRow[];
 }
 
-/** How many one-time codes each status holds at `now`, across all organizations (for `store info`). */
+/**
+ * How many one-time codes each status holds at `now`, across all organizations (for
+ * `store info`): spent ones from the counts the triggers keep, live ones (active or
+ * locked) from their index, expired ones as the difference. Call inside `store.read`.
+ */
 export function countOneTimeCodesByStatus(store: Store, now: number): Record<'active' | 'locked' | 'consumed' | 'invalidated' | 'expired', number> {
-  const statuses = ['active', 'locked', 'consumed', 'invalidated', 'expired'] as const;
-  return store.db
-    .prepare(`SELECT ${statuses.map((s) => `coalesce(sum(${STATUS_CONDITION[s]}), 0) AS ${s}`).join(', ')} FROM ${FROM_WITH_LOCK}`)
-    .get({ now }) as Record<(typeof statuses)[number], number>;
+  const counts = recordCounts(store, 'one_time_codes');
+  const live = store.db
+    .prepare(
+      `SELECT count(*) AS live, coalesce(sum(a.locked_until > @now), 0) AS locked
+       FROM organizations o CROSS JOIN one_time_codes c INDEXED BY one_time_codes_live_by_expiry
+       LEFT JOIN one_time_code_attempts a ON ${LOCK_JOIN}
+       WHERE c.organization_id = o.id AND ${LIVE}`,
+    )
+    .get({ now }) as { live: number; locked: number };
+  return {
+    active: live.live - live.locked,
+    locked: live.locked,
+    consumed: counts.consumed ?? 0,
+    invalidated: counts.invalidated ?? 0,
+    expired: (counts.unspent ?? 0) - live.live,
+  };
 }
 
 /**

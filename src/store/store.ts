@@ -118,6 +118,9 @@ export class Store {
         throw error;
       }
       if (replaced()) return closed(db);
+      // Only a store without tables can choose this (an existing one needs a VACUUM,
+      // see `store purge --compact`): purges then give freed pages back to the disk.
+      if (!exists) db.pragma('auto_vacuum = INCREMENTAL');
       configure(db, path);
       migrate(db, path);
     } catch (error) {

@@ -2,6 +2,7 @@
  * The verification_codes table. Codes are found by their HMAC only; the plaintext
  * never reaches this module.
  */
+import { recordCounts } from './store-stats.js';
 import type { Store } from './store.js';
 
 export interface VerificationCodeRow {
@@ -19,11 +20,16 @@ export type VerificationCodeStatusFilter = 'active' | 'consumed' | 'expired' | '
 
 const COLUMNS = 'seq, id, organization_id, certificate_id, created_at, expires_at, consumed_at';
 
-const STATUS_CONDITION: Record<VerificationCodeStatusFilter, string> = {
-  active: 'consumed_at IS NULL AND expires_at > @now',
-  consumed: 'consumed_at IS NOT NULL',
-  expired: 'consumed_at IS NULL AND expires_at <= @now',
-  all: '1 = 1',
+/**
+ * Each status filter's condition, and the index that holds exactly the rows it can
+ * match, so that a filter matching nothing costs nothing: live codes by expiry (their
+ * number is bounded by their life), the others in seq order.
+ */
+const STATUS_QUERY: Record<VerificationCodeStatusFilter, { condition: string; index: string }> = {
+  active: { condition: 'consumed_at IS NULL AND expires_at > @now', index: 'verification_codes_live_by_expiry' },
+  consumed: { condition: 'consumed_at IS NOT NULL', index: 'verification_codes_consumed' },
+  expired: { condition: 'consumed_at IS NULL AND expires_at <= @now', index: 'verification_codes_unconsumed' },
+  all: { condition: '1 = 1', index: 'verification_codes_by_org' },
 };
 
 export function insertVerificationCode(store: Store, row: Omit<VerificationCodeRow, 'seq' | 'consumed_at'> & { code_hmac: Buffer }): void {
@@ -67,10 +73,11 @@ export function listVerificationCodeRows(
   store: Store,
   query: { organizationId: string; status: VerificationCodeStatusFilter; now: number; limit: number; beforeSeq?: number },
 ): VerificationCodeRow[] {
+  const { condition, index } = STATUS_QUERY[query.status];
   return store.db
     .prepare(
-      `SELECT ${COLUMNS} FROM verification_codes
-       WHERE organization_id = @organizationId AND ${STATUS_CONDITION[query.status]} AND seq < @beforeSeq
+      `SELECT ${COLUMNS} FROM verification_codes INDEXED BY ${index}
+       WHERE organization_id = @organizationId AND ${condition} AND seq < @beforeSeq
        ORDER BY seq DESC LIMIT @fetch`,
     )
     .all({
@@ -81,16 +88,21 @@ export function listVerificationCodeRows(
     }) as VerificationCodeRow[];
 }
 
-/** How many codes each status holds at `now`, across all organizations (for `store info`). */
+/**
+ * How many codes each status holds at `now`, across all organizations (for `store
+ * info`): the spent ones from the counts the triggers keep, the live ones from their
+ * index (bounded by their life), the expired ones as the difference. Call inside `store.read`.
+ */
 export function countVerificationCodesByStatus(store: Store, now: number): Record<'active' | 'consumed' | 'expired', number> {
-  return store.db
+  const counts = recordCounts(store, 'verification_codes');
+  const active = (store.db
     .prepare(
-      `SELECT coalesce(sum(${STATUS_CONDITION.active}), 0) AS active,
-              coalesce(sum(${STATUS_CONDITION.consumed}), 0) AS consumed,
-              coalesce(sum(${STATUS_CONDITION.expired}), 0) AS expired
-       FROM verification_codes`,
+      // CROSS JOIN keeps organizations outside, so each one's live codes are a range of the index.
+      `SELECT count(*) AS n FROM organizations o CROSS JOIN verification_codes v INDEXED BY verification_codes_live_by_expiry
+       WHERE v.organization_id = o.id AND v.consumed_at IS NULL AND v.expires_at > ?`,
     )
-    .get({ now }) as Record<'active' | 'consumed' | 'expired', number>;
+    .get(now) as { n: number }).n;
+  return { active, consumed: counts.consumed ?? 0, expired: (counts.unconsumed ?? 0) - active };
 }
 
 /**

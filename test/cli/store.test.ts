@@ -28,6 +28,7 @@ describe('peridio store info', () => {
       'key mode\tkey-file',
       `schema version\t${SCHEMA_VERSION}`,
       `size\t${statSync(home.storePath).size} bytes`,
+      'free\t0 bytes',
       'organizations\t1',
       'ca certificates\t0 active, 0 inactive, 0 verified, 0 unverified',
       'verification codes\t0 active, 0 consumed, 0 expired',

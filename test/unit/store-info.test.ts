@@ -26,6 +26,8 @@ describe('storeInfo', () => {
       page_size: 4096,
       size_bytes: statSync(path).size,
       wal_bytes: expect.any(Number),
+      free_bytes: 0,
+      auto_vacuum: 'incremental',
       organizations: 1,
       records: {
         ca_certificates: { active: 0, inactive: 0, verified: 0, unverified: 0 },
