@@ -20,13 +20,13 @@ export interface BackupResult {
  * key or passphrase, reopens the copy to check it, then records a `store.backup` event
  * in the store (so the copy's chain ends just before that event).
  * @throws ConflictError (`already_registered`) when `out` exists; UsageError when `out`
- * is empty or the store itself, or its directory is missing or not writable;
- * StoreError (`store_corrupt`) when the copy fails its check (it is kept for inspection).
+ * is empty, the store itself or a file SQLite or `store rekey` keeps beside it, or its
+ * directory is missing or not writable; StoreError (`store_locked`) naming `out` when
+ * writing it fails (a full disk), (`store_corrupt`) when the copy does not open.
  */
 export function backupStore(ctx: CoreContext, out: string): BackupResult {
   if (out.trim() === '') throw new UsageError('--out needs a file name');
   const path = resolve(out);
-  if (path === resolve(ctx.store.path)) throw new UsageError('--out is the store itself: choose a new file for the backup');
   const facts = writeBackup(ctx.store, path);
   ctx.store.write(() => recordEvent(ctx, {
     action: 'store.backup',

@@ -39,7 +39,7 @@ export function storeInfo(ctx: CoreContext): StoreInfo {
       key_mode: ctx.store.keyMode,
       ...storeFileStats(ctx.store),
       records,
-      audit: { events: recordCounts(ctx.store, 'audit_events').all ?? 0, head_hash: auditHeadHash(ctx.store) },
+      audit: { events: recordCounts(ctx.store.db, 'audit_events').all ?? 0, head_hash: auditHeadHash(ctx.store.db) },
     };
   });
 }

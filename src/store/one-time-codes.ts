@@ -207,7 +207,7 @@ export function listOneTimeCodeRows(
  * locked) from their index, expired ones as the difference. Call inside `store.read`.
  */
 export function countOneTimeCodesByStatus(store: Store, now: number): Record<'active' | 'locked' | 'consumed' | 'invalidated' | 'expired', number> {
-  const counts = recordCounts(store, 'one_time_codes');
+  const counts = recordCounts(store.db, 'one_time_codes');
   const live = store.db
     .prepare(
       `SELECT count(*) AS live, coalesce(sum(a.locked_until > @now), 0) AS locked

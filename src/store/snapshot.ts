@@ -1,7 +1,9 @@
 /**
- * Consistent encrypted copies of an open store, for `store backup` and `store rekey`.
+ * Consistent encrypted copies of an open store: `store backup` copies the encrypted
+ * file itself (see raw-copy.ts); `store rekey`, which holds the store alone, makes a
+ * compacted copy with `VACUUM INTO`.
  *
- * The copy is made with `VACUUM INTO`, not the online backup API: better-sqlite3's
+ * Neither uses the online backup API: better-sqlite3's
  * `db.backup()` opens its destination without a key, and SQLite3 Multiple Ciphers
  * refuses a backup from an encrypted source into it ("backup is not supported with
  * incompatible source and target databases"). `VACUUM INTO` is SQLite's other online
@@ -9,13 +11,13 @@
  * keep writing meanwhile) and SQLite3MC writes every page of the copy with the source's
  * cipher and key, so no plaintext page ever reaches the disk.
  */
-import { closeSync, fsyncSync, linkSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
-import { GENESIS_HASH } from '../core/audit/chain.js';
-import { ConflictError, StoreError, UsageError } from '../core/errors.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ConflictError, UsageError } from '../core/errors.js';
 import { describeFsError } from './key-file.js';
-import { keyOf, openUnlocked, type Store, type StoreKey } from './store.js';
+import { copyEncryptedSnapshot, settleCopy } from './raw-copy.js';
+import { keyOf, type Store } from './store.js';
 
 /**
  * Copies the store's current snapshot into `target`, which must not exist: it is
@@ -39,13 +41,15 @@ export function copySnapshotInto(store: Store, target: string, describe = (reaso
 
 /**
  * Writes a consistent copy of the store to `out`, never replacing anything: the copy
- * is made under a hidden temporary name next to `out`, then hard-linked to `out`,
- * which fails atomically if `out` appeared meanwhile. A crash leaves at most the
- * temporary file, never a partial `out`.
- * @throws ConflictError (`already_registered`) when `out` exists; UsageError when its
- * directory is missing or not writable.
+ * is made under a hidden temporary name next to `out`, checked, then hard-linked to
+ * `out`, which fails atomically if `out` appeared meanwhile. A crash leaves at most
+ * the temporary files, never a partial `out`.
+ * @throws ConflictError (`already_registered`) when `out` exists; UsageError when it
+ * names the store or one of its companion files, or its directory is missing or not
+ * writable; StoreError (`store_locked`) naming `out` when writing it fails (a full disk).
  */
 export function writeBackup(store: Store, out: string): BackupFacts {
+  refuseCompanion(store.path, out);
   refuseExisting(out);
   const directory = dirname(out);
   let isDirectory: boolean;
@@ -57,8 +61,11 @@ export function writeBackup(store: Store, out: string): BackupFacts {
   }
   if (!isDirectory) throw new UsageError(`cannot write backup ${out}: ${directory} is not a directory`);
   const partial = join(directory, `.${basename(out)}.partial-${randomBytes(6).toString('hex')}`);
-  copySnapshotInto(store, partial, (reason) => `cannot write backup ${out}: ${reason}`);
+  let facts: Omit<BackupFacts, 'bytes'>;
   try {
+    copyEncryptedSnapshot(store, partial, (reason) => `cannot write backup ${out}: ${reason}`);
+    facts = settleCopy(partial, keyOf(store), out);
+    fsyncPath(partial);
     try {
       linkSync(partial, out);
     } catch (error) {
@@ -67,9 +74,9 @@ export function writeBackup(store: Store, out: string): BackupFacts {
     }
     fsyncPath(directory);
   } finally {
-    removeIfPresent(partial);
+    for (const file of sqliteFiles(partial)) removeIfPresent(file);
   }
-  return { bytes: statSync(out).size, ...checkCopy(out, keyOf(store)) };
+  return { bytes: statSync(out).size, ...facts };
 }
 
 /** What a backup holds, read back from the file itself. */
@@ -79,20 +86,30 @@ export interface BackupFacts {
   audit_head_hash: string;
 }
 
+/** A database file and the files SQLite keeps beside it. */
+function sqliteFiles(path: string): string[] {
+  return [path, `${path}-journal`, `${path}-wal`, `${path}-shm`];
+}
+
 /**
- * Reopens the copy with the store's key, as a restore would, and checks it.
- * @throws StoreError (`store_corrupt`) when it fails SQLite's quick check.
+ * Refuses an `--out` that is the store or a file SQLite or `store rekey` keeps beside
+ * it: the backup would be deleted or overwritten later (issue 10).
+ * @throws UsageError naming what `out` would clash with.
  */
-function checkCopy(path: string, key: StoreKey): Omit<BackupFacts, 'bytes'> {
-  const db = openUnlocked(path, key);
-  try {
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new StoreError('store_corrupt', `the backup ${path} failed its integrity check: ${String(check)}`);
-    const row = db.prepare('SELECT count(*) AS events, (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS head FROM audit_events').get() as { events: number; head: string | null };
-    return { audit_events: row.events, audit_head_hash: row.head ?? GENESIS_HASH };
-  } finally {
-    db.close();
-  }
+function refuseCompanion(storePath: string, out: string): void {
+  const real = (path: string): string => {
+    try {
+      return join(realpathSync(dirname(path)), basename(path));
+    } catch {
+      return resolve(path);
+    }
+  };
+  const target = real(out);
+  const companions = [...sqliteFiles(storePath), ...sqliteFiles(`${storePath}.rekey`)];
+  const clash = companions.find((file) => real(file) === target);
+  if (clash === undefined) return;
+  const what = clash === storePath ? 'the store itself' : `${clash}, a file the store keeps beside it and deletes or replaces`;
+  throw new UsageError(`--out ${out} is ${what}`, 'choose another file for the backup');
 }
 
 function refuseExisting(out: string): void {

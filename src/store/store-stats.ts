@@ -1,6 +1,7 @@
 /** Facts about the store file itself, for `store info`. */
 import { statSync } from 'node:fs';
 import { GENESIS_HASH } from '../core/audit/chain.js';
+import type { Db } from './sqlite.js';
 import type { Store } from './store.js';
 
 /** The on-disk format every store is written in. */
@@ -39,8 +40,8 @@ export function storeFileStats(store: Store): StoreFileStats {
  * The counts the triggers of schema version 5 keep for `kind` (a table name), by
  * state: exact, since each changes in the transaction that changes the rows.
  */
-export function recordCounts(store: Store, kind: 'verification_codes' | 'one_time_codes' | 'audit_events'): Record<string, number> {
-  const rows = store.db.prepare('SELECT state, n FROM record_counts WHERE kind = ?').all(kind) as Array<{ state: string; n: number }>;
+export function recordCounts(db: Db, kind: 'verification_codes' | 'one_time_codes' | 'audit_events'): Record<string, number> {
+  const rows = db.prepare('SELECT state, n FROM record_counts WHERE kind = ?').all(kind) as Array<{ state: string; n: number }>;
   return Object.fromEntries(rows.map((row) => [row.state, row.n]));
 }
 
@@ -53,7 +54,7 @@ function fileSize(path: string): number {
 }
 
 /** The hash of the last audit event, or the genesis hash of an empty log. */
-export function auditHeadHash(store: Store): string {
-  const row = store.db.prepare('SELECT hash FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)').get() as { hash: string } | undefined;
+export function auditHeadHash(db: Db): string {
+  const row = db.prepare('SELECT hash FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)').get() as { hash: string } | undefined;
   return row?.hash ?? GENESIS_HASH;
 }

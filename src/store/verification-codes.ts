@@ -94,7 +94,7 @@ export function listVerificationCodeRows(
  * index (bounded by their life), the expired ones as the difference. Call inside `store.read`.
  */
 export function countVerificationCodesByStatus(store: Store, now: number): Record<'active' | 'consumed' | 'expired', number> {
-  const counts = recordCounts(store, 'verification_codes');
+  const counts = recordCounts(store.db, 'verification_codes');
   const active = (store.db
     .prepare(
       // CROSS JOIN keeps organizations outside, so each one's live codes are a range of the index.

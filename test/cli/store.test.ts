@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
@@ -120,6 +121,45 @@ describe('peridio store backup', () => {
     const run = await runCli(['store', 'backup'], { env: home.env });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/^peridio: error: required option '--out <file>' not specified\n/);
+  });
+
+  it('refuses the store\'s -wal, -shm, -journal and rekey files (exit 2), which the store would delete later', async () => {
+    const home = await initialized();
+    for (const suffix of ['-wal', '-shm', '-journal', '.rekey']) {
+      const out = `${home.storePath}${suffix}`;
+      expect(await runCli(['store', 'backup', '--out', out], { env: home.env })).toEqual({
+        stdout: '',
+        stderr: `peridio: error: --out ${out} is ${out}, a file the store keeps beside it and deletes or replaces\nperidio: hint: choose another file for the backup\n`,
+        exitCode: 2,
+      });
+    }
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('names the destination when it is full (exit 7)', async () => {
+    const home = await initialized();
+    const store = Store.open(home.storePath, { mode: 'key-file', key: Buffer.from(readFileSync(home.keyFile, 'utf8').trim(), 'hex') });
+    try {
+      const ctx = { store, clock: fixedClock(), random: seededRandom(3) };
+      const organizationId = resolveOrganizationId(ctx, undefined);
+      store.write(() => {
+        for (let i = 0; i < 4000; i += 1) issueVerificationCode(ctx, { organizationId });
+      });
+    } finally {
+      store.close();
+    }
+    const dir = join(home.home, 'small');
+    mkdirSync(dir);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]);
+    try {
+      const out = join(dir, 'backup.db');
+      expect(await runCli(['store', 'backup', '--out', out], { env: home.env })).toEqual({
+        stdout: '',
+        stderr: `peridio: error: cannot write backup ${out}: no space left on device\nperidio: hint: free space in ${dir}, or choose another --out path\n`,
+        exitCode: 7,
+      });
+    } finally {
+      execFileSync('umount', [dir]);
+    }
   });
 });
 

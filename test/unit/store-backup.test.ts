@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listAudit, verifyAuditChain } from '../../src/core/audit.js';
-import { ConflictError, UsageError } from '../../src/core/errors.js';
+import { ConflictError, StoreError, UsageError } from '../../src/core/errors.js';
 import { createOrganization } from '../../src/core/organizations.js';
 import { backupStore } from '../../src/core/store-backup.js';
 import { issueVerificationCode, listVerificationCodes } from '../../src/core/verification-codes.js';
@@ -83,7 +84,47 @@ describe('backupStore', () => {
     expect(() => backupStore(ctx, join(dir, 'missing', 'b.db'))).toThrow(`cannot write backup ${join(dir, 'missing', 'b.db')}: directory ${join(dir, 'missing')} does not exist`);
     expect(() => backupStore(ctx, join(dir, 'file', 'b.db'))).toThrow(`cannot write backup ${join(dir, 'file', 'b.db')}: ${join(dir, 'file')} is not a directory`);
     expect(() => backupStore(ctx, ' ')).toThrow(UsageError);
-    expect(() => backupStore(ctx, path)).toThrow('--out is the store itself: choose a new file for the backup');
+    expect(() => backupStore(ctx, path)).toThrow(`--out ${path} is the store itself`);
     expect(readdirSync(dir)).toEqual(['file']);
+  });
+
+  it('refuses the files the store keeps beside it (-journal, -wal, -shm, the rekey copy), also through a symlinked directory', () => {
+    const { ctx, path } = testStore();
+    const dir = dirname(path);
+    const link = join(tempDir(), 'via-link');
+    symlinkSync(dir, link);
+    const before = readdirSync(dir).sort();
+    const events = listAudit(ctx).length;
+    for (const suffix of ['-journal', '-wal', '-shm', '.rekey', '.rekey-journal', '.rekey-wal', '.rekey-shm']) {
+      for (const out of [`${path}${suffix}`, join(link, `store.db${suffix}`)]) {
+        expect(() => backupStore(ctx, out), out).toThrow(`--out ${resolve(out)} is ${path}${suffix}, a file the store keeps beside it and deletes or replaces`);
+      }
+    }
+    expect(() => backupStore(ctx, join(link, 'store.db'))).toThrow(`is the store itself`);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    expect(listAudit(ctx).length).toBe(events);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('names the destination when it fills up, and leaves nothing there', () => {
+    const { ctx, organizationId } = testStore();
+    ctx.store.write(() => {
+      for (let i = 0; i < 4000; i += 1) issueVerificationCode(ctx, { organizationId });
+    });
+    const dir = tempDir();
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]);
+    try {
+      const out = join(dir, 'backup.db');
+      let failure: unknown;
+      try {
+        backupStore(ctx, out);
+      } catch (error) {
+        failure = error;
+      }
+      expect(failure).toBeInstanceOf(StoreError);
+      expect(failure).toMatchObject({ code: 'store_locked', message: `cannot write backup ${out}: no space left on device`, hint: `free space in ${dir}, or choose another --out path` });
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      execFileSync('umount', [dir]);
+    }
   });
 });
