@@ -6,7 +6,7 @@
 import type { CoreContext } from './context.js';
 import { resourcePrn } from './prn.js';
 import { rfc3339 } from './time.js';
-import { listTrustedCaCertificates } from '../store/ca-certificates.js';
+import { findTrustedCaCertificates } from '../store/ca-certificates.js';
 import { summarizeCertificate, type CertificateSummary } from './x509/describe.js';
 import { parseCertificate, parseCertificateChain, type ParsedCertificate } from './x509/parse.js';
 import { validatePath } from './x509/path-validation.js';
@@ -36,6 +36,20 @@ export function checkDeviceCertificate(leaf: ParsedCertificate, intermediates: P
   return { anchorId: anchor.id, path };
 }
 
+/**
+ * The registered CAs a path from `chain` may end at: the organization's verified,
+ * active CAs whose subject is the issuer of one of `chain`'s certificates (path
+ * validation matches anchors by that name alone), looked up by index rather than
+ * reading every CA.
+ */
+function candidateIssuers(ctx: CoreContext, organizationId: string, chain: ParsedCertificate[]): TrustAnchor[] {
+  const issuerNames = chain.map((cert) => Buffer.from(cert.fields.issuer.der));
+  return ctx.store.read(() => findTrustedCaCertificates(ctx.store, organizationId, issuerNames)).map((row) => ({
+    id: row.id,
+    certificate: parseCertificate(row.der, `registered CA ${resourcePrn(organizationId, 'ca_certificate', row.id)}`),
+  }));
+}
+
 /** What to check, and in which organization. */
 export interface VerifyDeviceCertificateInput {
   organizationId: string;
@@ -58,11 +72,7 @@ export function verifyDeviceCertificate(ctx: CoreContext, input: VerifyDeviceCer
   const leaf = parseCertificate(input.certificate.bytes, input.certificate.label);
   const intermediates = input.chain ? parseCertificateChain(input.chain.bytes, input.chain.label) : [];
   const at = new Date(input.at ?? ctx.clock.now().getTime());
-  const anchors = ctx.store.read(() => listTrustedCaCertificates(ctx.store, input.organizationId)).map((row) => ({
-    id: row.id,
-    certificate: parseCertificate(row.der, `registered CA ${resourcePrn(input.organizationId, 'ca_certificate', row.id)}`),
-  }));
-  const { anchorId, path } = checkDeviceCertificate(leaf, intermediates, anchors, at);
+  const { anchorId, path } = checkDeviceCertificate(leaf, intermediates, candidateIssuers(ctx, input.organizationId, [leaf, ...intermediates]), at);
   return {
     valid: true,
     validated_at: rfc3339(Math.floor(at.getTime() / 1000) * 1000),

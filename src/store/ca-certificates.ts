@@ -130,13 +130,19 @@ export function deleteCaCertificateRow(store: Store, key: { organizationId: stri
 }
 
 /**
- * The CAs a device certificate may chain to: verified and active, oldest first.
- * Call inside `store.read` when it must agree with other reads.
+ * The CAs a device certificate may chain to that are named `subjectDers` (the issuer
+ * names on the chain): verified and active, oldest first. An indexed lookup by exact
+ * subject DER, so its cost does not grow with the number of CAs; at most 10 CAs share
+ * a subject. Call inside `store.read` when it must agree with other reads.
  */
-export function listTrustedCaCertificates(store: Store, organizationId: string): Array<{ id: string; der: Buffer }> {
-  return store.db
-    .prepare(`SELECT id, der FROM ca_certificates WHERE organization_id = ? AND is_verified = 1 AND status = 'active' ORDER BY seq`)
-    .all(organizationId) as Array<{ id: string; der: Buffer }>;
+export function findTrustedCaCertificates(store: Store, organizationId: string, subjectDers: readonly Buffer[]): Array<{ id: string; der: Buffer }> {
+  const statement = store.db.prepare(
+    `SELECT seq, id, der FROM ca_certificates INDEXED BY ca_certificates_by_subject
+     WHERE organization_id = ? AND subject_der = ? AND is_verified = 1 AND status = 'active'`,
+  );
+  const unique = subjectDers.filter((name, i) => subjectDers.findIndex((other) => other.equals(name)) === i);
+  const rows = unique.flatMap((name) => statement.all(organizationId, name) as Array<{ seq: number; id: string; der: Buffer }>);
+  return rows.sort((a, b) => a.seq - b.seq).map(({ id, der }) => ({ id, der }));
 }
 
 /** How many CAs are active, inactive, verified and unverified, across all organizations (for `store info`). */

@@ -6,7 +6,7 @@ import {
   findCaCertificateByName,
   insertCaCertificate,
   listCaCertificateRows,
-  listTrustedCaCertificates,
+  findTrustedCaCertificates,
   updateCaCertificateRow,
   type CaCertificateRow,
 } from '../../src/store/ca-certificates.js';
@@ -37,19 +37,24 @@ function row(organizationId: string, n: number, overrides: Partial<CaCertificate
 }
 
 describe('ca_certificates repository', () => {
-  it('lists only verified and active CAs as trusted, in registration order', () => {
+  it('finds only verified and active CAs with the given subjects, in registration order, by index', () => {
     const { ctx, organizationId } = testStore();
     ctx.store.write(() => {
       insertCaCertificate(ctx.store, row(organizationId, 1));
       insertCaCertificate(ctx.store, row(organizationId, 2, { is_verified: 0 }));
       insertCaCertificate(ctx.store, row(organizationId, 3, { status: 'inactive' }));
-      insertCaCertificate(ctx.store, row(organizationId, 4));
+      insertCaCertificate(ctx.store, row(organizationId, 4, { subject_der: Buffer.from('subject-b') }));
+      insertCaCertificate(ctx.store, row(organizationId, 5));
+      insertCaCertificate(ctx.store, row(organizationId, 6, { subject_der: Buffer.from('subject-c') }));
     });
-    expect(listTrustedCaCertificates(ctx.store, organizationId)).toEqual([
-      { id: row(organizationId, 1).id, der: Buffer.from([0x30, 1]) },
-      { id: row(organizationId, 4).id, der: Buffer.from([0x30, 4]) },
-    ]);
-    expect(listTrustedCaCertificates(ctx.store, '11111111-1111-4111-8111-111111111111')).toEqual([]);
+    const trusted = (...subjects: string[]) => findTrustedCaCertificates(ctx.store, organizationId, subjects.map((s) => Buffer.from(s))).map((r) => r.id);
+    expect(trusted('subject-a')).toEqual([row(organizationId, 1).id, row(organizationId, 5).id]);
+    expect(trusted('subject-b', 'subject-a', 'subject-b')).toEqual([1, 4, 5].map((n) => row(organizationId, n).id));
+    expect(trusted('subject-z')).toEqual([]);
+    expect(findTrustedCaCertificates(ctx.store, '11111111-1111-4111-8111-111111111111', [Buffer.from('subject-a')])).toEqual([]);
+    const plan = ctx.store.db.prepare("EXPLAIN QUERY PLAN SELECT seq, id, der FROM ca_certificates INDEXED BY ca_certificates_by_subject WHERE organization_id = ? AND subject_der = ? AND is_verified = 1 AND status = 'active'")
+      .all(organizationId, Buffer.from('x')) as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join()).toContain('SEARCH ca_certificates USING INDEX ca_certificates_by_subject (organization_id=? AND subject_der=?)');
   });
 
   it('keeps names and fingerprints unique per organization', () => {
