@@ -1,8 +1,10 @@
 /**
  * `store purge`: deletes spent records (consumed, expired or invalidated codes) older
- * than a cut-off, in short batches so processes redeeming codes meanwhile never wait
- * long for the write lock. Audit events are never purged: the chain stays whole.
+ * than a cut-off, in batches short enough that processes redeeming codes meanwhile
+ * never wait long for the write lock, then gives the freed space back to the file
+ * system. Audit events are never purged: the chain stays whole.
  */
+import { compactStore, freeBytes, reclaimFreePages, withLargePageCache } from '../store/free-space.js';
 import { PURGEABLE_KINDS } from '../store/record-kinds.js';
 import { recordEvent } from './audit.js';
 import type { CoreContext } from './context.js';
@@ -10,8 +12,12 @@ import { formatDuration } from './duration.js';
 import { UsageError } from './errors.js';
 import { rfc3339 } from './time.js';
 
-/** Records deleted per transaction: small enough to hold the write lock only briefly. */
-export const PURGE_BATCH_SIZE = 500;
+/**
+ * Records deleted per transaction: a fraction of a second of work, so others wait
+ * briefly for the write lock. Larger batches rewrite each page of the randomly
+ * ordered indexes fewer times (500 rewrote them 20 times as often).
+ */
+export const PURGE_BATCH_SIZE = 10_000;
 
 /** The default `--older-than`: 30 days. */
 export const DEFAULT_PURGE_AGE_MS = 30 * 86_400_000;
@@ -20,8 +26,16 @@ export const DEFAULT_PURGE_AGE_MS = 30 * 86_400_000;
 export interface PurgeOptions {
   /** Only records spent at least this long ago (ms, at least 1). */
   olderThanMs?: number;
+  /** Records deleted per transaction (default `PURGE_BATCH_SIZE`). */
+  batchSize?: number;
   /** Called after each batch with the running total of deleted records. */
   onProgress?: (removed: number) => void;
+  /**
+   * Afterwards rewrite the whole file without its free space, switching a store made
+   * before schema 5 to incremental auto-vacuum (later purges then shrink it as they
+   * go). Holds the write lock for the whole rewrite.
+   */
+  compact?: boolean;
 }
 
 /** What a purge removed. */
@@ -30,13 +44,19 @@ export interface PurgeResult {
   before: string;
   removed: Record<string, number>;
   total: number;
+  /** How many bytes the file shrank by. */
+  reclaimed_bytes: number;
+  /** Free space left inside the file (none once reclaimed or compacted). */
+  free_bytes: number;
 }
 
 /**
  * Deletes every record that stopped being usable at or before now minus `olderThanMs`,
  * never one still active. Each batch commits with its own `store.purge` audit event
  * giving its counts, so the log matches the data even if the purge is interrupted; a
- * purge that finds nothing still records one event.
+ * purge that finds nothing still records one event. Then the freed pages are given
+ * back (a store with incremental auto-vacuum), or with `compact` the file is rewritten
+ * (a `store.compact` event).
  * @throws UsageError when `olderThanMs` is not a positive whole number.
  */
 export function purgeStore(ctx: CoreContext, options: PurgeOptions = {}): PurgeResult {
@@ -45,17 +65,37 @@ export function purgeStore(ctx: CoreContext, options: PurgeOptions = {}): PurgeR
     throw new UsageError(`invalid --older-than: ${olderThanMs} ms is not a positive duration`);
   }
   const before = ctx.clock.now().getTime() - olderThanMs;
+  const batchSize = options.batchSize ?? PURGE_BATCH_SIZE;
+  return withLargePageCache(ctx.store, () => {
+    const { removed, total } = deleteSpent(ctx, before, olderThanMs, batchSize, options.onProgress);
+    const reclaimed = options.compact ? compactStore(ctx.store) : reclaimFreePages(ctx.store);
+    if (options.compact) {
+      ctx.store.write(() => recordEvent(ctx, {
+        action: 'store.compact',
+        organization_id: null,
+        subject: null,
+        outcome: 'success',
+        reason: null,
+        details: { reclaimed_bytes: reclaimed },
+      }));
+    }
+    return { older_than: formatDuration(olderThanMs), before: rfc3339(before), removed, total, reclaimed_bytes: reclaimed, free_bytes: freeBytes(ctx.store) };
+  });
+}
+
+/** The batches: each deletes up to `batchSize` records with its audit event, in one transaction. */
+function deleteSpent(ctx: CoreContext, before: number, olderThanMs: number, batchSize: number, onProgress?: (removed: number) => void): Pick<PurgeResult, 'removed' | 'total'> {
   const removed: Record<string, number> = Object.fromEntries(PURGEABLE_KINDS.map((kind) => [kind.name, 0]));
   let total = 0;
   for (let batch = 1; ; batch += 1) {
     const deleted = ctx.store.write(() => {
       const counts: Record<string, number> = {};
-      let budget = PURGE_BATCH_SIZE;
+      let budget = batchSize;
       for (const kind of PURGEABLE_KINDS) {
         counts[kind.name] = budget > 0 ? kind.purge(ctx.store, before, budget) : 0;
         budget -= counts[kind.name]!;
       }
-      const inBatch = PURGE_BATCH_SIZE - budget;
+      const inBatch = batchSize - budget;
       if (inBatch > 0 || batch === 1) {
         recordEvent(ctx, {
           action: 'store.purge',
@@ -70,8 +110,8 @@ export function purgeStore(ctx: CoreContext, options: PurgeOptions = {}): PurgeR
       return inBatch;
     });
     total += deleted;
-    if (deleted > 0) options.onProgress?.(total);
-    if (deleted < PURGE_BATCH_SIZE) break;
+    if (deleted > 0) onProgress?.(total);
+    if (deleted < batchSize) break;
   }
-  return { older_than: formatDuration(olderThanMs), before: rfc3339(before), removed, total };
+  return { removed, total };
 }

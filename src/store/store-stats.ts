@@ -1,6 +1,7 @@
 /** Facts about the store file itself, for `store info`. */
 import { statSync } from 'node:fs';
 import { GENESIS_HASH } from '../core/audit/chain.js';
+import { freeBytes } from './free-space.js';
 import type { Db } from './sqlite.js';
 import type { Store } from './store.js';
 
@@ -30,7 +31,7 @@ export function storeFileStats(store: Store): StoreFileStats {
     page_size: pageSize,
     size_bytes: fileSize(store.path),
     wal_bytes: fileSize(`${store.path}-wal`),
-    free_bytes: (store.db.pragma('freelist_count', { simple: true }) as number) * pageSize,
+    free_bytes: freeBytes(store),
     auto_vacuum: AUTO_VACUUM_MODES[store.db.pragma('auto_vacuum', { simple: true }) as number] ?? 'none',
     organizations: (store.db.prepare('SELECT count(*) AS n FROM organizations').get() as { n: number }).n,
   };

@@ -1,7 +1,9 @@
+import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { listAudit, verifyAuditChain } from '../../src/core/audit.js';
 import { UsageError } from '../../src/core/errors.js';
-import { PURGE_BATCH_SIZE, purgeStore } from '../../src/core/store-purge.js';
+import { storeInfo } from '../../src/core/store-info.js';
+import { purgeStore } from '../../src/core/store-purge.js';
 import { consumeVerificationCode, issueVerificationCode, listVerificationCodes } from '../../src/core/verification-codes.js';
 import { testStore } from '../helpers/store.js';
 
@@ -27,7 +29,7 @@ describe('purgeStore', () => {
 
     const result = purgeStore(ctx, { olderThanMs: 10 * DAY });
 
-    expect(result).toEqual({ older_than: '10d', before: '2025-01-01T00:00:00Z', removed: { verification_codes: 2, one_time_codes: 0 }, total: 2 });
+    expect(result).toEqual({ older_than: '10d', before: '2025-01-01T00:00:00Z', removed: { verification_codes: 2, one_time_codes: 0 }, total: 2, reclaimed_bytes: expect.any(Number), free_bytes: 0 });
     const left = listVerificationCodes(ctx, { organizationId }).items.map((c) => c.id);
     expect(left.sort()).toEqual([expiredAfterCutoff, consumedAfterCutoff, consumedRecently, live].map((c) => c.id).sort());
     expect(left).not.toContain(expiredAtCutoff.id);
@@ -50,21 +52,22 @@ describe('purgeStore', () => {
 
   it('works in batches, each with its own audit event, and reports progress', () => {
     const { ctx, clock, organizationId } = testStore();
-    const count = PURGE_BATCH_SIZE * 2 + 7;
+    const batchSize = 40;
+    const count = batchSize * 2 + 7;
     ctx.store.write(() => {
       for (let i = 0; i < count; i += 1) issueVerificationCode(ctx, { organizationId, ttlMs: 5 * MINUTE });
     });
     clock.advance(DAY);
     const progress: number[] = [];
-    const result = purgeStore(ctx, { olderThanMs: MINUTE, onProgress: (n) => progress.push(n) });
+    const result = purgeStore(ctx, { olderThanMs: MINUTE, batchSize, onProgress: (n) => progress.push(n) });
     expect(result.total).toBe(count);
-    expect(progress).toEqual([PURGE_BATCH_SIZE, PURGE_BATCH_SIZE * 2, count]);
+    expect(progress).toEqual([batchSize, batchSize * 2, count]);
     const purges = listAudit(ctx, { action: 'store.purge' });
     expect(purges.map((e) => e.details)).toEqual([1, 2, 3].map((batch, i) => ({
       batch,
       before: '2025-01-01T23:59:00Z',
       older_than: '1m',
-      removed: { verification_codes: i < 2 ? PURGE_BATCH_SIZE : 7, one_time_codes: 0 },
+      removed: { verification_codes: i < 2 ? batchSize : 7, one_time_codes: 0 },
     })));
     expect(listVerificationCodes(ctx, { organizationId }).items).toEqual([]);
   });
@@ -87,4 +90,55 @@ describe('purgeStore', () => {
     clock.advance(5 * MINUTE);
     expect(purgeStore(ctx)).toMatchObject({ older_than: '30d', total: 1 });
   });
+
+  it('gives the freed space back to the file system on a store created with incremental auto-vacuum', () => {
+    const { ctx, clock, path, organizationId } = testStore();
+    ctx.store.write(() => {
+      for (let i = 0; i < 3000; i += 1) issueVerificationCode(ctx, { organizationId, ttlMs: 5 * MINUTE });
+    });
+    checkpoint(ctx);
+    const grown = statSync(path).size;
+    const events = listAudit(ctx).length;
+    clock.advance(DAY);
+    const result = purgeStore(ctx, { olderThanMs: MINUTE });
+    checkpoint(ctx);
+    expect(result).toMatchObject({ total: 3000, reclaimed_bytes: grown - statSync(path).size, free_bytes: 0 });
+    expect(result.reclaimed_bytes).toBeGreaterThan(grown / 4);
+    expect(storeInfo(ctx)).toMatchObject({ free_bytes: 0, auto_vacuum: 'incremental' });
+    // Audit events stay: the record of every code, plus the purge's own events.
+    const added = listAudit(ctx, { action: 'store.purge' }).length;
+    expect(added).toBeGreaterThan(0);
+    expect(listAudit(ctx).length).toBe(events + added);
+    expect(verifyAuditChain(ctx).events).toBe(events + added);
+  });
+
+  it('keeps the space of a store made before incremental auto-vacuum for reuse, until --compact rewrites it', () => {
+    const { ctx, clock, path, organizationId } = testStore();
+    ctx.store.db.exec('PRAGMA auto_vacuum = NONE; VACUUM');
+    ctx.store.write(() => {
+      for (let i = 0; i < 3000; i += 1) issueVerificationCode(ctx, { organizationId, ttlMs: 5 * MINUTE });
+    });
+    clock.advance(DAY);
+    const kept = purgeStore(ctx, { olderThanMs: MINUTE });
+    expect(kept.reclaimed_bytes).toBe(0);
+    expect(kept.free_bytes).toBeGreaterThan(0);
+    expect(storeInfo(ctx)).toMatchObject({ free_bytes: kept.free_bytes, auto_vacuum: 'none' });
+    checkpoint(ctx);
+    const before = statSync(path).size;
+
+    const compacted = purgeStore(ctx, { olderThanMs: MINUTE, compact: true });
+    checkpoint(ctx);
+    expect(compacted).toMatchObject({ total: 0, free_bytes: 0 });
+    expect(compacted.reclaimed_bytes).toBeGreaterThanOrEqual(kept.free_bytes);
+    // The file shrank by its free space (less the page the compact event may take).
+    expect(before - statSync(path).size).toBeGreaterThanOrEqual(kept.free_bytes - 4096);
+    expect(storeInfo(ctx)).toMatchObject({ free_bytes: 0, auto_vacuum: 'incremental' });
+    expect(listAudit(ctx).at(-1)).toMatchObject({ action: 'store.compact', details: { reclaimed_bytes: compacted.reclaimed_bytes } });
+    expect(verifyAuditChain(ctx).events).toBe(listAudit(ctx).length);
+  });
 });
+
+/** Moves the WAL into the file, so its size shows what the store holds. */
+function checkpoint(ctx: { store: { db: { pragma(sql: string): unknown } } }): void {
+  ctx.store.db.pragma('wal_checkpoint(TRUNCATE)');
+}

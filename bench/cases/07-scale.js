@@ -1,0 +1,121 @@
+// Scale (issue 13): the commands that used to grow with the store, on a store that
+// bench/make-store.mjs builds as a year of use would leave it (1,000,000 verification
+// codes, half of them used, and 1,000 registered CAs), each as a ratio to the same
+// command on an empty store (one CA) in the same run; `store backup` also against
+// `cp` of the same file, `store purge` as the time to remove 200,000 spent codes.
+//
+//   npm run bench -- scale
+//   VERICODE_BENCH_SCALE_CODES=100000   a smaller store (purge then removes a fifth of it)
+//   VERICODE_BENCH_CACHE=DIR            keep the built store in DIR between runs (it is
+//                                       rebuilt when make-store or the schema changes)
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchHome, BIN, compare, median, report, ROOT, timeRun } from '../lib.js';
+
+export const name = 'scale';
+
+const CODES = Number(process.env.VERICODE_BENCH_SCALE_CODES ?? 1_000_000);
+const CAS = 1000;
+
+export async function run() {
+  const { home, env } = benchHome();
+  const key = Buffer.from(readFileSync(env.VERICODE_KEY_FILE, 'utf8').trim(), 'hex');
+  const big = { ...env, VERICODE_STORE: await builtStore(home, env.VERICODE_KEY_FILE) };
+  const empty = { ...env, VERICODE_STORE: join(home, 'empty.db') };
+  timeRun([process.execPath, BIN, 'init'], { env: empty });
+  const device = await registerDeviceCa([empty.VERICODE_STORE, big.VERICODE_STORE], key, home);
+
+  const peridio = (storeEnv, ...args) => () => timeRun([process.execPath, BIN, ...args], { env: storeEnv });
+  const both = (label, args, rounds = 7) =>
+    report(`${label} (${CODES} codes)`, compare(peridio(big, ...args), peridio(empty, ...args), { rounds, warmup: 1 }), 'empty store', 2);
+
+  both('verification-codes list --status active, none', ['verification-codes', 'list', '--status', 'active']);
+  both('codes list --status active, none', ['codes', 'list', '--status', 'active']);
+  both('store info', ['store', 'info']);
+  both(`device-certificates verify (${CAS} CAs vs 1)`, ['device-certificates', 'verify', '-c', device]);
+
+  let n = 0;
+  const backup = (storeEnv) => () => {
+    const out = join(home, `backup-${(n += 1)}.db`);
+    const ms = timeRun([process.execPath, BIN, 'store', 'backup', '--out', out], { env: storeEnv });
+    rmSync(out);
+    return ms;
+  };
+  const copy = () => {
+    const out = join(home, `copy-${(n += 1)}.db`);
+    const ms = timeRun(['cp', big.VERICODE_STORE, out]);
+    rmSync(out);
+    return ms;
+  };
+  report(`store backup (${CODES} codes)`, compare(backup(big), copy, { rounds: 3, warmup: 1 }), 'cp', 3);
+  report(`store backup (${CODES} codes)`, compare(backup(big), backup(empty), { rounds: 3, warmup: 0 }), 'empty store');
+  report(`audit verify (${CODES} codes)`, compare(peridio(big, 'audit', 'verify'), peridio(empty, 'audit', 'verify'), { rounds: 1, warmup: 0 }), 'empty store');
+
+  // Purge a copy: codes span the year that ended two days ago, so this cut-off
+  // leaves the oldest fifth, every one of them spent.
+  const victim = join(home, 'purge.db');
+  copyFileSync(big.VERICODE_STORE, victim);
+  const olderThan = `${Math.round(2 + 0.8 * 365)}d`;
+  const purgeEnv = { ...big, VERICODE_STORE: victim };
+  const start = process.hrtime.bigint();
+  const result = JSON.parse(spawnJson(['store', 'purge', '--older-than', olderThan, '--json'], purgeEnv));
+  const purgeMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const emptyPurge = median([0, 1, 2].map(() => timeRun([process.execPath, BIN, 'store', 'purge', '--older-than', olderThan], { env: empty })));
+  report(`store purge of ${result.total} spent codes`, { subjectMs: purgeMs, baselineMs: emptyPurge, ratio: purgeMs / emptyPurge }, 'empty store');
+  console.log(`${''.padEnd(48)} ${(purgeMs / (result.total / 1000)).toFixed(1)} ms per 1,000 codes; ${result.reclaimed_bytes} bytes given back`);
+}
+
+/** A copy of the big store, built once per run (or kept in VERICODE_BENCH_CACHE). */
+async function builtStore(home, keyFile) {
+  const args = ['--verification-codes', String(CODES), '--cas', String(CAS - 1), '--spent-fraction', '0.5', '--seed', 'bench-scale'];
+  const cacheDir = process.env.VERICODE_BENCH_CACHE;
+  const fingerprint = createHash('sha256')
+    .update(readFileSync(join(ROOT, 'bench', 'make-store.mjs')))
+    .update(readFileSync(join(ROOT, 'dist', 'store', 'migrations.js')))
+    .update(args.join(' '))
+    .digest('hex')
+    .slice(0, 16);
+  const built = cacheDir ? join(cacheDir, `scale-${fingerprint}.db`) : join(home, 'built.db');
+  if (cacheDir) mkdirSync(cacheDir, { recursive: true });
+  if (!existsSync(built)) {
+    const started = Date.now();
+    rmSync(`${built}.partial`, { force: true });
+    // The cached store is made with the bench's fixed key (see lib.benchHome).
+    timeRun([process.execPath, join(ROOT, 'bench', 'make-store.mjs'), '--store', `${built}.partial`, '--key-file', keyFile, ...args], { timeout: 7_200_000 });
+    renameSync(`${built}.partial`, built);
+    console.log(`built ${CODES} codes and ${CAS - 1} CAs with bench/make-store.mjs in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+  // Commands below add events and a CA: they work on a copy, so a cached store stays as built.
+  const path = join(home, 'big.db');
+  copyFileSync(built, path);
+  return path;
+}
+
+/** Registers one CA (verified) in every store and returns a device certificate it signed. */
+async function registerDeviceCa(stores, key, home) {
+  const core = await import(join(ROOT, 'dist', 'core', 'index.js'));
+  const { Store } = await import(join(ROOT, 'dist', 'store', 'store.js'));
+  const ports = { clock: core.systemClock, random: core.cryptoRandom };
+  const ca = core.createSelfSignedCa(ports, { commonName: 'Bench Device CA', keyType: 'ec-p256', days: 30 });
+  const device = core.createVerificationCertificate(ports, { commonName: 'device-0001', signer: core.parseCertificate(ca.der, 'ca'), signerKey: ca.privateKey, keyType: 'ec-p256', days: 30 });
+  for (const path of stores) {
+    const store = Store.open(path, { mode: 'key-file', key });
+    try {
+      const ctx = { store, ...ports };
+      core.registerCaCertificate(ctx, { organizationId: core.resolveOrganizationId(ctx, undefined), certificate: { bytes: ca.der, label: 'bench device CA' }, verified: true });
+    } finally {
+      store.close();
+    }
+  }
+  const file = join(home, 'device.pem');
+  writeFileSync(file, core.pemEncode(device.der, 'CERTIFICATE'));
+  return file;
+}
+
+function spawnJson(args, env) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
