@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureDefaultOrganization } from '../../src/core/organizations.js';
+import { ensureDefaultOrganization, resolveOrganizationId } from '../../src/core/organizations.js';
+import { issueVerificationCode } from '../../src/core/verification-codes.js';
 import { Store } from '../../src/store/store.js';
 import { fixedClock } from '../helpers/clock.js';
 import { seededRandom } from '../helpers/random.js';
@@ -60,6 +61,38 @@ describe('store maintenance under concurrent use', () => {
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
     expect(counts[4]).toBeGreaterThan(counts[0]!);
     expectConsistentStore(home.storePath, KEY);
+  }, 120_000);
+
+  it('backups copied while a writer checkpoints after every commit are intact', async () => {
+    requireBuild();
+    const home = homeWithStore();
+    // A store of a few MB, so that copying it overlaps many checkpoints.
+    const store = Store.open(home.storePath, KEY);
+    try {
+      const ctx = { store, clock: fixedClock(), random: seededRandom(2) };
+      const organizationId = resolveOrganizationId(ctx, undefined);
+      store.write(() => {
+        for (let i = 0; i < 6000; i += 1) issueVerificationCode(ctx, { organizationId });
+      });
+    } finally {
+      store.close();
+    }
+    const env = { ...process.env, ...home.env };
+    const writer = worker('codes.mjs', [home.storePath, TEST_KEY.toString('hex'), 'checkpointing']);
+    const outs: string[] = [];
+    try {
+      await waitForLine(writer, 'ready');
+      for (let i = 0; i < 4; i += 1) {
+        const out = join(home.home, `backup-${i}.db`);
+        const run = await peridio(['store', 'backup', '--out', out], env);
+        expect(run.exitCode, run.stderr).toBe(0);
+        outs.push(out);
+      }
+    } finally {
+      await killHard(writer);
+    }
+    expect(writer.stderr()).toBe('');
+    for (const out of outs) expectConsistentStore(out, KEY);
   }, 120_000);
 
   it('purges running while processes redeem codes remove no live code and report no busy error', async () => {

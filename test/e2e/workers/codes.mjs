@@ -8,6 +8,9 @@
 //                                            microseconds, and SQLite's busy handler
 //                                            (sleep and retry) can then starve any other
 //                                            writer past its 5 s timeout
+//   node codes.mjs STORE KEY_HEX checkpointing   steady, checkpointing the WAL into the
+//                                            file after every commit (the worst case for
+//                                            a backup that copies the file and the WAL)
 //   node codes.mjs STORE KEY_HEX pool N      keep 20 live codes, consume N of them (oldest
 //                                            first, each replaced by a new one), then exit 0
 //   node codes.mjs STORE KEY_HEX hold MS     issue one code, keep the store open MS ms, close
@@ -26,7 +29,8 @@ try {
   if (mode === 'loop') {
     process.stdout.write('ready\n');
     for (;;) consume(issue());
-  } else if (mode === 'steady') {
+  } else if (mode === 'steady' || mode === 'checkpointing') {
+    if (mode === 'checkpointing') store.db.pragma('wal_autocheckpoint = 1');
     process.stdout.write('ready\n');
     for (;;) {
       consume(issue());
