@@ -129,6 +129,18 @@ const MIGRATIONS: readonly Migration[] = [
       UPDATE one_time_codes SET scrypt_log_n = 14 WHERE type = 'short';
     `,
   },
+  {
+    // Audit events found by the code (or CA) they are about, so consuming a code can
+    // check in its own transaction that the log holds no earlier success for it. And
+    // the first event whose hash covers its stored bytes: events before it were hashed
+    // over the canonical JSON of their parsed details (see src/core/audit/chain.ts).
+    version: 5,
+    sql: `
+      CREATE INDEX IF NOT EXISTS audit_events_by_subject ON audit_events (subject, action, outcome) WHERE subject IS NOT NULL;
+      INSERT OR IGNORE INTO meta (key, value)
+        SELECT 'audit_stored_bytes_from', CAST(coalesce(max(seq), 0) + 1 AS BLOB) FROM audit_events;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */
