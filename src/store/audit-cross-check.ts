@@ -2,7 +2,7 @@
  * Queries that hold the codes tables against the audit log, for `audit verify`.
  * A code's events name it by its PRN, `prn:1:<organization id>:<kind>:<id>` (see
  * src/core/prn.ts), which these queries rebuild in SQL so that every lookup goes
- * through an index: the subject index of audit_events, or the codes' unique ids.
+ * through the (action, outcome, subject) index of audit_events.
  */
 import type { Store } from './store.js';
 
@@ -51,32 +51,30 @@ const LEGACY_INVALIDATION = `c.invalidated_at IS NOT NULL AND EXISTS (
     AND e.organization_id = 'prn:1:' || c.organization_id
     AND json_extract(e.details, '$.user_id') = c.user_id AND json_extract(e.details, '$.purpose') = c.purpose)`;
 
+/** A code whose state and log disagree: spent without its event, or its event without being spent. */
+export interface SpendMismatch {
+  subject: string;
+  /** 1 when the table shows the code spent (by `spend.column`), 0 when not. */
+  spent: 0 | 1;
+}
+
 /**
- * The first spent code (by `spend.column`) without a successful `spend.action` event
- * about it (see LEGACY_INVALIDATION for invalidations before `legacyBefore`).
+ * The first code whose table state disagrees with the log about `spend`: spent in the
+ * table without a successful `spend.action` event about it, or not spent although the
+ * log holds one (see LEGACY_INVALIDATION for invalidations before `legacyBefore`). One
+ * pass over the table with one index probe per code.
  */
-export function spentWithoutEvent(store: Store, ledger: CodeLedger, spend: CodeLedger['spends'][number], legacyBefore: number): string | undefined {
+export function firstSpendMismatch(store: Store, ledger: CodeLedger, spend: CodeLedger['spends'][number], legacyBefore: number): SpendMismatch | undefined {
   const legacy = spend.action === 'code.invalidate' ? LEGACY_INVALIDATION : '0';
   return store.db
     .prepare(
-      `SELECT ${prnOf(ledger.kind)} FROM ${ledger.table} c
-       WHERE c.${spend.column} IS NOT NULL AND NOT (${legacy}) AND NOT EXISTS (
-         SELECT 1 FROM audit_events e WHERE e.subject = ${prnOf(ledger.kind)} AND e.action = @action AND e.outcome = 'success')
+      `SELECT ${prnOf(ledger.kind)} AS subject, c.${spend.column} IS NOT NULL AS spent,
+              EXISTS (SELECT 1 FROM audit_events e WHERE e.action = @action AND e.outcome = 'success' AND e.subject = ${prnOf(ledger.kind)}) AS logged
+       FROM ${ledger.table} c
+       WHERE spent != logged AND NOT (spent AND ${legacy})
        ORDER BY c.seq LIMIT 1`,
     )
-    .pluck()
-    .get(spend.action === 'code.invalidate' ? { action: spend.action, legacyBefore } : { action: spend.action }) as string | undefined;
-}
-
-/** The first successful `spend.action` event whose code is still in the table but not spent by it. */
-export function eventWithoutSpend(store: Store, ledger: CodeLedger, spend: CodeLedger['spends'][number]): { seq: number; subject: string } | undefined {
-  return store.db
-    .prepare(
-      `SELECT e.seq, e.subject FROM audit_events e JOIN ${ledger.table} c ON c.id = substr(e.subject, -36)
-       WHERE e.action = @action AND e.outcome = 'success' AND e.subject = ${prnOf(ledger.kind)} AND c.${spend.column} IS NULL
-       ORDER BY e.seq LIMIT 1`,
-    )
-    .get({ action: spend.action }) as { seq: number; subject: string } | undefined;
+    .get(spend.action === 'code.invalidate' ? { action: spend.action, legacyBefore } : { action: spend.action }) as SpendMismatch | undefined;
 }
 
 /** The first code the log says was spent more than once, with its first and last spending events. */
@@ -95,7 +93,8 @@ export function spentTwice(store: Store, ledger: CodeLedger): { subject: string;
 export function ledgerCounts(store: Store, ledger: CodeLedger): { issued: number; present: number; purged: number } {
   return store.db
     .prepare(
-      `SELECT (SELECT count(*) FROM audit_events WHERE action = @create AND outcome = 'success') AS issued,
+      // Issue events always name the code; saying so lets the partial index answer.
+      `SELECT (SELECT count(*) FROM audit_events WHERE action = @create AND outcome = 'success' AND subject IS NOT NULL) AS issued,
               (SELECT count(*) FROM ${ledger.table}) AS present,
               (SELECT coalesce(sum(json_extract(details, '$.removed.${ledger.table}')), 0) FROM audit_events WHERE action = 'store.purge' AND outcome = 'success') AS purged`,
     )

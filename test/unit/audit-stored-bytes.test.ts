@@ -79,7 +79,7 @@ function asWrittenByTheOldCode(t: TestStore, details: (seq: number) => Record<st
     db.prepare('UPDATE audit_events SET details = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(JSON.stringify(body.details), prev, hash, row.seq);
     prev = hash;
   }
-  db.exec("DROP INDEX audit_events_by_subject; DELETE FROM meta WHERE key = 'audit_stored_bytes_from'; PRAGMA user_version = 4");
+  db.exec("DROP INDEX audit_events_by_outcome; DELETE FROM meta WHERE key = 'audit_stored_bytes_from'; PRAGMA user_version = 4");
   t.ctx.store.close();
 }
 

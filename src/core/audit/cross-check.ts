@@ -3,7 +3,8 @@
  * back (a rollback, possible without the key) can revive a spent code while the log,
  * on other pages, still records its use; these checks name such a disagreement.
  */
-import { CODE_LEDGERS, eventWithoutSpend, ledgerCounts, spentTwice, spentWithoutEvent } from '../../store/audit-cross-check.js';
+import { firstSuccessAbout } from '../../store/audit-log.js';
+import { CODE_LEDGERS, firstSpendMismatch, ledgerCounts, spentTwice } from '../../store/audit-cross-check.js';
 import type { Store } from '../../store/store.js';
 import { VerificationError } from '../errors.js';
 
@@ -19,10 +20,12 @@ export function crossCheckState(store: Store, legacyBefore: number): void {
   for (const ledger of CODE_LEDGERS) {
     for (const spend of ledger.spends) {
       const word = spend.column === 'consumed_at' ? 'consumed' : 'invalidated';
-      const unlogged = spentWithoutEvent(store, ledger, spend, legacyBefore);
-      if (unlogged) throw disagreement(`${unlogged} is ${word} in the store, but the log has no ${spend.action} event for it`);
-      const unspent = eventWithoutSpend(store, ledger, spend);
-      if (unspent) throw disagreement(`event ${unspent.seq} (${spend.action}) says ${unspent.subject} was ${word}, but the store shows it not ${word}`);
+      const mismatch = firstSpendMismatch(store, ledger, spend, legacyBefore);
+      if (mismatch?.spent === 1) throw disagreement(`${mismatch.subject} is ${word} in the store, but the log has no ${spend.action} event for it`);
+      if (mismatch) {
+        const seq = firstSuccessAbout(store, mismatch.subject, [spend.action])!.seq;
+        throw disagreement(`event ${seq} (${spend.action}) says ${mismatch.subject} was ${word}, but the store shows it not ${word}`);
+      }
     }
     const twice = spentTwice(store, ledger);
     if (twice) throw disagreement(`the log spends ${twice.subject} more than once (events ${twice.first} and ${twice.last})`);
