@@ -1,13 +1,15 @@
 // One-time codes. (1) Redeems per second through the core library on a key-file
-// store, per type: short codes cost one scrypt hash (N = 2^11, r = 8) per candidate
+// store, per type: short codes cost one scrypt hash (N = 2^15, r = 8) per candidate
 // row, which dominates their figure; long and phrase codes are one HMAC and an indexed
-// lookup. (2) Wall time of `peridio codes short` against `node -e 0` (target <= 1.5x).
+// lookup. (2) Wall time of `peridio codes short` against `node -e 0`: 1.5x plus the
+// hash, which issue 10 allows (see src/core/codes/hashing.ts); `codes long` shows the rest.
 import { join } from 'node:path';
 import { benchHome, BIN, compare, nodeBaseline, report, timeRun } from '../lib.js';
 
 export const name = 'codes';
 
-const REDEEMS = { short: 40, long: 400, phrase: 400 };
+// Fewer short codes: each costs two scrypt hashes (issue and redeem) of about 150 ms.
+const REDEEMS = { short: 10, long: 400, phrase: 400 };
 
 async function redeemsPerSecond(home) {
   const { Store } = await import('../../dist/store/index.js');

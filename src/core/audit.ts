@@ -2,13 +2,15 @@
  * Reading and checking the audit log. Writing happens inside each use case's own
  * transaction, through `recordEvent` / `recordFailure`.
  */
-import { appendAuditEvent, auditHead, iterateAuditEvents, listAuditEvents, type AuditEventInput } from '../store/audit-log.js';
-import { checkLink, GENESIS_HASH, type AuditEvent, type ChainBreak } from './audit/chain.js';
+import { appendAuditEvent, firstSuccessAbout, listAuditEvents, type AuditEventInput } from '../store/audit-log.js';
+import type { AuditEvent } from './audit/chain.js';
 import type { CoreContext } from './context.js';
 import { UsageError, VerificationError } from './errors.js';
-import { parseTimestamp, rfc3339 } from './time.js';
+import { parseTimestamp } from './time.js';
 
 export type { AuditEvent } from './audit/chain.js';
+export { verifyAuditChain, type AuditVerification, type VerifyAuditOptions } from './audit/verify.js';
+export { auditAnchor, isAnchorHash, parseAnchor, type AuditAnchor } from './audit/anchor.js';
 
 /** What a use case records; the time comes from the context's clock. */
 export type AuditRecord = Omit<AuditEventInput, 'at'>;
@@ -43,38 +45,21 @@ export function listAudit(ctx: CoreContext, options: ListAuditOptions = {}): Aud
   return ctx.store.read(() => listAuditEvents(ctx.store, { sinceAt, action: options.action, limit: options.limit }));
 }
 
-/** The result of a successful `verifyAuditChain`. */
-export interface AuditVerification {
-  events: number;
-  head_hash: string;
-  verified_at: string;
-}
-
 /**
- * Recomputes the whole chain. `onProgress` is called every 1,000 events with how
- * many were checked and how many there are.
- * @throws VerificationError (`audit_broken`) naming the first bad event.
+ * The seq of an earlier successful event about `subject` with one of `actions`, or
+ * undefined. Consuming a code calls this in its own transaction: a code the table
+ * shows unspent but the log shows spent was revived by copying old pages of the
+ * store back (SQLCipher's page HMAC covers the page number but no version).
  */
-export function verifyAuditChain(ctx: CoreContext, onProgress?: (checked: number, total: number) => void): AuditVerification {
-  return ctx.store.read(() => {
-    const { length } = auditHead(ctx.store);
-    let prevHash = GENESIS_HASH;
-    let checked = 0;
-    for (const event of iterateAuditEvents(ctx.store)) {
-      const broken = checkLink(event, prevHash, checked + 1);
-      if (broken) throw chainBroken(broken);
-      prevHash = event.hash;
-      checked += 1;
-      if (onProgress && checked % 1000 === 0) onProgress(checked, length);
-    }
-    return { events: checked, head_hash: prevHash, verified_at: rfc3339(ctx.clock.now().getTime()) };
-  });
+export function earlierSpend(ctx: CoreContext, subject: string, actions: readonly string[]): number | undefined {
+  return firstSuccessAbout(ctx.store, subject, actions)?.seq;
 }
 
-function chainBroken(broken: ChainBreak): VerificationError {
+/** The `audit_broken` error for a code the log shows spent at event `seq` while the store showed it usable. */
+export function revivedCodeError(what: string, seq: number): VerificationError {
   return new VerificationError(
     'audit_broken',
-    `audit log is broken at event ${broken.seq}: ${broken.problem}`,
-    'the store was changed outside vericode; compare with a backup or an exported copy (peridio audit export)',
+    `the store disagrees with its audit log: ${what} was already used (audit event ${seq}), but the store showed it unused; it was refused and is spent again`,
+    'the store file may have been rolled back by copying old pages or an old copy into it: run peridio audit verify, compare with an anchor kept elsewhere (peridio audit verify --anchor), and restore from a trusted backup',
   );
 }

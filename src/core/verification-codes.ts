@@ -14,7 +14,7 @@ import {
   type VerificationCodeRow,
   type VerificationCodeStatusFilter,
 } from '../store/verification-codes.js';
-import { recordEvent, recordFailure } from './audit.js';
+import { earlierSpend, recordEvent, recordFailure, revivedCodeError } from './audit.js';
 import { hmacCode } from './codes/hashing.js';
 import { assertVerificationCodeFormat, generateVerificationCode, VERIFICATION_CODE_DEFAULT_LENGTH } from './codes/verification-code-format.js';
 import type { CoreContext } from './context.js';
@@ -142,6 +142,8 @@ export function getVerificationCode(ctx: CoreContext, organizationId: string, id
   return toInfo(row, ctx.clock.now().getTime());
 }
 
+const CONSUME = 'verification_code.consume';
+
 /** What consuming a code proves, for the caller to continue with. */
 export interface ConsumedVerificationCode {
   id: string;
@@ -152,13 +154,16 @@ export interface ConsumedVerificationCode {
  * Consumes `code` for a registration attempt: atomically, with its audit event, and
  * before anything else is checked, so the code is spent even if the registration
  * then fails. Failed attempts are audited with their true reason.
+ * The audit log must not hold an earlier successful consume of the code: when it
+ * does, the store was rolled back, and the code is refused (and recorded spent again).
  * @throws UsageError (`invalid_format`), VerificationError (`unknown_code`, also for
- * another organization's code), ExpiredError (`code_expired`), ConflictError (`code_used`).
+ * another organization's code; `audit_broken` when the log shows the code already
+ * consumed), ExpiredError (`code_expired`), ConflictError (`code_used`).
  */
 export function consumeVerificationCode(ctx: CoreContext, organizationId: string, code: string, where: string): ConsumedVerificationCode {
   const orgPrn = organizationPrn(organizationId);
   const failure = (reason: string, subject: string | null = null): void =>
-    recordFailure(ctx, { action: 'verification_code.consume', organization_id: orgPrn, subject, reason });
+    recordFailure(ctx, { action: CONSUME, organization_id: orgPrn, subject, reason });
   try {
     assertVerificationCodeFormat(code, where);
   } catch (error) {
@@ -170,12 +175,18 @@ export function consumeVerificationCode(ctx: CoreContext, organizationId: string
   const now = ctx.clock.now().getTime();
   const consumed = codeHmac && ctx.store.write(() => {
     const row = consumeVerificationCodeRow(ctx.store, organizationId, codeHmac, now);
-    if (row) {
-      recordEvent(ctx, { action: 'verification_code.consume', organization_id: orgPrn, subject: verificationCodePrn(row), outcome: 'success', reason: null });
-    }
-    return row;
+    if (!row) return undefined;
+    const subject = verificationCodePrn(row);
+    // The row says unused; the log must agree, or old pages were copied back.
+    const spentAt = earlierSpend(ctx, subject, [CONSUME]);
+    // The row stays consumed: the refusal commits with its event.
+    recordEvent(ctx, spentAt === undefined
+      ? { action: CONSUME, organization_id: orgPrn, subject, outcome: 'success', reason: null }
+      : { action: CONSUME, organization_id: orgPrn, subject, outcome: 'failure', reason: 'state_mismatch', details: { spent_at_event: spentAt } });
+    return { row, subject, spentAt };
   });
-  if (consumed) return { id: consumed.id, certificate_id: consumed.certificate_id };
+  if (consumed && consumed.spentAt !== undefined) throw revivedCodeError(`verification code ${consumed.subject}`, consumed.spentAt);
+  if (consumed) return { id: consumed.row.id, certificate_id: consumed.row.certificate_id };
 
   const existing = codeHmac && ctx.store.read(() => findVerificationCodeByHmac(ctx.store, organizationId, codeHmac));
   if (!existing) {

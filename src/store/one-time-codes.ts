@@ -159,15 +159,17 @@ export function authorizeOneTimeCodeRow(store: Store, organizationId: string, id
     .get({ organizationId, id, ...at }) as OneTimeCodeCandidate | undefined;
 }
 
-/** Invalidates every live code of the pair (of `type` when given); returns how many. */
-export function invalidateOneTimeCodeRows(store: Store, pair: CodePair, type: OneTimeCodeType | undefined, at: Instant): number {
-  return store.db
+/** Invalidates every live code of the pair (of `type` when given); returns them, oldest first. */
+export function invalidateOneTimeCodeRows(store: Store, pair: CodePair, type: OneTimeCodeType | undefined, at: Instant): Array<Pick<OneTimeCodeRow, 'seq' | 'id' | 'organization_id' | 'type'>> {
+  const rows = store.db
     .prepare(
       `UPDATE one_time_codes AS c SET invalidated_at = @stamp
        WHERE c.organization_id = @organizationId AND c.user_id = @userId AND c.purpose = @purpose
-         AND (@type IS NULL OR c.type = @type) AND ${LIVE}`,
+         AND (@type IS NULL OR c.type = @type) AND ${LIVE}
+       RETURNING seq, id, organization_id, type`,
     )
-    .run({ ...pair, type: type ?? null, ...at }).changes;
+    .all({ ...pair, type: type ?? null, ...at }) as Array<Pick<OneTimeCodeRow, 'seq' | 'id' | 'organization_id' | 'type'>>;
+  return rows.sort((a, b) => a.seq - b.seq);
 }
 
 /**

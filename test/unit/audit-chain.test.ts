@@ -69,7 +69,7 @@ describe('verifyAuditChain', () => {
     const t = testStore();
     for (let i = 0; i < 2100; i += 1) issueVerificationCode(t.ctx, { organizationId: t.organizationId });
     const calls: Array<[number, number]> = [];
-    verifyAuditChain(t.ctx, (checked, total) => calls.push([checked, total]));
+    verifyAuditChain(t.ctx, { onProgress: (checked, total) => calls.push([checked, total]) });
     expect(calls).toEqual([[1000, 2101], [2000, 2101]]);
   });
 });

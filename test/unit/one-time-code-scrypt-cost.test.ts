@@ -7,6 +7,7 @@ import { scryptSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SCRYPT_LOG_N, scryptCode } from '../../src/core/codes/hashing.js';
 import { issueOneTimeCode, prepareOneTimeCode, redeemOneTimeCode } from '../../src/core/one-time-codes/index.js';
+import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { Store } from '../../src/store/store.js';
 import { TEST_KEY, testStore } from '../helpers/store.js';
 
@@ -17,15 +18,15 @@ function storedRow(store: Store, id: string): { type: string; code_salt: Buffer 
 }
 
 describe('the scrypt cost of short codes', () => {
-  it('is 2^11 with r = 8 for new codes, recorded with each short code and absent for the others', async () => {
+  it('is 2^15 with r = 8 for new codes, recorded with each short code and absent for the others', async () => {
     const t = testStore();
     const short = await issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'short', ...PAIR });
     const long = await issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'long', ...PAIR });
-    expect(SCRYPT_LOG_N).toBe(11);
+    expect(SCRYPT_LOG_N).toBe(15);
     const row = storedRow(t.ctx.store, short.id);
-    expect(row.scrypt_log_n).toBe(11);
+    expect(row.scrypt_log_n).toBe(15);
     const digest = t.ctx.store.db.prepare('SELECT code_digest FROM one_time_codes WHERE type = ?').get('short') as { code_digest: Buffer };
-    expect(digest.code_digest).toEqual(scryptSync(short.code, row.code_salt!, 32, { N: 2 ** 11, r: 8, p: 1 }));
+    expect(digest.code_digest).toEqual(scryptSync(short.code, row.code_salt!, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 << 20 }));
     expect(storedRow(t.ctx.store, long.id).scrypt_log_n).toBeNull();
   });
 
@@ -51,7 +52,7 @@ describe('the scrypt cost of short codes', () => {
 
     const store = Store.open(t.path, { mode: 'key-file', key: TEST_KEY });
     try {
-      expect(store.db.pragma('user_version', { simple: true })).toBe(4);
+      expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(storedRow(store, issued.id).scrypt_log_n).toBe(14);
       const redeemed = await redeemOneTimeCode({ ...t.ctx, store }, { organizationId: t.organizationId, ...PAIR, code: issued.code });
       expect(redeemed.status).toBe('consumed');

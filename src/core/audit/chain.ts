@@ -2,8 +2,17 @@
  * The tamper-evident audit chain: each event's hash is
  * `SHA-256(prev_hash || canonical JSON of the event)`, so changing, removing or
  * reordering any event breaks every hash after it.
+ *
+ * The hash covers the bytes that are stored, not a re-serialization of what they
+ * parse to: `details` is written as canonical JSON and spliced into the event's JSON
+ * as it is, so a row whose details text was changed (a duplicated key that SQLite's
+ * `json_extract` reads differently, extra whitespace) no longer matches its hash.
+ * Events written before schema version 5 stored details in insertion order and were
+ * hashed over their canonical form; `checkLegacyDetails` accepts those only when the
+ * stored text is exactly how `JSON.stringify` wrote it, so it has one reading.
  */
 import { createHash } from 'node:crypto';
+import { VerificationError } from '../errors.js';
 
 /** One audit event as stored, without its hashes. Never holds a code or key. */
 export interface AuditEventBody {
@@ -23,6 +32,9 @@ export interface AuditEvent extends AuditEventBody {
   hash: string;
 }
 
+/** An event as the table holds it: `details` is the stored JSON text. */
+export type StoredAuditEvent = Omit<AuditEvent, 'details'> & { details: string };
+
 /** The `prev_hash` of the first event: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -39,25 +51,78 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** The hash of `body` chained after `prevHash` (both hex). */
-export function chainHash(prevHash: string, body: AuditEventBody): string {
-  return createHash('sha256').update(prevHash, 'utf8').update(canonicalJson(body), 'utf8').digest('hex');
+/**
+ * The canonical JSON of an event whose details are the text `details`, spliced in
+ * unchanged (keys in sorted order: action, at, details, organization_id, outcome,
+ * reason, seq, subject). Equal to `canonicalJson(body)` when `details` is canonical.
+ */
+export function eventJson(event: Omit<StoredAuditEvent, 'prev_hash' | 'hash'>): string {
+  const q = JSON.stringify;
+  return `{"action":${q(event.action)},"at":${q(event.at)},"details":${event.details},"organization_id":${q(event.organization_id)},`
+    + `"outcome":${q(event.outcome)},"reason":${q(event.reason)},"seq":${event.seq},"subject":${q(event.subject)}}`;
 }
 
-/** Where a chain first goes wrong, or undefined when it verifies. */
+/** SHA-256 (hex) of `prevHash` followed by the event's JSON text. */
+export function hashEventText(prevHash: string, json: string): string {
+  return createHash('sha256').update(prevHash, 'utf8').update(json, 'utf8').digest('hex');
+}
+
+/** The hash of `body` chained after `prevHash` (both hex), over its canonical JSON. */
+export function chainHash(prevHash: string, body: AuditEventBody): string {
+  return hashEventText(prevHash, canonicalJson(body));
+}
+
+/** Where a chain first goes wrong. */
 export interface ChainBreak {
   seq: number;
   problem: string;
 }
 
 /**
- * Checks one event against the hash of the one before it (`GENESIS_HASH` for the
- * first) and the sequence number it should have.
+ * Checks a stored event that was hashed under the rule before schema version 5:
+ * undefined when its details text is exactly `JSON.stringify` of what it parses to
+ * and the canonical form of the event matches its hash.
  */
-export function checkLink(event: AuditEvent, expectedPrevHash: string, expectedSeq: number): ChainBreak | undefined {
+export function checkLegacyDetails(event: StoredAuditEvent): ChainBreak | undefined {
+  let details: Record<string, unknown>;
+  try {
+    details = JSON.parse(event.details) as Record<string, unknown>;
+  } catch {
+    return { seq: event.seq, problem: 'its details are not valid JSON' };
+  }
+  if (JSON.stringify(details) !== event.details) return { seq: event.seq, problem: 'its details are not stored as they were written (a duplicated key, or text added)' };
+  const { prev_hash: prevHash, hash, ...rest } = event;
+  if (chainHash(prevHash, { ...rest, details }) !== hash) return { seq: event.seq, problem: 'its contents do not match its hash' };
+  return undefined;
+}
+
+/**
+ * Checks one stored event against the hash of the one before it (`GENESIS_HASH` for
+ * the first) and the sequence number it should have. `legacy` allows the rule of
+ * events written before schema version 5.
+ */
+export function checkStoredLink(event: StoredAuditEvent, expectedPrevHash: string, expectedSeq: number, legacy: boolean): ChainBreak | undefined {
   if (event.seq !== expectedSeq) return { seq: event.seq, problem: `expected event ${expectedSeq} here: an event is missing or out of order` };
   if (event.prev_hash !== expectedPrevHash) return { seq: event.seq, problem: 'its prev_hash does not match the hash of the event before it' };
-  const { prev_hash: _prev, hash, ...body } = event;
-  if (chainHash(expectedPrevHash, body) !== hash) return { seq: event.seq, problem: 'its contents do not match its hash' };
-  return undefined;
+  if (!isJson(event.details)) return { seq: event.seq, problem: 'its details are not valid JSON' };
+  if (hashEventText(expectedPrevHash, eventJson(event)) === event.hash) return undefined;
+  return legacy ? checkLegacyDetails(event) : { seq: event.seq, problem: 'its contents do not match its hash' };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The `audit_broken` error for a chain that goes wrong at `broken`. */
+export function chainBroken(broken: ChainBreak): VerificationError {
+  return new VerificationError(
+    'audit_broken',
+    `audit log is broken at event ${broken.seq}: ${broken.problem}`,
+    'the store was changed outside vericode; compare with a backup or an exported copy (peridio audit export)',
+  );
 }

@@ -22,20 +22,31 @@ export function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
 export const SCRYPT_SALT_BYTES = 16;
 
 /**
- * scrypt's cost for new short codes, as log2(N), with r = 8 and p = 1: N = 2^11 (2 MiB,
- * about 8 ms on the 2-core machine the benchmarks run on).
+ * scrypt's cost for new short codes, as log2(N), with r = 8 and p = 1: N = 2^15 (32 MiB
+ * of memory a guess).
  *
- * Why not RFC 7914's 2^14 for logins: a short code has 10^6 values and lives at most
- * 10 minutes. The hash guards a copy of the store whose key also leaked (whoever holds
- * the live store and its key can issue codes of their own); against that, any scrypt
- * cost is a constant factor over a million guesses, while every `codes short` and every
- * redeem (one hash per candidate) pays it. 2^11 keeps a full search at about two and a
- * half CPU-hours here, well beyond a code's life on ordinary hardware, and lets
- * `codes short` start within 1.5x of `node -e 0` (2^14 alone costs 0.5x; 2^12 left it at
- * 1.51x). Each row records the cost it was hashed with (`scrypt_log_n`), so raising
- * this never breaks a live code.
+ * The hash guards a copy of the store whose key also leaked (whoever holds the live
+ * store and its key can issue codes of their own). A short code has 10^6 values and
+ * lives at most 10 minutes, so the cost must make searching all of them take longer
+ * than that on a big machine. Measured on the 2-core machine the benchmarks run on,
+ * under load (the minimum of 7 runs of each cost; node:crypto's scrypt):
+ *
+ * | N    | one guess | 10^6 guesses | on 64 cores |
+ * |------|-----------|--------------|-------------|
+ * | 2^11 | 3.4 ms    | 0.9 h        | 0.9 min     |
+ * | 2^14 | 27.8 ms   | 7.7 h        | 7.2 min     |
+ * | 2^15 | 150.8 ms  | 41.9 h       | 39.3 min    |
+ *
+ * 2^14 still falls inside the 10-minute life on 64 cores; 2^15 needs 39 minutes for the
+ * whole space (20 on average), so a code found by search has expired. The step from
+ * 2^14 to 2^15 costs 5x, not 2x: 32 MiB no longer fits the caches, and an attacker's
+ * cores pay that too. Every `codes short` pays one hash (computed on libuv's thread
+ * pool while the store opens) and every redeem one per candidate row. Each row records
+ * the cost it was hashed with (`scrypt_log_n`), so codes issued at 2^11 keep working
+ * until they expire. The table comes from a throwaway script timing
+ * `scryptSync(code, salt, 32, { N, r: 8, p: 1 })`; README's security section repeats it.
  */
-export const SCRYPT_LOG_N = 11;
+export const SCRYPT_LOG_N = 15;
 
 /** The costs a stored row may name (the schema checks the same range). */
 export const SCRYPT_LOG_N_RANGE = { min: 10, max: 16 } as const;

@@ -5,6 +5,7 @@ import type { OneTimeCodeType } from '../codes/one-time-code-format.js';
 import type { CoreContext } from '../context.js';
 import { organizationPrn } from '../prn.js';
 import { nowWholeSeconds } from '../time.js';
+import { oneTimeCodePrn } from './info.js';
 import { assertPurpose, assertUserId } from './policy.js';
 
 /** Whose codes to invalidate; every type unless `type` is given. */
@@ -25,7 +26,7 @@ export interface InvalidatedOneTimeCodes {
 
 /**
  * Invalidates every active (unspent, unexpired) code of the user and purpose, with an
- * audit event, in one transaction. Zero is a valid answer, not an error. The
+ * audit event for each code and one for the whole request, in one transaction. Zero is a valid answer, not an error. The
  * failed-attempt count and any lock are left as they are.
  * @throws UsageError for a bad user id or purpose.
  */
@@ -34,16 +35,15 @@ export function invalidateOneTimeCodes(ctx: CoreContext, input: InvalidateOneTim
   assertPurpose(input.purpose);
   const pair = { organizationId: input.organizationId, userId: input.userId, purpose: input.purpose };
   return ctx.store.write(() => {
-    const invalidated = invalidateOneTimeCodeRows(ctx.store, pair, input.type, { now: ctx.clock.now().getTime(), stamp: nowWholeSeconds(ctx.clock) });
-    const result = { user_id: input.userId, purpose: input.purpose, type: input.type ?? null, invalidated };
-    recordEvent(ctx, {
-      action: 'code.invalidate',
-      organization_id: organizationPrn(input.organizationId),
-      subject: null,
-      outcome: 'success',
-      reason: null,
-      details: { ...result },
-    });
+    const rows = invalidateOneTimeCodeRows(ctx.store, pair, input.type, { now: ctx.clock.now().getTime(), stamp: nowWholeSeconds(ctx.clock) });
+    const result = { user_id: input.userId, purpose: input.purpose, type: input.type ?? null, invalidated: rows.length };
+    const event = { action: 'code.invalidate', organization_id: organizationPrn(input.organizationId), outcome: 'success', reason: null } as const;
+    // One event per code, so a redeem can find (through the subject index) that the
+    // log saw this code invalidated, and `audit verify` can account for each one.
+    for (const row of rows) {
+      recordEvent(ctx, { ...event, subject: oneTimeCodePrn(row), details: { user_id: input.userId, purpose: input.purpose, type: row.type } });
+    }
+    recordEvent(ctx, { ...event, subject: null, details: { ...result } });
     return result;
   });
 }

@@ -16,7 +16,7 @@ import {
   type CodePair,
   type OneTimeCodeCandidate,
 } from '../../store/one-time-codes.js';
-import { recordEvent } from '../audit.js';
+import { earlierSpend, recordEvent, revivedCodeError } from '../audit.js';
 import type { OneTimeCodeType } from '../codes/one-time-code-format.js';
 import type { CoreContext } from '../context.js';
 import { ConflictError, UsageError, VerificationError } from '../errors.js';
@@ -39,13 +39,17 @@ export interface PresentOneTimeCodeInput {
 }
 
 /** Why an attempt failed, as the audit log records it. */
-export type AttemptFailureReason = 'invalid_format' | 'no_match' | 'expired' | 'consumed' | 'invalidated' | 'not_authorized' | 'locked';
+export type AttemptFailureReason = 'invalid_format' | 'no_match' | 'expired' | 'consumed' | 'invalidated' | 'not_authorized' | 'locked' | 'state_mismatch';
+
+/** The events that spend a one-time code: a code the log shows spent by one cannot be redeemed. */
+const SPENDING_ACTIONS = ['code.redeem', 'code.invalidate'] as const;
 
 type Attempt = 'redeem' | 'authorize';
 type Outcome =
   | { kind: 'ok'; row: OneTimeCodeCandidate }
   | { kind: 'locked'; until: number }
-  | { kind: 'failed'; reason: AttemptFailureReason };
+  | { kind: 'failed'; reason: AttemptFailureReason }
+  | { kind: 'revived'; subject: string; spentAt: number };
 
 /**
  * Redeems a code: consumes the pair's active, authorized code equal to `input.code`,
@@ -105,13 +109,36 @@ function decide(ctx: CoreContext, pair: CodePair, attempt: Attempt, now: number,
     const row = attempt === 'redeem'
       ? consumeOneTimeCodeRow(ctx.store, pair.organizationId, match.id, at)
       : authorizeOneTimeCodeRow(ctx.store, pair.organizationId, match.id, at);
-    if (row) {
+    // The row says usable; the log must not have seen the code spent, or old pages
+    // of the store were copied back. The row stays consumed and the attempt fails.
+    const spentAt = row && attempt === 'redeem' ? earlierSpend(ctx, oneTimeCodePrn(row), SPENDING_ACTIONS) : undefined;
+    if (row && spentAt === undefined) {
       if (attempt === 'redeem') clearAttempts(ctx.store, pair);
       recordEvent(ctx, { action, organization_id: orgPrn, subject: oneTimeCodePrn(row), outcome: 'success', reason: null, details });
       return { kind: 'ok', row };
     }
+    if (row && spentAt !== undefined) {
+      recordFailedAttempt(ctx, pair, action, now, 'state_mismatch', { ...details, spent_at_event: spentAt }, match);
+      return { kind: 'revived', subject: oneTimeCodePrn(row), spentAt };
+    }
   }
   const reason: AttemptFailureReason = presented === undefined ? 'invalid_format' : failureReason(ctx, match, now, attempt);
+  recordFailedAttempt(ctx, pair, action, now, reason, details, match);
+  return { kind: 'failed', reason };
+}
+
+/** Counts a failed attempt and records it (and a lock it starts), in the caller's transaction. */
+function recordFailedAttempt(
+  ctx: CoreContext,
+  pair: CodePair,
+  action: string,
+  now: number,
+  reason: AttemptFailureReason,
+  details: Record<string, unknown>,
+  match: OneTimeCodeCandidate | undefined,
+): void {
+  const orgPrn = organizationPrn(pair.organizationId);
+  const state = readAttempts(ctx.store, pair);
   const next = afterFailure(state, now);
   writeAttempts(ctx.store, pair, next);
   const subject = match ? oneTimeCodePrn(match) : null;
@@ -126,7 +153,6 @@ function decide(ctx: CoreContext, pair: CodePair, attempt: Attempt, now: number,
       details: { user_id: pair.userId, purpose: pair.purpose, failures: next.failures, locked_until: rfc3339(next.locked_until) },
     });
   }
-  return { kind: 'failed', reason };
 }
 
 /** Why the matched code (read again, inside the transaction) could not be used. */
@@ -149,6 +175,7 @@ function failureError(outcome: Exclude<Outcome, { kind: 'ok' }>, formatError: Us
       'wait until then; each failed attempt counts, and a successful redeem resets the count',
     );
   }
+  if (outcome.kind === 'revived') return revivedCodeError(`code ${outcome.subject}`, outcome.spentAt);
   if (outcome.reason === 'invalid_format' && formatError) return formatError;
   if (outcome.reason === 'not_authorized') {
     return new VerificationError('not_authorized', 'the code has not been authorized yet', `authorize it first: peridio codes authorize ${flags}`);

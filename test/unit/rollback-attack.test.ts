@@ -1,0 +1,132 @@
+/**
+ * The storage-rollback attack of issue 10: without the key, copy old 4 KiB pages of
+ * the store file (from a backup or snapshot taken before a code was spent) back into
+ * it. SQLCipher's page HMAC covers the page number but no version, so an old page is
+ * accepted, and the page holding the code's row says it is unused again. Consuming
+ * must notice that the audit log (on other pages) saw the code spent, and refuse.
+ * A whole-file rollback takes the log back too; only an anchor kept elsewhere sees it.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { listAudit, verifyAuditChain, auditAnchor } from '../../src/core/audit.js';
+import type { CoreContext } from '../../src/core/context.js';
+import { registerCaCertificate } from '../../src/core/ca-certificates/register.js';
+import { issueOneTimeCode, redeemOneTimeCode } from '../../src/core/one-time-codes/index.js';
+import { issueVerificationCode } from '../../src/core/verification-codes.js';
+import { Store } from '../../src/store/store.js';
+import { newTestKey, selfSignedCa, testKey, v1Certificate } from '../helpers/mini-ca.js';
+import { TEST_KEY, testStore } from '../helpers/store.js';
+
+const PAGE = 4096;
+const PAIR = { userId: 'alice', purpose: 'add_credential' };
+
+/** Runs `work` on the store at `path`, opened afresh, and closes it (so the WAL is checkpointed into the file). */
+async function withStore<T>(base: CoreContext, path: string, work: (ctx: CoreContext) => Promise<T> | T): Promise<T> {
+  const store = Store.open(path, { mode: 'key-file', key: TEST_KEY });
+  try {
+    return await work({ ...base, store });
+  } finally {
+    store.close();
+  }
+}
+
+type Outcome = { ok: true } | { ok: false; code: string };
+
+async function outcome(attempt: () => Promise<unknown> | unknown): Promise<Outcome> {
+  try {
+    await attempt();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, code: (error as { code?: string }).code ?? String(error) };
+  }
+}
+
+/**
+ * For every page that spending changed, puts the page from before back into the
+ * spent file (the attacker's move, no key needed), retries the spend, and returns
+ * what each retry did and the reasons of the failure events it left.
+ */
+async function copyBackEachPage(path: string, before: Buffer, retry: () => Promise<Outcome>, reasons: () => Promise<Array<string | null>>): Promise<Array<Outcome & { reasons: Array<string | null> }>> {
+  const after = readFileSync(path);
+  const results = [];
+  for (let offset = 0; offset < Math.min(before.length, after.length); offset += PAGE) {
+    if (before.subarray(offset, offset + PAGE).equals(after.subarray(offset, offset + PAGE))) continue;
+    const forged = Buffer.from(after);
+    before.copy(forged, offset, offset, offset + PAGE);
+    writeFileSync(path, forged);
+    const result = await retry();
+    results.push({ ...result, reasons: result.ok || result.code === 'store_corrupt' ? [] : await reasons() });
+    writeFileSync(path, after);
+  }
+  return results;
+}
+
+describe('rolling back pages of the store does not revive a spent code', () => {
+  it('one-time codes: the redeemed code is refused (audit_broken) with a state_mismatch event, and stays spent', async () => {
+    const t = testStore();
+    const issued = await issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'long', ...PAIR, authorize: true });
+    t.ctx.store.close();
+    const before = readFileSync(t.path);
+    const redeem = (ctx: CoreContext) => redeemOneTimeCode(ctx, { organizationId: t.organizationId, ...PAIR, code: issued.code });
+    await withStore(t.ctx, t.path, redeem);
+
+    const results = await copyBackEachPage(
+      t.path,
+      before,
+      () => withStore(t.ctx, t.path, (ctx) => outcome(() => redeem(ctx))),
+      () => withStore(t.ctx, t.path, (ctx) => listAudit(ctx, { action: 'code.redeem' }).filter((e) => e.outcome === 'failure').map((e) => e.reason)),
+    );
+    expect(results.filter((r) => r.ok)).toEqual([]);
+    // The page with the code's row, put back, says the code is unused: the log refuses it.
+    const revived = results.filter((r) => !r.ok && r.code === 'audit_broken');
+    expect(revived.length).toBeGreaterThanOrEqual(1);
+    for (const r of revived) expect(r.reasons).toEqual(['state_mismatch']);
+  });
+
+  it('verification codes: registering again with the consumed code is refused, with a state_mismatch event', async () => {
+    const t = testStore();
+    const { code } = issueVerificationCode(t.ctx, { organizationId: t.organizationId });
+    // The second CA is the attacker's: the same code, proved with its own key.
+    const [first, second] = ['Rollback Root', 'Attacker Root'].map((subject) => selfSignedCa({ subject, key: newTestKey('ec-p256') }));
+    t.ctx.store.close();
+    const before = readFileSync(t.path);
+    const register = (ctx: CoreContext, root: typeof first) => registerCaCertificate(ctx, {
+      organizationId: t.organizationId,
+      certificate: { bytes: Buffer.from(root!.pem), label: 'CA certificate ca.pem' },
+      verificationCertificate: { bytes: Buffer.from(v1Certificate(root!, { subject: code, key: testKey('ec-p256') }).pem), label: 'verification certificate verification.pem' },
+    });
+    await withStore(t.ctx, t.path, (ctx) => register(ctx, first));
+
+    const results = await copyBackEachPage(
+      t.path,
+      before,
+      () => withStore(t.ctx, t.path, (ctx) => outcome(() => register(ctx, second))),
+      () => withStore(t.ctx, t.path, (ctx) => listAudit(ctx, { action: 'verification_code.consume' }).filter((e) => e.outcome === 'failure').map((e) => e.reason)),
+    );
+    expect(results.filter((r) => r.ok)).toEqual([]);
+    const revived = results.filter((r) => !r.ok && r.code === 'audit_broken');
+    expect(revived.length).toBeGreaterThanOrEqual(1);
+    for (const r of revived) expect(r.reasons).toEqual(['state_mismatch']);
+  });
+
+  it('a whole-file rollback redeems again, and an anchor taken after the redeem catches it', async () => {
+    const t = testStore();
+    const issued = await issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'long', ...PAIR, authorize: true });
+    t.ctx.store.close();
+    const before = readFileSync(t.path);
+    const redeem = (ctx: CoreContext) => redeemOneTimeCode(ctx, { organizationId: t.organizationId, ...PAIR, code: issued.code });
+    const anchor = await withStore(t.ctx, t.path, async (ctx) => {
+      await redeem(ctx);
+      return auditAnchor(ctx);
+    });
+    writeFileSync(t.path, before);
+    await withStore(t.ctx, t.path, async (ctx) => {
+      // Without an anchor nothing inside the file can tell: the log was rolled back with it.
+      expect(verifyAuditChain(ctx).events).toBe(anchor.seq - 1);
+      expect(() => verifyAuditChain(ctx, { anchor })).toThrowError(expect.objectContaining({
+        code: 'audit_broken',
+        message: `audit log does not match the anchor: the log has no event ${anchor.seq} (it was truncated or rolled back)`,
+      }));
+    });
+  });
+});
