@@ -91,7 +91,7 @@ describe('peridio store backup', () => {
     const out = join(home.home, 'backup.db');
     const run = await runCli(['store', 'backup', '--out', out, '--json'], { env: home.env });
     expect(run.exitCode).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ path: out, bytes: statSync(out).size, audit: { events: 1, head_hash: expect.stringMatching(/^[0-9a-f]{64}$/) }, created_at: '2025-01-01T00:00:00Z' });
+    expect(JSON.parse(run.stdout)).toEqual({ path: out, bytes: statSync(out).size, audit: { events: 1, head_hash: expect.stringMatching(/^[0-9a-f]{64}$/) }, created_at: '2025-01-01T00:00:00Z', event_recorded: true });
     const copy = await runCli(['audit', 'verify', '-q'], { env: { ...home.env, VERICODE_STORE: out } });
     expect(copy).toEqual({ stdout: `${JSON.parse(run.stdout).audit.head_hash}\n`, stderr: '', exitCode: 0 });
   });
