@@ -153,11 +153,7 @@ export class Store {
     const stagingFiles = [staging, `${staging}-wal`, `${staging}-shm`, `${staging}-journal`];
     stagingFiles.forEach(removeIfPresent);
     try {
-      try {
-        closeSync(openSync(staging, 'wx', 0o600));
-      } catch (error) {
-        throw unwritable(path, error);
-      }
+      closeSync(openSync(staging, 'wx', 0o600));
       const store = Store.openOnce(staging, key, false, true)!;
       try {
         initialize?.(store);
@@ -169,9 +165,11 @@ export class Store {
       try {
         linkSync(staging, path);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unwritable(path, error);
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       fsyncDirectory(dirname(path));
+    } catch (error) {
+      throw creationFailed(path, error);
     } finally {
       stagingFiles.forEach(removeIfPresent);
     }
@@ -221,6 +219,18 @@ function asStoreError(path: string, error: unknown): unknown {
   if (!(error as { code?: string }).code?.startsWith('SQLITE_')) return error;
   if ((error as { code: string }).code.startsWith('SQLITE_CORRUPT')) return corrupt(path, error);
   return unwritable(path, error);
+}
+
+/**
+ * A failure while building a new store, named after the store's path rather than the
+ * temporary file. Errors of the caller's `initialize` pass through.
+ */
+function creationFailed(path: string, error: unknown): unknown {
+  const cause = error instanceof StoreError && error.cause !== undefined ? error.cause : error;
+  const code = (cause as { code?: string }).code ?? '';
+  if (!code.startsWith('SQLITE_') && !/^E[A-Z]+$/.test(code)) return error;
+  const reason = code.startsWith('SQLITE_') ? (cause as Error).message.toLowerCase() : describeFsError(cause);
+  return new StoreError('store_locked', `cannot create store ${path}: ${reason}`, `check that ${dirname(path)} is writable and has free space`, { cause });
 }
 
 function closed(db: Db): undefined {
