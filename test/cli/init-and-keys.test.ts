@@ -113,12 +113,15 @@ describe('peridio init', () => {
   });
 
   it.each([
-    ['mismatched prompts', ['first passphrase', 'second passphrase'], 'peridio: error: the passphrases do not match\n'],
-    ['a short passphrase', ['short', 'short'], 'peridio: error: the passphrase is too short: use at least 8 characters\n'],
-  ])('refuses %s and creates nothing', async (_what, answers, stderr) => {
+    ['mismatched prompts', ['first passphrase', 'second passphrase'], 'peridio: error: the passphrases do not match\n', 2],
+    ['a short passphrase, before asking it again', ['short'], 'peridio: error: the passphrase is too short: use at least 8 characters\n', 1],
+  ])('refuses %s and creates nothing', async (_what, answers, stderr, asked) => {
     const h = emptyHome();
-    expect(await runCli(['init', '--passphrase'], { env: h.env, tty: true, prompter: scriptedPrompter(answers) })).toEqual({ stdout: '', stderr, exitCode: 2 });
+    const prompter = scriptedPrompter([...answers]);
+    expect(await runCli(['init', '--passphrase'], { env: h.env, tty: true, prompter })).toEqual({ stdout: '', stderr, exitCode: 2 });
+    expect(prompter.asked).toHaveLength(asked);
     expect(existsSync(h.storePath)).toBe(false);
+    expect(existsSync(h.keyFile)).toBe(false);
   });
 
   it.each([
