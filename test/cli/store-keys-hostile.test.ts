@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, scriptedPrompter } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp.js';
 import { asRoot } from '../helpers/unprivileged.js';
 
@@ -55,6 +55,17 @@ describe('passphrases are bytes, never SQL text', () => {
       exitCode: 7,
     });
     expect((await runCli(['verification-codes', 'list', '--passphrase-file', a], { env: h.env })).exitCode).toBe(0);
+  });
+
+  it('a wrong passphrase at the prompt says that is what it tried', async () => {
+    const h = emptyHome();
+    expect((await runCli(['init', '--passphrase'], { env: { ...h.env, VERICODE_PASSPHRASE: 'the right passphrase' } })).exitCode).toBe(0);
+    const prompter = scriptedPrompter(['the wrong passphrase']);
+    expect(await runCli(['verification-codes', 'list'], { env: h.env, tty: true, prompter })).toEqual({
+      stdout: '',
+      stderr: `peridio: error: wrong passphrase or key for ${h.storePath} (tried the passphrase typed at the prompt)\nperidio: hint: ${WRONG_KEY_HINT}\n`,
+      exitCode: 7,
+    });
   });
 
   it('trims one final newline (LF or CRLF) and nothing else', async () => {
