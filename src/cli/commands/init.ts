@@ -51,7 +51,7 @@ export function configureInit(command: Command, cli: Cli): void {
     });
   documented(command, {
     summary: 'create the encrypted store and its default organization',
-    description: 'Create the encrypted store and its default organization.\n\nBy default the store is encrypted with a raw 256-bit key kept in a key file (--key-file, VERICODE_KEY_FILE, or ~/.config/vericode/store.key), created with mode 0600 when it does not exist. With --passphrase, SQLCipher derives the key from a passphrase instead.',
+    description: 'Create the encrypted store and its default organization.\n\nBy default the store is encrypted with a raw 256-bit key kept in a key file (--key-file, VERICODE_KEY_FILE, or ~/.config/vericode/store.key), created with mode 0600 when it does not exist; an existing one must belong to you and be readable by no one else. With --passphrase, SQLCipher derives the key from a passphrase instead. With --store PATH the store is created there: other commands only create the default store, and refuse a --store path where no store is.',
     examples: [
       'peridio init',
       'peridio init --key-file /secure/vericode.key --org-name acme',
