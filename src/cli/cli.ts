@@ -97,12 +97,12 @@ export class Cli {
       const created = !existsSync(path);
       await this.openStore(path, key, created);
       const keyFile = resolution.kind === 'prompt' ? undefined : resolution.keyFile;
-      // Shown with --json and -q too: a script must not create stores and keys unawares.
+      // Shown with --json and -q too: a script must not make a new key unawares.
       if (resolution.kind === 'created-key-file') {
         this.output.announce(`created a new store at ${path}, encrypted with a new key in ${resolution.keyFile}`);
         this.output.hint('keep the key file safe: without it the store cannot be opened; to use a passphrase instead, run: peridio store rekey --new-passphrase');
       } else if (created) {
-        this.output.announce(`created a new store at ${path}`);
+        this.output.notice(`created a new store at ${path}`);
       }
       for (const file of exposedFiles([path, keyFile])) {
         this.output.warn(`${file} is readable by other users: run chmod 600 ${file}`);
