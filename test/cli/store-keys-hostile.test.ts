@@ -6,8 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../helpers/clock.js';
 import { runCli, scriptedPrompter } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp.js';
+import { REPO_ROOT } from '../helpers/testdata.js';
 import { asRoot } from '../helpers/unprivileged.js';
 
 const WRONG_KEY_HINT = 'check --key-file, --passphrase-file, VERICODE_KEY_FILE or VERICODE_PASSPHRASE';
@@ -202,5 +204,25 @@ describe('store paths and first use (issue 11)', () => {
     const run = await runCli(['verification-codes', 'list', flag], { env: h.env });
     expect(run.stderr).toBe(`peridio: created a new store at ${h.storePath}, encrypted with a new key in ${h.keyFile}\n`);
     expect(run.exitCode).toBe(0);
+  });
+});
+
+describe('encrypted signer keys (issue 10)', () => {
+  it('x509 create refuses a key asking for 2^31-1 PBKDF2 iterations at once (exit 2)', async () => {
+    const h = emptyHome();
+    const fixture = (name: string): string => join(REPO_ROOT, 'fixtures', 'x509', name);
+    const run = await runCli([
+      'x509', 'create', '--common-name', 'A'.repeat(32),
+      '--signer-cert', fixture('signer-key-pbkdf2-2147483647-iterations.ca.pem'),
+      '--signer-key', fixture('signer-key-pbkdf2-2147483647-iterations.pem'),
+      '--signer-key-passphrase-file', h.file('pass', 'secretpass\n'),
+      '--out', join(h.home, 'v.pem'),
+    ], { env: h.env, clock: fixedClock('2026-12-10T00:00:00Z') });
+    expect(run).toEqual({
+      stdout: '',
+      stderr: `peridio: error: signer key ${fixture('signer-key-pbkdf2-2147483647-iterations.pem')} asks for 2147483647 key-derivation iterations, more than the 5000000 this command allows\nperidio: hint: re-encrypt it with fewer, for example: openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 600000 -in old.pem -out new.pem\n`,
+      exitCode: 2,
+    });
+    expect(existsSync(join(h.home, 'v.pem'))).toBe(false);
   });
 });
