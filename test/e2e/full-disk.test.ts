@@ -1,18 +1,12 @@
 // Issue 10: `init` on a full disk exited 1 and left a 0-byte key file that blocked
-// every later run. On a real full file system (a 64 KiB tmpfs, which needs root) it
+// every later run. On a real full file system (a 1 MiB tmpfs, which needs root) it
 // now fails with a clear error, leaves no file behind, and succeeds once there is room.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp.js';
-import { asRoot } from '../helpers/unprivileged.js';
 import { peridio, requireBuild } from './support/processes.js';
-
-function mountTinyTmpfs(dir: string): boolean {
-  return asRoot && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0700', 'tmpfs', dir]).status === 0;
-}
+import { canMountTmpfs, mountTmpfs, unmount } from './support/tmpfs.js';
 
 /** Every regular file under `dir`, relative to it, but for Node's compile cache. */
 function filesUnder(dir: string, prefix = ''): string[] {
@@ -31,21 +25,11 @@ function fill(dir: string): void {
   }
 }
 
-/** Whether this machine lets the tests mount a tmpfs (root, with CAP_SYS_ADMIN). */
-const canMount = ((): boolean => {
-  const probe = mkdtempSync(join(tmpdir(), 'vericode-mount-probe-'));
-  try {
-    return mountTinyTmpfs(probe) && spawnSync('umount', [probe]).status === 0;
-  } finally {
-    rmSync(probe, { recursive: true, force: true });
-  }
-})();
-
-describe.runIf(canMount)('init on a full disk', () => {
+describe.runIf(canMountTmpfs)('init on a full disk', () => {
   it('fails with a clear error, leaves nothing that blocks the next run, and then succeeds', async () => {
     requireBuild();
     const home = tempDir('vericode-full-');
-    expect(mountTinyTmpfs(home)).toBe(true);
+    expect(mountTmpfs(home, '1m')).toBe(true);
     try {
       fill(home);
       const env = { ...process.env, HOME: home, CI: 'true' };
@@ -68,7 +52,7 @@ describe.runIf(canMount)('init on a full disk', () => {
       expect(retry.exitCode, retry.stderr).toBe(0);
       expect(filesUnder(home).sort()).toEqual(['.config/vericode/store.key', '.local/share/vericode/store.db']);
     } finally {
-      spawnSync('umount', [home]);
+      unmount(home);
     }
   });
 });

@@ -1,11 +1,13 @@
 // A store on read-only media: reading commands work, writing ones fail with exit 7
 // and a clear message, and nothing is written beside the store. Root ignores file
 // modes, so the CLI runs as nobody when the tests run as root.
-import { chmodSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 import { unprivileged as ids, unprivilegedHome } from '../helpers/unprivileged.js';
 import { peridio, requireBuild } from './support/processes.js';
+import { canMountTmpfs, mountTmpfs, remountReadOnly, unmount } from './support/tmpfs.js';
 
 /** An initialized store with a code in it, owned by the CLI's user. */
 async function storeWithData() {
@@ -63,5 +65,32 @@ describe.each([
     }
     expect(readFileSync(h.storePath)).toEqual(before);
     if (modes.dir === 0o500) expect(readdirSync(storeDir)).toEqual(['store.db']);
+  });
+});
+
+describe.runIf(canMountTmpfs)('a store on a read-only file system (EROFS, as root)', () => {
+  it('serves reading commands and a backup elsewhere; writing commands fail with exit 7', async () => {
+    requireBuild();
+    const home = tempDir('vericode-rofs-');
+    const media = join(home, 'media');
+    mkdirSync(media);
+    expect(mountTmpfs(media, '4m')).toBe(true);
+    try {
+      const env = { ...process.env, HOME: home, CI: 'true' };
+      const storePath = join(media, 'store.db');
+      expect((await peridio(['init', '--store', storePath, '-q'], env)).exitCode).toBe(0);
+      const withStore = { ...env, VERICODE_STORE: storePath };
+      expect((await peridio(['verification-codes', 'create', '-q'], withStore)).exitCode).toBe(0);
+      expect(remountReadOnly(media)).toBe(true);
+      for (const args of [['verification-codes', 'list'], ['store', 'info'], ['audit', 'verify'], ['audit', 'export']]) {
+        const run = await peridio(args, withStore);
+        expect({ args, exitCode: run.exitCode, stderr: run.stderr }).toEqual({ args, exitCode: 0, stderr: '' });
+      }
+      const out = join(home, 'backup.db');
+      expect((await peridio(['store', 'backup', '--out', out, '-q'], withStore)).exitCode).toBe(0);
+      expect(await peridio(['verification-codes', 'create'], withStore)).toEqual({ exitCode: 7, stdout: '', stderr: writeRefused(storePath) });
+    } finally {
+      unmount(media);
+    }
   });
 });
