@@ -18,13 +18,15 @@ export const CLEAN_ENV = Object.fromEntries(
   Object.entries(process.env).filter(([name]) => !['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'].includes(name)),
 );
 
-/** A temp directory holding a key file and store path, removed at exit. */
+/** A temp directory holding a key file and a new store, removed at exit. */
 export function benchHome() {
   const home = mkdtempSync(join(tmpdir(), 'vericode-bench-'));
   process.on('exit', () => rmSync(home, { recursive: true, force: true }));
   const keyFile = join(home, 'bench.key');
   writeFileSync(keyFile, `${'ab'.repeat(32)}\n`, { mode: 0o600 });
   const env = { ...CLEAN_ENV, HOME: home, VERICODE_STORE: join(home, 'store.db'), VERICODE_KEY_FILE: keyFile, CI: 'true' };
+  // An explicit VERICODE_STORE must exist: only the default store is created on first use.
+  timeRun([process.execPath, BIN, 'init'], { env });
   return { home, env };
 }
 

@@ -11,7 +11,6 @@ const EVENTS = 10_000;
 
 export async function run() {
   const { home, env } = benchHome();
-  timeRun([process.execPath, BIN, 'init'], { env });
   await fillStore(env.VERICODE_STORE, EVENTS - 1);
   const peridio = (...args) => () => timeRun([process.execPath, BIN, ...args], { env });
 

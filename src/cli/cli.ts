@@ -92,14 +92,15 @@ export class Cli {
       const path = this.storePath;
       const resolution = resolveStoreKey(path, this.options, this.deps.env, this.deps.random, () => this.canPrompt);
       const key: StoreKey = resolution.kind === 'prompt'
-        ? { mode: 'passphrase', passphrase: await this.prompter.secret(`Passphrase for ${path}`) }
+        ? { mode: 'passphrase', passphrase: Buffer.from(await this.prompter.secret(`Passphrase for ${path}`), 'utf8'), source: 'the passphrase typed at the prompt' }
         : resolution.key;
       const created = !existsSync(path);
       await this.openStore(path, key, created);
       const keyFile = resolution.kind === 'prompt' ? undefined : resolution.keyFile;
+      // Shown with --json and -q too: a script must not make a new key unawares.
       if (resolution.kind === 'created-key-file') {
-        this.output.notice(`created a new store at ${path}, encrypted with a new key in ${resolution.keyFile}`);
-        this.output.hint('keep the key file safe: without it the store cannot be opened; to use a passphrase instead, run: peridio init --passphrase');
+        this.output.announce(`created a new store at ${path}, encrypted with a new key in ${resolution.keyFile}`);
+        this.output.hint('keep the key file safe: without it the store cannot be opened; to use a passphrase instead, run: peridio store rekey --new-passphrase');
       } else if (created) {
         this.output.notice(`created a new store at ${path}`);
       }
@@ -115,10 +116,11 @@ export class Cli {
     // Loaded here, not at the top: --help, --version and the x509 commands never open
     // a store, and the SQLite binding is the largest thing they would otherwise load.
     const [{ Store }, { ensureDefaultOrganization }] = await Promise.all([import('../store/store.js'), import('../core/organizations.js')]);
-    this.store = Store.open(path, key, { create });
-    const ctx = this.context();
-    if (create) ensureDefaultOrganization(ctx, organizationName);
-    return ctx;
+    const initialize = (store: Store): void => {
+      ensureDefaultOrganization({ store, clock: this.deps.clock, random: this.deps.random }, organizationName);
+    };
+    this.store = Store.open(path, key, { create, initialize });
+    return this.context();
   }
 
   /** The id of the organization this run acts in: `--org` / VERICODE_ORG, else the default. */

@@ -73,6 +73,11 @@ export class Output {
     if (!this.options.quiet && !this.options.json) this.stderr.write(`peridio: ${message}\n`);
   }
 
+  /** A notice on stderr that `-q` and `--json` do not hide: something was created that the user must know of. */
+  announce(message: string): void {
+    this.stderr.write(`peridio: ${message}\n`);
+  }
+
   /** A next-step hint on stderr (suppressed by `-q` and `--json`). */
   hint(message: string): void {
     if (!this.options.quiet && !this.options.json) this.stderr.write(`peridio: hint: ${message}\n`);

@@ -3,15 +3,16 @@
  *
  * Key sources, first match wins: `--passphrase-file` / VERICODE_PASSPHRASE_FILE,
  * VERICODE_PASSPHRASE, `--key-file` / VERICODE_KEY_FILE, the default key file, and on
- * a TTY a hidden passphrase prompt. With no store and no key source at all, a key
- * file and a store are created and the user is told so.
+ * a TTY a hidden passphrase prompt. With no store at the default path and no key
+ * source at all, a key file and a store are created and the user is told so.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StoreError, UsageError } from '../core/errors.js';
 import type { RandomSource } from '../core/ports.js';
-import { createKeyFile, describeFsError, isExposedToOthers, readKeyFile } from '../store/key-file.js';
+import { readBoundedFile } from '../store/bounded-file.js';
+import { createKeyFile, isExposedToOthers, MAX_KEY_FILE_BYTES, readKeyFile } from '../store/key-file.js';
 import type { StoreKey } from '../store/store.js';
 
 type Env = Record<string, string | undefined>;
@@ -40,29 +41,29 @@ export function explicitKeyFile(flags: StoreLocation, env: Env): string | undefi
 
 /**
  * The passphrase from `--passphrase-file` / VERICODE_PASSPHRASE_FILE or
- * VERICODE_PASSPHRASE, if either is set. Never from argv.
+ * VERICODE_PASSPHRASE, if either is set, with where it came from. Never from argv.
  * @throws UsageError when the file cannot be read or is empty.
  */
-export function passphraseFromSources(flags: StoreLocation, env: Env): string | undefined {
+export function passphraseFromSources(flags: StoreLocation, env: Env): { passphrase: Uint8Array; source: string } | undefined {
   const file = flags.passphraseFile ?? nonEmpty(env.VERICODE_PASSPHRASE_FILE);
-  if (file !== undefined) return readPassphraseFile(file);
-  return nonEmpty(env.VERICODE_PASSPHRASE);
+  if (file !== undefined) return { passphrase: readPassphraseFile(file), source: `the passphrase file ${file}` };
+  const text = nonEmpty(env.VERICODE_PASSPHRASE);
+  return text === undefined ? undefined : { passphrase: Buffer.from(text, 'utf8'), source: 'VERICODE_PASSPHRASE' };
 }
 
 /**
- * The passphrase in `file`: its text without one final newline.
- * @throws UsageError when the file cannot be read or is empty.
+ * The passphrase in `file`: its bytes as they are, without one final newline (LF or
+ * CRLF). The bytes are not decoded: two files that differ in any byte are two
+ * passphrases, whatever their encoding.
+ * @throws UsageError when the file cannot be read, is not a regular file, is larger
+ * than 4 KiB, or is empty.
  */
-export function readPassphraseFile(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read passphrase file ${file}: ${describeFsError(error)}`);
-  }
-  const passphrase = text.replace(/\r?\n$/, '');
-  if (passphrase.length === 0) throw new UsageError(`passphrase file ${file} is empty`);
-  return passphrase;
+export function readPassphraseFile(file: string): Buffer {
+  const { bytes } = readBoundedFile(file, { label: 'passphrase file', maxBytes: MAX_KEY_FILE_BYTES, tooLargeHint: 'a passphrase file holds the passphrase on one line' });
+  let end = bytes.length;
+  if (bytes[end - 1] === 0x0a) end -= bytes[end - 2] === 0x0d ? 2 : 1;
+  if (end === 0) throw new UsageError(`passphrase file ${file} is empty`);
+  return bytes.subarray(0, end);
 }
 
 /** How the key was found, so the caller can tell the user what happened. */
@@ -73,12 +74,18 @@ export type KeyResolution =
 
 /**
  * Chooses the key for the store at `path` (see the module comment for the order).
- * @throws StoreError (`store_locked`) when the store exists and no key source is set.
+ * @throws StoreError (`store_locked`) when `--store` / VERICODE_STORE names a path
+ * where nothing is, or the store exists and no key source is set.
  */
 export function resolveStoreKey(path: string, flags: StoreLocation, env: Env, random: RandomSource, canPrompt: () => boolean): KeyResolution {
-  const passphrase = passphraseFromSources(flags, env);
-  if (passphrase !== undefined) return { kind: 'key', key: { mode: 'passphrase', passphrase } };
   const storeExists = existsSync(path);
+  // Only the default store appears on first use: a mistyped --store must not quietly
+  // become a new, empty store (and a new key file).
+  if (!storeExists && (flags.store !== undefined || nonEmpty(env.VERICODE_STORE) !== undefined)) {
+    throw new StoreError('store_locked', `no store at ${path}`, `check the path, or create a store there with: peridio init --store ${path}`);
+  }
+  const given = passphraseFromSources(flags, env);
+  if (given !== undefined) return { kind: 'key', key: { mode: 'passphrase', ...given } };
   const keyFile = explicitKeyFile(flags, env);
   if (keyFile !== undefined) {
     if (!storeExists && !existsSync(keyFile)) {

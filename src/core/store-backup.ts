@@ -13,12 +13,18 @@ export interface BackupResult {
   /** The audit events the copy holds, and the hash of its last: its chain ends there. */
   audit: { events: number; head_hash: string };
   created_at: string;
+  /**
+   * False when the store is read-only: the `store.backup` event cannot be written, and
+   * the backup is still made (a read-only store is exactly the one worth copying).
+   */
+  event_recorded: boolean;
 }
 
 /**
  * Copies one snapshot of the store to `out` (a new file, 0600) encrypted with the same
  * key or passphrase, reopens the copy to check it, then records a `store.backup` event
- * in the store (so the copy's chain ends just before that event).
+ * in the store (so the copy's chain ends just before that event), unless the store is
+ * read-only (then `event_recorded` is false).
  * @throws ConflictError (`already_registered`) when `out` exists; UsageError when `out`
  * is empty, the store itself or a file SQLite or `store rekey` keeps beside it, or its
  * directory is missing or not writable; StoreError (`store_locked`) naming `out` when
@@ -28,7 +34,8 @@ export function backupStore(ctx: CoreContext, out: string): BackupResult {
   if (out.trim() === '') throw new UsageError('--out needs a file name');
   const path = resolve(out);
   const facts = writeBackup(ctx.store, path);
-  ctx.store.write(() => recordEvent(ctx, {
+  const eventRecorded = !ctx.store.readOnly;
+  if (eventRecorded) ctx.store.write(() => recordEvent(ctx, {
     action: 'store.backup',
     organization_id: null,
     subject: null,
@@ -36,5 +43,5 @@ export function backupStore(ctx: CoreContext, out: string): BackupResult {
     reason: null,
     details: { path, bytes: facts.bytes, audit_events: facts.audit_events },
   }));
-  return { path, bytes: facts.bytes, audit: { events: facts.audit_events, head_hash: facts.audit_head_hash }, created_at: rfc3339(ctx.clock.now().getTime()) };
+  return { path, bytes: facts.bytes, audit: { events: facts.audit_events, head_hash: facts.audit_head_hash }, created_at: rfc3339(ctx.clock.now().getTime()), event_recorded: eventRecorded };
 }

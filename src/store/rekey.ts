@@ -32,7 +32,8 @@ import { existsSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError, UsageError } from '../core/errors.js';
 import { copySnapshotInto, fsyncPath, removeIfPresent } from './snapshot.js';
-import { keyOf, keyPragmaValue, openUnlocked, Store, type StoreKey } from './store.js';
+import { keyBytes, readOnlyStore } from './connection.js';
+import { keyOf, openUnlocked, sameKey, Store, type StoreKey } from './store.js';
 
 /** The stages of a rekey, reported as they start. */
 export type RekeyStep = 'locking' | 'copying' | 'encrypting' | 'verifying' | 'replacing';
@@ -54,7 +55,8 @@ export interface RekeyHooks {
  * is unchanged and keeps its old key.
  */
 export function replaceStoreKey(store: Store, newKey: StoreKey, hooks: RekeyHooks): void {
-  if (keyPragmaValue(newKey) === keyPragmaValue(keyOf(store))) {
+  if (store.readOnly) throw readOnlyStore(store.path);
+  if (sameKey(newKey, keyOf(store))) {
     throw new UsageError('the new key is the key the store already has', 'pass a different --new-key-file, or a new passphrase');
   }
   const staging = `${store.path}.rekey`;
@@ -69,7 +71,7 @@ export function replaceStoreKey(store: Store, newKey: StoreKey, hooks: RekeyHook
     hooks.onStep?.('encrypting');
     const copy = openUnlocked(staging, keyOf(store));
     try {
-      copy.pragma(`rekey=${keyPragmaValue(newKey)}`);
+      copy.rekey(keyBytes(newKey));
     } finally {
       copy.close();
     }

@@ -4,19 +4,21 @@
  * passphrase mode lets SQLCipher derive the key (PBKDF2-HMAC-SHA512, 256,000 rounds).
  *
  * Opening never writes before the key is proven, so a wrong key leaves the file
- * byte-for-byte unchanged.
+ * byte-for-byte unchanged. A new store is built under a temporary name and linked into
+ * place only when complete, so a failed creation leaves nothing that blocks the next.
+ * A store this process cannot write is opened read-only (see ./connection.ts).
  */
-import { Database, type Db } from './sqlite.js';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import type { Db } from './sqlite.js';
+import { closeSync, existsSync, linkSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { StoreError, UsageError } from '../core/errors.js';
-import { describeFsError, ensurePrivateDirectory } from './key-file.js';
+import { StoreError } from '../core/errors.js';
+import { describeFsError } from './bounded-file.js';
+import { canWrite, configure, connect, corrupt, keyBytes, needsImmutable, proveKey, readOnlyStore, unlock, unwritable, type Access, type StoreKey } from './connection.js';
+import { ensurePrivateDirectory, fsyncDirectory } from './key-file.js';
 import { migrate } from './migrations.js';
+import { fsyncPath, removeIfPresent } from './snapshot.js';
 
-/** How the store is unlocked. */
-export type StoreKey =
-  | { mode: 'key-file'; key: Uint8Array; keyFile?: string }
-  | { mode: 'passphrase'; passphrase: string };
+export type { StoreKey } from './connection.js';
 
 /**
  * The compiled SQLite binding, passed to the driver directly: its default lookup
@@ -43,16 +45,21 @@ export function keyOf(store: Store): StoreKey {
   return key;
 }
 
+/** True when `a` and `b` unlock the same store (the same key bytes). */
+export function sameKey(a: StoreKey, b: StoreKey): boolean {
+  return keyBytes(a).equals(keyBytes(b));
+}
+
 /**
  * Opens `path` and unlocks it with `key`, without configuring or migrating it: for
  * maintenance work on a private copy of a store.
  * @throws StoreError as `Store.open` does for a wrong key or a damaged file.
  */
 export function openUnlocked(path: string, key: StoreKey): Db {
-  const db = connect(path);
+  const db = connect(path, 'read-write', NATIVE_BINDING);
   try {
     unlock(db, key);
-    proveKey(db, path, true);
+    proveKey(db, path, key, true);
   } catch (error) {
     db.close();
     throw error;
@@ -60,11 +67,12 @@ export function openUnlocked(path: string, key: StoreKey): Db {
   return db;
 }
 
-/** The value of `PRAGMA key` or `PRAGMA rekey` for `key`, quoted for SQL. */
-export function keyPragmaValue(key: StoreKey): string {
-  return key.mode === 'key-file'
-    ? `"x'${Buffer.from(key.key).toString('hex')}'"`
-    : `'${key.passphrase.replaceAll("'", "''")}'`;
+/** Options of `Store.open`. */
+export interface OpenOptions {
+  /** Create the store when nothing is at the path. */
+  create?: boolean;
+  /** Runs on a new store before it appears at its path (a default organization, say). */
+  initialize?: (store: Store) => void;
 }
 
 /** An open store. Every write goes through `write`, in one immediate transaction. */
@@ -73,17 +81,25 @@ export class Store {
     readonly db: Db,
     readonly path: string,
     readonly keyMode: StoreKey['mode'],
+    /** True when this process cannot write the store: reads work, `write` refuses. */
+    readonly readOnly: boolean,
   ) {}
 
   /**
-   * Opens an existing store, or creates it (0600, directory 0700) when `create` is set
-   * and the file does not exist. Applies pending migrations.
-   * @throws StoreError `store_locked` for a wrong key or an unwritable location,
-   * `store_corrupt` when the file is not a vericode store.
+   * Opens an existing store, or with `create` creates it (0600, directory 0700) when
+   * nothing is at the path: atomically, with `initialize` run on it first. Applies
+   * pending migrations. A store this process cannot write opens read-only.
+   * @throws StoreError `store_locked` when nothing is at the path (without `create`),
+   * for a wrong key or an unwritable location, `store_corrupt` when the file is not a
+   * vericode store.
    */
-  static open(path: string, key: StoreKey, options: { create?: boolean } = {}): Store {
+  static open(path: string, key: StoreKey, options: OpenOptions = {}): Store {
+    if (!inspectStoreFile(path)) {
+      if (!options.create) throw new StoreError('store_locked', `no store at ${path}`, `check the path, or create a store there with: peridio init --store ${path}`);
+      Store.create(path, key, options.initialize);
+    }
     for (let attempt = 1; ; attempt += 1) {
-      const store = Store.openOnce(path, key, options, attempt < MAX_OPEN_ATTEMPTS);
+      const store = Store.openOnce(path, key, attempt < MAX_OPEN_ATTEMPTS);
       if (store) return store;
     }
   }
@@ -93,47 +109,81 @@ export class Store {
    * this process waited for its lock: the connection then holds the old, unlinked file,
    * and must reopen the path rather than write to an orphan (see `replaceStoreKey`).
    */
-  private static openOnce(path: string, key: StoreKey, options: { create?: boolean }, mayRetry: boolean): Store | undefined {
-    const exists = inspectStoreFile(path);
-    const inode = exists ? inodeOf(path) : undefined;
-    if (!exists && !options.create) {
-      throw new UsageError(`no store at ${path}`, 'create one with: peridio init');
-    }
-    if (!exists) createEmptyPrivateFile(path);
-    let db: Db;
-    try {
-      db = connect(path);
-    } catch (error) {
-      throw unwritable(path, error);
-    }
+  private static openOnce(path: string, key: StoreKey, mayRetry: boolean, fresh = false): Store | undefined {
+    const inode = inodeOf(path);
+    let access: Access = canWrite(path) ? 'read-write' : 'read-only';
+    let db = connectTo(path, access);
     // Checked after the first read, which waits for a rekey's lock: before anything
     // could create a -wal file for the old file under the shared name.
-    const replaced = (): boolean => mayRetry && inode !== undefined && inodeOf(path) !== inode;
+    const replaced = (): boolean => mayRetry && inodeOf(path) !== inode;
     try {
       try {
         unlock(db, key);
-        proveKey(db, path, exists);
+        proveKey(db, path, key, !fresh);
       } catch (error) {
         if (replaced()) return closed(db);
-        throw error;
+        if (access !== 'read-only' || !needsImmutable(error, path)) throw asStoreError(path, error);
+        db.close();
+        access = 'immutable';
+        db = connectTo(path, access);
+        unlock(db, key);
+        proveKey(db, path, key, true);
       }
       if (replaced()) return closed(db);
       // Only a store without tables can choose this (an existing one needs a VACUUM,
       // see `store purge --compact`): purges then give freed pages back to the disk.
-      if (!exists) db.pragma('auto_vacuum = INCREMENTAL');
-      configure(db, path);
-      migrate(db, path);
+      if (fresh) db.pragma('auto_vacuum = INCREMENTAL');
+      configure(db, path, access);
+      migrateOrRefuse(db, path, access);
     } catch (error) {
       db.close();
-      throw error;
+      throw asStoreError(path, error);
     }
-    const store = new Store(db, path, key.mode);
+    const store = new Store(db, path, key.mode, access !== 'read-write');
     KEYS.set(store, key);
     return store;
   }
 
-  /** Runs `work` in a `BEGIN IMMEDIATE` transaction: all of it commits, or none. */
+  /**
+   * Builds a new store at a temporary name beside `path` (keyed, migrated, initialized,
+   * closed so its WAL is folded in, fsynced), then links it into place and fsyncs the
+   * directory. A failure at any step removes the temporary files: nothing appears at
+   * `path`. When another process created the store meanwhile, that one is kept.
+   */
+  private static create(path: string, key: StoreKey, initialize: ((store: Store) => void) | undefined): void {
+    ensurePrivateDirectory(dirname(path));
+    const staging = `${path}.${process.pid}.new`;
+    const stagingFiles = [staging, `${staging}-wal`, `${staging}-shm`, `${staging}-journal`];
+    stagingFiles.forEach(removeIfPresent);
+    try {
+      closeSync(openSync(staging, 'wx', 0o600));
+      const store = Store.openOnce(staging, key, false, true)!;
+      try {
+        initialize?.(store);
+      } finally {
+        store.close();
+      }
+      if (existsSync(`${staging}-wal`)) throw new StoreError('store_locked', `cannot create store ${path}: its write-ahead log was not folded in`, 'try again');
+      fsyncPath(staging);
+      try {
+        linkSync(staging, path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      fsyncDirectory(dirname(path));
+    } catch (error) {
+      throw creationFailed(path, error);
+    } finally {
+      stagingFiles.forEach(removeIfPresent);
+    }
+  }
+
+  /**
+   * Runs `work` in a `BEGIN IMMEDIATE` transaction: all of it commits, or none.
+   * @throws StoreError (`store_locked`) on a read-only store.
+   */
   write<T>(work: () => T): T {
+    if (this.readOnly) throw readOnlyStore(this.path);
     return this.db.transaction(work).immediate();
   }
 
@@ -147,9 +197,43 @@ export class Store {
   }
 }
 
-/** A connection to an existing file, waiting up to 5 s for other writers' locks. */
-function connect(path: string): Db {
-  return new Database(path, { fileMustExist: true, timeout: 5000, nativeBinding: NATIVE_BINDING });
+function connectTo(path: string, access: Access): Db {
+  try {
+    return connect(path, access, NATIVE_BINDING);
+  } catch (error) {
+    throw unwritable(path, error);
+  }
+}
+
+/** A read-only store can be read only if it needs no migration, which would write. */
+function migrateOrRefuse(db: Db, path: string, access: Access): void {
+  try {
+    migrate(db, path);
+  } catch (error) {
+    if (access !== 'read-write' && (error as { code?: string }).code?.startsWith('SQLITE_READONLY')) {
+      throw new StoreError('store_locked', `store ${path} is read-only and its schema needs an upgrade, which writes to it`, 'open it once with this version where it is writable');
+    }
+    throw error;
+  }
+}
+
+/** SQLite's own errors while opening, as the store errors users act on. */
+function asStoreError(path: string, error: unknown): unknown {
+  if (!(error as { code?: string }).code?.startsWith('SQLITE_')) return error;
+  if ((error as { code: string }).code.startsWith('SQLITE_CORRUPT')) return corrupt(path, error);
+  return unwritable(path, error);
+}
+
+/**
+ * A failure while building a new store, named after the store's path rather than the
+ * temporary file. Errors of the caller's `initialize` pass through.
+ */
+function creationFailed(path: string, error: unknown): unknown {
+  const cause = error instanceof StoreError && error.cause !== undefined ? error.cause : error;
+  const code = (cause as { code?: string }).code ?? '';
+  if (!code.startsWith('SQLITE_') && !/^E[A-Z]+$/.test(code)) return error;
+  const reason = code.startsWith('SQLITE_') ? (cause as Error).message.toLowerCase() : describeFsError(cause);
+  return new StoreError('store_locked', `cannot create store ${path}: ${reason}`, `check that ${dirname(path)} is writable and has free space`, { cause });
 }
 
 function closed(db: Db): undefined {
@@ -180,7 +264,10 @@ function inspectStoreFile(path: string): boolean {
     if (error instanceof StoreError) throw error;
     throw new StoreError('store_locked', `cannot read store ${path}: ${describeFsError(error)}`);
   }
-  if (size === 0 || size % PAGE_SIZE !== 0) {
+  if (size === 0) {
+    throw new StoreError('store_corrupt', `${path} is an empty file, not a vericode store`, `a failed first run of version 0.1.0 leaves one: if nothing else uses ${path}, remove it and run: peridio init --store ${path}`);
+  }
+  if (size % PAGE_SIZE !== 0) {
     throw new StoreError('store_corrupt', `${path} is not a vericode store: its size (${size} bytes) is not a whole number of ${PAGE_SIZE}-byte pages`, 'the file may be truncated: restore it from a backup (peridio store backup)');
   }
   if (readHeader(path) === PLAINTEXT_SQLITE_HEADER) {
@@ -198,57 +285,4 @@ function readHeader(path: string): string {
   } finally {
     closeSync(fd);
   }
-}
-
-function createEmptyPrivateFile(path: string): void {
-  ensurePrivateDirectory(dirname(path));
-  try {
-    closeSync(openSync(path, 'wx', 0o600));
-  } catch (error) {
-    throw unwritable(path, error);
-  }
-}
-
-function unlock(db: Db, key: StoreKey): void {
-  db.pragma(`cipher='sqlcipher'`);
-  db.pragma('legacy=4');
-  db.pragma(`key=${keyPragmaValue(key)}`);
-}
-
-/** Reads page 1: with a wrong key SQLCipher's page HMAC fails and nothing is written. */
-function proveKey(db: Db, path: string, existed: boolean): void {
-  try {
-    db.prepare('SELECT count(*) FROM sqlite_master').get();
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (existed && code === 'SQLITE_NOTADB') {
-      throw new StoreError('store_locked', `wrong passphrase or key for ${path}`, 'check --key-file, --passphrase-file, VERICODE_KEY_FILE or VERICODE_PASSPHRASE', { cause: error });
-    }
-    if (code === 'SQLITE_CORRUPT') throw corrupt(path, error);
-    throw unwritable(path, error);
-  }
-}
-
-function configure(db: Db, path: string): void {
-  try {
-    db.pragma('temp_store = MEMORY');
-    if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? '';
-    if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') throw corrupt(path, error);
-    throw unwritable(path, error);
-  }
-}
-
-function corrupt(path: string, cause: unknown): StoreError {
-  return new StoreError('store_corrupt', `store ${path} is damaged: ${(cause as Error).message.toLowerCase()}`, 'restore it from a backup (peridio store backup)', { cause });
-}
-
-function unwritable(path: string, cause: unknown): StoreError {
-  const reason = (cause as { code?: string }).code?.startsWith('SQLITE_')
-    ? (cause as Error).message.toLowerCase()
-    : describeFsError(cause);
-  return new StoreError('store_locked', `cannot open store ${path} for writing: ${reason}`, `check that you can write to ${dirname(path)} and the store file`, { cause });
 }

@@ -22,7 +22,7 @@ describe('first use', () => {
     const run = await runCli(['verification-codes', 'list'], { env: h.env });
     expect(run).toEqual({
       stdout: '',
-      stderr: `peridio: created a new store at ${h.storePath}, encrypted with a new key in ${h.keyFile}\nperidio: hint: keep the key file safe: without it the store cannot be opened; to use a passphrase instead, run: peridio init --passphrase\n`,
+      stderr: `peridio: created a new store at ${h.storePath}, encrypted with a new key in ${h.keyFile}\nperidio: hint: keep the key file safe: without it the store cannot be opened; to use a passphrase instead, run: peridio store rekey --new-passphrase\n`,
       exitCode: 0,
     });
     expect(readFileSync(h.keyFile, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
@@ -90,7 +90,7 @@ describe('peridio init', () => {
     expect((await runCli(['verification-codes', 'list'], { env: { ...h.env, VERICODE_PASSPHRASE: 'correct horse battery' } })).exitCode).toBe(0);
     expect(await runCli(['verification-codes', 'list'], { env: { ...h.env, VERICODE_PASSPHRASE: 'wrong horse battery' } })).toEqual({
       stdout: '',
-      stderr: `peridio: error: wrong passphrase or key for ${h.storePath}\nperidio: hint: check --key-file, --passphrase-file, VERICODE_KEY_FILE or VERICODE_PASSPHRASE\n`,
+      stderr: `peridio: error: wrong passphrase or key for ${h.storePath} (tried VERICODE_PASSPHRASE)\nperidio: hint: check --key-file, --passphrase-file, VERICODE_KEY_FILE or VERICODE_PASSPHRASE\n`,
       exitCode: 7,
     });
   });
@@ -113,12 +113,15 @@ describe('peridio init', () => {
   });
 
   it.each([
-    ['mismatched prompts', ['first passphrase', 'second passphrase'], 'peridio: error: the passphrases do not match\n'],
-    ['a short passphrase', ['short', 'short'], 'peridio: error: the passphrase is too short: use at least 8 characters\n'],
-  ])('refuses %s and creates nothing', async (_what, answers, stderr) => {
+    ['mismatched prompts', ['first passphrase', 'second passphrase'], 'peridio: error: the passphrases do not match\n', 2],
+    ['a short passphrase, before asking it again', ['short'], 'peridio: error: the passphrase is too short: use at least 8 characters\n', 1],
+  ])('refuses %s and creates nothing', async (_what, answers, stderr, asked) => {
     const h = emptyHome();
-    expect(await runCli(['init', '--passphrase'], { env: h.env, tty: true, prompter: scriptedPrompter(answers) })).toEqual({ stdout: '', stderr, exitCode: 2 });
+    const prompter = scriptedPrompter([...answers]);
+    expect(await runCli(['init', '--passphrase'], { env: h.env, tty: true, prompter })).toEqual({ stdout: '', stderr, exitCode: 2 });
+    expect(prompter.asked).toHaveLength(asked);
     expect(existsSync(h.storePath)).toBe(false);
+    expect(existsSync(h.keyFile)).toBe(false);
   });
 
   it.each([
@@ -156,7 +159,7 @@ describe('unlocking an existing store', () => {
     writeFileSync(wrong, 'd'.repeat(64));
     expect(await runCli(['verification-codes', 'create'], { env: { ...h.env, VERICODE_KEY_FILE: wrong } })).toEqual({
       stdout: '',
-      stderr: `peridio: error: wrong passphrase or key for ${h.storePath}\nperidio: hint: check --key-file, --passphrase-file, VERICODE_KEY_FILE or VERICODE_PASSPHRASE\n`,
+      stderr: `peridio: error: wrong passphrase or key for ${h.storePath} (tried the key file ${wrong})\nperidio: hint: check --key-file, --passphrase-file, VERICODE_KEY_FILE or VERICODE_PASSPHRASE\n`,
       exitCode: 7,
     });
     expect(readFileSync(h.storePath)).toEqual(h.before);

@@ -93,7 +93,7 @@ describe('peridio store backup', () => {
     const out = join(home.home, 'backup.db');
     const run = await runCli(['store', 'backup', '--out', out, '--json'], { env: home.env });
     expect(run.exitCode).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ path: out, bytes: statSync(out).size, audit: { events: 1, head_hash: expect.stringMatching(/^[0-9a-f]{64}$/) }, created_at: '2025-01-01T00:00:00Z' });
+    expect(JSON.parse(run.stdout)).toEqual({ path: out, bytes: statSync(out).size, audit: { events: 1, head_hash: expect.stringMatching(/^[0-9a-f]{64}$/) }, created_at: '2025-01-01T00:00:00Z', event_recorded: true });
     const copy = await runCli(['audit', 'verify', '-q'], { env: { ...home.env, VERICODE_STORE: out } });
     expect(copy).toEqual({ stdout: `${JSON.parse(run.stdout).audit.head_hash}\n`, stderr: '', exitCode: 0 });
   });
@@ -246,7 +246,7 @@ describe('peridio store rekey', () => {
       const run = await runCli(['store', 'rekey', '--new-key-file', newKeyFile], { env: { ...home.env, VERICODE_KEY_FILE: wrong } });
       expect(run).toEqual({
         stdout: '',
-        stderr: `peridio: error: wrong passphrase or key for ${home.storePath}\nperidio: hint: check --key-file, --passphrase-file, VERICODE_KEY_FILE or VERICODE_PASSPHRASE\n`,
+        stderr: `peridio: error: wrong passphrase or key for ${home.storePath} (tried the key file ${wrong})\nperidio: hint: check --key-file, --passphrase-file, VERICODE_KEY_FILE or VERICODE_PASSPHRASE\n`,
         exitCode: 7,
       });
       expect(() => statSync(newKeyFile)).toThrow();
@@ -270,7 +270,7 @@ describe('peridio store rekey', () => {
       const home = await initialized();
       const before = readFileSync(home.storePath);
       const bad = join(home.home, 'short.key');
-      writeFileSync(bad, 'abcd\n');
+      writeFileSync(bad, 'abcd\n', { mode: 0o600 });
       expect(await runCli(['store', 'rekey', '--new-key-file', bad], { env: home.env })).toEqual({
         stdout: '',
         stderr: `peridio: error: --new-key-file: key file ${bad} does not hold a 256-bit key: expected 64 hex characters, found 4 characters\nperidio: hint: a key file holds 32 random bytes as hex, for example from: openssl rand -hex 32\n`,

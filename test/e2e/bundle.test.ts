@@ -24,7 +24,7 @@ function loadedBy(args: readonly string[], home = tempDir('vericode-bundle-')): 
   const record = join(home, 'loaded.json');
   const env = {
     HOME: home,
-    VERICODE_STORE: join(home, 'store.db'),
+    XDG_DATA_HOME: home,
     VERICODE_KEY_FILE: join(home, 'store.key'),
     CI: 'true',
     NODE_OPTIONS: `--require ${PRELOAD}`,

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/bin.js';
@@ -35,7 +35,10 @@ describe('the built peridio command in a fresh HOME', () => {
     const env = { HOME: home };
     expect(runBin(['verification-codes', 'create', '--ttl', 'soon'], { env }).exitCode).toBe(2);
     expect(runBin(['verification-codes', 'get', 'nope'], { env }).exitCode).toBe(4);
-    expect(runBin(['verification-codes', 'list'], { env: { ...env, VERICODE_KEY_FILE: '/dev/null' } }).exitCode).toBe(7);
+    const wrongKey = join(home, 'wrong.key');
+    writeFileSync(wrongKey, `${'00'.repeat(32)}\n`, { mode: 0o600 });
+    expect(runBin(['verification-codes', 'list'], { env: { ...env, VERICODE_KEY_FILE: wrongKey } }).exitCode).toBe(7);
+    expect(runBin(['verification-codes', 'list'], { env: { ...env, VERICODE_KEY_FILE: '/dev/null' } }).exitCode).toBe(2);
     expect(runBin(['--version'], { env })).toEqual({ stdout: '0.1.0\n', stderr: '', exitCode: 0 });
   });
 

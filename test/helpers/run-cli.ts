@@ -72,10 +72,12 @@ export function cliHome(): CliHome {
   const home = tempDir('vericode-home-');
   const keyFile = join(home, 'test.key');
   writeFileSync(keyFile, `${TEST_KEY.toString('hex')}\n`, { mode: 0o600 });
-  const storeDir = join(home, 'data');
-  mkdirSync(storeDir, { mode: 0o700 });
-  const storePath = join(storeDir, 'store.db');
-  return { home, storePath, keyFile, env: { HOME: home, VERICODE_STORE: storePath, VERICODE_KEY_FILE: keyFile } };
+  // The store is at the default path under XDG_DATA_HOME, not named by VERICODE_STORE:
+  // only the default store is created on first use.
+  const dataHome = join(home, 'data');
+  mkdirSync(dataHome, { mode: 0o700 });
+  const storePath = join(dataHome, 'vericode', 'store.db');
+  return { home, storePath, keyFile, env: { HOME: home, XDG_DATA_HOME: dataHome, VERICODE_KEY_FILE: keyFile } };
 }
 
 /** A CliHome whose runs share one clock and one random stream, as successive real runs would. */

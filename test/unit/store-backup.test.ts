@@ -31,7 +31,7 @@ describe('backupStore', () => {
 
     const result = backupStore(ctx, out);
 
-    expect(result).toEqual({ path: out, bytes: statSync(out).size, audit: { events: chainBefore.events, head_hash: chainBefore.head_hash }, created_at: '2025-01-01T00:00:00Z' });
+    expect(result).toEqual({ path: out, bytes: statSync(out).size, audit: { events: chainBefore.events, head_hash: chainBefore.head_hash }, created_at: '2025-01-01T00:00:00Z', event_recorded: true });
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(readFileSync(out).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\0');
     // Every page is encrypted: not even an organization's name shows in the file.

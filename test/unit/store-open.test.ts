@@ -43,7 +43,7 @@ describe('Store.open', () => {
     const { dir, path } = closedStore();
     const before = snapshot(dir);
     expect(() => Store.open(path, { mode: 'key-file', key: WRONG_KEY })).toThrowError(
-      expect.objectContaining({ code: 'store_locked', message: `wrong passphrase or key for ${path}` }),
+      expect.objectContaining({ code: 'store_locked', message: `wrong passphrase or key for ${path} (tried a raw key)` }),
     );
     expect(() => Store.open(path, { mode: 'passphrase', passphrase: 'not the key' })).toThrowError(expect.objectContaining({ code: 'store_locked' }));
     expect(snapshot(dir)).toEqual(before);
@@ -61,7 +61,7 @@ describe('Store.open', () => {
 
   it('says there is no store when the file is missing and create is not set', () => {
     const path = join(tempDir(), 'missing.db');
-    expect(() => Store.open(path, { mode: 'key-file', key: TEST_KEY })).toThrowError(expect.objectContaining({ code: 'usage', message: `no store at ${path}` }));
+    expect(() => Store.open(path, { mode: 'key-file', key: TEST_KEY })).toThrowError(expect.objectContaining({ code: 'store_locked', message: `no store at ${path}` }));
   });
 
   it('calls a directory store_corrupt', () => {
@@ -73,13 +73,13 @@ describe('Store.open', () => {
   });
 
   it.each([
-    ['an empty file', Buffer.alloc(0), 'its size (0 bytes) is not a whole number of 4096-byte pages'],
-    ['a text file', Buffer.from('hello\n'), 'its size (6 bytes) is not a whole number of 4096-byte pages'],
+    ['an empty file', Buffer.alloc(0), 'is an empty file, not a vericode store'],
+    ['a text file', Buffer.from('hello\n'), 'is not a vericode store: its size (6 bytes) is not a whole number of 4096-byte pages'],
   ])('calls %s store_corrupt and leaves it alone', (_what, content, reason) => {
     const path = join(tempDir(), 'store.db');
     writeFileSync(path, content);
     expect(() => Store.open(path, { mode: 'key-file', key: TEST_KEY }, { create: true })).toThrowError(
-      expect.objectContaining({ code: 'store_corrupt', message: `${path} is not a vericode store: ${reason}` }),
+      expect.objectContaining({ code: 'store_corrupt', message: `${path} ${reason}` }),
     );
     expect(readFileSync(path)).toEqual(content);
   });

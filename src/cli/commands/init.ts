@@ -1,9 +1,10 @@
 /** `peridio init`: create the store, its key (or passphrase) and its default organization. */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { ConflictError } from '../../core/errors.js';
 import { DEFAULT_ORGANIZATION_NAME, listOrganizations, type Organization } from '../../core/organizations.js';
 import { createKeyFile, readKeyFile } from '../../store/key-file.js';
+import { removeIfPresent } from '../../store/snapshot.js';
 import type { StoreKey } from '../../store/store.js';
 import type { Cli } from '../cli.js';
 import { documented } from '../help.js';
@@ -25,11 +26,16 @@ export function configureInit(command: Command, cli: Cli): void {
     .option('--org-name <name>', 'name of the default organization', DEFAULT_ORGANIZATION_NAME)
     .action(async (opts: { passphrase?: boolean; orgName: string }) => {
       const path = cli.storePath;
-      if (existsSync(path)) {
-        throw new ConflictError('already_registered', `a store already exists at ${path}`, 'use it as it is, or pass --store PATH to create another');
-      }
+      refuseExistingStore(path);
       const { key, keyFile, created } = opts.passphrase ? { key: await passphraseKey(cli), keyFile: null, created: false } : keyFileKey(cli);
-      const ctx = await cli.openStore(path, key, true, opts.orgName);
+      let ctx;
+      try {
+        ctx = await cli.openStore(path, key, true, opts.orgName);
+      } catch (error) {
+        // A key file made for a store that was never created would only mislead.
+        if (created && keyFile !== null) removeIfPresent(keyFile);
+        throw error;
+      }
       const organization = listOrganizations(ctx).find((o) => o.is_default)!;
       const result: InitResult = { store: path, key_mode: key.mode, key_file: keyFile, key_file_created: created, organization };
       cli.output.result(result, {
@@ -45,7 +51,7 @@ export function configureInit(command: Command, cli: Cli): void {
     });
   documented(command, {
     summary: 'create the encrypted store and its default organization',
-    description: 'Create the encrypted store and its default organization.\n\nBy default the store is encrypted with a raw 256-bit key kept in a key file (--key-file, VERICODE_KEY_FILE, or ~/.config/vericode/store.key), created with mode 0600 when it does not exist. With --passphrase, SQLCipher derives the key from a passphrase instead.',
+    description: 'Create the encrypted store and its default organization.\n\nBy default the store is encrypted with a raw 256-bit key kept in a key file (--key-file, VERICODE_KEY_FILE, or ~/.config/vericode/store.key), created with mode 0600 when it does not exist; an existing one must belong to you and be readable by no one else. With --passphrase, SQLCipher derives the key from a passphrase instead. With --store PATH the store is created there: other commands only create the default store, and refuse a --store path where no store is.',
     examples: [
       'peridio init',
       'peridio init --key-file /secure/vericode.key --org-name acme',
@@ -58,14 +64,29 @@ export function configureInit(command: Command, cli: Cli): void {
 function keyFileKey(cli: Cli): { key: StoreKey; keyFile: string; created: boolean } {
   const keyFile = explicitKeyFile(cli.options, cli.deps.env) ?? defaultKeyFilePath(cli.deps.env);
   const created = !existsSync(keyFile);
-  const key = created ? createKeyFile(keyFile, cli.deps.random) : readKeyFile(keyFile);
+  // An existing key file is adopted only if it is ours alone: anyone else who can read it knows the key.
+  const key = created ? createKeyFile(keyFile, cli.deps.random) : readKeyFile(keyFile, { adopt: true });
   return { key: { mode: 'key-file', key, keyFile }, keyFile, created };
 }
 
 async function passphraseKey(cli: Cli): Promise<StoreKey> {
-  const passphrase = await newPassphrase(cli, passphraseFromSources(cli.options, cli.deps.env), {
+  const given = passphraseFromSources(cli.options, cli.deps.env);
+  const passphrase = await newPassphrase(cli, given?.passphrase, {
     message: '--passphrase needs a passphrase',
     hint: 'pass --passphrase-file, or set VERICODE_PASSPHRASE_FILE or VERICODE_PASSPHRASE',
   });
-  return { mode: 'passphrase', passphrase };
+  return { mode: 'passphrase', passphrase, source: given?.source ?? 'the passphrase typed at the prompt' };
+}
+
+function refuseExistingStore(path: string): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return;
+  }
+  if (size === 0) {
+    throw new ConflictError('already_registered', `an empty file is at ${path}`, `a failed init of version 0.1.0 leaves one: if nothing else uses ${path}, remove it and run init again`);
+  }
+  throw new ConflictError('already_registered', `a store already exists at ${path}`, 'use it as it is, or pass --store PATH to create another');
 }

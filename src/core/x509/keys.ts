@@ -4,6 +4,7 @@
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { UsageError } from '../errors.js';
+import { checkKeyEncryptionCost } from './key-encryption-cost.js';
 
 /** The key types `x509 create` and `x509 csr` make. */
 export const KEY_TYPES = ['ec-p256', 'ec-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096'] as const;
@@ -45,7 +46,8 @@ export function isEncryptedPem(bytes: Buffer | string): boolean {
  * `EC PRIVATE KEY` or PKCS#1 `RSA PRIVATE KEY`, PEM or DER, and checks it can sign
  * certificates (RSA, EC on P-256/P-384/P-521, or Ed25519).
  * @throws UsageError naming `label` when it is not such a key, is encrypted and no
- * `passphrase` was given, or the passphrase is wrong.
+ * `passphrase` was given, asks for more key-derivation work than
+ * `checkKeyEncryptionCost` allows, or the passphrase is wrong.
  */
 export function readPrivateKey(bytes: Buffer, label: string, passphrase?: string): KeyObject {
   const text = bytes.toString('latin1');
@@ -54,6 +56,7 @@ export function readPrivateKey(bytes: Buffer, label: string, passphrase?: string
     throw new UsageError(`${label} is not a private key`, 'give the PEM or DER private key file, as openssl genpkey or openssl req -newkey writes it');
   }
   if (pem && isEncryptedPem(text) && passphrase === undefined) throw encryptedWithoutPassphrase(label);
+  checkKeyEncryptionCost(pem ? encryptedPkcs8Der(text) : bytes, label);
   let key: KeyObject | undefined;
   try {
     key = pem
@@ -74,6 +77,12 @@ export function readPrivateKey(bytes: Buffer, label: string, passphrase?: string
     throw new UsageError(`${label} holds an unsupported key (${what})`, 'use an RSA (2048 bits or more), EC P-256/P-384/P-521 or Ed25519 key');
   }
   return key;
+}
+
+/** The DER inside an `ENCRYPTED PRIVATE KEY` PEM block, or nothing. */
+function encryptedPkcs8Der(text: string): Buffer {
+  const body = /-----BEGIN ENCRYPTED PRIVATE KEY-----([^-]*)-----END ENCRYPTED PRIVATE KEY-----/.exec(text)?.[1];
+  return body === undefined ? Buffer.alloc(0) : Buffer.from(body.replace(/\s+/g, ''), 'base64');
 }
 
 function encryptedWithoutPassphrase(label: string): UsageError {

@@ -18,7 +18,7 @@ export function verifyCommand(cli: Cli): Command {
     .action(async (opts: { anchor?: string; since?: string }) => {
       const options: VerifyAuditOptions = {
         since: opts.since === undefined ? undefined : parseSeq(opts.since),
-        anchor: opts.anchor === undefined ? undefined : readAnchor(opts.anchor),
+        anchor: opts.anchor === undefined ? undefined : await readAnchor(cli, opts.anchor),
       };
       const ctx = await cli.core();
       const result = withProgress(cli, (progress) => verifyAuditChain(ctx, {
@@ -57,8 +57,8 @@ function parseSeq(text: string): number {
 }
 
 /** `--anchor`: a bare 64-hex hash (unless a file of that name exists), or an anchor file. */
-function readAnchor(text: string): VerifyAuditOptions['anchor'] {
+async function readAnchor(cli: Cli, text: string): Promise<VerifyAuditOptions['anchor']> {
   if (isAnchorHash(text) && !existsSync(text)) return { hash: text };
-  const contents = readInputFile(text, 'anchor file', { maxBytes: MAX_ANCHOR_BYTES, code: 'usage' }).toString('utf8');
+  const contents = (await readInputFile(cli.deps.stdin, text, 'anchor file', { maxBytes: MAX_ANCHOR_BYTES, code: 'usage' })).toString('utf8');
   return parseAnchor(contents, `anchor file ${text}`);
 }

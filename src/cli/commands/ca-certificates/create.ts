@@ -27,11 +27,11 @@ export function createCommand(cli: Cli): Command {
     .action(async (opts: CreateOptions) => {
       // A bad name is a flag error: report it before any file or the store is opened.
       if (opts.name !== undefined) assertCaName(opts.name);
-      const certificate = { bytes: readInputFile(opts.certificatePath, 'CA certificate'), label: `CA certificate ${opts.certificatePath}` };
+      const certificate = { bytes: await readInputFile(cli.deps.stdin, opts.certificatePath, 'CA certificate'), label: `CA certificate ${opts.certificatePath}` };
       const verificationPath = opts.verificationCertificatePath;
       const verificationCertificate = verificationPath === undefined
         ? undefined
-        : { bytes: readInputFile(verificationPath, 'verification certificate'), label: `verification certificate ${verificationPath}` };
+        : { bytes: await readInputFile(cli.deps.stdin, verificationPath, 'verification certificate'), label: `verification certificate ${verificationPath}` };
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();
       const { registerCaCertificate } = await import('../../../core/ca-certificates/register.js');

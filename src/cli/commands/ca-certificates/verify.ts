@@ -11,7 +11,7 @@ export function verifyCommand(cli: Cli): Command {
     .requiredOption('-v, --verification-certificate-path <file>', 'a certificate whose CN is a code bound to this CA, signed by the CA\'s key')
     .option('--if-match <etag>', 'only if the CA\'s etag is still this one (default *: any)')
     .action(async (certificate: string, opts: { verificationCertificatePath: string; ifMatch?: string }) => {
-      const bytes = readInputFile(opts.verificationCertificatePath, 'verification certificate');
+      const bytes = await readInputFile(cli.deps.stdin, opts.verificationCertificatePath, 'verification certificate');
       const label = `verification certificate ${opts.verificationCertificatePath}`;
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();

@@ -32,8 +32,8 @@ export function verifyCommand(cli: Cli): Command {
     .option('--at <time>', 'validate at this ISO 8601 time instead of now (like openssl verify -attime)')
     .action(async (opts: VerifyOptions) => {
       const at = opts.at === undefined ? undefined : parseTimestamp(opts.at, '--at');
-      const certificate = { bytes: readInputFile(opts.certificatePath, 'device certificate'), label: `device certificate ${opts.certificatePath}` };
-      const chain = opts.chainPath === undefined ? undefined : { bytes: readInputFile(opts.chainPath, 'chain'), label: `chain ${opts.chainPath}` };
+      const certificate = { bytes: await readInputFile(cli.deps.stdin, opts.certificatePath, 'device certificate'), label: `device certificate ${opts.certificatePath}` };
+      const chain = opts.chainPath === undefined ? undefined : { bytes: await readInputFile(cli.deps.stdin, opts.chainPath, 'chain'), label: `chain ${opts.chainPath}` };
       const { verifyDeviceCertificate } = await import('../../../core/device-certificates.js');
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();

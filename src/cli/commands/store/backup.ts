@@ -13,6 +13,7 @@ export function backupCommand(cli: Cli): Command {
         quiet: (r) => r.path,
         human: (r, view) => view.fields([['backup', r.path], ['size', `${r.bytes} bytes`], ['audit events', r.audit.events], ['audit head', r.audit.head_hash]]),
       });
+      if (!result.event_recorded) cli.output.warn('the store is read-only: this backup is not recorded in its audit log (no store.backup event)');
     });
   return documented(command, {
     summary: 'write a consistent, encrypted copy of the store to a new file',

@@ -1,11 +1,10 @@
 /** `peridio store rekey` */
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { UsageError, VericodeError } from '../../../core/errors.js';
 import { rekeyStore, type RekeyResult, type RekeyStep } from '../../../core/store-rekey.js';
 import { createKeyFile, readKeyFile } from '../../../store/key-file.js';
-import { fsyncPath, removeIfPresent } from '../../../store/snapshot.js';
+import { removeIfPresent } from '../../../store/snapshot.js';
 import type { StoreKey } from '../../../store/store.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
@@ -74,23 +73,29 @@ async function newKey(cli: Cli, opts: RekeyOptions): Promise<{ key: StoreKey; cr
   if (opts.newKeyFile !== undefined) {
     const path = opts.newKeyFile;
     if (existsSync(path)) return { key: { mode: 'key-file', key: readNewKeyFile(path), keyFile: path } };
-    const key = createKeyFile(path, cli.deps.random);
-    fsyncPath(path);
-    fsyncPath(dirname(path));
-    return { key: { mode: 'key-file', key, keyFile: path }, createdKeyFile: path };
+    return { key: { mode: 'key-file', key: createKeyFile(path, cli.deps.random), keyFile: path }, createdKeyFile: path };
   }
-  const given = opts.newPassphraseFile !== undefined ? readPassphraseFile(opts.newPassphraseFile) : cli.deps.env.VERICODE_NEW_PASSPHRASE || undefined;
+  const fromFile = opts.newPassphraseFile !== undefined;
+  const given = fromFile ? readPassphraseFile(opts.newPassphraseFile!) : envPassphrase(cli.deps.env.VERICODE_NEW_PASSPHRASE);
   const passphrase = await newPassphrase(cli, given, {
     message: '--new-passphrase needs a passphrase',
     hint: 'pass --new-passphrase-file, or set VERICODE_NEW_PASSPHRASE',
   });
-  return { key: { mode: 'passphrase', passphrase } };
+  const source = fromFile ? `the passphrase file ${opts.newPassphraseFile}` : given !== undefined ? 'VERICODE_NEW_PASSPHRASE' : 'the passphrase typed at the prompt';
+  return { key: { mode: 'passphrase', passphrase, source } };
 }
 
-/** The new key file is an argument: a bad one is a usage error, not a locked store. */
+function envPassphrase(text: string | undefined): Buffer | undefined {
+  return text ? Buffer.from(text, 'utf8') : undefined;
+}
+
+/**
+ * The new key file is an argument: a bad one is a usage error, not a locked store. It
+ * is adopted only if it is ours alone: anyone else who can read it would know the key.
+ */
 function readNewKeyFile(path: string): Buffer {
   try {
-    return readKeyFile(path);
+    return readKeyFile(path, { adopt: true });
   } catch (error) {
     if (error instanceof VericodeError && !(error instanceof UsageError)) throw new UsageError(`--new-key-file: ${error.message}`, error.hint);
     throw error;

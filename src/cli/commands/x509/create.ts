@@ -64,12 +64,12 @@ export function createCommand(cli: Cli): Command {
         created = createSelfSignedCa(ports, { commonName: opts.commonName, keyType, days: parseDays(opts.days, 365) });
       } else {
         requireFlags(opts as unknown as Record<string, unknown>, { signerCert: '--signer-cert', signerKey: '--signer-key' }, 'to sign a verification certificate (or pass --ca for a development CA)');
-        const signer = parseCertificate(readInputFile(opts.signerCert!, 'signer certificate'), `signer certificate ${opts.signerCert}`);
+        const signer = parseCertificate(await readInputFile(cli.deps.stdin, opts.signerCert!, 'signer certificate'), `signer certificate ${opts.signerCert}`);
         warnIfNotRegistrable(cli, signer, (await import('../../../core/x509/check-ca.js')).checkCaCertificate);
-        const keyBytes = readInputFile(opts.signerKey!, 'signer key', { code: 'usage' });
+        const keyBytes = await readInputFile(cli.deps.stdin, opts.signerKey!, 'signer key', { code: 'usage' });
         let passphrase: string | undefined;
         if (opts.signerKeyPassphraseFile !== undefined) {
-          passphrase = readInputFile(opts.signerKeyPassphraseFile, 'signer key passphrase file', { code: 'usage' }).toString('utf8').split(/\r?\n/)[0];
+          passphrase = (await readInputFile(cli.deps.stdin, opts.signerKeyPassphraseFile, 'signer key passphrase file', { code: 'usage', maxBytes: 4096 })).toString('utf8').split(/\r?\n/)[0];
         } else if (isEncryptedPem(keyBytes) && cli.canPrompt) {
           passphrase = await cli.prompter.secret(`Passphrase for ${opts.signerKey}`);
         }

@@ -1,0 +1,49 @@
+/**
+ * Key files appear complete or not at all. Issue 10: creating one on a full disk
+ * exited 1 and left a 0-byte key file that blocked every later run. The disk is made
+ * full here by failing the data write with ENOSPC, as write(2) does.
+ */
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { createKeyFile, readKeyFile } from '../../src/store/key-file.js';
+import { seededRandom } from '../helpers/random.js';
+import { tempDir } from '../helpers/temp.js';
+
+const disk = vi.hoisted(() => ({ full: false }));
+
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>();
+  const writeSync = ((...args: Parameters<typeof real.writeSync>) => {
+    if (disk.full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    return (real.writeSync as (...a: unknown[]) => number)(...args);
+  }) as typeof real.writeSync;
+  return { ...real, default: { ...real, writeSync }, writeSync };
+});
+
+describe('createKeyFile', () => {
+  it('on a full disk: a clear error, no key file (not even an empty one), and the next run succeeds', () => {
+    const dir = join(tempDir(), 'config');
+    const path = join(dir, 'store.key');
+    disk.full = true;
+    try {
+      expect(() => createKeyFile(path, seededRandom(1))).toThrowError(
+        expect.objectContaining({ code: 'usage', message: `cannot create key file ${path}: no space left on the device` }),
+      );
+    } finally {
+      disk.full = false;
+    }
+    expect(fs.readdirSync(dir)).toEqual([]);
+    const key = createKeyFile(path, seededRandom(1));
+    expect(readKeyFile(path)).toEqual(key);
+    expect(fs.statSync(path).mode & 0o777).toBe(0o600);
+    expect(fs.readdirSync(dir)).toEqual(['store.key']);
+  });
+
+  it('never replaces an existing key file', () => {
+    const path = join(tempDir(), 'store.key');
+    fs.writeFileSync(path, `${'11'.repeat(32)}\n`, { mode: 0o600 });
+    expect(() => createKeyFile(path, seededRandom(1))).toThrowError(expect.objectContaining({ message: `cannot create key file ${path}: it already exists` }));
+    expect(fs.readFileSync(path, 'utf8')).toBe(`${'11'.repeat(32)}\n`);
+  });
+});
