@@ -1,6 +1,6 @@
 /** The checks a CA certificate must pass to be registered (SPEC section 5). */
 import { ExpiredError, UsageError } from '../errors.js';
-import { caConstraintsProblem, caKeyProblem, profileProblem, signatureAlgorithmsProblem, signedBy, validityProblem } from './certificate-checks.js';
+import { caConstraintsProblem, keyPolicyProblem, profileProblem, signatureAlgorithmsProblem, signedBy, validityProblem } from './certificate-checks.js';
 import type { ParsedCertificate } from './parse.js';
 
 const WHO = 'CA certificate';
@@ -35,7 +35,7 @@ export function checkCaCertificate(cert: ParsedCertificate, now: Date): void {
     caConstraintsProblem(fields, true) ??
     profileProblem(fields) ??
     signatureAlgorithmsProblem(fields) ??
-    caKeyProblem(cert) ??
+    keyPolicyProblem(cert) ??
     selfSignatureProblem(cert);
   if (problem) throw new UsageError(`${WHO} ${problem}`, 'register the certificate of the CA that signs your devices\' certificates', 'invalid_certificate');
   const expired = validityProblem(fields, now);
