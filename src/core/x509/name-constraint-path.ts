@@ -40,22 +40,26 @@ function label(name: GeneralName, where: string): string {
 /**
  * The names of `cert` that constraints apply to: a non-empty subject, its
  * emailAddress attributes, every subjectAltName entry, and, for a leaf without
- * subjectAltName, a CN that is a host name (as OpenSSL does, since a verifier may
- * fall back to it for a host name check).
+ * subjectAltName, a CN that is a host name of two labels or more (as OpenSSL does,
+ * since a verifier may fall back to it for a host name check; a one-label CN such as
+ * `device-42` is a device id, not a host, and stays outside dNSName constraints).
  */
 function constrainedNames(cert: ParsedCertificate, isLeaf: boolean): CheckedName[] {
   const names: CheckedName[] = [];
+  const add = (name: GeneralName, where: string): void => void names.push({ name, label: label(name, where) });
   const subject = cert.fields.subjectName;
-  if (subject.length > 0) names.push({ name: { kind: 'dn', der: cert.fields.subject.der, rdns: subject }, label: 'subject' });
+  if (subject.length > 0) add({ kind: 'dn', der: cert.fields.subject.der, rdns: subject }, 'subject');
   for (const attribute of subject.flat()) {
-    if (attribute.oid === EMAIL_ADDRESS && attribute.text !== undefined) names.push({ name: { kind: 'email', text: attribute.text }, label: 'subject emailAddress' });
+    if (attribute.oid === EMAIL_ADDRESS && attribute.text !== undefined) add({ kind: 'email', text: attribute.text }, 'subject emailAddress');
   }
   const sans = subjectAltNamesOf(cert.fields.extensions);
-  for (const name of sans ?? []) names.push({ name, label: 'subjectAltName' });
+  for (const name of sans ?? []) add(name, 'subjectAltName');
   if (isLeaf && sans === undefined) {
-    for (const cn of commonNames(subject)) if (cn.text !== undefined && isHostName(cn.text)) names.push({ name: { kind: 'dns', text: cn.text }, label: 'subject CN as a host name' });
+    for (const cn of commonNames(subject)) {
+      if (cn.text !== undefined && cn.text.includes('.') && isHostName(cn.text)) names.push({ name: { kind: 'dns', text: cn.text }, label: `subject CN "${cn.text}" (a host name, checked as a dNSName)` });
+    }
   }
-  return names.map(({ name, label: where }) => ({ name, label: label(name, where) }));
+  return names;
 }
 
 function sameForm(a: GeneralName, b: GeneralName): boolean {

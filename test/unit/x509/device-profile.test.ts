@@ -101,3 +101,15 @@ describe('registration of a CA with name constraints', () => {
     expect(() => checkCaCertificate(selfSignedCa({ subject: 'Pc', key, extensions: [...caExtensions(key), ext.raw('2.5.29.36', seq(tlv(0x80, Buffer.from([0]))), true)] }).parsed, AT)).toThrow('CA certificate has an unsupported critical extension policyConstraints (2.5.29.36)');
   });
 });
+
+describe('name constraints over version 1 device certificates', () => {
+  const key = newTestKey('ec-p256');
+  const permitted = { oid: '2.5.29.30', critical: true, value: seq(tlv(0xa0, seq(tlv(0x82, Buffer.from('fleet.example.com'))))) };
+  const fleetRoot = selfSignedCa({ subject: 'Fleet Root', key, extensions: [...caExtensions(key), permitted] });
+
+  it('leaves a one-label CN (a device id) alone, and checks a host-name CN as a dNSName', () => {
+    expect(validatePath(v1Certificate(fleetRoot, { subject: 'device-42' }).parsed, [], [fleetRoot.parsed], AT)).toHaveLength(2);
+    expect(validatePath(v1Certificate(fleetRoot, { subject: 'd42.fleet.example.com' }).parsed, [], [fleetRoot.parsed], AT)).toHaveLength(2);
+    expect(refusal(v1Certificate(fleetRoot, { subject: 'd42.other.example.com' }), [], fleetRoot)).toBe('device certificate has subject CN "d42.other.example.com" (a host name, checked as a dNSName) outside the permitted subtrees of the name constraints of registered CA "CN=Fleet Root"');
+  });
+});
