@@ -8,8 +8,12 @@ import { resourcePrn } from './prn.js';
 import { rfc3339 } from './time.js';
 import { findTrustedCaCertificates } from '../store/ca-certificates.js';
 import { summarizeCertificate, type CertificateSummary } from './x509/describe.js';
+import { parseCrls } from './x509/crl.js';
 import { parseCertificate, parseCertificateChain, type ParsedCertificate } from './x509/parse.js';
-import { validatePath } from './x509/path-validation.js';
+import { validatePath, type PathOptions } from './x509/path-validation.js';
+import { parsePeerIdentity } from './x509/peer-identity.js';
+import { parsePurpose } from './x509/purpose.js';
+import { UsageError } from './errors.js';
 
 /** A registered CA to validate against, with the id that names it. */
 export interface TrustAnchor {
@@ -26,12 +30,13 @@ export interface DeviceCertificateCheck {
 }
 
 /**
- * The pure check: validates `leaf` through `intermediates` to one of `anchors` at `at`.
+ * The pure check: validates `leaf` through `intermediates` to one of `anchors` at `at`,
+ * with `options` (purpose, identity, CRLs, depth).
  * @returns the anchor's id and the path (leaf first).
- * @throws VerificationError('verification_failed') with the reason (see validatePath).
+ * @throws VerificationError('verification_failed' or 'revoked') with the reason (see validatePath).
  */
-export function checkDeviceCertificate(leaf: ParsedCertificate, intermediates: ParsedCertificate[], anchors: TrustAnchor[], at: Date): { anchorId: string; path: ParsedCertificate[] } {
-  const path = validatePath(leaf, intermediates, anchors.map((a) => a.certificate), at);
+export function checkDeviceCertificate(leaf: ParsedCertificate, intermediates: ParsedCertificate[], anchors: TrustAnchor[], at: Date, options: PathOptions = {}): { anchorId: string; path: ParsedCertificate[] } {
+  const path = validatePath(leaf, intermediates, anchors.map((a) => a.certificate), at, options);
   const anchor = anchors.find((a) => a.certificate === path[path.length - 1])!;
   return { anchorId: anchor.id, path };
 }
@@ -59,20 +64,47 @@ export interface VerifyDeviceCertificateInput {
   chain?: { bytes: Uint8Array; label: string };
   /** Validation time in epoch ms (`--at`); default the clock's now. */
   at?: number;
+  /** `--purpose` as given: client-auth, server-auth or any (the default). */
+  purpose?: string;
+  /** `--dns-name`, `--ip-address`, `--email` as given (at most one). */
+  identity?: { dnsName?: string; ipAddress?: string; email?: string };
+  /** `--crl-path` files, each with one or more CRLs (PEM or DER). */
+  crls?: Array<{ bytes: Uint8Array; label: string }>;
+  /** `--max-depth`: at most this many intermediates (self-issued ones not counted). */
+  maxDepth?: number;
+}
+
+/** The deepest `--max-depth` accepted: the path search never builds longer paths. */
+export const MAX_DEPTH_LIMIT = 8;
+
+/** The path options from the input, every value checked before the store is opened. */
+function pathOptions(input: VerifyDeviceCertificateInput): PathOptions {
+  if (input.maxDepth !== undefined && (!Number.isInteger(input.maxDepth) || input.maxDepth < 0 || input.maxDepth > MAX_DEPTH_LIMIT)) {
+    throw new UsageError(`--max-depth must be a whole number from 0 to ${MAX_DEPTH_LIMIT}`, 'it counts the intermediate CA certificates between the device certificate and the registered CA');
+  }
+  return {
+    purpose: input.purpose === undefined ? undefined : parsePurpose(input.purpose),
+    identity: input.identity && parsePeerIdentity(input.identity),
+    crls: input.crls?.flatMap((file) => parseCrls(file.bytes, file.label)),
+    maxIntermediates: input.maxDepth,
+  };
 }
 
 /**
  * Checks a device certificate against the organization's registered, verified and
  * active CAs.
  * @throws UsageError('invalid_certificate') for a malformed certificate or chain
- * file; VerificationError('verification_failed') when no valid path reaches such a
- * CA at the validation time, with the reason.
+ * file, UsageError('invalid_format') for a malformed CRL file, UsageError('usage')
+ * for a bad identity or depth; VerificationError('revoked') when a CRL lists a
+ * certificate of the path; VerificationError('verification_failed') when no valid
+ * path reaches such a CA at the validation time, with the reason.
  */
 export function verifyDeviceCertificate(ctx: CoreContext, input: VerifyDeviceCertificateInput): DeviceCertificateCheck {
   const leaf = parseCertificate(input.certificate.bytes, input.certificate.label);
   const intermediates = input.chain ? parseCertificateChain(input.chain.bytes, input.chain.label) : [];
+  const options = pathOptions(input);
   const at = new Date(input.at ?? ctx.clock.now().getTime());
-  const { anchorId, path } = checkDeviceCertificate(leaf, intermediates, candidateIssuers(ctx, input.organizationId, [leaf, ...intermediates]), at);
+  const { anchorId, path } = checkDeviceCertificate(leaf, intermediates, candidateIssuers(ctx, input.organizationId, [leaf, ...intermediates]), at, options);
   return {
     valid: true,
     validated_at: rfc3339(Math.floor(at.getTime() / 1000) * 1000),

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   invalid_code: 3,
   not_authorized: 3,
   audit_broken: 3,
+  revoked: 3,
   not_found: 4,
   code_used: 5,
   already_registered: 5,
@@ -57,7 +58,7 @@ export class UsageError extends VericodeError {
 /** A proof, code or audit chain did not verify (exit 3). */
 export class VerificationError extends VericodeError {
   constructor(
-    code: 'verification_failed' | 'unknown_code' | 'invalid_code' | 'not_authorized' | 'audit_broken',
+    code: 'verification_failed' | 'unknown_code' | 'invalid_code' | 'not_authorized' | 'audit_broken' | 'revoked',
     message: string,
     hint?: string,
   ) {

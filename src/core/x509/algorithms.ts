@@ -59,14 +59,15 @@ const NAMED_CURVES: Record<string, string> = {
 
 /**
  * Why `key` (with its SubjectPublicKeyInfo `spki`) may not sign certificates, or
- * undefined when it may: RSA of at least 2048 bits, EC on a named P-256, P-384 or
+ * undefined when it may: RSA of at least 2048 bits and a multiple of 8, EC on a named P-256, P-384 or
  * P-521 curve, or Ed25519.
  */
 export function signingKeyProblem(key: KeyObject, spki: Tlv): string | undefined {
   const type = key.asymmetricKeyType;
   if (type === 'rsa' || type === 'rsa-pss') {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    return bits >= 2048 ? undefined : `has a ${bits}-bit RSA key: at least 2048 bits are required`;
+    if (bits < 2048) return `has a ${bits}-bit RSA key: at least 2048 bits are required`;
+    return bits % 8 === 0 ? undefined : `has a ${bits}-bit RSA key: the size must be a multiple of 8 bits`;
   }
   if (type === 'ec') {
     // Node reports a curve name even for explicit parameters, so read the SPKI itself.

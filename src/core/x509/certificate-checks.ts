@@ -67,8 +67,8 @@ export function caConstraintsProblem(fields: CertificateFields, requireCritical:
   }
 }
 
-/** Whether the certificate's key may sign certificates (see signingKeyProblem). */
-export function caKeyProblem(cert: ParsedCertificate): string | undefined {
+/** Whether the certificate's key is one we accept on any certificate (see signingKeyProblem). */
+export function keyPolicyProblem(cert: ParsedCertificate): string | undefined {
   try {
     return signingKeyProblem(cert.x509.publicKey, cert.fields.subjectPublicKeyInfo);
   } catch (error) {

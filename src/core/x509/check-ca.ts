@@ -1,6 +1,6 @@
 /** The checks a CA certificate must pass to be registered (SPEC section 5). */
 import { ExpiredError, UsageError } from '../errors.js';
-import { caConstraintsProblem, caKeyProblem, profileProblem, signatureAlgorithmsProblem, signedBy, validityProblem } from './certificate-checks.js';
+import { caConstraintsProblem, keyPolicyProblem, profileProblem, signatureAlgorithmsProblem, signedBy, validityProblem } from './certificate-checks.js';
 import type { ParsedCertificate } from './parse.js';
 
 const WHO = 'CA certificate';
@@ -18,9 +18,11 @@ function selfSignatureProblem(cert: ParsedCertificate): string | undefined {
 /**
  * Every CA check of SPEC section 5 except duplicates and the per-subject limit (those
  * need the store): basicConstraints present, critical, cA=TRUE; keyUsage, if present,
- * with keyCertSign; an RSA >= 2048, EC P-256/P-384/P-521 (named curve) or Ed25519 key;
+ * with keyCertSign; an RSA >= 2048 (a multiple of 8), EC P-256/P-384/P-521 (named
+ * curve) or Ed25519 key;
  * a signature algorithm that is neither MD5 nor SHA-1 and is the same outside and
- * inside tbsCertificate; no duplicated, malformed or unsupported critical extension;
+ * inside tbsCertificate; no duplicated, malformed or unsupported critical extension
+ * (well-formed name constraints are supported);
  * a non-empty subject; for a self-issued CA, a signature that verifies (OpenSSL,
  * via node:crypto) under its own key; and `now` within [notBefore, notAfter], whole
  * seconds.
@@ -35,7 +37,7 @@ export function checkCaCertificate(cert: ParsedCertificate, now: Date): void {
     caConstraintsProblem(fields, true) ??
     profileProblem(fields) ??
     signatureAlgorithmsProblem(fields) ??
-    caKeyProblem(cert) ??
+    keyPolicyProblem(cert) ??
     selfSignatureProblem(cert);
   if (problem) throw new UsageError(`${WHO} ${problem}`, 'register the certificate of the CA that signs your devices\' certificates', 'invalid_certificate');
   const expired = validityProblem(fields, now);

@@ -7,6 +7,8 @@
  */
 import { DerError, decodeBitString, decodeBoolean, decodeSmallInteger, expectTag, readSingle, sequence, TAG } from './der-reader.js';
 import type { RawExtension } from './certificate-fields.js';
+import { decodeGeneralNames, subjectAltNameProblem, type GeneralName } from './general-names.js';
+import { decodeNameConstraints } from './name-constraints.js';
 
 /** OIDs of the extensions this module knows. */
 export const OID = {
@@ -18,6 +20,7 @@ export const OID = {
   crlDistributionPoints: '2.5.29.31',
   certificatePolicies: '2.5.29.32',
   authorityKeyIdentifier: '2.5.29.35',
+  policyConstraints: '2.5.29.36',
   extKeyUsage: '2.5.29.37',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
 } as const;
@@ -34,7 +37,7 @@ export function extensionName(oid: string): string {
  * validate with the any-policy initial set and no explicit-policy requirement, under
  * which policies cannot change the outcome.
  */
-const MAY_BE_CRITICAL = new Set<string>([OID.basicConstraints, OID.keyUsage, OID.extKeyUsage, OID.subjectAltName, OID.certificatePolicies]);
+const MAY_BE_CRITICAL = new Set<string>([OID.basicConstraints, OID.keyUsage, OID.extKeyUsage, OID.subjectAltName, OID.certificatePolicies, OID.nameConstraints]);
 
 /** Bit positions of KeyUsage (RFC 5280 4.2.1.3). */
 export const KEY_USAGE = { digitalSignature: 0, keyCertSign: 5, cRLSign: 6 } as const;
@@ -81,7 +84,13 @@ const WELL_FORMED: Record<string, (value: Buffer) => void> = {
   },
   [OID.subjectKeyIdentifier]: (v) => void expectTag(readSingle(v), TAG.OCTET_STRING, 'subjectKeyIdentifier'),
   [OID.authorityKeyIdentifier]: (v) => void sequence(readSingle(v), 'authorityKeyIdentifier'),
-  [OID.subjectAltName]: (v) => nonEmptySequence(v, 'subjectAltName'),
+  [OID.subjectAltName]: (v) => {
+    for (const name of decodeGeneralNames(v, 'subjectAltName')) {
+      const problem = subjectAltNameProblem(name);
+      if (problem) throw new DerError(`a ${problem}`);
+    }
+  },
+  [OID.nameConstraints]: (v) => void decodeNameConstraints(v),
   [OID.extKeyUsage]: (v) => nonEmptySequence(v, 'extKeyUsage'),
   [OID.certificatePolicies]: (v) => nonEmptySequence(v, 'certificatePolicies'),
   [OID.crlDistributionPoints]: (v) => nonEmptySequence(v, 'crlDistributionPoints'),
@@ -122,3 +131,9 @@ export function findExtension(extensions: readonly RawExtension[], oid: string):
   return extensions.find((e) => e.oid === oid);
 }
 
+
+/** The subjectAltName entries, or undefined without the extension (call after extensionsProblem). */
+export function subjectAltNamesOf(extensions: readonly RawExtension[]): GeneralName[] | undefined {
+  const extension = findExtension(extensions, OID.subjectAltName);
+  return extension ? decodeGeneralNames(extension.value, 'subjectAltName') : undefined;
+}

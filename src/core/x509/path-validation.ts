@@ -5,9 +5,27 @@
  * first valid one is returned.
  */
 import { VerificationError } from '../errors.js';
-import { basicConstraintsOf, caConstraintsProblem, caKeyProblem, profileProblem, signatureAlgorithmsProblem, signedBy, validityProblem } from './certificate-checks.js';
+import { basicConstraintsOf, caConstraintsProblem, profileProblem, signatureAlgorithmsProblem, signedBy, validityProblem } from './certificate-checks.js';
+import { revocationProblem } from './crl-check.js';
+import type { ParsedCrl } from './crl.js';
+import { deviceProfileProblem, type PathPosition } from './device-profile.js';
+import { nameConstraintsProblem } from './name-constraint-path.js';
 import { formatName } from './names.js';
 import type { ParsedCertificate } from './parse.js';
+import { peerIdentityProblem, type PeerIdentity } from './peer-identity.js';
+import { purposeProblem, type Purpose } from './purpose.js';
+
+/** What a device path is checked for beyond RFC 5280 basic validation (the `verify` options). */
+export interface PathOptions {
+  /** extendedKeyUsage of the leaf and of every CA that has one (`--purpose`); default 'any'. */
+  purpose?: Purpose;
+  /** The identity the leaf must carry (`--dns-name`, `--ip-address`, `--email`). */
+  identity?: PeerIdentity;
+  /** CRLs to check every certificate below the anchor against (`--crl-path`). */
+  crls?: readonly ParsedCrl[];
+  /** At most this many intermediates, self-issued ones not counted (`--max-depth`). */
+  maxIntermediates?: number;
+}
 
 /** The longest path considered, leaf and anchor included. */
 const MAX_PATH_LENGTH = 10;
@@ -28,7 +46,7 @@ interface Search {
   stuck: { depth: number; reason: string } | undefined;
 }
 
-function describe(cert: ParsedCertificate, position: 'leaf' | 'intermediate' | 'anchor'): string {
+function describe(cert: ParsedCertificate, position: PathPosition): string {
   const name = formatName(cert.fields.subjectName) || '(empty subject)';
   if (position === 'leaf') return 'device certificate';
   return position === 'anchor' ? `registered CA "${name}"` : `intermediate CA certificate "${name}"`;
@@ -82,21 +100,41 @@ function extend(path: ParsedCertificate[], intermediates: ParsedCertificate[], a
   }
 }
 
-/** The first problem with a complete path leaf → … → anchor, or undefined when it is valid at `at`. */
-function pathProblem(path: ParsedCertificate[], at: Date): string | undefined {
-  const last = path.length - 1;
-  for (let i = 0; i <= last; i += 1) {
-    const cert = path[i]!;
-    const who = describe(cert, i === 0 ? 'leaf' : i === last ? 'anchor' : 'intermediate');
-    const problem =
-      signatureAlgorithmsProblem(cert.fields) ??
-      (i > 0 ? caConstraintsProblem(cert.fields, false) : undefined) ??
-      profileProblem(cert.fields) ??
-      (i > 0 ? caKeyProblem(cert) ?? pathLengthProblem(path, i) : undefined) ??
-      validityProblem(cert.fields, at);
-    if (problem) return `${who} ${problem}`;
+function positionOf(path: ParsedCertificate[], index: number): PathPosition {
+  return index === 0 ? 'leaf' : index === path.length - 1 ? 'anchor' : 'intermediate';
+}
+
+/** The first problem of one certificate at `index` of a complete path. */
+function certificateProblem(path: ParsedCertificate[], index: number, at: Date, purpose: Purpose): string | undefined {
+  const cert = path[index]!;
+  const position = positionOf(path, index);
+  return (
+    signatureAlgorithmsProblem(cert.fields) ??
+    (index > 0 ? caConstraintsProblem(cert.fields, position === 'anchor') : undefined) ??
+    profileProblem(cert.fields) ??
+    deviceProfileProblem(cert, position) ??
+    (index > 0 ? pathLengthProblem(path, index) : undefined) ??
+    purposeProblem(cert, position, purpose) ??
+    validityProblem(cert.fields, at)
+  );
+}
+
+/** The first problem with a complete path leaf → … → anchor, or undefined when it is valid at `at` under `options`. */
+function pathProblem(path: ParsedCertificate[], at: Date, options: PathOptions): { message: string; revoked?: boolean } | undefined {
+  const who = (index: number): string => describe(path[index]!, positionOf(path, index));
+  for (let i = 0; i < path.length; i += 1) {
+    const problem = certificateProblem(path, i, at, options.purpose ?? 'any');
+    if (problem) return { message: `${who(i)} ${problem}` };
   }
-  return undefined;
+  const intermediates = path.slice(1, -1).filter((c) => !isSelfIssued(c)).length;
+  if (options.maxIntermediates !== undefined && intermediates > options.maxIntermediates) {
+    return { message: `the path has ${intermediates} intermediate CA certificate${intermediates === 1 ? '' : 's'}, more than --max-depth ${options.maxIntermediates} allows` };
+  }
+  const constraint = nameConstraintsProblem(path, who);
+  if (constraint) return { message: constraint };
+  const identity = options.identity && peerIdentityProblem(path[0]!, options.identity);
+  if (identity) return { message: `${who(0)} ${identity}` };
+  return options.crls ? revocationProblem(path, options.crls, at, who) : undefined;
 }
 
 /** pathLenConstraint counts the non-self-issued intermediates below a CA (RFC 5280 6.1.4 (l), (m)). */
@@ -112,21 +150,26 @@ function pathLengthProblem(path: ParsedCertificate[], index: number): string | u
  * order, unused ones ignored) to one of `anchors` (the registered, verified, active
  * CAs) at time `at`: signatures (OpenSSL via node:crypto), validity inclusive in whole
  * seconds (anchors too), name chaining, basicConstraints cA and keyUsage keyCertSign
- * of every CA on the path, pathLenConstraint, no duplicated, malformed or
- * unsupported critical extension, matching inner and outer signature algorithms
- * that are neither MD5 nor SHA-1.
+ * of every CA on the path, pathLenConstraint, name constraints, no duplicated,
+ * malformed or unsupported critical extension, matching inner and outer signature
+ * algorithms that are neither MD5 nor SHA-1, the device profile (device-profile.ts),
+ * and what `options` ask for: purpose, identity, CRLs, number of intermediates.
+ * Every candidate path is tried, so a path that breaks a rule does not hide one that
+ * keeps them all.
  * @returns the path, leaf first and anchor last.
- * @throws VerificationError('verification_failed') with the reason.
+ * @throws VerificationError('revoked') when the first failing path has a revoked
+ * certificate; VerificationError('verification_failed') with the reason otherwise.
  */
-export function validatePath(leaf: ParsedCertificate, intermediates: ParsedCertificate[], anchors: ParsedCertificate[], at: Date): ParsedCertificate[] {
+export function validatePath(leaf: ParsedCertificate, intermediates: ParsedCertificate[], anchors: ParsedCertificate[], at: Date, options: PathOptions = {}): ParsedCertificate[] {
   const search: Search = { complete: [], tried: 0, signatures: new Map(), stuck: undefined };
   extend([leaf], intermediates, anchors, search);
-  let firstProblem: string | undefined;
+  let firstProblem: { message: string; revoked?: boolean } | undefined;
   for (const path of search.complete) {
-    const problem = pathProblem(path, at);
+    const problem = pathProblem(path, at, options);
     if (!problem) return path;
     firstProblem ??= problem;
   }
-  const reason = firstProblem ?? search.stuck?.reason ?? 'no registered, verified and active CA';
+  if (firstProblem?.revoked) throw new VerificationError('revoked', firstProblem.message, 'the issuer revoked this certificate: issue the device a new one');
+  const reason = firstProblem?.message ?? search.stuck?.reason ?? 'no registered, verified and active CA';
   throw new VerificationError('verification_failed', `device certificate does not validate: ${reason}`, firstProblem ? undefined : 'register the CA that issued it, or pass the intermediate certificates with --chain-path');
 }

@@ -1,6 +1,7 @@
-/** `peridio device-certificates verify -c F [--chain-path F] [--at TIME]` */
+/** `peridio device-certificates verify -c F [--chain-path F] [--at TIME] [--purpose P] [--dns-name N | --ip-address IP | --email A] [--crl-path F]... [--max-depth N]` */
 import { Command } from 'commander';
 import type { DeviceCertificateCheck } from '../../../core/device-certificates.js';
+import { UsageError } from '../../../core/errors.js';
 import { parseTimestamp } from '../../../core/time.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
@@ -11,6 +12,12 @@ interface VerifyOptions {
   certificatePath: string;
   chainPath?: string;
   at?: string;
+  purpose: string;
+  dnsName?: string;
+  ipAddress?: string;
+  email?: string;
+  crlPath: string[];
+  maxDepth?: string;
 }
 
 const rendering: Rendering<DeviceCertificateCheck> = {
@@ -25,28 +32,49 @@ const rendering: Rendering<DeviceCertificateCheck> = {
   ].join('\n'),
 };
 
+function maxDepth(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d{1,3}$/.test(text.trim())) throw new UsageError(`invalid --max-depth "${text}": expected a whole number`, 'for example --max-depth 1 allows one intermediate CA certificate');
+  return Number(text.trim());
+}
+
 export function verifyCommand(cli: Cli): Command {
   const command = new Command('verify')
     .requiredOption('-c, --certificate-path <file>', 'the device certificate (PEM or DER)')
     .option('--chain-path <file>', 'intermediate CA certificates, in any order (PEM bundle or DER)')
     .option('--at <time>', 'validate at this ISO 8601 time instead of now (like openssl verify -attime)')
+    .option('--purpose <purpose>', 'client-auth, server-auth or any: the extendedKeyUsage the device certificate (and every CA that has one) must allow', 'any')
+    .option('--dns-name <name>', 'the device certificate must carry this DNS name (subjectAltName; wildcards as RFC 6125)')
+    .option('--ip-address <ip>', 'the device certificate must carry this IPv4 or IPv6 address (subjectAltName)')
+    .option('--email <address>', 'the device certificate must carry this email address (subjectAltName or subject)')
+    .option('--crl-path <file>', 'a CRL file (PEM or DER, one or more CRLs); repeat for more files', (file: string, files: string[]) => [...files, file], [] as string[])
+    .option('--max-depth <n>', 'at most this many intermediate CA certificates on the path (0 to 8; self-issued ones not counted)')
     .action(async (opts: VerifyOptions) => {
       const at = opts.at === undefined ? undefined : parseTimestamp(opts.at, '--at');
+      const depth = maxDepth(opts.maxDepth);
       const certificate = { bytes: await readInputFile(cli.deps.stdin, opts.certificatePath, 'device certificate'), label: `device certificate ${opts.certificatePath}` };
       const chain = opts.chainPath === undefined ? undefined : { bytes: await readInputFile(cli.deps.stdin, opts.chainPath, 'chain'), label: `chain ${opts.chainPath}` };
+      const crls: Array<{ bytes: Buffer; label: string }> = [];
+      for (const path of opts.crlPath) crls.push({ bytes: await readInputFile(cli.deps.stdin, path, 'CRL', { code: 'usage' }), label: `crl ${path}` });
+      const identity = { dnsName: opts.dnsName, ipAddress: opts.ipAddress, email: opts.email };
       const { verifyDeviceCertificate } = await import('../../../core/device-certificates.js');
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();
-      cli.output.result(verifyDeviceCertificate(ctx, { organizationId, certificate, chain, at }), rendering);
+      cli.output.result(verifyDeviceCertificate(ctx, { organizationId, certificate, chain, at, purpose: opts.purpose, identity, crls, maxDepth: depth }), rendering);
     });
   return documented(command, {
     summary: 'check that a device certificate chains to a registered CA',
-    description: 'Check a device certificate offline with RFC 5280 basic path validation: signatures, validity (inclusive, at --at), name chaining, basicConstraints and keyUsage of every CA on the path, path length and unknown critical extensions, ending at a CA registered in the organization that is verified and active, itself valid at that time.',
+    description: 'Check a device certificate offline with RFC 5280 path validation: signatures, validity (inclusive, at --at), name chaining, basicConstraints and keyUsage of every CA on the path, path length, name constraints, unknown critical extensions and the device certificate policy (keys, signature algorithms, serial numbers, key identifiers), ending at a CA registered in the organization that is verified and active, itself valid at that time. --purpose, --dns-name/--ip-address/--email, --crl-path and --max-depth add the checks they name.',
     examples: [
       'peridio device-certificates verify -c device.pem',
       'peridio device-certificates verify -c device.pem --chain-path intermediates.pem --at 2025-06-01T00:00:00Z',
+      'peridio device-certificates verify -c device.pem --purpose client-auth --dns-name device-42.fleet.example.com',
+      'peridio device-certificates verify -c device.pem --chain-path intermediates.pem --crl-path root.crl --crl-path issuing.crl --max-depth 1',
       'peridio device-certificates verify -c device.pem --json',
     ],
-    exitCodes: [[3, 'the certificate does not chain to a registered, verified and active CA (the reason is printed)'], [4, 'the organization does not exist']],
+    exitCodes: [
+      [3, 'the certificate does not chain to a registered, verified and active CA, or breaks a checked rule (the reason is printed); or a CRL lists it (code revoked)'],
+      [4, 'the organization does not exist'],
+    ],
   });
 }
