@@ -21,8 +21,9 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'rolldown';
 
 const ENTRY = resolve(import.meta.dirname, 'src', 'main.ts');
-/** Loaded by bin/peridio.js before the command, so it stays a file of its own. */
+/** Loaded by bin/peridio.js before the command, so it stays a file of its own, with the path checks it needs. */
 const COMPILE_CACHE = resolve(import.meta.dirname, 'src', 'cli', 'compile-cache.ts');
+const PRIVATE_DIRECTORY = resolve(import.meta.dirname, 'src', 'store', 'private-directory.ts');
 
 /**
  * Chunk names by path, most specific first; the first match wins. The 'cli' group is
@@ -62,7 +63,7 @@ let startup;
  * subcommand would still work.
  */
 const LAZY_CHILD_PROCESS = '\0lazy-child-process';
-const lazyChildProcessInCommander = {
+export const lazyChildProcessInCommander = {
   name: 'lazy-child-process-in-commander',
   resolveId(source, importer) {
     if (source === 'node:child_process' && /node_modules[\\/]commander[\\/]/.test(importer ?? '')) return LAZY_CHILD_PROCESS;
@@ -75,7 +76,9 @@ const lazyChildProcessInCommander = {
 };
 
 function chunkName(id, ctx) {
-  if (id === COMPILE_CACHE) return null;
+  // private-directory.ts is shared with the core (the release executable's addon): it
+  // lives in compile-cache.js, which every run loads first anyway.
+  if (id === COMPILE_CACHE || id === PRIVATE_DIRECTORY) return 'compile-cache';
   startup ??= startupModules(ctx);
   if (startup.has(id)) return 'cli';
   const command = /src[\\/]cli[\\/]commands[\\/]([^\\/.]+)/.exec(id);
