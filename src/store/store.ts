@@ -6,9 +6,9 @@
  * Opening never writes before the key is proven, so a wrong key leaves the file
  * byte-for-byte unchanged.
  */
-import { Database, type Db } from './sqlite.js';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { openDatabase, sqliteAddon, type Db } from './sqlite.js';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { StoreError, UsageError } from '../core/errors.js';
 import { describeFsError, ensurePrivateDirectory } from './key-file.js';
 import { migrate } from './migrations.js';
@@ -17,15 +17,6 @@ import { migrate } from './migrations.js';
 export type StoreKey =
   | { mode: 'key-file'; key: Uint8Array; keyFile?: string }
   | { mode: 'passphrase'; passphrase: string };
-
-/**
- * The compiled SQLite binding, passed to the driver directly: its default lookup
- * (the `bindings` package) probes a dozen paths on every start.
- */
-const NATIVE_BINDING = ((): string | undefined => {
-  const path = join(dirname(require.resolve('better-sqlite3-multiple-ciphers/package.json')), 'build', 'Release', 'better_sqlite3.node');
-  return existsSync(path) ? path : undefined;
-})();
 
 /** SQLCipher v4 pages: a valid store is a whole number of them. */
 const PAGE_SIZE = 4096;
@@ -99,6 +90,8 @@ export class Store {
     if (!exists && !options.create) {
       throw new UsageError(`no store at ${path}`, 'create one with: peridio init');
     }
+    // A binding that does not load must fail before a store file is made.
+    sqliteAddon();
     if (!exists) createEmptyPrivateFile(path);
     let db: Db;
     try {
@@ -146,7 +139,7 @@ export class Store {
 
 /** A connection to an existing file, waiting up to 5 s for other writers' locks. */
 function connect(path: string): Db {
-  return new Database(path, { fileMustExist: true, timeout: 5000, nativeBinding: NATIVE_BINDING });
+  return openDatabase(path, { fileMustExist: true, timeout: 5000 });
 }
 
 function closed(db: Db): undefined {
