@@ -36,7 +36,7 @@ describe('the built peridio command in a fresh HOME', () => {
     expect(runBin(['verification-codes', 'create', '--ttl', 'soon'], { env }).exitCode).toBe(2);
     expect(runBin(['verification-codes', 'get', 'nope'], { env }).exitCode).toBe(4);
     expect(runBin(['verification-codes', 'list'], { env: { ...env, VERICODE_KEY_FILE: '/dev/null' } }).exitCode).toBe(7);
-    expect(runBin(['--version'], { env })).toEqual({ stdout: '0.1.0\n', stderr: '', exitCode: 0 });
+    expect(runBin(['-V'], { env })).toEqual({ stdout: 'vericode 0.1.0\n', stderr: '', exitCode: 0 });
   });
 
   it('never prompts when stdin is not a TTY: a passphrase store without a key source fails at once', () => {
