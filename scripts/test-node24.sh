@@ -31,4 +31,4 @@ export PATH="$node24_bin:$PATH"
 echo "suite on $(node --version)"
 npm run build
 npm run typecheck
-npx vitest run
+npx vitest run "$@"
