@@ -6,7 +6,8 @@
  * The lazy `await import()`s of src/ stay lazy: each becomes a chunk loaded on demand.
  * Chunks are grouped by what a command needs, so `verification-codes create` loads the
  * command line, the core with SQLite, and its noun, and nothing else:
- *   compile-cache.js      loaded first: reuses V8's compiled code of the last run
+ *   compile-cache.js      loaded first: on Node 22.1+, Node's compile cache in a
+ *                         checked private directory (src/store/private-directory.ts)
  *   main.js               what every command runs (commander, parsing, output, errors)
  *   core.js               the store, SQLite's JavaScript side and the core
  *   x509.js               certificates: parsing, checks, CA registration, device checks
@@ -15,7 +16,8 @@
  *   chalk.js, prompts.js  loaded only on a terminal
  *
  * The library entry points (`vericode`, `vericode/store`) are built by tsc into dist/
- * as separate modules; this bundle is only the command.
+ * as separate modules; this bundle is only the command. The release executable has
+ * its own bundle, one file (scripts/release.mjs), which reuses the plugin below.
  */
 import { resolve } from 'node:path';
 import { defineConfig } from 'rolldown';
