@@ -6,7 +6,8 @@
  * The lazy `await import()`s of src/ stay lazy: each becomes a chunk loaded on demand.
  * Chunks are grouped by what a command needs, so `verification-codes create` loads the
  * command line, the core with SQLite, and its noun, and nothing else:
- *   compile-cache.js      loaded first: reuses V8's compiled code of the last run
+ *   compile-cache.js      loaded first: on Node 22.1+, Node's compile cache in a
+ *                         checked private directory (src/store/private-directory.ts)
  *   main.js               what every command runs (commander, parsing, output, errors)
  *   core.js               the store, SQLite's JavaScript side and the core
  *   x509.js               certificates: parsing, checks, CA registration, device checks
@@ -15,14 +16,16 @@
  *   chalk.js, prompts.js  loaded only on a terminal
  *
  * The library entry points (`vericode`, `vericode/store`) are built by tsc into dist/
- * as separate modules; this bundle is only the command.
+ * as separate modules; this bundle is only the command. The release executable has
+ * its own bundle, one file (scripts/release.mjs), which reuses the plugin below.
  */
 import { resolve } from 'node:path';
 import { defineConfig } from 'rolldown';
 
 const ENTRY = resolve(import.meta.dirname, 'src', 'main.ts');
-/** Loaded by bin/peridio.js before the command, so it stays a file of its own. */
+/** Loaded by bin/peridio.js before the command, so it stays a file of its own, with the path checks it needs. */
 const COMPILE_CACHE = resolve(import.meta.dirname, 'src', 'cli', 'compile-cache.ts');
+const PRIVATE_DIRECTORY = resolve(import.meta.dirname, 'src', 'store', 'private-directory.ts');
 
 /**
  * Chunk names by path, most specific first; the first match wins. The 'cli' group is
@@ -62,7 +65,7 @@ let startup;
  * subcommand would still work.
  */
 const LAZY_CHILD_PROCESS = '\0lazy-child-process';
-const lazyChildProcessInCommander = {
+export const lazyChildProcessInCommander = {
   name: 'lazy-child-process-in-commander',
   resolveId(source, importer) {
     if (source === 'node:child_process' && /node_modules[\\/]commander[\\/]/.test(importer ?? '')) return LAZY_CHILD_PROCESS;
@@ -75,7 +78,9 @@ const lazyChildProcessInCommander = {
 };
 
 function chunkName(id, ctx) {
-  if (id === COMPILE_CACHE) return null;
+  // private-directory.ts is shared with the core (the release executable's addon): it
+  // lives in compile-cache.js, which every run loads first anyway.
+  if (id === COMPILE_CACHE || id === PRIVATE_DIRECTORY) return 'compile-cache';
   startup ??= startupModules(ctx);
   if (startup.has(id)) return 'cli';
   const command = /src[\\/]cli[\\/]commands[\\/]([^\\/.]+)/.exec(id);

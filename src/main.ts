@@ -4,6 +4,7 @@
  */
 import { CommanderError, type Command } from 'commander';
 import { buildProgram } from './cli/program.js';
+import { printVersion, VersionRequested } from './cli/version.js';
 import type { CliDeps } from './cli/cli.js';
 import { exitCodeFor, StoreError, UsageError, VericodeError } from './core/errors.js';
 import { cryptoRandom, systemClock } from './core/ports.js';
@@ -33,11 +34,15 @@ export function processDeps(): CliDeps {
 
 /** Runs the CLI with `argv` (the user's arguments, without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], deps: CliDeps = processDeps()): Promise<number> {
-  const { program, cli } = await buildProgram(deps, version, argv);
+  const { program, cli } = await buildProgram(deps, argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
+    if (error instanceof VersionRequested) {
+      await printVersion(deps.stdout, version, error, argv.includes('--json'));
+      return 0;
+    }
     if (error instanceof CommanderError && isHelpOrVersion(error)) return 0;
     const failure = toVericodeError(error, commandPath(program, argv));
     reportError(deps, failure, error, argv.includes('--json'));

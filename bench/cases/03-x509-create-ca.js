@@ -1,6 +1,6 @@
 // Wall time of `peridio x509 create --ca` (a P-256 development CA: key pair,
 // self-signed certificate, two files written) against `node -e 0`, target at most
-// 2.0x; against the CLI's own startup (`peridio --version`), to show what the command
+// 2.0x; against the CLI's own startup (`peridio -V`), to show what the command
 // itself costs; and beside it `openssl req -x509 -newkey ec` doing the same job.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -23,7 +23,7 @@ export async function run() {
   };
   report('x509 create --ca (ec-p256)', compare(peridio, nodeBaseline), 'node -e 0', 2.0);
   // What the command adds over starting the CLI at all (module loading is shared by every command).
-  const version = () => timeRun([process.execPath, BIN, '--version'], { env });
+  const version = () => timeRun([process.execPath, BIN, '-V'], { env });
   report('x509 create --ca vs peridio --version', compare(peridio, version), 'startup');
   if (spawnSync('openssl', ['version']).status !== 0) return;
   const openssl = () => {

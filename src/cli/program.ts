@@ -9,6 +9,7 @@
  */
 import { Command, Option } from 'commander';
 import { Cli, type CliDeps } from './cli.js';
+import { addVersionOptions } from './version.js';
 
 /** Fills in a top-level command: its options and action, or its verbs. */
 type Configure = (command: Command, cli: Cli) => void;
@@ -29,18 +30,22 @@ const TOP_LEVEL: readonly TopLevelCommand[] = [
   { name: 'device-certificates', summary: 'check device certificates against the registered CAs', load: async () => (await import('./commands/device-certificates/index.js')).configureDeviceCertificates },
   { name: 'audit', summary: 'read and check the tamper-evident audit log', load: async () => (await import('./commands/audit/index.js')).configureAudit },
   { name: 'store', summary: 'inspect, back up, re-key and trim the encrypted store', load: async () => (await import('./commands/store/index.js')).configureStore },
+  { name: 'completion', summary: 'print a shell completion script: bash, zsh or fish', load: async () => (await import('./commands/completion.js')).configureCompletion },
 ];
+
+/** Commands that need every command built: they describe the whole tree. */
+const NEEDS_EVERY_COMMAND = new Set(['completion']);
 
 /** Global options that take a value, so their value is not mistaken for a command. */
 const VALUE_OPTIONS = new Set(['--store', '--key-file', '--passphrase-file', '--org']);
 
 /** Builds the program for `argv` and the per-run `Cli` its commands share. */
-export async function buildProgram(deps: CliDeps, version: string, argv: readonly string[]): Promise<{ program: Command; cli: Cli }> {
+export async function buildProgram(deps: CliDeps, argv: readonly string[]): Promise<{ program: Command; cli: Cli }> {
   const program = new Command('peridio');
   const cli = new Cli(deps, program);
+  addVersionOptions(program);
   program
     .description('Offline proof-of-possession verification codes for CA certificates, X.509 helpers and one-time codes, kept in an encrypted local store.')
-    .version(version, '--version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addOption(new Option('--store <path>', 'the store file (env VERICODE_STORE)'))
     .addOption(new Option('--key-file <path>', 'unlock the store with this key file (env VERICODE_KEY_FILE)'))
@@ -64,7 +69,7 @@ export async function buildProgram(deps: CliDeps, version: string, argv: readonl
   const invoked = invokedCommandName(argv);
   for (const entry of TOP_LEVEL) {
     const command = new Command(entry.name).summary(entry.summary).description(entry.summary);
-    if (entry.name === invoked) (await entry.load())(command, cli);
+    if (entry.name === invoked || NEEDS_EVERY_COMMAND.has(invoked ?? '')) (await entry.load())(command, cli);
     program.addCommand(command);
   }
   inheritSettings(program);

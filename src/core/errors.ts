@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   certificate_expired: 6,
   store_locked: 7,
   store_corrupt: 7,
+  sqlite_unavailable: 7,
   internal: 1,
 } as const;
 
@@ -91,9 +92,9 @@ export class ExpiredError extends VericodeError {
   }
 }
 
-/** The store cannot be opened: wrong or missing key, or not a store at all (exit 7). */
+/** The store cannot be opened: wrong or missing key, not a store at all, or no SQLite binding (exit 7). */
 export class StoreError extends VericodeError {
-  constructor(code: 'store_locked' | 'store_corrupt', message: string, hint?: string, options?: { cause?: unknown }) {
+  constructor(code: 'store_locked' | 'store_corrupt' | 'sqlite_unavailable', message: string, hint?: string, options?: { cause?: unknown }) {
     super(code, message, hint, options);
   }
 }

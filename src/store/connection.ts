@@ -20,7 +20,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StoreError } from '../core/errors.js';
 import { describeFsError } from './bounded-file.js';
-import { Database, type Db } from './sqlite.js';
+import { openDatabase, type Db } from './sqlite.js';
 
 /** How the store is unlocked. A passphrase is bytes (a string is taken as UTF-8). */
 export type StoreKey =
@@ -62,10 +62,10 @@ export function canWrite(path: string): boolean {
 }
 
 /** A connection to an existing file, waiting up to 5 s for other writers' locks. */
-export function connect(path: string, access: Access, nativeBinding: string | undefined): Db {
+export function connect(path: string, access: Access): Db {
   const absolute = resolve(path);
   const name = access === 'immutable' ? `file:${absolute.replace(/[%?#]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)}?immutable=1` : absolute;
-  return new Database(name, { fileMustExist: true, readonly: access !== 'read-write', timeout: 5000, nativeBinding });
+  return openDatabase(name, { fileMustExist: true, readonly: access !== 'read-write', timeout: 5000 });
 }
 
 /** True for the failures a read-only connection meets when it cannot create `-shm`. */

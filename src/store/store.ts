@@ -8,9 +8,9 @@
  * place only when complete, so a failed creation leaves nothing that blocks the next.
  * A store this process cannot write is opened read-only (see ./connection.ts).
  */
-import type { Db } from './sqlite.js';
+import { sqliteAddon, type Db } from './sqlite.js';
 import { closeSync, existsSync, linkSync, openSync, readSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { StoreError } from '../core/errors.js';
 import { describeFsError } from './bounded-file.js';
 import { canWrite, configure, connect, corrupt, keyBytes, needsImmutable, proveKey, readOnlyStore, unlock, unwritable, type Access, type StoreKey } from './connection.js';
@@ -19,15 +19,6 @@ import { migrate } from './migrations.js';
 import { fsyncPath, removeIfPresent } from './snapshot.js';
 
 export type { StoreKey } from './connection.js';
-
-/**
- * The compiled SQLite binding, passed to the driver directly: its default lookup
- * (the `bindings` package) probes a dozen paths on every start.
- */
-const NATIVE_BINDING = ((): string | undefined => {
-  const path = join(dirname(require.resolve('better-sqlite3-multiple-ciphers/package.json')), 'build', 'Release', 'better_sqlite3.node');
-  return existsSync(path) ? path : undefined;
-})();
 
 /** SQLCipher v4 pages: a valid store is a whole number of them. */
 const PAGE_SIZE = 4096;
@@ -56,7 +47,7 @@ export function sameKey(a: StoreKey, b: StoreKey): boolean {
  * @throws StoreError as `Store.open` does for a wrong key or a damaged file.
  */
 export function openUnlocked(path: string, key: StoreKey): Db {
-  const db = connect(path, 'read-write', NATIVE_BINDING);
+  const db = connect(path, 'read-write');
   try {
     unlock(db, key);
     proveKey(db, path, key, true);
@@ -94,6 +85,8 @@ export class Store {
    * vericode store.
    */
   static open(path: string, key: StoreKey, options: OpenOptions = {}): Store {
+    // A binding that does not load must fail before any store file is made.
+    sqliteAddon();
     if (!inspectStoreFile(path)) {
       if (!options.create) throw new StoreError('store_locked', `no store at ${path}`, `check the path, or create a store there with: peridio init --store ${path}`);
       Store.create(path, key, options.initialize);
@@ -199,7 +192,7 @@ export class Store {
 
 function connectTo(path: string, access: Access): Db {
   try {
-    return connect(path, access, NATIVE_BINDING);
+    return connect(path, access);
   } catch (error) {
     throw unwritable(path, error);
   }

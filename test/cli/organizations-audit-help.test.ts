@@ -81,9 +81,9 @@ describe('peridio audit', () => {
 });
 
 describe('help, version and errors', () => {
-  it('prints --version', async () => {
+  it('prints -V', async () => {
     const s = cliSession();
-    expect(await s.run(['--version'])).toEqual({ stdout: '0.1.0\n', stderr: '', exitCode: 0 });
+    expect(await s.run(['-V'])).toEqual({ stdout: 'vericode 0.1.0\n', stderr: '', exitCode: 0 });
   });
 
   it('gives every command a description, examples and exit codes', async () => {

@@ -32,22 +32,28 @@ function loadedBy(args: readonly string[], home = tempDir('vericode-bundle-')): 
   };
   const run = runBin(args, { env });
   expect(run.exitCode, run.stderr).toBe(0);
-  const { files, builtins } = JSON.parse(readFileSync(record, 'utf8')) as { files: string[]; builtins: string[] };
+  const { files, addons, builtins } = JSON.parse(readFileSync(record, 'utf8')) as { files: string[]; addons: string[]; builtins: string[] };
   const bundle = join(REPO_ROOT, 'dist', 'cli');
   return {
     chunks: files.filter((f) => f.startsWith(bundle)).map((f) => basename(f)).sort(),
-    addons: files.filter((f) => f.endsWith('.node')).map((f) => basename(f)),
+    addons: addons.map((f) => basename(f)),
     builtins,
   };
 }
 
 describe('what the built command loads', () => {
-  it('--version: the command line only; no SQLite, no stdin stream, no child_process', () => {
-    const loaded = loadedBy(['--version']);
+  it('-V: the command line only; no SQLite, no stdin stream, no child_process', () => {
+    const loaded = loadedBy(['-V']);
     expect(loaded.chunks).toEqual(['compile-cache.js', 'main.js', 'rolldown-runtime.js']);
     expect(loaded.addons).toEqual([]);
     expect(loaded.builtins).not.toContain('NativeModule child_process');
     expect(loaded.builtins).not.toContain('NativeModule internal/fs/streams');
+  });
+
+  it('--version: the command line and the core, for the SQLite versions; nothing of the commands', () => {
+    const loaded = loadedBy(['--version']);
+    expect(loaded.chunks).toEqual(['compile-cache.js', 'core.js', 'main.js', 'rolldown-runtime.js']);
+    expect(loaded.addons).toEqual(['better_sqlite3.node']);
   });
 
   it('verification-codes create: the command line, the core and its noun; nothing of X.509, one-time codes or prompts', () => {

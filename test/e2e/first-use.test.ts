@@ -39,7 +39,7 @@ describe('the built peridio command in a fresh HOME', () => {
     writeFileSync(wrongKey, `${'00'.repeat(32)}\n`, { mode: 0o600 });
     expect(runBin(['verification-codes', 'list'], { env: { ...env, VERICODE_KEY_FILE: wrongKey } }).exitCode).toBe(7);
     expect(runBin(['verification-codes', 'list'], { env: { ...env, VERICODE_KEY_FILE: '/dev/null' } }).exitCode).toBe(2);
-    expect(runBin(['--version'], { env })).toEqual({ stdout: '0.1.0\n', stderr: '', exitCode: 0 });
+    expect(runBin(['-V'], { env })).toEqual({ stdout: 'vericode 0.1.0\n', stderr: '', exitCode: 0 });
   });
 
   it('never prompts when stdin is not a TTY: a passphrase store without a key source fails at once', () => {

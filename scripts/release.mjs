@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// `npm run release`: builds into release/ (not committed)
+//   vericode-linux-x64                   one executable: Node 24, the bundled command
+//                                        and the SQLite addon (a Node single executable
+//                                        application, with its code cache)
+//   vericode-<version>-linux-x64.tar.gz  the executable, a `peridio` link to it, README,
+//                                        LICENSE, CHANGELOG, shell completions, man page
+//   vericode-<version>.cdx.json          CycloneDX SBOM of what ships
+//   SHA256SUMS                           of each of the above
+// Everything comes from the npm registry (scripts/node24.mjs) and this checkout.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { rolldown } from 'rolldown';
+import { lazyChildProcessInCommander } from '../rolldown.config.mjs';
+import { manPage } from './man-page.mjs';
+import { ensureNode24, NODE_PACKAGE, ROOT } from './node24.mjs';
+
+const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const RELEASE = join(ROOT, 'release');
+const WORK = join(ROOT, 'build', 'release');
+const EXECUTABLE = join(RELEASE, 'vericode-linux-x64');
+const TARBALL_NAME = `vericode-${version}-linux-x64`;
+const SBOM = join(RELEASE, `vericode-${version}.cdx.json`);
+/** The fuse postject flips so that Node looks for the blob (Node's SEA documentation). */
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+/** Reproducible archives: file times from the last commit, or SOURCE_DATE_EPOCH. */
+const SOURCE_DATE_EPOCH = process.env.SOURCE_DATE_EPOCH ?? execFileSync('git', ['log', '-1', '--format=%ct'], { cwd: ROOT, encoding: 'utf8' }).trim();
+
+function run(command, args, options = {}) {
+  return execFileSync(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], ...options });
+}
+
+function sha256(path) {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** The command and everything it loads, as one CommonJS file: a SEA runs one script and can require only Node's own modules. */
+async function bundle(addonSha256) {
+  const build = await rolldown({
+    input: join(ROOT, 'src', 'sea.ts'),
+    platform: 'node',
+    plugins: [lazyChildProcessInCommander],
+    transform: { target: 'node24', define: { __VERICODE_SQLITE_ADDON_SHA256__: JSON.stringify(addonSha256) } },
+    logLevel: 'warn',
+  });
+  const file = join(WORK, 'vericode.js');
+  await build.write({ file, format: 'cjs', codeSplitting: false, minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } });
+  await build.close();
+  return file;
+}
+
+/** The executable: a copy of Node 24 with the SEA blob (script, code cache, addon) injected. */
+function buildExecutable(node24, main) {
+  const blob = join(WORK, 'sea.blob');
+  const config = join(WORK, 'sea-config.json');
+  // A startup snapshot (useSnapshot, with the entry deferring main through
+  // v8.startupSnapshot.setDeserializeMainFunction) was tried: it built and ran, but
+  // cost 6-9% more CPU than the code cache (which it turns off) and Node warns that
+  // child_process and tty are not verified in snapshots. The code cache stays.
+  writeFileSync(config, JSON.stringify({
+    main,
+    output: blob,
+    disableExperimentalSEAWarning: true,
+    useCodeCache: true,
+    assets: { 'better_sqlite3.node': node24.addon },
+  }, null, 2));
+  run(node24.node, ['--experimental-sea-config', config], { cwd: WORK });
+  copyFileSync(node24.node, EXECUTABLE);
+  chmodSync(EXECUTABLE, 0o755);
+  run(node24.node, [node24.postject, EXECUTABLE, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE]);
+}
+
+/** The tarball's tree: the executable, the `peridio` link, docs, completions, man page. */
+function buildTarball() {
+  const stage = join(WORK, 'stage');
+  const top = join(stage, TARBALL_NAME);
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(join(top, 'completions'), { recursive: true });
+  mkdirSync(join(top, 'man', 'man1'), { recursive: true });
+  copyFileSync(EXECUTABLE, join(top, 'vericode'));
+  chmodSync(join(top, 'vericode'), 0o755);
+  symlinkSync('vericode', join(top, 'peridio'));
+  for (const doc of ['README.md', 'LICENSE', 'CHANGELOG.md']) copyFileSync(join(ROOT, doc), join(top, doc));
+  const completion = (shell) => execFileSync(EXECUTABLE, ['completion', shell], { env: { PATH: process.env.PATH, HOME: WORK } });
+  writeFileSync(join(top, 'completions', 'peridio.bash'), completion('bash'));
+  writeFileSync(join(top, 'completions', '_peridio'), completion('zsh'));
+  writeFileSync(join(top, 'completions', 'peridio.fish'), completion('fish'));
+  writeFileSync(join(top, 'man', 'man1', 'vericode.1'), manPage(EXECUTABLE, version, SOURCE_DATE_EPOCH));
+  const tarball = join(RELEASE, `${TARBALL_NAME}.tar.gz`);
+  run('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', `--mtime=@${SOURCE_DATE_EPOCH}`, '--use-compress-program=gzip -n -9', '-cf', tarball, '-C', stage, TARBALL_NAME]);
+  return tarball;
+}
+
+/** npm's CycloneDX SBOM of the shipped dependencies, plus the Node runtime inside the executable. */
+function buildSbom(node24) {
+  const sbom = JSON.parse(run('npm', ['sbom', '--sbom-format', 'cyclonedx', '--omit', 'dev'], { stdio: ['ignore', 'pipe', 'inherit'] }).toString('utf8'));
+  const [name, nodeVersion] = NODE_PACKAGE.split('@');
+  sbom.components.push({
+    type: 'application',
+    name,
+    version: nodeVersion,
+    description: 'the Node.js runtime the executable is built from',
+    purl: `pkg:npm/${name}@${nodeVersion}`,
+    hashes: [{ alg: 'SHA-256', content: sha256(node24.node) }],
+  });
+  sbom.metadata.timestamp = new Date(Number(SOURCE_DATE_EPOCH) * 1000).toISOString();
+  writeFileSync(SBOM, `${JSON.stringify(sbom, null, 2)}\n`);
+}
+
+async function release() {
+  run('npm', ['run', 'build', '--silent']);
+  const node24 = ensureNode24();
+  rmSync(RELEASE, { recursive: true, force: true });
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(RELEASE, { recursive: true });
+  mkdirSync(WORK, { recursive: true });
+  const main = await bundle(sha256(node24.addon));
+  buildExecutable(node24, main);
+  const tarball = buildTarball();
+  buildSbom(node24);
+  const artifacts = [EXECUTABLE, tarball, SBOM];
+  const sums = artifacts.map((path) => `${sha256(path)}  ${path.slice(RELEASE.length + 1)}\n`).join('');
+  writeFileSync(join(RELEASE, 'SHA256SUMS'), sums);
+  process.stdout.write(`\nrelease/:\n${sums}`);
+}
+
+await release();
