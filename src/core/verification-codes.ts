@@ -8,12 +8,15 @@ import { decodePageToken, toPage, type Page } from './pagination.js';
 import {
   consumeVerificationCodeRow,
   findVerificationCodeByHmac,
+  findNewerBoundVerificationCode,
   findVerificationCodeById,
   insertVerificationCode,
+  supersedeBoundVerificationCodes,
   listVerificationCodeRows,
   type VerificationCodeRow,
   type VerificationCodeStatusFilter,
 } from '../store/verification-codes.js';
+import { findCaCertificateById } from '../store/ca-certificates.js';
 import { recordEvent, recordFailure } from './audit.js';
 import { hmacCode } from './codes/hashing.js';
 import { assertVerificationCodeFormat, generateVerificationCode, VERIFICATION_CODE_DEFAULT_LENGTH } from './codes/verification-code-format.js';
@@ -47,6 +50,8 @@ export interface IssuedVerificationCode {
   code: string;
   organization_id: string;
   certificate_prn: string | null;
+  /** The bound CA's etag after binding (binding changes the CA, as in Azure); null for an unbound code. */
+  certificate_etag: string | null;
   created_at: string;
   expires_at: string;
   status: 'active';
@@ -58,10 +63,14 @@ export interface IssueVerificationCodeInput {
   ttlMs?: number;
   length?: number;
   certificateId?: string;
+  /** The bound CA's new etag (see `issueBoundVerificationCode`), for the result and the audit event. */
+  certificateEtag?: string;
 }
 
 /**
  * Issues a new code, records it (as an HMAC) and its audit event in one transaction.
+ * A code bound to a CA supersedes the CA's earlier live codes (Azure keeps one nonce
+ * per CA): they end now, each with a `verification_code.supersede` event.
  * @throws UsageError when the TTL is outside 5m..7d or the length outside 32..64.
  */
 export function issueVerificationCode(ctx: CoreContext, input: IssueVerificationCodeInput): IssuedVerificationCode {
@@ -80,17 +89,28 @@ export function issueVerificationCode(ctx: CoreContext, input: IssueVerification
       expires_at: createdAt + ttlMs,
       code_hmac: hmacCode(hmacSecret(ctx.store, ctx.random), code),
     };
+    const superseded = row.certificate_id === null ? [] : supersedeBoundVerificationCodes(ctx.store, row.organization_id, row.certificate_id, createdAt);
     insertVerificationCode(ctx.store, row);
     const info = toInfo({ ...row, seq: 0, consumed_at: null }, createdAt);
+    for (const old of superseded) {
+      recordEvent(ctx, {
+        action: 'verification_code.supersede',
+        organization_id: info.organization_id,
+        subject: verificationCodePrn(old),
+        outcome: 'success',
+        reason: 'superseded',
+        details: { superseded_by: info.id, certificate_prn: info.certificate_prn, expires_at: info.created_at },
+      });
+    }
     recordEvent(ctx, {
       action: 'verification_code.create',
       organization_id: info.organization_id,
       subject: info.id,
       outcome: 'success',
       reason: null,
-      details: { expires_at: info.expires_at, length: code.length, certificate_prn: info.certificate_prn },
+      details: { expires_at: info.expires_at, length: code.length, certificate_prn: info.certificate_prn, certificate_etag: input.certificateEtag ?? null },
     });
-    return { id: info.id, code, organization_id: info.organization_id, certificate_prn: info.certificate_prn, created_at: info.created_at, expires_at: info.expires_at, status: 'active' };
+    return { id: info.id, code, organization_id: info.organization_id, certificate_prn: info.certificate_prn, certificate_etag: input.certificateEtag ?? null, created_at: info.created_at, expires_at: info.expires_at, status: 'active' };
   });
 }
 
@@ -149,11 +169,14 @@ export interface ConsumedVerificationCode {
 }
 
 /**
- * Consumes `code` for a registration attempt: atomically, with its audit event, and
- * before anything else is checked, so the code is spent even if the registration
- * then fails. Failed attempts are audited with their true reason.
+ * Consumes `code` for a registration attempt: atomically, with its audit event. Call
+ * it after every check that needs no store, so a mistake that never needed the code
+ * does not spend it; whatever fails after this call leaves the code spent. Failed
+ * attempts are audited with their true reason. The hints of a code bound to a CA
+ * name that CA's `--certificate`.
  * @throws UsageError (`invalid_format`), VerificationError (`unknown_code`, also for
- * another organization's code), ExpiredError (`code_expired`), ConflictError (`code_used`).
+ * another organization's code), ExpiredError (`code_expired`, also for a bound code
+ * a newer one superseded), ConflictError (`code_used`).
  */
 export function consumeVerificationCode(ctx: CoreContext, organizationId: string, code: string, where: string): ConsumedVerificationCode {
   const orgPrn = organizationPrn(organizationId);
@@ -182,12 +205,26 @@ export function consumeVerificationCode(ctx: CoreContext, organizationId: string
     failure('unknown_code');
     throw new VerificationError('unknown_code', `${where} does not match any verification code of this organization`, 'request a code with: peridio ca-certificates verification-codes create');
   }
+  const hint = `request a new code with: ${newCodeCommand(ctx, existing)}`;
   if (existing.consumed_at !== null) {
     failure('code_used', verificationCodePrn(existing));
-    throw new ConflictError('code_used', 'the verification code was already used: each code is single-use, even when the registration failed', 'request a new code with: peridio ca-certificates verification-codes create');
+    throw new ConflictError('code_used', 'the verification code was already used: each code is single-use, even when the registration failed', hint);
+  }
+  const newer = existing.certificate_id === null ? undefined : ctx.store.read(() => findNewerBoundVerificationCode(ctx.store, existing));
+  if (newer && newer.created_at <= existing.expires_at) {
+    failure('code_superseded', verificationCodePrn(existing));
+    throw new ExpiredError('code_expired', `the verification code was superseded at ${rfc3339(newer.created_at)} by a newer code for the same CA certificate: a CA has one live code`, `use the newest code, or ${hint}`);
   }
   failure('code_expired', verificationCodePrn(existing));
-  throw new ExpiredError('code_expired', `the verification code expired at ${rfc3339(existing.expires_at)}`, 'request a new code with: peridio ca-certificates verification-codes create');
+  throw new ExpiredError('code_expired', `the verification code expired at ${rfc3339(existing.expires_at)}`, hint);
+}
+
+/** The command that issues a code like `row`: bound to the same CA when it still exists. */
+function newCodeCommand(ctx: CoreContext, row: VerificationCodeRow): string {
+  const command = 'peridio ca-certificates verification-codes create';
+  if (row.certificate_id === null) return command;
+  const ca = ctx.store.read(() => findCaCertificateById(ctx.store, row.organization_id, row.certificate_id!));
+  return ca ? `${command} --certificate ${ca.name ?? resourcePrn(ca.organization_id, 'ca_certificate', ca.id)}` : `${command} --certificate NAME`;
 }
 
 function verificationCodePrn(row: Pick<VerificationCodeRow, 'organization_id' | 'id'>): string {
