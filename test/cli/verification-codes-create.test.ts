@@ -46,12 +46,13 @@ describe('peridio ca-certificates verification-codes create', () => {
     const run = await s.run(['verification-codes', 'create', '--json', '--ttl', '90m', '--length', '64']);
     expect(run.stderr).toBe('');
     const result = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(Object.keys(result)).toEqual(['id', 'code', 'organization_id', 'certificate_prn', 'created_at', 'expires_at', 'status']);
+    expect(Object.keys(result)).toEqual(['id', 'code', 'organization_id', 'certificate_prn', 'certificate_etag', 'created_at', 'expires_at', 'status']);
     expect(result).toEqual({
       id: expect.stringMatching(exactly('prn:1:{uuid}:ca_verification_code:{uuid}')),
       code: expect.stringMatching(/^[A-Za-z0-9]{64}$/),
       organization_id: expect.stringMatching(exactly('prn:1:{uuid}')),
       certificate_prn: null,
+      certificate_etag: null,
       created_at: '2025-03-04T05:06:07Z',
       expires_at: '2025-03-04T06:36:07Z',
       status: 'active',
