@@ -6,8 +6,7 @@
 # Azure's guide shows. Runs in an empty directory with `peridio` on PATH.
 set -euo pipefail
 
-# az prints JSON and scripts pick fields out of it; node is there wherever peridio is.
-field() { node -e 'let s="";process.stdin.on("data",(c)=>s+=c).on("end",()=>{const v=process.argv[1].split(".").reduce((o,k)=>o[k],JSON.parse(s));process.stdout.write(String(v))})' "$1"; }
+. "$(dirname "$0")/lib.sh"
 
 openssl ecparam -name prime256v1 -genkey -noout -out ca.key
 openssl req -x509 -new -key ca.key -sha256 -days 365 -out ca.pem -subj "/CN=Contoso Root CA" \

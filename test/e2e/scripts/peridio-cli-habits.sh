@@ -5,7 +5,7 @@
 # the organization chosen by name. Runs in an empty directory with `peridio` on PATH.
 set -euo pipefail
 
-field() { node -e 'let s="";process.stdin.on("data",(c)=>s+=c).on("end",()=>{const v=process.argv[1].split(".").reduce((o,k)=>o[k],JSON.parse(s));process.stdout.write(String(v))})' "$1"; }
+. "$(dirname "$0")/lib.sh"
 
 mkdir certs
 peridio x509 create --common-name dev-root --is-ca --start-date 2024-01-01 --end-date 2036-01-01 --out certs
