@@ -205,7 +205,7 @@ export function consumeVerificationCode(ctx: CoreContext, organizationId: string
     failure('unknown_code');
     throw new VerificationError('unknown_code', `${where} does not match any verification code of this organization`, 'request a code with: peridio ca-certificates verification-codes create');
   }
-  const hint = `request a new code with: ${newCodeCommand(ctx, existing)}`;
+  const hint = nextCodeHint(ctx, existing);
   if (existing.consumed_at !== null) {
     failure('code_used', verificationCodePrn(existing));
     throw new ConflictError('code_used', 'the verification code was already used: each code is single-use, even when the registration failed', hint);
@@ -219,12 +219,19 @@ export function consumeVerificationCode(ctx: CoreContext, organizationId: string
   throw new ExpiredError('code_expired', `the verification code expired at ${rfc3339(existing.expires_at)}`, hint);
 }
 
-/** The command that issues a code like `row`: bound to the same CA when it still exists. */
-function newCodeCommand(ctx: CoreContext, row: VerificationCodeRow): string {
+/**
+ * How to go on after `row` could not be used: a new code like it, bound to the same
+ * CA while that CA still waits for proof (never an unbound code, which its verify
+ * would refuse).
+ */
+function nextCodeHint(ctx: CoreContext, row: VerificationCodeRow): string {
   const command = 'peridio ca-certificates verification-codes create';
-  if (row.certificate_id === null) return command;
+  if (row.certificate_id === null) return `request a new code with: ${command}`;
   const ca = ctx.store.read(() => findCaCertificateById(ctx.store, row.organization_id, row.certificate_id!));
-  return ca ? `${command} --certificate ${ca.name ?? resourcePrn(ca.organization_id, 'ca_certificate', ca.id)}` : `${command} --certificate NAME`;
+  if (!ca) return `the CA certificate this code was bound to was deleted: register it again (peridio ca-certificates create -c ca.pem --name NAME), then: ${command} --certificate NAME`;
+  const label = ca.name ?? resourcePrn(ca.organization_id, 'ca_certificate', ca.id);
+  if (ca.is_verified === 1) return `CA certificate ${label} is already verified: see peridio ca-certificates get ${label}`;
+  return `request a new code with: ${command} --certificate ${label}`;
 }
 
 function verificationCodePrn(row: Pick<VerificationCodeRow, 'organization_id' | 'id'>): string {

@@ -124,7 +124,7 @@ describe('the Azure flow\'s code: one live code per CA', () => {
     expect((await h.run(['ca-certificates', 'verify', 'first', '-v', h.write('new.pem', v1Certificate(first, { subject: current })), '-q'])).exitCode).toBe(0);
   });
 
-  it('a used bound code asks for a bound code again, not an unbound one', async () => {
+  it('a used bound code never suggests an unbound code', async () => {
     const { h } = await twoCas();
     const code = await h.code(['--certificate', 'second']);
     const pop = h.write('pop.pem', v1Certificate(second, { subject: code }));
@@ -133,8 +133,12 @@ describe('the Azure flow\'s code: one live code per CA', () => {
     expect(again).toEqual({
       stdout: '',
       stderr: 'peridio: error: the verification code was already used: each code is single-use, even when the registration failed\n'
-        + 'peridio: hint: request a new code with: peridio ca-certificates verification-codes create --certificate second\n',
+        + 'peridio: hint: CA certificate second is already verified: see peridio ca-certificates get second\n',
       exitCode: 5,
     });
+    expect((await h.run(['ca-certificates', 'delete', 'second', '-y', '-q'])).exitCode).toBe(0);
+    const deleted = await h.run(['ca-certificates', 'create', '-c', h.write('s2.pem', second), '-v', pop]);
+    expect(deleted.stderr).toBe('peridio: error: the verification code was already used: each code is single-use, even when the registration failed\n'
+      + 'peridio: hint: the CA certificate this code was bound to was deleted: register it again (peridio ca-certificates create -c ca.pem --name NAME), then: peridio ca-certificates verification-codes create --certificate NAME\n');
   });
 });

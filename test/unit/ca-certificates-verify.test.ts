@@ -108,16 +108,23 @@ describe('verifyCaCertificate (Azure flow)', () => {
     expect(verify(t, v1Certificate(root, { subject: second.code })).is_verified).toBe(true);
   });
 
-  it('tells a used bound code to ask for a bound code again', () => {
+  it('tells a used bound code to ask for a code bound to its CA again, or that its CA is verified', () => {
     const t = testStore();
     const { root } = pendingCa(t);
-    const code = bound(t);
-    verify(t, v1Certificate(root, { subject: code }));
-    updateCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: 'pending', description: 'x' });
     const other = selfSignedCa({ subject: 'Other Root' });
-    expect(() => registerCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: { bytes: other.der, label: 'ca' }, verificationCertificate: { bytes: Buffer.from(v1Certificate(other, { subject: code }).pem), label: 'v' } })).toThrow(expect.objectContaining({
+    registerCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: { bytes: other.der, label: 'ca' }, name: 'other' });
+    const code = bound(t);
+    const forOther = { organizationId: t.organizationId, certificate: 'other', verificationCertificate: { bytes: Buffer.from(v1Certificate(other, { subject: code }).pem), label: 'v' } };
+    expect(() => verifyCaCertificate(t.ctx, forOther)).toThrow(expect.objectContaining({ code: 'verification_failed' }));
+    expect(() => verify(t, v1Certificate(root, { subject: code }))).toThrow(expect.objectContaining({
       code: 'code_used',
       hint: 'request a new code with: peridio ca-certificates verification-codes create --certificate pending',
+    }));
+    const second = bound(t);
+    verify(t, v1Certificate(root, { subject: second }));
+    expect(() => registerCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: { bytes: other.der, label: 'ca' }, verificationCertificate: { bytes: Buffer.from(v1Certificate(other, { subject: second }).pem), label: 'v' } })).toThrow(expect.objectContaining({
+      code: 'code_used',
+      hint: 'CA certificate pending is already verified: see peridio ca-certificates get pending',
     }));
   });
 });
