@@ -129,6 +129,14 @@ const MIGRATIONS: readonly Migration[] = [
       UPDATE one_time_codes SET scrypt_log_n = 14 WHERE type = 'short';
     `,
   },
+  {
+    // One live code per CA (issue 11): issuing a bound code supersedes the CA's live
+    // codes, found by certificate without scanning the organization's codes.
+    version: 5,
+    sql: `
+      CREATE INDEX IF NOT EXISTS verification_codes_by_certificate ON verification_codes (organization_id, certificate_id, seq) WHERE certificate_id IS NOT NULL;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */
