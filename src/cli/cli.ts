@@ -33,6 +33,7 @@ export interface GlobalOptions {
   keyFile?: string;
   passphraseFile?: string;
   org?: string;
+  organizationName?: string;
   json?: boolean;
   quiet?: boolean;
   color?: boolean;
@@ -123,11 +124,20 @@ export class Cli {
     return this.context();
   }
 
-  /** The id of the organization this run acts in: `--org` / VERICODE_ORG, else the default. */
+  /**
+   * The id of the organization this run acts in: `--org` (PRN or name), else
+   * `--organization-name`, else env VERICODE_ORG, else env PERIDIO_ORGANIZATION_NAME,
+   * else the store's default.
+   */
   async organizationId(): Promise<string> {
     const ctx = await this.core();
     const { resolveOrganizationId } = await import('../core/organizations.js');
-    return resolveOrganizationId(ctx, this.options.org ?? (this.deps.env.VERICODE_ORG || undefined));
+    const { org, organizationName } = this.options;
+    const { VERICODE_ORG, PERIDIO_ORGANIZATION_NAME } = this.deps.env;
+    if (org !== undefined) return resolveOrganizationId(ctx, org);
+    if (organizationName !== undefined) return resolveOrganizationId(ctx, organizationName, 'name');
+    if (VERICODE_ORG) return resolveOrganizationId(ctx, VERICODE_ORG);
+    return resolveOrganizationId(ctx, PERIDIO_ORGANIZATION_NAME || undefined, 'name');
   }
 
   /**

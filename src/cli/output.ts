@@ -68,6 +68,11 @@ export class Output {
     this.stdout.write(`${text}\n`);
   }
 
+  /** The bytes of a file-like result (a PEM or DER certificate), written as they are in every mode. */
+  raw(data: string | Uint8Array): void {
+    this.stdout.write(data);
+  }
+
   /** A notice on stderr (suppressed by `-q` and `--json`). */
   notice(message: string): void {
     if (!this.options.quiet && !this.options.json) this.stderr.write(`peridio: ${message}\n`);

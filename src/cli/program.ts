@@ -8,6 +8,7 @@
  * streams, so the whole CLI runs in-process in tests.
  */
 import { Command, Option } from 'commander';
+import { UsageError } from '../core/errors.js';
 import { Cli, type CliDeps } from './cli.js';
 import { addVersionOptions } from './version.js';
 
@@ -36,8 +37,11 @@ const TOP_LEVEL: readonly TopLevelCommand[] = [
 /** Commands that need every command built: they describe the whole tree. */
 const NEEDS_EVERY_COMMAND = new Set(['completion']);
 
+/** The Peridio CLI's cloud options: accepted only to say that this tool works offline. */
+const CLOUD_OPTIONS = ['--api-key', '--base-url', '--profile'] as const;
+
 /** Global options that take a value, so their value is not mistaken for a command. */
-const VALUE_OPTIONS = new Set(['--store', '--key-file', '--passphrase-file', '--org']);
+const VALUE_OPTIONS = new Set(['--store', '--key-file', '--passphrase-file', '--org', '--organization-name', ...CLOUD_OPTIONS]);
 
 /** Builds the program for `argv` and the per-run `Cli` its commands share. */
 export async function buildProgram(deps: CliDeps, argv: readonly string[]): Promise<{ program: Command; cli: Cli }> {
@@ -50,13 +54,17 @@ export async function buildProgram(deps: CliDeps, argv: readonly string[]): Prom
     .addOption(new Option('--store <path>', 'the store file (env VERICODE_STORE)'))
     .addOption(new Option('--key-file <path>', 'unlock the store with this key file (env VERICODE_KEY_FILE)'))
     .addOption(new Option('--passphrase-file <path>', 'read the store passphrase from this file (env VERICODE_PASSPHRASE_FILE, or VERICODE_PASSPHRASE)'))
-    .addOption(new Option('--org <prn>', 'act in this organization (env VERICODE_ORG; default: the store\'s default)'))
+    .addOption(new Option('--org <prn|name>', 'act in this organization, by PRN or name (env VERICODE_ORG; default: the store\'s default)'))
+    .addOption(new Option('--organization-name <name>', 'act in the organization of this name (env PERIDIO_ORGANIZATION_NAME)').conflicts('org'))
     .option('--json', 'print results as one JSON document')
     .option('-q, --quiet', 'print only the bare value')
     .option('--no-color', 'never colour the output (also NO_COLOR)')
     .option('--no-input', 'never prompt; fail instead when a value is missing')
     .option('-y, --yes', 'answer yes to confirmations')
-    .hook('preAction', () => cli.prepareOutput())
+    .hook('preAction', () => {
+      refuseCloudOptions(program);
+      return cli.prepareOutput();
+    })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => deps.stdout.write(text),
@@ -66,6 +74,7 @@ export async function buildProgram(deps: CliDeps, argv: readonly string[]): Prom
     })
     .configureHelp({ showGlobalOptions: true });
 
+  for (const flag of CLOUD_OPTIONS) program.addOption(new Option(`${flag} <value>`).hideHelp());
   const invoked = invokedCommandName(argv);
   for (const entry of TOP_LEVEL) {
     const command = new Command(entry.name).summary(entry.summary).description(entry.summary);
@@ -74,6 +83,21 @@ export async function buildProgram(deps: CliDeps, argv: readonly string[]): Prom
   }
   inheritSettings(program);
   return { program, cli };
+}
+
+/**
+ * The Peridio CLI talks to Peridio's cloud; this tool never does. A script that
+ * passes the cloud's options gets that said plainly rather than "unknown option".
+ * @throws UsageError naming the first cloud option given.
+ */
+function refuseCloudOptions(program: Command): void {
+  const given = CLOUD_OPTIONS.find((flag) => program.getOptionValue(flag.slice(2).replace(/-(.)/g, (_m, c: string) => c.toUpperCase())) !== undefined);
+  if (given) {
+    throw new UsageError(
+      `${given} is a Peridio cloud option: this peridio works offline, on a local encrypted store, and never calls the Peridio API`,
+      'drop it; choose the store with --store PATH and the organization with --org or --organization-name',
+    );
+  }
 }
 
 /** The top-level command `argv` invokes (for `help X`, X), skipping global options and their values. */

@@ -97,21 +97,38 @@ export function useOrganization(ctx: CoreContext, prn: string): Organization {
 }
 
 /**
- * The id of the organization a command acts in: `prn` when given, else the default.
- * @throws UsageError for a malformed PRN; NotFoundError when it does not exist or the
- * store has no default organization.
+ * The id of the organization a command acts in. `reference` is a PRN (`prn:1:<uuid>`)
+ * or, unless `kind` is `'prn'`, an organization's name; `kind: 'name'` takes it as a
+ * name only (`--organization-name`). Undefined means the store's default.
+ * @throws UsageError for a malformed PRN, or a name that several organizations share;
+ * NotFoundError when it does not exist or the store has no default organization.
  */
-export function resolveOrganizationId(ctx: CoreContext, prn: string | undefined): string {
+export function resolveOrganizationId(ctx: CoreContext, reference: string | undefined, kind: 'prn' | 'name' | 'prn-or-name' = 'prn-or-name'): string {
   return ctx.store.read(() => {
-    if (prn === undefined) {
+    if (reference === undefined) {
       const id = defaultOrganizationId(ctx.store);
       if (id === undefined) throw new NotFoundError('the store has no default organization', 'create one with: peridio organizations create --name NAME');
       return id;
     }
-    const id = parseOrganizationPrn(prn);
-    if (!findOrganization(ctx.store, id)) throw unknownOrganization(prn);
+    if (kind === 'name' || (kind === 'prn-or-name' && !reference.startsWith('prn:'))) return organizationIdByName(ctx, reference);
+    const id = parseOrganizationPrn(reference);
+    if (!findOrganization(ctx.store, id)) throw unknownOrganization(reference);
     return id;
   });
+}
+
+/** Organization names need not be unique: a name selects only when exactly one organization has it. */
+function organizationIdByName(ctx: CoreContext, name: string): string {
+  const wanted = name.trim();
+  const matches = listRows(ctx.store).filter((row) => row.name === wanted);
+  if (matches.length === 0) throw new NotFoundError(`no organization is named "${wanted}"`, 'see peridio organizations list');
+  if (matches.length > 1) {
+    throw new UsageError(
+      `${matches.length} organizations are named "${wanted}": ${matches.map((row) => organizationPrn(row.id)).join(', ')}`,
+      'choose one by its PRN with --org PRN',
+    );
+  }
+  return matches[0]!.id;
 }
 
 function unknownOrganization(prn: string): NotFoundError {

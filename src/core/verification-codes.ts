@@ -8,12 +8,15 @@ import { decodePageToken, toPage, type Page } from './pagination.js';
 import {
   consumeVerificationCodeRow,
   findVerificationCodeByHmac,
+  findNewerBoundVerificationCode,
   findVerificationCodeById,
   insertVerificationCode,
+  supersedeBoundVerificationCodes,
   listVerificationCodeRows,
   type VerificationCodeRow,
   type VerificationCodeStatusFilter,
 } from '../store/verification-codes.js';
+import { findCaCertificateById } from '../store/ca-certificates.js';
 import { earlierSpend, recordEvent, recordFailure, revivedCodeError } from './audit.js';
 import { hmacCode } from './codes/hashing.js';
 import { assertVerificationCodeFormat, generateVerificationCode, VERIFICATION_CODE_DEFAULT_LENGTH } from './codes/verification-code-format.js';
@@ -23,6 +26,10 @@ import type { TtlPolicy } from './duration.js';
 import { randomUuid } from './ports.js';
 import { organizationPrn, parseResourcePrn, resourcePrn } from './prn.js';
 import { nowWholeSeconds, rfc3339 } from './time.js';
+
+const CONSUME = 'verification_code.consume';
+/** A bound code ended early by a newer code for the same CA: as spent as a consumed one. */
+const SUPERSEDE = 'verification_code.supersede';
 
 /** TTL bounds of verification codes: default 24h, from 5m to 7d. */
 export const VERIFICATION_CODE_TTL: TtlPolicy = { defaultMs: 86_400_000, minMs: 300_000, maxMs: 604_800_000 };
@@ -47,6 +54,8 @@ export interface IssuedVerificationCode {
   code: string;
   organization_id: string;
   certificate_prn: string | null;
+  /** The bound CA's etag after binding (binding changes the CA, as in Azure); null for an unbound code. */
+  certificate_etag: string | null;
   created_at: string;
   expires_at: string;
   status: 'active';
@@ -58,10 +67,14 @@ export interface IssueVerificationCodeInput {
   ttlMs?: number;
   length?: number;
   certificateId?: string;
+  /** The bound CA's new etag (see `issueBoundVerificationCode`), for the result and the audit event. */
+  certificateEtag?: string;
 }
 
 /**
  * Issues a new code, records it (as an HMAC) and its audit event in one transaction.
+ * A code bound to a CA supersedes the CA's earlier live codes (Azure keeps one nonce
+ * per CA): they end now, each with a `verification_code.supersede` event.
  * @throws UsageError when the TTL is outside 5m..7d or the length outside 32..64.
  */
 export function issueVerificationCode(ctx: CoreContext, input: IssueVerificationCodeInput): IssuedVerificationCode {
@@ -80,17 +93,28 @@ export function issueVerificationCode(ctx: CoreContext, input: IssueVerification
       expires_at: createdAt + ttlMs,
       code_hmac: hmacCode(hmacSecret(ctx.store, ctx.random), code),
     };
+    const superseded = row.certificate_id === null ? [] : supersedeBoundVerificationCodes(ctx.store, row.organization_id, row.certificate_id, createdAt);
     insertVerificationCode(ctx.store, row);
     const info = toInfo({ ...row, seq: 0, consumed_at: null }, createdAt);
+    for (const old of superseded) {
+      recordEvent(ctx, {
+        action: SUPERSEDE,
+        organization_id: info.organization_id,
+        subject: verificationCodePrn(old),
+        outcome: 'success',
+        reason: 'superseded',
+        details: { superseded_by: info.id, certificate_prn: info.certificate_prn, expires_at: info.created_at },
+      });
+    }
     recordEvent(ctx, {
       action: 'verification_code.create',
       organization_id: info.organization_id,
       subject: info.id,
       outcome: 'success',
       reason: null,
-      details: { expires_at: info.expires_at, length: code.length, certificate_prn: info.certificate_prn },
+      details: { expires_at: info.expires_at, length: code.length, certificate_prn: info.certificate_prn, certificate_etag: input.certificateEtag ?? null },
     });
-    return { id: info.id, code, organization_id: info.organization_id, certificate_prn: info.certificate_prn, created_at: info.created_at, expires_at: info.expires_at, status: 'active' };
+    return { id: info.id, code, organization_id: info.organization_id, certificate_prn: info.certificate_prn, certificate_etag: input.certificateEtag ?? null, created_at: info.created_at, expires_at: info.expires_at, status: 'active' };
   });
 }
 
@@ -142,7 +166,6 @@ export function getVerificationCode(ctx: CoreContext, organizationId: string, id
   return toInfo(row, ctx.clock.now().getTime());
 }
 
-const CONSUME = 'verification_code.consume';
 
 /** What consuming a code proves, for the caller to continue with. */
 export interface ConsumedVerificationCode {
@@ -151,14 +174,16 @@ export interface ConsumedVerificationCode {
 }
 
 /**
- * Consumes `code` for a registration attempt: atomically, with its audit event, and
- * before anything else is checked, so the code is spent even if the registration
- * then fails. Failed attempts are audited with their true reason.
- * The audit log must not hold an earlier successful consume of the code: when it
- * does, the store was rolled back, and the code is refused (and recorded spent again).
+ * Consumes `code` for a registration attempt: atomically, with its audit event. Call
+ * it after every check that needs no store, so a mistake that never needed the code
+ * does not spend it; whatever fails after this call leaves the code spent. Failed
+ * attempts are audited with their true reason. The hints of a code bound to a CA
+ * name that CA's `--certificate`.
  * @throws UsageError (`invalid_format`), VerificationError (`unknown_code`, also for
- * another organization's code; `audit_broken` when the log shows the code already
- * consumed), ExpiredError (`code_expired`), ConflictError (`code_used`).
+ * another organization's code; `audit_broken` when the audit log shows the code already
+ * consumed: the store was rolled back, and the refusal is recorded), ExpiredError
+ * (`code_expired`, also for a bound code a newer one superseded), ConflictError
+ * (`code_used`).
  */
 export function consumeVerificationCode(ctx: CoreContext, organizationId: string, code: string, where: string): ConsumedVerificationCode {
   const orgPrn = organizationPrn(organizationId);
@@ -177,8 +202,9 @@ export function consumeVerificationCode(ctx: CoreContext, organizationId: string
     const row = consumeVerificationCodeRow(ctx.store, organizationId, codeHmac, now);
     if (!row) return undefined;
     const subject = verificationCodePrn(row);
-    // The row says unused; the log must agree, or old pages were copied back.
-    const spentAt = earlierSpend(ctx, subject, [CONSUME]);
+    // The row says unused; the log must agree, or old pages were copied back (a
+    // superseded code is as spent as a consumed one).
+    const spentAt = earlierSpend(ctx, subject, [CONSUME, SUPERSEDE]);
     // The row stays consumed: the refusal commits with its event.
     recordEvent(ctx, spentAt === undefined
       ? { action: CONSUME, organization_id: orgPrn, subject, outcome: 'success', reason: null }
@@ -193,12 +219,33 @@ export function consumeVerificationCode(ctx: CoreContext, organizationId: string
     failure('unknown_code');
     throw new VerificationError('unknown_code', `${where} does not match any verification code of this organization`, 'request a code with: peridio ca-certificates verification-codes create');
   }
+  const hint = nextCodeHint(ctx, existing);
   if (existing.consumed_at !== null) {
     failure('code_used', verificationCodePrn(existing));
-    throw new ConflictError('code_used', 'the verification code was already used: each code is single-use, even when the registration failed', 'request a new code with: peridio ca-certificates verification-codes create');
+    throw new ConflictError('code_used', 'the verification code was already used: each code is single-use, even when the registration failed', hint);
+  }
+  const newer = existing.certificate_id === null ? undefined : ctx.store.read(() => findNewerBoundVerificationCode(ctx.store, existing));
+  if (newer && newer.created_at <= existing.expires_at) {
+    failure('code_superseded', verificationCodePrn(existing));
+    throw new ExpiredError('code_expired', `the verification code was superseded at ${rfc3339(newer.created_at)} by a newer code for the same CA certificate: a CA has one live code`, `use the newest code, or ${hint}`);
   }
   failure('code_expired', verificationCodePrn(existing));
-  throw new ExpiredError('code_expired', `the verification code expired at ${rfc3339(existing.expires_at)}`, 'request a new code with: peridio ca-certificates verification-codes create');
+  throw new ExpiredError('code_expired', `the verification code expired at ${rfc3339(existing.expires_at)}`, hint);
+}
+
+/**
+ * How to go on after `row` could not be used: a new code like it, bound to the same
+ * CA while that CA still waits for proof (never an unbound code, which its verify
+ * would refuse).
+ */
+function nextCodeHint(ctx: CoreContext, row: VerificationCodeRow): string {
+  const command = 'peridio ca-certificates verification-codes create';
+  if (row.certificate_id === null) return `request a new code with: ${command}`;
+  const ca = ctx.store.read(() => findCaCertificateById(ctx.store, row.organization_id, row.certificate_id!));
+  if (!ca) return `the CA certificate this code was bound to was deleted: register it again (peridio ca-certificates create -c ca.pem --name NAME), then: ${command} --certificate NAME`;
+  const label = ca.name ?? resourcePrn(ca.organization_id, 'ca_certificate', ca.id);
+  if (ca.is_verified === 1) return `CA certificate ${label} is already verified: see peridio ca-certificates get ${label}`;
+  return `request a new code with: ${command} --certificate ${label}`;
 }
 
 function verificationCodePrn(row: Pick<VerificationCodeRow, 'organization_id' | 'id'>): string {

@@ -77,26 +77,28 @@ export function countCaCertificatesWithSubject(store: Store, organizationId: str
 }
 
 /**
- * A page of the organization's CAs, newest first, continuing below `beforeSeq`.
+ * A page of the organization's CAs, newest first (continuing below the page cursor `cursorSeq`) or,
+ * with `order: 'asc'`, oldest first (continuing above it).
  * `search` matches a case-insensitive substring of the name, subject, description or
  * fingerprint; it is matched literally (`%` and `_` are not wildcards).
  */
 export function listCaCertificateRows(
   store: Store,
-  query: { organizationId: string; search?: string; limit: number; beforeSeq?: number },
+  query: { organizationId: string; search?: string; limit: number; cursorSeq?: number; order?: 'asc' | 'desc' },
 ): CaCertificateRow[] {
   const searching = query.search !== undefined && query.search.length > 0;
+  const ascending = query.order === 'asc';
   return store.db
     .prepare(
       `SELECT ${COLUMNS} FROM ca_certificates
-       WHERE organization_id = @organizationId AND seq < @beforeSeq
+       WHERE organization_id = @organizationId AND seq ${ascending ? '>' : '<'} @cursorSeq
        ${searching ? `AND (name LIKE @pattern ESCAPE '\\' OR subject LIKE @pattern ESCAPE '\\'
             OR description LIKE @pattern ESCAPE '\\' OR fingerprint_sha256 LIKE @pattern ESCAPE '\\')` : ''}
-       ORDER BY seq DESC LIMIT @fetch`,
+       ORDER BY seq ${ascending ? 'ASC' : 'DESC'} LIMIT @fetch`,
     )
     .all({
       organizationId: query.organizationId,
-      beforeSeq: query.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+      cursorSeq: query.cursorSeq ?? (ascending ? 0 : Number.MAX_SAFE_INTEGER),
       fetch: query.limit + 1,
       ...(searching ? { pattern: `%${query.search!.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } : {}),
     }) as CaCertificateRow[];

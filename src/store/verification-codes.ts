@@ -120,3 +120,24 @@ export function purgeVerificationCodes(store: Store, before: number, limit: numb
     )
     .run({ before, limit }).changes;
 }
+
+/**
+ * Ends every live code bound to one CA at `now` (Azure keeps one nonce per CA: a new
+ * code replaces the earlier ones). Returns the rows as they were. Call inside `store.write`.
+ */
+export function supersedeBoundVerificationCodes(store: Store, organizationId: string, certificateId: string, now: number): VerificationCodeRow[] {
+  return store.db
+    .prepare(
+      `UPDATE verification_codes SET expires_at = @now
+       WHERE organization_id = @organizationId AND certificate_id = @certificateId AND consumed_at IS NULL AND expires_at > @now
+       RETURNING ${COLUMNS}`,
+    )
+    .all({ organizationId, certificateId, now }) as VerificationCodeRow[];
+}
+
+/** The newest code bound to the same CA as `row` and issued after it, if any: the code that superseded it. */
+export function findNewerBoundVerificationCode(store: Store, row: Pick<VerificationCodeRow, 'organization_id' | 'certificate_id' | 'seq'>): VerificationCodeRow | undefined {
+  return store.db
+    .prepare(`SELECT ${COLUMNS} FROM verification_codes WHERE organization_id = ? AND certificate_id = ? AND seq > ? ORDER BY seq LIMIT 1`)
+    .get(row.organization_id, row.certificate_id, row.seq) as VerificationCodeRow | undefined;
+}

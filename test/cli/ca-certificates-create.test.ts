@@ -1,6 +1,6 @@
 /**
  * `peridio ca-certificates create` and `verify`: exact output of both flows, JITP and
- * status flags, and the failures that come after the code is consumed.
+ * status flags, and which failures leave the code live and which spend it.
  */
 import { describe, expect, it } from 'vitest';
 import { CONSUMED_HINT, expectCleanError, expectOnlyAudited, home } from '../helpers/ca-cli-home.js';
@@ -30,15 +30,45 @@ describe('peridio ca-certificates create: Peridio / AWS flow', () => {
     expect(run).toEqual({ stdout: expect.stringMatching(/^prn:1:[0-9a-f-]{36}:ca_certificate:[0-9a-f-]{36}\n$/), stderr: '', exitCode: 0 });
   });
 
-  it('spends the code when a check fails after it, and says so', async () => {
+  it('leaves the code live when the verification certificate is signed by another key: the retry registers', async () => {
     const h = home();
     const code = await h.code();
     const impostor = selfSignedCa({ subject: 'CLI Root', key: newTestKey('ec-p256') });
+    const ca = h.write('ca.pem', root);
     const before = await h.snapshot();
-    const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '-v', h.write('v.pem', v1Certificate(impostor, { subject: code }))]);
+    const run = await h.run(['ca-certificates', 'create', '-c', ca, '-v', h.write('v.pem', v1Certificate(impostor, { subject: code }))]);
     expect(run).toEqual({
       stdout: '',
-      stderr: `peridio: error: verification certificate is not signed by the CA's key (the verification code was consumed by this attempt)\nperidio: hint: sign the verification certificate with the private key of the CA you are registering; then ${CONSUMED_HINT}\n`,
+      stderr: 'peridio: error: verification certificate is not signed by the CA\'s key\nperidio: hint: sign the verification certificate with the private key of the CA you are registering\n',
+      exitCode: 3,
+    });
+    expectOnlyAudited(before, await h.snapshot());
+    expect((await h.run(['ca-certificates', 'create', '-c', ca, '-v', h.write('v2.pem', v1Certificate(root, { subject: code })), '-q'])).exitCode).toBe(0);
+  });
+
+  it('leaves the code live when the CA fails the CA checks or the verification certificate comes from another CA', async () => {
+    const h = home();
+    const code = await h.code();
+    const other = selfSignedCa({ subject: 'Someone Else' });
+    const before = await h.snapshot();
+    const foreign = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '-v', h.write('v.pem', v1Certificate(other, { subject: code }))]);
+    expectCleanError(foreign, 3, 'verification certificate was not issued by this CA: its issuer "CN=Someone Else" is not the CA\'s subject "CN=CLI Root"');
+    const expired = await h.run(['ca-certificates', 'create', '-c', h.write('old.pem', selfSignedCa({ subject: 'Old', notAfter: '2024-12-31T23:59:59Z' })), '-v', h.write('v2.pem', v1Certificate(other, { subject: code }))]);
+    expectCleanError(expired, 6, /^peridio: error: CA certificate .*2024-12-31T23:59:59Z/);
+    expect(expired.stderr).not.toContain('consumed');
+    expectOnlyAudited(before, await h.snapshot());
+    expect((await h.snapshot()).codes.map((c) => c.status)).toEqual(['active']);
+  });
+
+  it('spends the code when what fails needs the store (a bound code of another CA), and says so', async () => {
+    const h = home();
+    expect((await h.run(['ca-certificates', 'create', '-c', h.write('pending.pem', selfSignedCa({ subject: 'Pending' })), '--name', 'pending', '-q'])).exitCode).toBe(0);
+    const code = await h.code(['--certificate', 'pending']);
+    const before = await h.snapshot();
+    const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '-v', h.write('v.pem', v1Certificate(root, { subject: code }))]);
+    expect(run).toEqual({
+      stdout: '',
+      stderr: `peridio: error: the verification certificate's CN is a code bound to CA certificate pending, not to a new one (the verification code was consumed by this attempt)\nperidio: hint: a bound code proves possession only for its CA, with: peridio ca-certificates verify pending -v verification.pem; then ${CONSUMED_HINT}\n`,
       exitCode: 3,
     });
     expectOnlyAudited(before, await h.snapshot(), [before.codes[0]!.id]);
@@ -52,7 +82,8 @@ describe('peridio ca-certificates create: Peridio / AWS flow', () => {
     expectCleanError(again, 5, `this CA certificate is already registered in this organization as ${first.stdout.trim()} (the verification code was consumed by this attempt)`);
     const other = selfSignedCa({ subject: 'Other' });
     const late = await h.run(['ca-certificates', 'create', '-c', h.write('other.pem', other), '-v', h.write('v3.pem', v1Certificate(other, { subject: await h.code(), notAfter: '2024-12-31T23:59:59Z' }))]);
-    expectCleanError(late, 6, /^peridio: error: verification certificate .*2024-12-31T23:59:59Z.* \(the verification code was consumed by this attempt\)$/);
+    expectCleanError(late, 6, /^peridio: error: verification certificate .*2024-12-31T23:59:59Z/);
+    expect(late.stderr).not.toContain('consumed');
   });
 
   it('gives errors as JSON with --json', async () => {
@@ -73,11 +104,13 @@ describe('peridio ca-certificates create without proof', () => {
     const human = await h.run(['ca-certificates', 'create', '-c', h.write('ca2.pem', selfSignedCa({ subject: 'Second' })), '--name', 'second']);
     expect(human.stderr).toMatch(/^peridio: hint: CA certificate second is registered unverified; to prove possession of its key:\n {2}peridio ca-certificates verification-codes create --certificate second --if-match [0-9a-f]{16}\n/);
 
-    const code = await h.code(['--certificate', 'azure-root', '--if-match', etag]);
+    const bound = await h.run(['ca-certificates', 'verification-codes', 'create', '--certificate', 'azure-root', '--if-match', etag, '--json']);
+    const { code, certificate_etag: boundEtag } = JSON.parse(bound.stdout) as { code: string; certificate_etag: string };
+    expect(boundEtag).not.toBe(etag);
     const pop = h.write('pop.pem', v1Certificate(root, { subject: code }));
-    const stale = await h.run(['ca-certificates', 'verify', 'azure-root', '-v', pop, '--if-match', 'feedfacefeedface']);
-    expectCleanError(stale, 5, 'CA certificate azure-root has changed: its etag is no longer feedfacefeedface');
-    const verified = await h.run(['ca-certificates', 'verify', 'azure-root', '-v', pop, '--if-match', `"${etag}"`, '--json']);
+    const stale = await h.run(['ca-certificates', 'verify', 'azure-root', '-v', pop, '--if-match', etag]);
+    expectCleanError(stale, 5, `CA certificate azure-root has changed: its etag is no longer ${etag}`);
+    const verified = await h.run(['ca-certificates', 'verify', 'azure-root', '-v', pop, '--if-match', `"${boundEtag}"`, '--json']);
     expect(verified.exitCode, verified.stderr).toBe(0);
     const result = JSON.parse(verified.stdout) as { prn: string; is_verified: boolean; etag: string };
     expect(result).toMatchObject({ prn, is_verified: true });

@@ -201,9 +201,16 @@ describe('peridio ca-certificates verification-codes create --certificate', () =
     const { env, prns } = await homeWithCas([{ name: 'alpha', is_verified: 0 }]);
     const run = await runCli(['ca-certificates', 'verification-codes', 'create', '--certificate', 'alpha', '--if-match', '1'.repeat(16), '--json'], { env });
     expect(run.exitCode).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ certificate_prn: prns[0], status: 'active' });
-    const human = await runCli(['ca-certificates', 'verification-codes', 'create', '--certificate', 'alpha'], { env, random: seededRandom(2) });
-    expect(human.stderr).toContain(`  peridio ca-certificates verify ${prns[0]} -v verification.pem\n`);
+    const issued = JSON.parse(run.stdout) as { certificate_etag: string };
+    expect(issued).toMatchObject({ certificate_prn: prns[0], status: 'active', certificate_etag: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(issued.certificate_etag).not.toBe('1'.repeat(16));
+    expect(JSON.parse((await runCli(['ca-certificates', 'get', 'alpha', '--json'], { env })).stdout)).toMatchObject({ etag: issued.certificate_etag });
+    const human = await runCli(['ca-certificates', 'verification-codes', 'create', '--certificate', 'alpha', '--etag', issued.certificate_etag], { env, random: seededRandom(2) });
+    expect(human.exitCode).toBe(0);
+    const etag = JSON.parse((await runCli(['ca-certificates', 'get', 'alpha', '--json'], { env })).stdout).etag as string;
+    expect(human.stdout.split('\n').filter((line) => line.startsWith('certificate'))).toEqual([`certificate\t${prns[0]}`, `certificate etag\t${etag}`]);
+    expect(human.stderr).toContain('  peridio ca-certificates verify alpha -v verification.pem\n');
+    expect(human.stderr).not.toContain('ca-certificates create -c');
   });
 
   it('refuses --if-match without --certificate, a stale etag and a verified CA', async () => {

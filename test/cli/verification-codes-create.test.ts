@@ -46,12 +46,13 @@ describe('peridio ca-certificates verification-codes create', () => {
     const run = await s.run(['verification-codes', 'create', '--json', '--ttl', '90m', '--length', '64']);
     expect(run.stderr).toBe('');
     const result = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(Object.keys(result)).toEqual(['id', 'code', 'organization_id', 'certificate_prn', 'created_at', 'expires_at', 'status']);
+    expect(Object.keys(result)).toEqual(['id', 'code', 'organization_id', 'certificate_prn', 'certificate_etag', 'created_at', 'expires_at', 'status']);
     expect(result).toEqual({
       id: expect.stringMatching(exactly('prn:1:{uuid}:ca_verification_code:{uuid}')),
       code: expect.stringMatching(/^[A-Za-z0-9]{64}$/),
       organization_id: expect.stringMatching(exactly('prn:1:{uuid}')),
       certificate_prn: null,
+      certificate_etag: null,
       created_at: '2025-03-04T05:06:07Z',
       expires_at: '2025-03-04T06:36:07Z',
       status: 'active',
@@ -94,7 +95,7 @@ describe('peridio ca-certificates verification-codes create', () => {
       expect(run).toEqual({ stdout: '', stderr: '{"error":{"code":"usage","message":"--ttl 3m is out of range: it must be from 5m to 7d","hint":null}}\n', exitCode: 2 });
     });
 
-    it('names an unknown organization (exit 4) and a malformed one (exit 2)', async () => {
+    it('names an unknown organization (exit 4, by PRN or name) and a malformed PRN (exit 2)', async () => {
       const s = cliSession();
       await s.run(['init']);
       const unknown = 'prn:1:00000000-0000-4000-8000-000000000000';
@@ -105,7 +106,12 @@ describe('peridio ca-certificates verification-codes create', () => {
       });
       expect(await s.run(['verification-codes', 'create'], { env: { VERICODE_ORG: 'acme' } })).toEqual({
         stdout: '',
-        stderr: 'peridio: error: "acme" is not an organization PRN\nperidio: hint: organization PRNs look like prn:1:<uuid>; see peridio organizations list\n',
+        stderr: 'peridio: error: no organization is named "acme"\nperidio: hint: see peridio organizations list\n',
+        exitCode: 4,
+      });
+      expect(await s.run(['verification-codes', 'create'], { env: { VERICODE_ORG: 'prn:1:acme' } })).toEqual({
+        stdout: '',
+        stderr: 'peridio: error: "prn:1:acme" is not an organization PRN\nperidio: hint: organization PRNs look like prn:1:<uuid>; see peridio organizations list\n',
         exitCode: 2,
       });
     });

@@ -136,13 +136,15 @@ describe('deleteCaCertificate', () => {
 });
 
 describe('issueBoundVerificationCode', () => {
-  it('binds a code to an unverified CA without changing its etag', () => {
+  it('binds a code to an unverified CA, giving the CA a new etag that the result carries (as Azure does)', () => {
     const t = testStore();
     const { prn, row } = insertTestCa(t, { name: 'factory-ca' });
     const issued = issueBoundVerificationCode(t.ctx, { organizationId: t.organizationId, certificate: 'factory-ca', ifMatch: row.etag }, {});
     expect(issued.certificate_prn).toBe(prn);
     expect(issued.code).toMatch(/^[A-Za-z0-9]{32}$/);
-    expect(getCaCertificate(t.ctx, t.organizationId, prn).etag).toBe(row.etag);
+    expect(issued.certificate_etag).not.toBe(row.etag);
+    expect(getCaCertificate(t.ctx, t.organizationId, prn).etag).toBe(issued.certificate_etag);
+    expect(listAudit(t.ctx, { action: 'verification_code.create' }).map((e) => e.details.certificate_etag)).toEqual([issued.certificate_etag]);
     expect(listVerificationCodes(t.ctx, { organizationId: t.organizationId }).items.map((c) => c.certificate_prn)).toEqual([prn]);
   });
 

@@ -34,14 +34,18 @@ describe('verifyCaCertificate (Azure flow)', () => {
   it('marks the CA verified with a code bound to it, gives it a new etag, audits it', () => {
     const t = testStore();
     const { root, etag, prn } = pendingCa(t);
-    const code = bound(t, etag);
+    const issued = issueBoundVerificationCode(t.ctx, { organizationId: t.organizationId, certificate: 'pending', ifMatch: etag }, {});
+    expect(issued.certificate_etag).toMatch(/^[0-9a-f]{16}$/);
+    expect(issued.certificate_etag).not.toBe(etag);
+    expect(getCaCertificate(t.ctx, t.organizationId, prn).etag).toBe(issued.certificate_etag);
     t.clock.advance(5_000);
-    const verified = verify(t, v1Certificate(root, { subject: code, key: newTestKey('ec-p256') }), etag);
+    expect(() => verify(t, v1Certificate(root, { subject: issued.code }), etag)).toThrow(expect.objectContaining({ code: 'etag_mismatch' }));
+    const verified = verify(t, v1Certificate(root, { subject: issued.code, key: newTestKey('ec-p256') }), issued.certificate_etag!);
     expect(verified).toMatchObject({ prn, is_verified: true, updated_at: '2025-01-01T00:00:05Z', created_at: '2025-01-01T00:00:00Z' });
     expect(verified.etag).not.toBe(etag);
     expect(getCaCertificate(t.ctx, t.organizationId, prn)).toEqual(verified);
     expect(codeStatuses(t)).toEqual(['consumed']);
-    expect(listAudit(t.ctx, { action: 'ca_certificate.verify' }).map((e) => [e.outcome, e.subject, e.details.proof])).toEqual([['success', prn, 'verification_certificate']]);
+    expect(listAudit(t.ctx, { action: 'ca_certificate.verify' }).map((e) => [e.outcome, e.reason, e.details.proof])).toEqual([['failure', 'etag_mismatch', undefined], ['success', null, 'verification_certificate']]);
   });
 
   it('refuses a stale --if-match, an unknown CA and an already verified CA before touching the code', () => {
@@ -72,13 +76,55 @@ describe('verifyCaCertificate (Azure flow)', () => {
     expect(getCaCertificate(t.ctx, t.organizationId, 'pending').is_verified).toBe(false);
   });
 
-  it('refuses a verification certificate signed by another key, leaving the CA unverified and the code spent', () => {
+  it('refuses a verification certificate signed by another key, leaving the CA unverified and the code live', () => {
     const t = testStore();
-    pendingCa(t);
+    const { root } = pendingCa(t);
     const impostor = selfSignedCa({ subject: 'Azure Root', key: newTestKey('ec-p256') });
-    expect(() => verify(t, v1Certificate(impostor, { subject: bound(t) }))).toThrow(expect.objectContaining({ code: 'verification_failed', message: `verification certificate is not signed by the CA's key${CONSUMED}` }));
+    const code = bound(t);
+    expect(() => verify(t, v1Certificate(impostor, { subject: code }))).toThrow(expect.objectContaining({ code: 'verification_failed', message: 'verification certificate is not signed by the CA\'s key' }));
     expect(getCaCertificate(t.ctx, t.organizationId, 'pending').is_verified).toBe(false);
-    expect(codeStatuses(t)).toEqual(['consumed']);
-    expect(listAudit(t.ctx, { action: 'ca_certificate.verify' }).map((e) => [e.outcome, e.reason])).toEqual([['failure', 'verification_failed']]);
+    expect(codeStatuses(t)).toEqual(['active']);
+    expect(verify(t, v1Certificate(root, { subject: code })).is_verified).toBe(true);
+    expect(listAudit(t.ctx, { action: 'ca_certificate.verify' }).map((e) => [e.outcome, e.reason])).toEqual([['failure', 'verification_failed'], ['success', null]]);
+  });
+
+  it('keeps one live code per CA: a new bound code supersedes the earlier one, audited', () => {
+    const t = testStore();
+    const { root } = pendingCa(t);
+    const first = issueBoundVerificationCode(t.ctx, { organizationId: t.organizationId, certificate: 'pending' }, {});
+    t.clock.advance(60_000);
+    const second = issueBoundVerificationCode(t.ctx, { organizationId: t.organizationId, certificate: 'pending' }, {});
+    expect(codeStatuses(t)).toEqual(['active', 'expired']);
+    expect(listVerificationCodes(t.ctx, { organizationId: t.organizationId }).items[1]).toMatchObject({ id: first.id, expires_at: '2025-01-01T00:01:00Z' });
+    expect(listAudit(t.ctx, { action: 'verification_code.supersede' }).map((e) => [e.subject, e.outcome, e.reason, e.details])).toEqual([
+      [first.id, 'success', 'superseded', { superseded_by: second.id, certificate_prn: second.certificate_prn, expires_at: '2025-01-01T00:01:00Z' }],
+    ]);
+    expect(() => verify(t, v1Certificate(root, { subject: first.code }))).toThrow(expect.objectContaining({
+      code: 'code_expired',
+      message: 'the verification code was superseded at 2025-01-01T00:01:00Z by a newer code for the same CA certificate: a CA has one live code',
+      hint: 'use the newest code, or request a new code with: peridio ca-certificates verification-codes create --certificate pending',
+    }));
+    expect(listAudit(t.ctx, { action: 'verification_code.consume' }).map((e) => [e.subject, e.reason])).toEqual([[first.id, 'code_superseded']]);
+    expect(verify(t, v1Certificate(root, { subject: second.code })).is_verified).toBe(true);
+  });
+
+  it('tells a used bound code to ask for a code bound to its CA again, or that its CA is verified', () => {
+    const t = testStore();
+    const { root } = pendingCa(t);
+    const other = selfSignedCa({ subject: 'Other Root' });
+    registerCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: { bytes: other.der, label: 'ca' }, name: 'other' });
+    const code = bound(t);
+    const forOther = { organizationId: t.organizationId, certificate: 'other', verificationCertificate: { bytes: Buffer.from(v1Certificate(other, { subject: code }).pem), label: 'v' } };
+    expect(() => verifyCaCertificate(t.ctx, forOther)).toThrow(expect.objectContaining({ code: 'verification_failed' }));
+    expect(() => verify(t, v1Certificate(root, { subject: code }))).toThrow(expect.objectContaining({
+      code: 'code_used',
+      hint: 'request a new code with: peridio ca-certificates verification-codes create --certificate pending',
+    }));
+    const second = bound(t);
+    verify(t, v1Certificate(root, { subject: second }));
+    expect(() => registerCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: { bytes: other.der, label: 'ca' }, verificationCertificate: { bytes: Buffer.from(v1Certificate(other, { subject: second }).pem), label: 'v' } })).toThrow(expect.objectContaining({
+      code: 'code_used',
+      hint: 'CA certificate pending is already verified: see peridio ca-certificates get pending',
+    }));
   });
 });

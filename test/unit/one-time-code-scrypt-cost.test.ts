@@ -52,6 +52,7 @@ describe('the scrypt cost of short codes', () => {
 
     const store = Store.open(t.path, { mode: 'key-file', key: TEST_KEY });
     try {
+      // Migrated through version 4 (and any later version) to this build's schema.
       expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(storedRow(store, issued.id).scrypt_log_n).toBe(14);
       const redeemed = await redeemOneTimeCode({ ...t.ctx, store }, { organizationId: t.organizationId, ...PAIR, code: issued.code });

@@ -41,4 +41,21 @@ describe('organizations', () => {
     expect(() => resolveOrganizationId(t.ctx, unknown)).toThrowError(expect.objectContaining({ code: 'not_found' }));
     expect(listAudit(t.ctx)).toHaveLength(1);
   });
+
+  it('resolves a name (trimmed, exact case) when one organization has it, by kind', () => {
+    const t = testStore();
+    const acme = createOrganization(t.ctx, 'Acme Corp');
+    const id = acme.prn.slice(6);
+    expect(resolveOrganizationId(t.ctx, 'Acme Corp')).toBe(id);
+    expect(resolveOrganizationId(t.ctx, ' Acme Corp ', 'name')).toBe(id);
+    expect(resolveOrganizationId(t.ctx, acme.prn, 'prn')).toBe(id);
+    expect(() => resolveOrganizationId(t.ctx, 'acme corp')).toThrowError(expect.objectContaining({ code: 'not_found', message: 'no organization is named "acme corp"' }));
+    expect(() => resolveOrganizationId(t.ctx, 'Acme Corp', 'prn')).toThrowError(expect.objectContaining({ code: 'usage', message: '"Acme Corp" is not an organization PRN' }));
+    const twin = createOrganization(t.ctx, 'Acme Corp');
+    expect(() => resolveOrganizationId(t.ctx, 'Acme Corp')).toThrowError(expect.objectContaining({
+      code: 'usage',
+      message: `2 organizations are named "Acme Corp": ${[acme.prn, twin.prn].sort().join(', ')}`,
+      hint: 'choose one by its PRN with --org PRN',
+    }));
+  });
 });

@@ -22,11 +22,12 @@ describe('issueVerificationCode', () => {
       code: expect.stringMatching(/^[A-Za-z0-9]{32}$/),
       organization_id: `prn:1:${t.organizationId}`,
       certificate_prn: null,
+      certificate_etag: null,
       created_at: '2025-01-01T00:00:00Z',
       expires_at: '2025-01-02T00:00:00Z',
       status: 'active',
     });
-    expect(Object.keys(issued)).toEqual(['id', 'code', 'organization_id', 'certificate_prn', 'created_at', 'expires_at', 'status']);
+    expect(Object.keys(issued)).toEqual(['id', 'code', 'organization_id', 'certificate_prn', 'certificate_etag', 'created_at', 'expires_at', 'status']);
   });
 
   it('stores only the HMAC of the code, and audits without the code', () => {

@@ -8,12 +8,13 @@ import { issueVerificationCode, type IssuedVerificationCode, type IssueVerificat
 import { organizationPrn } from '../prn.js';
 import { auditedAttempt } from './audited.js';
 import { caCertificateLabel } from './ca-certificate.js';
-import { findForChange, type CaChangeTarget } from './change.js';
+import { findForChange, writeChange, type CaChangeTarget } from './change.js';
 
 /**
  * Issues a code bound to the CA `target` names, in one transaction with the etag
- * check. Binding does not change the CA record, so its etag stays valid for
- * `verifyCaCertificate --if-match`.
+ * check. As in Azure (generateVerificationCode), this is a change of the CA: it gets
+ * a new etag, returned as `certificate_etag` for `verifyCaCertificate --if-match`,
+ * and the CA's earlier live codes are superseded (one live code per CA).
  * @throws UsageError (bad TTL, length or reference), NotFoundError, ConflictError
  * (`etag_mismatch` for a stale `ifMatch`; `already_registered` when the CA is already verified).
  */
@@ -25,6 +26,7 @@ export function issueBoundVerificationCode(ctx: CoreContext, target: CaChangeTar
       const label = caCertificateLabel(row);
       throw new ConflictError('already_registered', `CA certificate ${label} is already verified: it needs no verification code`, `see peridio ca-certificates get ${label}`);
     }
-    return issueVerificationCode(ctx, { organizationId: target.organizationId, ttlMs: options.ttlMs, length: options.length, certificateId: row.id });
+    const changed = writeChange(ctx, row, {});
+    return issueVerificationCode(ctx, { ...options, organizationId: target.organizationId, certificateId: row.id, certificateEtag: changed.etag });
   }));
 }

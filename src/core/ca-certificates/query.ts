@@ -13,13 +13,28 @@ export interface ListCaCertificatesOptions {
   search?: string;
   limit?: number;
   page?: string;
+  /** `desc` (the default): newest first; `asc`: oldest first. */
+  order?: ListOrder;
+}
+
+/** The order of a list, as `--order` spells it. */
+export type ListOrder = 'asc' | 'desc';
+
+/**
+ * Parses `--order` text.
+ * @throws UsageError unless it is asc or desc.
+ */
+export function parseListOrder(text: string): ListOrder {
+  if (text !== 'asc' && text !== 'desc') throw new UsageError(`invalid --order "${text}": expected asc or desc`);
+  return text;
 }
 
 const SEARCH_LIMIT = 256;
 
 /**
- * A page of the organization's CAs, newest first.
- * @throws UsageError for a limit outside 1..1000, an over-long search or a bad page token.
+ * A page of the organization's CAs, newest first (or oldest first with `order: 'asc'`).
+ * A page token continues the order it was made in.
+ * @throws UsageError for a limit outside 1..1000, an over-long search, an unknown order or a bad page token.
  */
 export function listCaCertificates(ctx: CoreContext, options: ListCaCertificatesOptions): Page<CaCertificate> {
   const limit = options.limit ?? 50;
@@ -28,8 +43,9 @@ export function listCaCertificates(ctx: CoreContext, options: ListCaCertificates
   }
   const search = options.search?.trim();
   if (search !== undefined && search.length > SEARCH_LIMIT) throw new UsageError(`invalid --search: at most ${SEARCH_LIMIT} characters`);
-  const beforeSeq = decodePageToken(options.page);
-  const rows = ctx.store.read(() => listCaCertificateRows(ctx.store, { organizationId: options.organizationId, search, limit, beforeSeq }));
+  const order = parseListOrder(options.order ?? 'desc');
+  const cursorSeq = decodePageToken(options.page);
+  const rows = ctx.store.read(() => listCaCertificateRows(ctx.store, { organizationId: options.organizationId, search, limit, cursorSeq, order }));
   return toPage(rows, limit, toCaCertificate);
 }
 
@@ -40,4 +56,12 @@ export function listCaCertificates(ctx: CoreContext, options: ListCaCertificates
  */
 export function getCaCertificate(ctx: CoreContext, organizationId: string, nameOrPrn: string): CaCertificate {
   return toCaCertificate(ctx.store.read(() => findCaCertificate(ctx.store, organizationId, nameOrPrn)));
+}
+
+/**
+ * The registered certificate itself (DER), for `get --pem` / `--der`.
+ * @throws UsageError, NotFoundError as `getCaCertificate`.
+ */
+export function getCaCertificateDer(ctx: CoreContext, organizationId: string, nameOrPrn: string): Buffer {
+  return ctx.store.read(() => findCaCertificate(ctx.store, organizationId, nameOrPrn)).der;
 }

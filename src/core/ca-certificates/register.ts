@@ -44,15 +44,17 @@ export interface RegisterCaCertificateInput {
 }
 
 /**
- * Registers a CA. With a verification certificate, the order is the Peridio page's:
- * both files are parsed (a bad file leaves the code untouched), the verification
- * certificate's single CN is consumed as a code, and only then are the CA, the
- * verification certificate, duplicates and the per-subject limit checked; a failure
- * after that leaves the code consumed and says so. Every attempt is audited.
+ * Registers a CA. With a verification certificate, every check that needs no store
+ * runs before the code is looked up, so a mistake that never needed the code leaves
+ * it live: both files are parsed, the verification certificate has one CN, the CA
+ * passes the CA checks, and the verification certificate's issuer, signature and
+ * validity match the CA. Only then is the CN consumed as a code; what can fail after
+ * that (a code bound to another CA, a duplicate CA, the per-subject limit) leaves the
+ * code consumed, as the Peridio page says, and the error says so. Every attempt is audited.
  * @throws UsageError for bad flags, an invalid name, a malformed certificate (or not
- * exactly one CN); the errors of `consumeVerificationCode`; VerificationError when
- * the code is bound to a registered CA or a certificate fails its checks (or
- * ExpiredError / UsageError as the checks raise them); ConflictError
+ * exactly one CN); VerificationError, ExpiredError or UsageError when a certificate
+ * fails its checks (code untouched); the errors of `consumeVerificationCode`;
+ * VerificationError when the code is bound to a registered CA; ConflictError
  * (`already_registered`) for a taken name or the same certificate registered twice,
  * (`limit_exceeded`) past 10 CAs with one subject.
  */
@@ -71,19 +73,18 @@ export function registerCaCertificate(ctx: CoreContext, input: RegisterCaCertifi
   return auditedAttempt(ctx, record, () => {
     if (fields.name !== null) ctx.store.read(() => assertNameFree(ctx.store, input.organizationId, fields.name!));
     const ca = parseCertificate(input.certificate.bytes, input.certificate.label);
+    const verification = input.verificationCertificate && parseCertificate(input.verificationCertificate.bytes, input.verificationCertificate.label);
+    const code = verification && singleCommonName(verification, input.verificationCertificate!.label);
     const now = ctx.clock.now();
-    if (!input.verificationCertificate) {
-      checkCaCertificate(ca, now);
+    checkCaCertificate(ca, now);
+    if (!verification) {
       const proof: Proof = input.verified ? { kind: 'verified_on_upload' } : { kind: 'none' };
       return insertCheckedCaCertificate(ctx, input.organizationId, ca, fields, proof);
     }
-    const verification = parseCertificate(input.verificationCertificate.bytes, input.verificationCertificate.label);
-    const code = singleCommonName(verification, input.verificationCertificate.label);
-    const consumed = consumeVerificationCode(ctx, input.organizationId, code, 'the verification certificate\'s CN');
+    checkVerificationCertificate(verification, ca, now);
+    const consumed = consumeVerificationCode(ctx, input.organizationId, code!, 'the verification certificate\'s CN');
     try {
       if (consumed.certificate_id !== null) throw boundElsewhere(ctx, input.organizationId, consumed.certificate_id);
-      checkCaCertificate(ca, now);
-      checkVerificationCertificate(verification, ca, now);
       return insertCheckedCaCertificate(ctx, input.organizationId, ca, fields, { kind: 'verification_certificate', codeId: consumed.id });
     } catch (error) {
       throw noteConsumedCode(error);

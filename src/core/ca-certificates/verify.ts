@@ -26,15 +26,18 @@ export interface VerifyCaCertificateInput extends CaChangeTarget {
 }
 
 /**
- * Marks the CA verified. Before the code is touched: the CA exists, `ifMatch` holds,
- * it is not yet verified, the file parses and has one CN. Then the CN is consumed as
- * a code, which must be bound to this CA; then the CA and the verification
- * certificate are checked, and the CA is marked verified with a new etag (`ifMatch`
- * checked again in that transaction). A failure after the consume says the code is spent.
+ * Marks the CA verified. Every check that needs no code runs first, so a mistake that
+ * never needed the code leaves it live: the CA exists, `ifMatch` holds, it is not yet
+ * verified, the file parses and has one CN, the CA passes the CA checks, and the
+ * verification certificate's issuer, signature and validity match the CA. Then the
+ * CN is consumed as a code, which must be bound to this CA, and the CA is marked
+ * verified with a new etag (`ifMatch` checked again in that transaction). A failure
+ * after the consume says the code is spent.
  * @throws UsageError, NotFoundError, ConflictError (`etag_mismatch`, or
- * `already_registered` when the CA is already verified); the errors of
- * `consumeVerificationCode`; VerificationError when the code is not bound to this CA
- * or a certificate fails its checks (or the checks' ExpiredError / UsageError).
+ * `already_registered` when the CA is already verified); VerificationError,
+ * ExpiredError or UsageError when a certificate fails its checks (code untouched);
+ * the errors of `consumeVerificationCode`; VerificationError when the code is not
+ * bound to this CA.
  */
 export function verifyCaCertificate(ctx: CoreContext, input: VerifyCaCertificateInput): CaCertificate {
   const record = { action: 'ca_certificate.verify', organization_id: organizationPrn(input.organizationId), subject: input.certificate };
@@ -44,15 +47,15 @@ export function verifyCaCertificate(ctx: CoreContext, input: VerifyCaCertificate
     if (row.is_verified === 1) throw alreadyVerified(label);
     const verification = parseCertificate(input.verificationCertificate.bytes, input.verificationCertificate.label);
     const code = singleCommonName(verification, input.verificationCertificate.label);
+    const ca = parseCertificate(row.der, `CA certificate ${label}`);
+    const now = ctx.clock.now();
+    checkCaCertificate(ca, now);
+    checkVerificationCertificate(verification, ca, now);
     const consumed = consumeVerificationCode(ctx, input.organizationId, code, 'the verification certificate\'s CN');
     try {
       if (consumed.certificate_id !== row.id) {
         throw new VerificationError('verification_failed', `the verification certificate's CN is not a code bound to CA certificate ${label}`);
       }
-      const ca = parseCertificate(row.der, `CA certificate ${label}`);
-      const now = ctx.clock.now();
-      checkCaCertificate(ca, now);
-      checkVerificationCertificate(verification, ca, now);
       return ctx.store.write(() => {
         const current = findCaCertificateById(ctx.store, row.organization_id, row.id);
         if (!current) throw new NotFoundError(`CA certificate ${label} was deleted while it was being verified`);

@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Clock, RandomSource } from '../ports.js';
 import { UsageError } from '../errors.js';
 import { nowWholeSeconds } from '../time.js';
-import { buildCertificate, buildCsr, commonNameDer, extension, keyIdentifier } from './build.js';
+import { buildCertificate, buildCsr, commonNameDer, extension, keyIdentifier, type ExtensionSpec } from './build.js';
 import { summarizeCertificate, type CertificateSummary } from './describe.js';
 import { findExtension, KEY_USAGE, OID } from './extensions.js';
 import { readSingle, expectTag, TAG } from './der-reader.js';
@@ -51,21 +51,59 @@ function randomSerial(random: RandomSource): Buffer {
   return serial;
 }
 
-function validity(clock: Clock, days: number): { notBefore: number; notAfter: number } {
+/** When a new certificate is valid: `days` from now, or explicit bounds (epoch ms, see `parseValidityDates`). */
+export type ValiditySpec = { days: number } | { notBefore: number; notAfter: number };
+
+function validity(clock: Clock, spec: ValiditySpec): { notBefore: number; notAfter: number } {
+  if (!('days' in spec)) return { notBefore: spec.notBefore, notAfter: spec.notAfter };
   const notBefore = nowWholeSeconds(clock);
-  return { notBefore, notAfter: notBefore + days * DAY_MS };
+  return { notBefore, notAfter: notBefore + spec.days * DAY_MS };
+}
+
+/** One `YYYY-MM-DD` date as midnight UTC, or undefined when it is malformed or not a calendar date. */
+function parseDate(text: string): number | undefined {
+  const match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text.trim());
+  if (!match) return undefined;
+  const at = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  // Date.UTC rolls 2025-02-30 over to March: a date that does not round-trip is not one.
+  return new Date(at).toISOString().startsWith(text.trim()) ? at : undefined;
+}
+
+/**
+ * The validity the Peridio CLI's `--start-date` and `--end-date` give: from the start
+ * date's midnight UTC to the end date's midnight UTC.
+ * @throws UsageError for a date that is not `YYYY-MM-DD` on the calendar, or an end
+ * date that is not after the start date.
+ */
+export function parseValidityDates(startDate: string, endDate: string): { notBefore: number; notAfter: number } {
+  const notBefore = parseDate(startDate);
+  if (notBefore === undefined) throw new UsageError(`invalid --start-date "${startDate}": expected a date as YYYY-MM-DD`);
+  const notAfter = parseDate(endDate);
+  if (notAfter === undefined) throw new UsageError(`invalid --end-date "${endDate}": expected a date as YYYY-MM-DD`);
+  if (notAfter <= notBefore) throw new UsageError(`invalid --end-date "${endDate}": it must be after --start-date "${startDate}"`);
+  return { notBefore, notAfter };
 }
 
 function finish(der: Buffer, privateKey: KeyObject): CreatedCertificate {
   return { der, privateKey, summary: summarizeCertificate(parseCertificate(der, 'new certificate')) };
 }
 
+/** The extensions of a CA (`isCa`) or of an end-entity certificate such as a verification certificate. */
+function profileExtensions(isCa: boolean, spki: Buffer, authorityKeyId: Buffer): ExtensionSpec[] {
+  return [
+    extension.basicConstraints(isCa),
+    extension.keyUsage(isCa ? [KEY_USAGE.digitalSignature, KEY_USAGE.keyCertSign, KEY_USAGE.cRLSign] : [KEY_USAGE.digitalSignature]),
+    extension.subjectKeyIdentifier(spki),
+    extension.authorityKeyIdentifier(authorityKeyId),
+  ];
+}
+
 /**
  * A self-signed development CA: v3, basicConstraints critical cA=TRUE, keyUsage
  * critical keyCertSign, cRLSign and digitalSignature, SKI and AKI; valid from now for
- * `days` days.
+ * `days` days, or between explicit bounds.
  */
-export function createSelfSignedCa(ports: { clock: Clock; random: RandomSource }, options: { commonName: string; keyType: KeyType; days: number }): CreatedCertificate {
+export function createSelfSignedCa(ports: { clock: Clock; random: RandomSource }, options: { commonName: string; keyType: KeyType } & ValiditySpec): CreatedCertificate {
   const { privateKey, publicKey } = generateKeyPair(options.keyType);
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   const name = commonNameDer(checkCommonName(options.commonName));
@@ -75,14 +113,9 @@ export function createSelfSignedCa(ports: { clock: Clock; random: RandomSource }
       serial: randomSerial(ports.random),
       issuer: name,
       subject: name,
-      ...validity(ports.clock, options.days),
+      ...validity(ports.clock, options),
       subjectPublicKeyInfo: spki,
-      extensions: [
-        extension.basicConstraints(true),
-        extension.keyUsage([KEY_USAGE.digitalSignature, KEY_USAGE.keyCertSign, KEY_USAGE.cRLSign]),
-        extension.subjectKeyIdentifier(spki),
-        extension.authorityKeyIdentifier(keyIdentifier(spki)),
-      ],
+      extensions: profileExtensions(true, spki, keyIdentifier(spki)),
     },
     privateKey,
   );
@@ -103,14 +136,16 @@ function signerKeyId(signer: ParsedCertificate): Buffer {
 }
 
 /**
- * A verification certificate: CN = `commonName` (the code), issuer = the signer's
- * subject, signed by `signerKey`; v3 with basicConstraints cA=FALSE and keyUsage
- * digitalSignature; valid from now for `days` days.
+ * A certificate signed by `signer`: CN = `commonName` (the code, for a verification
+ * certificate), issuer = the signer's subject, signed by `signerKey`; v3 with
+ * basicConstraints cA=FALSE and keyUsage digitalSignature, or with `isCa` an
+ * intermediate CA (cA=TRUE, keyCertSign and cRLSign); valid from now for `days` days,
+ * or between explicit bounds.
  * @throws UsageError when `signerKey` is not the private key of `signer`.
  */
 export function createVerificationCertificate(
   ports: { clock: Clock; random: RandomSource },
-  options: { commonName: string; signer: ParsedCertificate; signerKey: KeyObject; keyType: KeyType; days: number },
+  options: { commonName: string; signer: ParsedCertificate; signerKey: KeyObject; keyType: KeyType; isCa?: boolean } & ValiditySpec,
 ): CreatedCertificate {
   if (!keysMatch(options.signerKey, options.signer.x509.publicKey)) {
     throw new UsageError('the signer key is not the private key of the signer certificate', 'pass the CA certificate with --signer-cert and its own key with --signer-key');
@@ -123,14 +158,9 @@ export function createVerificationCertificate(
       serial: randomSerial(ports.random),
       issuer: Buffer.from(options.signer.fields.subject.der),
       subject: commonNameDer(checkCommonName(options.commonName)),
-      ...validity(ports.clock, options.days),
+      ...validity(ports.clock, options),
       subjectPublicKeyInfo: spki,
-      extensions: [
-        extension.basicConstraints(false),
-        extension.keyUsage([KEY_USAGE.digitalSignature]),
-        extension.subjectKeyIdentifier(spki),
-        extension.authorityKeyIdentifier(signerKeyId(options.signer)),
-      ],
+      extensions: profileExtensions(options.isCa === true, spki, signerKeyId(options.signer)),
     },
     options.signerKey,
   );

@@ -53,8 +53,8 @@ export function createCommand(cli: Cli): Command {
         cli.output.hint([
           `CA certificate ${reference} is registered unverified; to prove possession of its key:`,
           `  peridio ca-certificates verification-codes create --certificate ${reference} --if-match ${registered.etag}`,
-          `  (sign a verification certificate with the code as its CN, then)`,
-          `  peridio ca-certificates verify ${reference} -v verification.pem --if-match ${registered.etag}`,
+          `  (sign a verification certificate with the code as its CN, then, with the certificate_etag it prints)`,
+          `  peridio ca-certificates verify ${reference} -v verification.pem --if-match CERTIFICATE_ETAG`,
         ].join('\n'));
       }
     });
@@ -62,7 +62,7 @@ export function createCommand(cli: Cli): Command {
     summary: 'register a CA certificate',
     description: [
       'Register a CA certificate in the organization, in one of three ways.',
-      'With -v (Peridio, AWS IoT): the verification certificate\'s CN is an active verification code and it is signed by the CA\'s key; both are checked offline and the CA is registered verified. The code is consumed by this attempt, even if the registration then fails.',
+      'With -v (Peridio, AWS IoT): the verification certificate\'s CN is an active verification code and it is signed by the CA\'s key; both are checked offline and the CA is registered verified. Every check that needs no code runs first (both files parsed, the CA checks, the verification certificate\'s issuer, signature and validity): a mistake there leaves the code live. Then the code is looked up and consumed: what fails after that (an unknown, expired or used code, a code bound to another CA, a duplicate CA, the 10-per-subject limit) leaves it spent, as Peridio does.',
       'Without -v (Azure IoT Hub): the CA is registered unverified, with an etag; prove possession later with a code bound to it (verification-codes create --certificate) and ca-certificates verify.',
       'With --verified: registered verified without proof, with a warning and an audit event. Only for CAs whose keys you know you hold.',
     ].join('\n\n'),

@@ -10,16 +10,19 @@ export function listCommand(cli: Cli): Command {
     .option('--limit <n>', 'at most this many CAs (1 to 1000)', '50')
     .option('--page <token>', 'continue from the next_page of the previous list')
     .option('--search <text>', 'only CAs whose name, subject, description or fingerprint contains this (any case)')
-    .action(async (opts: { limit: string; page?: string; search?: string }) => {
+    .option('--order <order>', 'desc: newest first; asc: oldest first (the Peridio CLI\'s --order)', 'desc')
+    .action(async (opts: { limit: string; page?: string; search?: string; order: string }) => {
       const limit = parseLimit(opts.limit);
+      const { listCaCertificates, parseListOrder } = await import('../../../core/ca-certificates/query.js');
+      const order = parseListOrder(opts.order);
       const ctx = await cli.core();
-      const { listCaCertificates } = await import('../../../core/ca-certificates/query.js');
-      const page = listCaCertificates(ctx, { organizationId: await cli.organizationId(), limit, page: opts.page, search: opts.search });
+      const page = listCaCertificates(ctx, { organizationId: await cli.organizationId(), limit, page: opts.page, search: opts.search, order });
       cli.output.result(page, caPageRendering);
-      if (page.next_page) cli.output.hint(`more CA certificates: add --page ${page.next_page}`);
+      const same = order === 'asc' ? ' --order asc' : '';
+      if (page.next_page) cli.output.hint(`more CA certificates: add${same} --page ${page.next_page}`);
     });
   return documented(command, {
-    summary: 'list registered CA certificates, newest first',
-    examples: ['peridio ca-certificates list', 'peridio ca-certificates list --search factory --json', 'peridio ca-certificates list --limit 10 -q'],
+    summary: 'list registered CA certificates, newest first (or oldest first with --order asc)',
+    examples: ['peridio ca-certificates list', 'peridio ca-certificates list --search factory --json', 'peridio ca-certificates list --limit 10 -q', 'peridio ca-certificates list --order asc'],
   });
 }

@@ -1,7 +1,8 @@
-/** Flags shared by `ca-certificates create` and `update`: status and JITP settings. */
+/** Flags shared by the ca-certificates verbs: status and JITP settings, `--if-match`/`--etag`, `--prn`. */
 import { Option, type Command } from 'commander';
 import type { CaCertificateStatus } from '../../../core/ca-certificates/ca-certificate.js';
 import type { JitpInput } from '../../../core/ca-certificates/jitp.js';
+import { UsageError } from '../../../core/errors.js';
 
 /** The raw values of the shared flags, as commander parses them. */
 export interface SharedCaOptions {
@@ -41,4 +42,38 @@ export function jitpFrom(opts: SharedCaOptions): JitpInput {
     target: opts.jitpTarget,
     cohortPrn: opts.jitpCohortPrn,
   };
+}
+
+/** `--if-match` and az's spelling of it, `--etag`. */
+export interface IfMatchOptions {
+  ifMatch?: string;
+  etag?: string;
+}
+
+/** Adds `--if-match <etag>` and its alias `--etag <etag>` (as `az iot hub certificate` spells it). */
+export function addIfMatchOptions(command: Command, help = 'only if the CA\'s etag is still this one (default *: any)'): Command {
+  return command
+    .addOption(new Option('--if-match <etag>', help))
+    .addOption(new Option('--etag <etag>', 'the same as --if-match (az\'s spelling)').conflicts('ifMatch'));
+}
+
+/** The etag `--if-match` or `--etag` gives, or undefined for any. */
+export function ifMatchFrom(opts: IfMatchOptions): string | undefined {
+  return opts.ifMatch ?? opts.etag;
+}
+
+/**
+ * The CA a verb acts on: the positional NAME|PRN, or `--prn PRN` as the Peridio CLI spells it.
+ * @throws UsageError when neither or two different ones are given, or `--prn` is not a PRN.
+ */
+export function caTarget(positional: string | undefined, prn: string | undefined): string {
+  if (prn !== undefined && !prn.startsWith('prn:')) {
+    throw new UsageError(`invalid --prn "${prn}": expected a CA certificate PRN`, 'pass a name as the argument instead: peridio ca-certificates get NAME');
+  }
+  if (positional !== undefined && prn !== undefined && positional !== prn) {
+    throw new UsageError('give the CA once: as the NAME|PRN argument or with --prn, not both');
+  }
+  const target = positional ?? prn;
+  if (target === undefined) throw new UsageError('missing the CA: pass its NAME or PRN, or --prn PRN');
+  return target;
 }

@@ -1,30 +1,32 @@
-/** `peridio ca-certificates update NAME|PRN …` */
+/** `peridio ca-certificates update NAME|PRN …` (or `--prn PRN`) */
 import { Command } from 'commander';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
-import { addSharedCaOptions, jitpFrom, statusFrom, type SharedCaOptions } from './options.js';
+import { addIfMatchOptions, addSharedCaOptions, caTarget, ifMatchFrom, jitpFrom, statusFrom, type IfMatchOptions, type SharedCaOptions } from './options.js';
 import { caRendering } from './render.js';
 
-interface UpdateOptions extends SharedCaOptions {
+interface UpdateOptions extends SharedCaOptions, IfMatchOptions {
+  prn?: string;
   description?: string;
   disableJitp?: boolean;
-  ifMatch?: string;
 }
 
 export function updateCommand(cli: Cli): Command {
   const command = new Command('update')
-    .argument('<certificate>', 'the CA\'s name or PRN')
+    .argument('[certificate]', 'the CA\'s name or PRN')
+    .option('--prn <prn>', 'the CA\'s PRN (the Peridio CLI\'s spelling)')
     .option('--description <text>', 'a new description ("" removes it)');
   addSharedCaOptions(command, 'include the CA in device checks')
-    .option('--disable-jitp', 'turn just-in-time provisioning off')
-    .option('--if-match <etag>', 'only if the CA\'s etag is still this one (default *: any)')
-    .action(async (certificate: string, opts: UpdateOptions) => {
+    .option('--disable-jitp', 'turn just-in-time provisioning off');
+  addIfMatchOptions(command)
+    .action(async (positional: string | undefined, opts: UpdateOptions) => {
+      const certificate = caTarget(positional, opts.prn);
       const ctx = await cli.core();
       const { updateCaCertificate } = await import('../../../core/ca-certificates/update.js');
       const updated = updateCaCertificate(ctx, {
         organizationId: await cli.organizationId(),
         certificate,
-        ifMatch: opts.ifMatch,
+        ifMatch: ifMatchFrom(opts),
         description: opts.description,
         status: statusFrom(opts),
         jitp: jitpFrom(opts),
@@ -39,6 +41,7 @@ export function updateCommand(cli: Cli): Command {
       'peridio ca-certificates update factory-ca --inactive',
       'peridio ca-certificates update factory-ca --jitp-product-name gateway-v2 --if-match 3f9c2a7d01b4e856',
       'peridio ca-certificates update factory-ca --disable-jitp',
+      'peridio ca-certificates update --prn prn:1:…:ca_certificate:… --description "line 3" --etag 3f9c2a7d01b4e856',
     ],
     exitCodes: [[4, 'no such CA in this organization'], [5, 'stale --if-match: the CA changed since you read it']],
   });

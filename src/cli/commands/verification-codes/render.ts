@@ -9,7 +9,7 @@ export const issuedRendering: Rendering<IssuedVerificationCode> = {
     ['code', view.style.bold(r.code)],
     ['id', r.id],
     ['organization', r.organization_id],
-    ...(r.certificate_prn ? [['certificate', r.certificate_prn] as const] : []),
+    ...(r.certificate_prn ? [['certificate', r.certificate_prn] as const, ['certificate etag', r.certificate_etag] as const] : []),
     ['expires at', r.expires_at],
   ]),
 };
@@ -34,7 +34,8 @@ export const pageRendering: Rendering<Page<VerificationCodeInfo>> = {
 
 /**
  * The commands that put `code` into a verification certificate's CN and register
- * the CA, as the Peridio, AWS and Azure guides show them.
+ * the CA, as the Peridio, AWS and Azure guides show them; for a code bound to
+ * `certificate` (as the user named it), the verify step of the Azure flow.
  */
 export function nextSteps(code: string, certificate: string | null): string[] {
   const register = certificate ? `peridio ca-certificates verify ${certificate} -v verification.pem` : 'peridio ca-certificates create -c ca.pem -v verification.pem';

@@ -9,6 +9,12 @@ export interface CreatedCertificateResult extends CertificateSummary {
   key_path: string | null;
 }
 
+/** The result of `x509 create` in the Peridio CLI's form: the two files it wrote, as the Peridio CLI names them in JSON. */
+export interface CreatedFilesResult {
+  certificate: string;
+  private_key: string;
+}
+
 export interface CreatedCsrResult {
   csr_path: string;
   key_path: string;
@@ -18,6 +24,11 @@ export interface CreatedCsrResult {
 export const certificateRendering: Rendering<CreatedCertificateResult> = {
   quiet: (r) => r.certificate_path,
   human: (r, view) => view.fields([['certificate', r.certificate_path], ['key', r.key_path], ...summaryFields(r)]),
+};
+
+export const directoryRendering: Rendering<CreatedFilesResult> = {
+  quiet: (r) => r.certificate,
+  human: (r, view) => view.fields([['certificate', r.certificate], ['private key', r.private_key]]),
 };
 
 export const csrRendering: Rendering<CreatedCsrResult> = {
