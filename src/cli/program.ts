@@ -32,12 +32,13 @@ const TOP_LEVEL: readonly TopLevelCommand[] = [
 ];
 
 /** Global options that take a value, so their value is not mistaken for a command. */
-const VALUE_OPTIONS = new Set(['--store', '--key-file', '--passphrase-file', '--org']);
+const VALUE_OPTIONS = new Set(['--store', '--key-file', '--passphrase-file', '--org', '--query']);
 
 /** Builds the program for `argv` and the per-run `Cli` its commands share. */
 export async function buildProgram(deps: CliDeps, version: string, argv: readonly string[]): Promise<{ program: Command; cli: Cli }> {
-  const program = new Command('peridio');
+  const program = new Command();
   const cli = new Cli(deps, program);
+  program.name(cli.programName);
   program
     .description('Offline proof-of-possession verification codes for CA certificates, X.509 helpers and one-time codes, kept in an encrypted local store.')
     .version(version, '--version', 'print the version')
@@ -47,6 +48,7 @@ export async function buildProgram(deps: CliDeps, version: string, argv: readonl
     .addOption(new Option('--passphrase-file <path>', 'read the store passphrase from this file (env VERICODE_PASSPHRASE_FILE, or VERICODE_PASSPHRASE)'))
     .addOption(new Option('--org <prn>', 'act in this organization (env VERICODE_ORG; default: the store\'s default)'))
     .option('--json', 'print results as one JSON document')
+    .addOption(new Option('--query <expr>', 'print only what this JMESPath expression selects from the JSON result (implies --json; with -q, strings bare)'))
     .option('-q, --quiet', 'print only the bare value')
     .option('--no-color', 'never colour the output (also NO_COLOR)')
     .option('--no-input', 'never prompt; fail instead when a value is missing')
@@ -56,6 +58,9 @@ export async function buildProgram(deps: CliDeps, version: string, argv: readonl
     .configureOutput({
       writeOut: (text) => deps.stdout.write(text),
       writeErr: (text) => deps.stderr.write(text),
+      // Help is wrapped on word boundaries to the terminal's width, 80 when piped.
+      getOutHelpWidth: () => deps.stdout.columns ?? 80,
+      getErrHelpWidth: () => deps.stderr.columns ?? 80,
       // main reports parse errors in the house format.
       outputError: () => {},
     })

@@ -5,7 +5,7 @@
 import { appendAuditEvent, auditHead, iterateAuditEvents, listAuditEvents, type AuditEventInput } from '../store/audit-log.js';
 import { checkLink, GENESIS_HASH, type AuditEvent, type ChainBreak } from './audit/chain.js';
 import type { CoreContext } from './context.js';
-import { UsageError, VerificationError } from './errors.js';
+import { COMMAND, UsageError, VerificationError } from './errors.js';
 import { parseTimestamp, rfc3339 } from './time.js';
 
 export type { AuditEvent } from './audit/chain.js';
@@ -13,9 +13,13 @@ export type { AuditEvent } from './audit/chain.js';
 /** What a use case records; the time comes from the context's clock. */
 export type AuditRecord = Omit<AuditEventInput, 'at'>;
 
-/** Appends an event stamped with the clock. Call only inside `store.write`. */
+/**
+ * Appends an event stamped with the clock, in whole seconds like every other
+ * timestamp (events of older versions keep their milliseconds: the hash covers them).
+ * Call only inside `store.write`.
+ */
 export function recordEvent(ctx: CoreContext, record: AuditRecord): AuditEvent {
-  return appendAuditEvent(ctx.store, { ...record, at: ctx.clock.now().toISOString() });
+  return appendAuditEvent(ctx.store, { ...record, at: rfc3339(ctx.clock.now().getTime()) });
 }
 
 /** Records a failed attempt in its own transaction (the caller then throws). */
@@ -75,6 +79,6 @@ function chainBroken(broken: ChainBreak): VerificationError {
   return new VerificationError(
     'audit_broken',
     `audit log is broken at event ${broken.seq}: ${broken.problem}`,
-    'the store was changed outside vericode; compare with a backup or an exported copy (peridio audit export)',
+    `the store was changed outside vericode; compare with a backup or an exported copy (${COMMAND} audit export)`,
   );
 }

@@ -6,7 +6,7 @@ import { defaultOrganizationId, setDefaultOrganizationId } from '../store/meta.j
 import { findOrganization, insertOrganization, listOrganizations as listRows, type OrganizationRow } from '../store/organizations.js';
 import { recordEvent } from './audit.js';
 import type { CoreContext } from './context.js';
-import { NotFoundError, UsageError } from './errors.js';
+import { COMMAND, NotFoundError, UsageError } from './errors.js';
 import { randomUuid } from './ports.js';
 import { organizationPrn, parseOrganizationPrn } from './prn.js';
 import { nowWholeSeconds, rfc3339 } from './time.js';
@@ -105,7 +105,7 @@ export function resolveOrganizationId(ctx: CoreContext, prn: string | undefined)
   return ctx.store.read(() => {
     if (prn === undefined) {
       const id = defaultOrganizationId(ctx.store);
-      if (id === undefined) throw new NotFoundError('the store has no default organization', 'create one with: peridio organizations create --name NAME');
+      if (id === undefined) throw new NotFoundError('the store has no default organization', `create one with: ${COMMAND} organizations create --name NAME`);
       return id;
     }
     const id = parseOrganizationPrn(prn);
@@ -115,7 +115,7 @@ export function resolveOrganizationId(ctx: CoreContext, prn: string | undefined)
 }
 
 function unknownOrganization(prn: string): NotFoundError {
-  return new NotFoundError(`organization ${prn} not found`, 'see peridio organizations list');
+  return new NotFoundError(`organization ${prn} not found`, `see ${COMMAND} organizations list`);
 }
 
 function toOrganization(row: OrganizationRow, defaultId: string | undefined): Organization {

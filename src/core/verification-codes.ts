@@ -18,7 +18,7 @@ import { recordEvent, recordFailure } from './audit.js';
 import { hmacCode } from './codes/hashing.js';
 import { assertVerificationCodeFormat, generateVerificationCode, VERIFICATION_CODE_DEFAULT_LENGTH } from './codes/verification-code-format.js';
 import type { CoreContext } from './context.js';
-import { ConflictError, ExpiredError, NotFoundError, UsageError, VerificationError } from './errors.js';
+import { COMMAND, ConflictError, ExpiredError, NotFoundError, UsageError, VerificationError } from './errors.js';
 import type { TtlPolicy } from './duration.js';
 import { randomUuid } from './ports.js';
 import { organizationPrn, parseResourcePrn, resourcePrn } from './prn.js';
@@ -138,7 +138,7 @@ export function listVerificationCodes(ctx: CoreContext, options: ListVerificatio
 export function getVerificationCode(ctx: CoreContext, organizationId: string, idOrPrn: string): VerificationCodeInfo {
   const id = parseResourcePrn(idOrPrn, 'ca_verification_code')?.id ?? idOrPrn;
   const row = ctx.store.read(() => findVerificationCodeById(ctx.store, organizationId, id));
-  if (!row) throw new NotFoundError(`verification code ${idOrPrn} not found`, 'see peridio ca-certificates verification-codes list');
+  if (!row) throw new NotFoundError(`verification code ${idOrPrn} not found`, `see ${COMMAND} ca-certificates verification-codes list`);
   return toInfo(row, ctx.clock.now().getTime());
 }
 
@@ -180,14 +180,14 @@ export function consumeVerificationCode(ctx: CoreContext, organizationId: string
   const existing = codeHmac && ctx.store.read(() => findVerificationCodeByHmac(ctx.store, organizationId, codeHmac));
   if (!existing) {
     failure('unknown_code');
-    throw new VerificationError('unknown_code', `${where} does not match any verification code of this organization`, 'request a code with: peridio ca-certificates verification-codes create');
+    throw new VerificationError('unknown_code', `${where} does not match any verification code of this organization`, `request a code with: ${COMMAND} ca-certificates verification-codes create`);
   }
   if (existing.consumed_at !== null) {
     failure('code_used', verificationCodePrn(existing));
-    throw new ConflictError('code_used', 'the verification code was already used: each code is single-use, even when the registration failed', 'request a new code with: peridio ca-certificates verification-codes create');
+    throw new ConflictError('code_used', 'the verification code was already used: each code is single-use, even when the registration failed', `request a new code with: ${COMMAND} ca-certificates verification-codes create`);
   }
   failure('code_expired', verificationCodePrn(existing));
-  throw new ExpiredError('code_expired', `the verification code expired at ${rfc3339(existing.expires_at)}`, 'request a new code with: peridio ca-certificates verification-codes create');
+  throw new ExpiredError('code_expired', `the verification code expired at ${rfc3339(existing.expires_at)}`, `request a new code with: ${COMMAND} ca-certificates verification-codes create`);
 }
 
 function verificationCodePrn(row: Pick<VerificationCodeRow, 'organization_id' | 'id'>): string {

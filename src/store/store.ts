@@ -9,7 +9,7 @@
 import { Database, type Db } from './sqlite.js';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { StoreError, UsageError } from '../core/errors.js';
+import { COMMAND, StoreError, UsageError } from '../core/errors.js';
 import { describeFsError, ensurePrivateDirectory } from './key-file.js';
 import { migrate } from './migrations.js';
 
@@ -97,7 +97,7 @@ export class Store {
     const exists = inspectStoreFile(path);
     const inode = exists ? inodeOf(path) : undefined;
     if (!exists && !options.create) {
-      throw new UsageError(`no store at ${path}`, 'create one with: peridio init');
+      throw new UsageError(`no store at ${path}`, `create one with: ${COMMAND} init`);
     }
     if (!exists) createEmptyPrivateFile(path);
     let db: Db;
@@ -178,7 +178,7 @@ function inspectStoreFile(path: string): boolean {
     throw new StoreError('store_locked', `cannot read store ${path}: ${describeFsError(error)}`);
   }
   if (size === 0 || size % PAGE_SIZE !== 0) {
-    throw new StoreError('store_corrupt', `${path} is not a vericode store: its size (${size} bytes) is not a whole number of ${PAGE_SIZE}-byte pages`, 'the file may be truncated: restore it from a backup (peridio store backup)');
+    throw new StoreError('store_corrupt', `${path} is not a vericode store: its size (${size} bytes) is not a whole number of ${PAGE_SIZE}-byte pages`, `the file may be truncated: restore it from a backup (${COMMAND} store backup)`);
   }
   if (readHeader(path) === PLAINTEXT_SQLITE_HEADER) {
     throw new StoreError('store_corrupt', `${path} is an unencrypted SQLite database, not a vericode store`);
@@ -240,7 +240,7 @@ function configure(db: Db, path: string): void {
 }
 
 function corrupt(path: string, cause: unknown): StoreError {
-  return new StoreError('store_corrupt', `store ${path} is damaged: ${(cause as Error).message.toLowerCase()}`, 'restore it from a backup (peridio store backup)', { cause });
+  return new StoreError('store_corrupt', `store ${path} is damaged: ${(cause as Error).message.toLowerCase()}`, `restore it from a backup (${COMMAND} store backup)`, { cause });
 }
 
 function unwritable(path: string, cause: unknown): StoreError {

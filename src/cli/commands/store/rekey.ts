@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UsageError, VericodeError } from '../../../core/errors.js';
+import { COMMAND, UsageError, VericodeError } from '../../../core/errors.js';
 import { rekeyStore, type RekeyResult, type RekeyStep } from '../../../core/store-rekey.js';
 import { createKeyFile, readKeyFile } from '../../../store/key-file.js';
 import { fsyncPath, removeIfPresent } from '../../../store/snapshot.js';
@@ -35,7 +35,7 @@ export function rekeyCommand(cli: Cli): Command {
     .action(async (opts: RekeyOptions) => {
       const chosen = [opts.newKeyFile, opts.newPassphraseFile, opts.newPassphrase].filter((o) => o !== undefined).length;
       if (chosen !== 1) {
-        throw new UsageError('store rekey needs exactly one of --new-key-file, --new-passphrase-file or --new-passphrase', 'for example: peridio store rekey --new-key-file ~/.config/vericode/new.key');
+        throw new UsageError('store rekey needs exactly one of --new-key-file, --new-passphrase-file or --new-passphrase', `for example: ${COMMAND} store rekey --new-key-file ~/.config/vericode/new.key`);
       }
       const ctx = await cli.core();
       const oldKeyFile = ctx.store.keyMode === 'key-file' ? explicitKeyFile(cli.options, cli.deps.env) ?? defaultKeyFilePath(cli.deps.env) : undefined;

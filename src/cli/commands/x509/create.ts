@@ -1,7 +1,7 @@
 /** `peridio x509 create`: a verification certificate, or with `--ca` a self-signed development CA. */
 import { Command } from 'commander';
 import { isVerificationCodeFormat } from '../../../core/codes/verification-code-format.js';
-import { VericodeError } from '../../../core/errors.js';
+import { COMMAND, VericodeError } from '../../../core/errors.js';
 import type { ParsedCertificate } from '../../../core/x509/parse.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
@@ -82,10 +82,10 @@ export function createCommand(cli: Cli): Command {
       const result: CreatedCertificateResult = { certificate_path: opts.out, key_path: opts.keyOut ?? null, ...created.summary };
       cli.output.result(result, certificateRendering);
       if (opts.ca) {
-        cli.output.hint(`register it and prove possession of its key: CODE=$(peridio ca-certificates verification-codes create -q), then peridio x509 create --common-name "$CODE" --signer-cert ${opts.out} --signer-key ${opts.keyOut} --out verification.pem`);
+        cli.output.hint(`register it and prove possession of its key: CODE=$(${COMMAND} ca-certificates verification-codes create -q), then ${COMMAND} x509 create --common-name "$CODE" --signer-cert ${opts.out} --signer-key ${opts.keyOut} --out verification.pem`);
       } else if (isVerificationCodeFormat(opts.commonName)) {
         // Only a CN shaped like a code is a proof; other certificates (a device's) are not.
-        cli.output.hint(`register the CA with this proof: peridio ca-certificates create -c ${opts.signerCert} -v ${opts.out}`);
+        cli.output.hint(`register the CA with this proof: ${COMMAND} ca-certificates create -c ${opts.signerCert} -v ${opts.out}`);
       }
     });
   return documented(command, {
