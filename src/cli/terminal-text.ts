@@ -47,7 +47,8 @@ export function escapeText(text: string, keepOwnStyles = false): string {
 
 /** A JSON document whose C1 controls, format characters and separators are `\uXXXX` escapes (the same value). */
 export function inertJson(json: string): string {
-  return json.replace(UNSAFE_IN_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // A character beyond U+FFFF (a tag character) becomes its two surrogate escapes.
+  return json.replace(UNSAFE_IN_JSON, (char) => [...Array(char.length).keys()].map((i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''));
 }
 
 /** Printable width of text that may hold our own SGR sequences (for aligning columns). */
