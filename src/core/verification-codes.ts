@@ -22,6 +22,7 @@ import { COMMAND, ConflictError, ExpiredError, NotFoundError, UsageError, Verifi
 import type { TtlPolicy } from './duration.js';
 import { randomUuid } from './ports.js';
 import { organizationPrn, parseResourcePrn, resourcePrn } from './prn.js';
+import { existingOrganizationId } from './organizations.js';
 import { nowWholeSeconds, rfc3339 } from './time.js';
 
 /** TTL bounds of verification codes: default 24h, from 5m to 7d. */
@@ -54,6 +55,7 @@ export interface IssuedVerificationCode {
 
 /** What to issue. `certificateId` binds the code to one registered CA (Azure flow). */
 export interface IssueVerificationCodeInput {
+  /** The organization's PRN, or its id as `resolveOrganizationId` returns it. */
   organizationId: string;
   ttlMs?: number;
   length?: number;
@@ -62,9 +64,11 @@ export interface IssueVerificationCodeInput {
 
 /**
  * Issues a new code, records it (as an HMAC) and its audit event in one transaction.
- * @throws UsageError when the TTL is outside 5m..7d or the length outside 32..64.
+ * @throws UsageError when the TTL is outside 5m..7d or the length outside 32..64;
+ * NotFoundError when the organization does not exist.
  */
 export function issueVerificationCode(ctx: CoreContext, input: IssueVerificationCodeInput): IssuedVerificationCode {
+  const organizationId = existingOrganizationId(ctx, input.organizationId);
   const ttlMs = input.ttlMs ?? VERIFICATION_CODE_TTL.defaultMs;
   if (ttlMs < VERIFICATION_CODE_TTL.minMs || ttlMs > VERIFICATION_CODE_TTL.maxMs) {
     throw new UsageError('verification code TTL must be from 5m to 7d');
@@ -74,7 +78,7 @@ export function issueVerificationCode(ctx: CoreContext, input: IssueVerification
     const createdAt = nowWholeSeconds(ctx.clock);
     const row = {
       id: randomUuid(ctx.random),
-      organization_id: input.organizationId,
+      organization_id: organizationId,
       certificate_id: input.certificateId ?? null,
       created_at: createdAt,
       expires_at: createdAt + ttlMs,

@@ -154,7 +154,7 @@ describe('registerCaCertificate: failures after the code is consumed', () => {
       try { run(); } catch (error) { thrown = error as typeof thrown; }
       expect(thrown, what).toMatchObject({ code, message: expect.stringContaining(message) });
       expect(thrown?.message?.endsWith(CONSUMED), what).toBe(true);
-      expect(thrown!.hint, what).toMatch(/request a new code with: peridio ca-certificates verification-codes create/);
+      expect(thrown!.hint, what).toMatch(/request a new code with: {command} ca-certificates verification-codes create/);
     }
     expect(codeStatuses(t)).toEqual(['consumed', 'consumed', 'consumed', 'consumed']);
     expect(caCount(t)).toBe(0);

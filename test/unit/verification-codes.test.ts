@@ -102,7 +102,7 @@ describe('consumeVerificationCode', () => {
     expect(() => consumeVerificationCode(t.ctx, t.organizationId, issued.code, 'the CN')).toThrowError(expect.objectContaining({
       code: 'code_used',
       message: 'the verification code was already used: each code is single-use, even when the registration failed',
-      hint: 'request a new code with: peridio ca-certificates verification-codes create',
+      hint: 'request a new code with: {command} ca-certificates verification-codes create',
     }));
     expect(listAudit(t.ctx, { action: 'verification_code.consume' }).map((e) => [e.outcome, e.reason, e.subject])).toEqual([
       ['success', null, issued.id],
