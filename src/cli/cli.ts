@@ -14,6 +14,7 @@ import { Output } from './output.js';
 import type { JsonQuery } from './query.js';
 import { inquirerPrompter, type Prompter } from './prompt.js';
 import { colorStyle, plainStyle, type Style } from './style.js';
+import { escapeText } from './terminal-text.js';
 import { exposedFiles, resolveStoreKey, storePath } from './store-access.js';
 
 /** Everything a run of the CLI touches outside itself. */
@@ -96,8 +97,13 @@ export class Cli {
     return this.deps.stdin.isTTY === true && this.deps.stderr.isTTY === true && this.options.input !== false && this.deps.env.CI !== 'true';
   }
 
+  /** Prompts whose text (which may name a file or a CA) is escaped like every other message. */
   get prompter(): Prompter {
-    return this.deps.prompter ?? inquirerPrompter(this.deps.stdin, this.deps.stderr);
+    const prompter = this.deps.prompter ?? inquirerPrompter(this.deps.stdin, this.deps.stderr);
+    return {
+      secret: (message) => prompter.secret(escapeText(message)),
+      confirm: (message, defaultAnswer) => prompter.confirm(escapeText(message), defaultAnswer),
+    };
   }
 
   /** The store's path for this run. */

@@ -91,7 +91,7 @@ export class Output {
     if (text.length > 0) this.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  /** One raw line of a streamed result (JSON Lines), written as is in every mode. */
+  /** One line of a streamed JSON result (JSON Lines) in every mode; C1 and bidi characters as `\u` escapes (the same values). */
   line(text: string): void {
     this.stdout.write(`${inertJson(text)}\n`);
   }
@@ -133,7 +133,7 @@ export function writeFailure(stderr: Writable, failure: VericodeError, options: 
 }
 
 /** `text` with the core's `{command}` placeholder replaced by the program name. */
-export function fillCommand(text: string, programName: string): string {
+function fillCommand(text: string, programName: string): string {
   return text.replaceAll(COMMAND, programName);
 }
 
@@ -166,7 +166,7 @@ function escapingStyle(style: Style, styled: Set<string>): Style {
 }
 
 /** The first 8 hex digits of the last UUID in `prn`; `prn` itself when it holds none. */
-export function shortId(prn: string): string {
+function shortId(prn: string): string {
   const uuids = prn.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi);
   return uuids ? uuids[uuids.length - 1]!.slice(0, 8) : prn;
 }

@@ -116,12 +116,13 @@ export function resolveOrganizationId(ctx: CoreContext, prn: string | undefined)
 
 /**
  * The id of an existing organization given as its PRN or its bare id (what
- * `resolveOrganizationId` returns), for use cases that store it.
+ * `resolveOrganizationId` returns), for use cases that store it. Call inside the
+ * use case's transaction.
  * @throws NotFoundError when there is no such organization; UsageError when `idOrPrn` is neither form.
  */
 export function existingOrganizationId(ctx: CoreContext, idOrPrn: string): string {
   const id = idOrPrn.startsWith('prn:') ? parseOrganizationPrn(idOrPrn) : idOrPrn;
-  if (!ctx.store.read(() => findOrganization(ctx.store, id))) throw unknownOrganization(idOrPrn.startsWith('prn:') ? idOrPrn : organizationPrn(id));
+  if (!findOrganization(ctx.store, id)) throw unknownOrganization(idOrPrn.startsWith('prn:') ? idOrPrn : organizationPrn(id));
   return id;
 }
 

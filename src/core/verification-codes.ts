@@ -68,13 +68,14 @@ export interface IssueVerificationCodeInput {
  * NotFoundError when the organization does not exist.
  */
 export function issueVerificationCode(ctx: CoreContext, input: IssueVerificationCodeInput): IssuedVerificationCode {
-  const organizationId = existingOrganizationId(ctx, input.organizationId);
   const ttlMs = input.ttlMs ?? VERIFICATION_CODE_TTL.defaultMs;
   if (ttlMs < VERIFICATION_CODE_TTL.minMs || ttlMs > VERIFICATION_CODE_TTL.maxMs) {
     throw new UsageError('verification code TTL must be from 5m to 7d');
   }
   const code = generateVerificationCode(ctx.random, input.length ?? VERIFICATION_CODE_DEFAULT_LENGTH);
   return ctx.store.write(() => {
+    // Checked in the same transaction: a PRN or an unknown id is a clear error, not a FOREIGN KEY failure.
+    const organizationId = existingOrganizationId(ctx, input.organizationId);
     const createdAt = nowWholeSeconds(ctx.clock);
     const row = {
       id: randomUuid(ctx.random),

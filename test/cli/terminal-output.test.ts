@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { home } from '../helpers/ca-cli-home.js';
 import { selfSignedCa } from '../helpers/mini-ca.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, scriptedPrompter } from '../helpers/run-cli.js';
 
 /** CSI 2 J (clear the screen) as a C1 control, then a right-to-left override. */
 const HOSTILE = 'Evil\u009b2J\u202egpj.exe';
@@ -54,6 +54,13 @@ describe('control and bidi characters in a certificate subject', () => {
     expect(json.stdout).toContain('"subject": "CN=Evil\\u009b2J\\u202egpj.exe"');
     expect(json.stdout).not.toMatch(RAW);
     expect((JSON.parse(json.stdout) as { subject: string }).subject).toBe(`CN=${HOSTILE}`);
+  });
+
+  it('are escaped in a prompt naming the subject', async () => {
+    const { h } = await hostileCa();
+    const prompter = scriptedPrompter([false]);
+    expect(await h.run(['ca-certificates', 'delete', 'evil'], { tty: true, prompter })).toEqual({ stdout: '', stderr: 'peridio: error: cancelled\n', exitCode: 2 });
+    expect(prompter.asked).toEqual([`delete CA certificate evil (CN=${SHOWN})? devices chaining to it will be refused`]);
   });
 
   it('are escaped in a conflict error naming the subject', async () => {
