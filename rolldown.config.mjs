@@ -14,6 +14,7 @@
  *   one-time-codes.js     user codes; phrase.js the BIP-39 word list
  *   commands-<noun>.js    the verbs of one noun
  *   chalk.js, prompts.js  loaded only on a terminal
+ *   jmespath.js           loaded only with --query
  *
  * The library entry points (`vericode`, `vericode/store`) are built by tsc into dist/
  * as separate modules; this bundle is only the command. The release executable has
@@ -39,6 +40,7 @@ const GROUPS = [
   ['core', /src[\\/](core|store)[\\/]|node_modules[\\/](better-sqlite3-multiple-ciphers|bindings|file-uri-to-path)[\\/]/],
   ['cli', /src[\\/]cli[\\/][^\\/]+\.ts$|node_modules[\\/]commander[\\/]/],
   ['chalk', /node_modules[\\/]chalk[\\/]/],
+  ['jmespath', /node_modules[\\/]jmespath[\\/]/],
   ['prompts', /node_modules[\\/]/],
 ];
 

@@ -3,10 +3,13 @@
  * place that turns an error into a message and an exit code.
  */
 import { CommanderError, type Command } from 'commander';
+import { basename } from 'node:path';
+import type { Writable } from 'node:stream';
 import { buildProgram } from './cli/program.js';
 import { printVersion, VersionRequested } from './cli/version.js';
 import type { CliDeps } from './cli/cli.js';
-import { exitCodeFor, StoreError, UsageError, VericodeError } from './core/errors.js';
+import { writeFailure } from './cli/output.js';
+import { COMMAND, exitCodeFor, StoreError, UsageError, VericodeError } from './core/errors.js';
 import { cryptoRandom, systemClock } from './core/ports.js';
 import { version } from '../package.json';
 
@@ -14,12 +17,10 @@ export type { CliDeps } from './cli/cli.js';
 
 /** The real dependencies of a process. */
 export function processDeps(): CliDeps {
-  // A reader that stops early (`peridio audit export | head`) is not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    throw error;
-  });
+  ignoreClosedReader(process.stdout);
+  ignoreClosedReader(process.stderr);
   return {
+    programName: programNameOf(process.argv[1]),
     // Node builds the stdin stream on first access (~7 ms); most commands never read it.
     get stdin() {
       return process.stdin;
@@ -30,6 +31,23 @@ export function processDeps(): CliDeps {
     clock: systemClock,
     random: cryptoRandom,
   };
+}
+
+/**
+ * A reader that stops early (`peridio audit export | head`, `peridio … 2>&1 | head -1`)
+ * is not an error: later writes to that stream are dropped and the run still ends
+ * with the command's own exit code. Any other write error is still raised.
+ */
+function ignoreClosedReader(stream: Writable): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
+/** The command as invoked: the basename of the script or executable (`vericode`, `peridio`), without `.js`. */
+export function programNameOf(script: string | undefined): string {
+  const name = script === undefined ? '' : basename(script).replace(/\.[cm]?js$/, '');
+  return /^[A-Za-z0-9._-]{1,64}$/.test(name) ? name : 'peridio';
 }
 
 /** Runs the CLI with `argv` (the user's arguments, without node and script) and returns the exit code. */
@@ -45,16 +63,17 @@ export async function main(argv: readonly string[], deps: CliDeps = processDeps(
     }
     if (error instanceof CommanderError && isHelpOrVersion(error)) return 0;
     const failure = toVericodeError(error, commandPath(program, argv));
-    reportError(deps, failure, error, argv.includes('--json'));
+    writeFailure(deps.stderr, failure, { json: argv.includes('--json'), programName: cli.programName });
+    if (deps.env.VERICODE_DEBUG === '1' && error instanceof Error && error.stack) deps.stderr.write(`${error.stack}\n`);
     return exitCodeFor(failure.code);
   } finally {
     cli.close();
   }
 }
 
-/** `peridio` followed by the (sub)commands `argv` names, for pointing at the right --help. */
+/** The command followed by the (sub)commands `argv` names, for pointing at the right --help. */
 function commandPath(program: Command, argv: readonly string[]): string {
-  const names = ['peridio'];
+  const names = [COMMAND];
   let current = program;
   for (const word of argv) {
     const sub = current.commands.find((c) => c.name() === word || c.aliases().includes(word));
@@ -85,20 +104,7 @@ function storeFailure(code: string, error: Error): StoreError {
     return new StoreError('store_locked', 'the store is busy: another process kept it locked for more than 5 seconds', 'try again when the other process has finished');
   }
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
-    return new StoreError('store_corrupt', `the store is damaged: ${error.message.toLowerCase()}`, 'restore it from a backup (peridio store backup)');
+    return new StoreError('store_corrupt', `the store is damaged: ${error.message.toLowerCase()}`, `restore it from a backup (${COMMAND} store backup)`);
   }
   return new StoreError('store_locked', `cannot write the store: ${error.message.toLowerCase()}`, 'check free disk space and the permissions of the store and its directory');
 }
-
-function reportError(deps: CliDeps, failure: VericodeError, original: unknown, json: boolean): void {
-  if (json) {
-    deps.stderr.write(`${JSON.stringify({ error: { code: failure.code, message: failure.message, hint: failure.hint ?? null } })}\n`);
-  } else {
-    deps.stderr.write(`peridio: error: ${failure.message}\n`);
-    if (failure.hint) deps.stderr.write(`peridio: hint: ${failure.hint}\n`);
-  }
-  if (deps.env.VERICODE_DEBUG === '1' && original instanceof Error && original.stack) {
-    deps.stderr.write(`${original.stack}\n`);
-  }
-}
-

@@ -7,24 +7,28 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { CoreContext } from '../core/context.js';
-import { UsageError } from '../core/errors.js';
+import { COMMAND, UsageError } from '../core/errors.js';
 import type { Clock, RandomSource } from '../core/ports.js';
 import type { Store, StoreKey } from '../store/store.js';
 import { Output } from './output.js';
+import type { JsonQuery } from './query.js';
 import { inquirerPrompter, type Prompter } from './prompt.js';
 import { colorStyle, plainStyle, type Style } from './style.js';
+import { escapeText } from './terminal-text.js';
 import { exposedFiles, resolveStoreKey, storePath } from './store-access.js';
 
 /** Everything a run of the CLI touches outside itself. */
 export interface CliDeps {
   stdin: Readable & { isTTY?: boolean };
-  stdout: Writable & { isTTY?: boolean };
-  stderr: Writable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
   env: Record<string, string | undefined>;
   clock: Clock;
   random: RandomSource;
   /** Defaults to @inquirer/prompts over stdin and stderr. */
   prompter?: Prompter;
+  /** The command as the user invoked it, for messages and help (default `peridio`). */
+  programName?: string;
 }
 
 /** The options every command accepts. */
@@ -35,6 +39,7 @@ export interface GlobalOptions {
   org?: string;
   organizationName?: string;
   json?: boolean;
+  query?: string;
   quiet?: boolean;
   color?: boolean;
   input?: boolean;
@@ -45,6 +50,8 @@ export class Cli {
   private store: Store | undefined;
   private cachedOutput: Output | undefined;
   private style: Style = plainStyle;
+  private colored = false;
+  private query: JsonQuery | undefined;
 
   constructor(
     readonly deps: CliDeps,
@@ -57,17 +64,33 @@ export class Cli {
 
   get output(): Output {
     this.cachedOutput ??= new Output(this.deps.stdout, this.deps.stderr, {
-      json: this.options.json === true,
+      // --query prints JSON, so it quiets notices and hints as --json does.
+      json: this.options.json === true || this.query !== undefined,
       quiet: this.options.quiet === true,
       style: this.style,
+      colored: this.colored,
+      programName: this.programName,
+      query: this.query,
     });
     return this.cachedOutput;
   }
 
-  /** Loads colour support when stdout is a TTY and colour is not disabled; runs before each action. */
+  /** The command as the user invoked it (`peridio`, `vericode`). */
+  get programName(): string {
+    return this.deps.programName ?? 'peridio';
+  }
+
+  /**
+   * Runs before each action: loads colour support when stdout is a TTY and colour is
+   * not disabled, and compiles --query, so a bad expression fails before the command acts.
+   */
   async prepareOutput(): Promise<void> {
     const wantsColor = this.deps.stdout.isTTY === true && this.options.color !== false && this.deps.env.NO_COLOR === undefined;
-    if (wantsColor) this.style = await colorStyle();
+    if (wantsColor && this.options.json !== true && this.options.query === undefined) {
+      this.style = await colorStyle();
+      this.colored = true;
+    }
+    if (this.options.query !== undefined) this.query = await (await import('./query.js')).compileQuery(this.options.query);
   }
 
   /** True when a person can answer a prompt. */
@@ -75,8 +98,13 @@ export class Cli {
     return this.deps.stdin.isTTY === true && this.deps.stderr.isTTY === true && this.options.input !== false && this.deps.env.CI !== 'true';
   }
 
+  /** Prompts whose text (which may name a file or a CA) is escaped like every other message. */
   get prompter(): Prompter {
-    return this.deps.prompter ?? inquirerPrompter(this.deps.stdin, this.deps.stderr);
+    const prompter = this.deps.prompter ?? inquirerPrompter(this.deps.stdin, this.deps.stderr);
+    return {
+      secret: (message) => prompter.secret(escapeText(message)),
+      confirm: (message, defaultAnswer) => prompter.confirm(escapeText(message), defaultAnswer),
+    };
   }
 
   /** The store's path for this run. */
@@ -101,7 +129,7 @@ export class Cli {
       // Shown with --json and -q too: a script must not make a new key unawares.
       if (resolution.kind === 'created-key-file') {
         this.output.announce(`created a new store at ${path}, encrypted with a new key in ${resolution.keyFile}`);
-        this.output.hint('keep the key file safe: without it the store cannot be opened; to use a passphrase instead, run: peridio store rekey --new-passphrase');
+        this.output.hint(`keep the key file safe: without it the store cannot be opened; to use a passphrase instead, run: ${COMMAND} store rekey --new-passphrase`);
       } else if (created) {
         this.output.notice(`created a new store at ${path}`);
       }

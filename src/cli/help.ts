@@ -24,14 +24,21 @@ const COMMON_EXIT_CODES: ReadonlyArray<readonly [number, string]> = [
 export function documented(command: Command, doc: CommandDoc): Command {
   command.summary(doc.summary).description(doc.description ?? doc.summary);
   const exitCodes = [...COMMON_EXIT_CODES, ...(doc.exitCodes ?? [])].sort((a, b) => a[0] - b[0]);
-  const lines = [
+  // Rendered when help is shown, so the examples name the command as it was invoked.
+  command.addHelpText('after', ({ command: shown }) => [
     '',
     'Examples:',
-    ...doc.examples.map((e) => `  $ ${e}`),
+    ...doc.examples.map((e) => `  $ ${e.replace(/\bperidio (?=[a-z])/g, `${rootName(shown)} `)}`),
     '',
     'Exit codes:',
     ...exitCodes.map(([code, meaning]) => `  ${code}  ${meaning}`),
-  ];
-  command.addHelpText('after', lines.join('\n'));
+  ].join('\n'));
   return command;
+}
+
+/** The program's name (`peridio`, `vericode`), as buildProgram set it from argv. */
+function rootName(command: Command): string {
+  let root = command;
+  while (root.parent) root = root.parent;
+  return root.name();
 }

@@ -8,7 +8,7 @@
  * streams, so the whole CLI runs in-process in tests.
  */
 import { Command, Option } from 'commander';
-import { UsageError } from '../core/errors.js';
+import { COMMAND, UsageError } from '../core/errors.js';
 import { Cli, type CliDeps } from './cli.js';
 import { addVersionOptions } from './version.js';
 
@@ -41,12 +41,13 @@ const NEEDS_EVERY_COMMAND = new Set(['completion']);
 const CLOUD_OPTIONS = ['--api-key', '--base-url', '--profile'] as const;
 
 /** Global options that take a value, so their value is not mistaken for a command. */
-const VALUE_OPTIONS = new Set(['--store', '--key-file', '--passphrase-file', '--org', '--organization-name', ...CLOUD_OPTIONS]);
+const VALUE_OPTIONS = new Set(['--store', '--key-file', '--passphrase-file', '--org', '--organization-name', '--query', ...CLOUD_OPTIONS]);
 
 /** Builds the program for `argv` and the per-run `Cli` its commands share. */
 export async function buildProgram(deps: CliDeps, argv: readonly string[]): Promise<{ program: Command; cli: Cli }> {
-  const program = new Command('peridio');
+  const program = new Command();
   const cli = new Cli(deps, program);
+  program.name(cli.programName);
   addVersionOptions(program);
   program
     .description('Offline proof-of-possession verification codes for CA certificates, X.509 helpers and one-time codes, kept in an encrypted local store.')
@@ -57,6 +58,7 @@ export async function buildProgram(deps: CliDeps, argv: readonly string[]): Prom
     .addOption(new Option('--org <prn|name>', 'act in this organization, by PRN or name (env VERICODE_ORG; default: the store\'s default)'))
     .addOption(new Option('--organization-name <name>', 'act in the organization of this name (env PERIDIO_ORGANIZATION_NAME)').conflicts('org'))
     .option('--json', 'print results as one JSON document')
+    .addOption(new Option('--query <expr>', 'print only what this JMESPath expression selects from the JSON result (implies --json; with -q, strings bare)'))
     .option('-q, --quiet', 'print only the bare value')
     .option('--no-color', 'never colour the output (also NO_COLOR)')
     .option('--no-input', 'never prompt; fail instead when a value is missing')
@@ -69,6 +71,9 @@ export async function buildProgram(deps: CliDeps, argv: readonly string[]): Prom
     .configureOutput({
       writeOut: (text) => deps.stdout.write(text),
       writeErr: (text) => deps.stderr.write(text),
+      // Help is wrapped on word boundaries to the terminal's width, 80 when piped.
+      getOutHelpWidth: () => deps.stdout.columns ?? 80,
+      getErrHelpWidth: () => deps.stderr.columns ?? 80,
       // main reports parse errors in the house format.
       outputError: () => {},
     })
@@ -94,7 +99,7 @@ function refuseCloudOptions(program: Command): void {
   const given = CLOUD_OPTIONS.find((flag) => program.getOptionValue(flag.slice(2).replace(/-(.)/g, (_m, c: string) => c.toUpperCase())) !== undefined);
   if (given) {
     throw new UsageError(
-      `${given} is a Peridio cloud option: this peridio works offline, on a local encrypted store, and never calls the Peridio API`,
+      `${given} is a Peridio cloud option: this ${COMMAND} works offline, on a local encrypted store, and never calls the Peridio API`,
       'drop it; choose the store with --store PATH and the organization with --org or --organization-name',
     );
   }

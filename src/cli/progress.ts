@@ -7,7 +7,7 @@ import type { Cli } from './cli.js';
 
 /** A progress line; every method does nothing when progress is not shown. */
 export interface Progress {
-  /** Replaces the line with `text`. */
+  /** Replaces the line with `text`, after the program's name. */
   update(text: string): void;
   /** Erases the line (call when the operation ends, also on failure). */
   done(): void;
@@ -20,7 +20,7 @@ export function progressLine(cli: Cli): Progress {
   return {
     update(text) {
       if (!shown) return;
-      cli.output.progress(`\r\x1b[2K${text}`);
+      cli.output.progress(`\r\x1b[2K${cli.programName}: ${text}`);
       written = true;
     },
     done() {

@@ -5,8 +5,8 @@
 import { appendAuditEvent, firstSuccessAbout, listAuditEvents, type AuditEventInput } from '../store/audit-log.js';
 import type { AuditEvent } from './audit/chain.js';
 import type { CoreContext } from './context.js';
-import { UsageError, VerificationError } from './errors.js';
-import { parseTimestamp } from './time.js';
+import { COMMAND, UsageError, VerificationError } from './errors.js';
+import { parseTimestamp, rfc3339 } from './time.js';
 
 export type { AuditEvent } from './audit/chain.js';
 export { verifyAuditChain, type AuditVerification, type VerifyAuditOptions } from './audit/verify.js';
@@ -15,9 +15,13 @@ export { auditAnchor, isAnchorHash, parseAnchor, type AuditAnchor } from './audi
 /** What a use case records; the time comes from the context's clock. */
 export type AuditRecord = Omit<AuditEventInput, 'at'>;
 
-/** Appends an event stamped with the clock. Call only inside `store.write`. */
+/**
+ * Appends an event stamped with the clock, in whole seconds like every other
+ * timestamp (events of older versions keep their milliseconds: the hash covers them).
+ * Call only inside `store.write`.
+ */
 export function recordEvent(ctx: CoreContext, record: AuditRecord): AuditEvent {
-  return appendAuditEvent(ctx.store, { ...record, at: ctx.clock.now().toISOString() });
+  return appendAuditEvent(ctx.store, { ...record, at: rfc3339(ctx.clock.now().getTime()) });
 }
 
 /** Records a failed attempt in its own transaction (the caller then throws). */
@@ -60,6 +64,6 @@ export function revivedCodeError(what: string, seq: number): VerificationError {
   return new VerificationError(
     'audit_broken',
     `the store disagrees with its audit log: ${what} was already used (audit event ${seq}), but the store showed it unused; it was refused and is spent again`,
-    'the store file may have been rolled back by copying old pages or an old copy into it: run peridio audit verify, compare with an anchor kept elsewhere (peridio audit verify --anchor), and restore from a trusted backup',
+    `the store file may have been rolled back by copying old pages or an old copy into it: run ${COMMAND} audit verify, compare with an anchor kept elsewhere (${COMMAND} audit verify --anchor), and restore from a trusted backup`,
   );
 }

@@ -103,3 +103,10 @@ export class StoreError extends VericodeError {
 export function exitCodeFor(code: ErrorCode): number {
   return ERROR_CODES[code];
 }
+
+/**
+ * Stands for the command in hints and messages (`see {command} ca-certificates list`):
+ * the CLI writes it as the user invoked it (`peridio`, `vericode`); a library caller
+ * may replace it with whatever its users type.
+ */
+export const COMMAND = '{command}';

@@ -6,7 +6,7 @@ import { defaultOrganizationId, setDefaultOrganizationId } from '../store/meta.j
 import { findOrganization, insertOrganization, listOrganizations as listRows, type OrganizationRow } from '../store/organizations.js';
 import { recordEvent } from './audit.js';
 import type { CoreContext } from './context.js';
-import { NotFoundError, UsageError } from './errors.js';
+import { COMMAND, NotFoundError, UsageError } from './errors.js';
 import { randomUuid } from './ports.js';
 import { organizationPrn, parseOrganizationPrn } from './prn.js';
 import { nowWholeSeconds, rfc3339 } from './time.js';
@@ -107,7 +107,7 @@ export function resolveOrganizationId(ctx: CoreContext, reference: string | unde
   return ctx.store.read(() => {
     if (reference === undefined) {
       const id = defaultOrganizationId(ctx.store);
-      if (id === undefined) throw new NotFoundError('the store has no default organization', 'create one with: peridio organizations create --name NAME');
+      if (id === undefined) throw new NotFoundError('the store has no default organization', `create one with: ${COMMAND} organizations create --name NAME`);
       return id;
     }
     if (kind === 'name' || (kind === 'prn-or-name' && !reference.startsWith('prn:'))) return organizationIdByName(ctx, reference);
@@ -121,7 +121,7 @@ export function resolveOrganizationId(ctx: CoreContext, reference: string | unde
 function organizationIdByName(ctx: CoreContext, name: string): string {
   const wanted = name.trim();
   const matches = listRows(ctx.store).filter((row) => row.name === wanted);
-  if (matches.length === 0) throw new NotFoundError(`no organization is named "${wanted}"`, 'see peridio organizations list');
+  if (matches.length === 0) throw new NotFoundError(`no organization is named "${wanted}"`, `see ${COMMAND} organizations list`);
   if (matches.length > 1) {
     throw new UsageError(
       `${matches.length} organizations are named "${wanted}": ${matches.map((row) => organizationPrn(row.id)).join(', ')}`,
@@ -131,8 +131,20 @@ function organizationIdByName(ctx: CoreContext, name: string): string {
   return matches[0]!.id;
 }
 
+/**
+ * The id of an existing organization given as its PRN or its bare id (what
+ * `resolveOrganizationId` returns), for use cases that store it. Call inside the
+ * use case's transaction.
+ * @throws NotFoundError when there is no such organization; UsageError when `idOrPrn` is neither form.
+ */
+export function existingOrganizationId(ctx: CoreContext, idOrPrn: string): string {
+  const id = idOrPrn.startsWith('prn:') ? parseOrganizationPrn(idOrPrn) : idOrPrn;
+  if (!findOrganization(ctx.store, id)) throw unknownOrganization(idOrPrn.startsWith('prn:') ? idOrPrn : organizationPrn(id));
+  return id;
+}
+
 function unknownOrganization(prn: string): NotFoundError {
-  return new NotFoundError(`organization ${prn} not found`, 'see peridio organizations list');
+  return new NotFoundError(`organization ${prn} not found`, `see ${COMMAND} organizations list`);
 }
 
 function toOrganization(row: OrganizationRow, defaultId: string | undefined): Organization {

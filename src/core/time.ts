@@ -2,9 +2,12 @@
 import { UsageError } from './errors.js';
 import type { Clock } from './ports.js';
 
-/** RFC 3339 in UTC, without a fraction when it is zero: `2024-01-15T12:00:00Z`. */
+/**
+ * RFC 3339 in UTC, in whole seconds: `2024-01-15T12:00:00Z`. Every timestamp users
+ * and scripts see has this one precision (a fraction is dropped, not rounded).
+ */
 export function rfc3339(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace('.000Z', 'Z');
+  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 /** The clock's time truncated to whole seconds, as records are stamped. */

@@ -21,10 +21,11 @@ import { earlierSpend, recordEvent, recordFailure, revivedCodeError } from './au
 import { hmacCode } from './codes/hashing.js';
 import { assertVerificationCodeFormat, generateVerificationCode, VERIFICATION_CODE_DEFAULT_LENGTH } from './codes/verification-code-format.js';
 import type { CoreContext } from './context.js';
-import { ConflictError, ExpiredError, NotFoundError, UsageError, VerificationError } from './errors.js';
+import { COMMAND, ConflictError, ExpiredError, NotFoundError, UsageError, VerificationError } from './errors.js';
 import type { TtlPolicy } from './duration.js';
 import { randomUuid } from './ports.js';
 import { organizationPrn, parseResourcePrn, resourcePrn } from './prn.js';
+import { existingOrganizationId } from './organizations.js';
 import { nowWholeSeconds, rfc3339 } from './time.js';
 
 const CONSUME = 'verification_code.consume';
@@ -63,6 +64,7 @@ export interface IssuedVerificationCode {
 
 /** What to issue. `certificateId` binds the code to one registered CA (Azure flow). */
 export interface IssueVerificationCodeInput {
+  /** The organization's PRN, or its id as `resolveOrganizationId` returns it. */
   organizationId: string;
   ttlMs?: number;
   length?: number;
@@ -75,7 +77,8 @@ export interface IssueVerificationCodeInput {
  * Issues a new code, records it (as an HMAC) and its audit event in one transaction.
  * A code bound to a CA supersedes the CA's earlier live codes (Azure keeps one nonce
  * per CA): they end now, each with a `verification_code.supersede` event.
- * @throws UsageError when the TTL is outside 5m..7d or the length outside 32..64.
+ * @throws UsageError when the TTL is outside 5m..7d or the length outside 32..64;
+ * NotFoundError when the organization does not exist.
  */
 export function issueVerificationCode(ctx: CoreContext, input: IssueVerificationCodeInput): IssuedVerificationCode {
   const ttlMs = input.ttlMs ?? VERIFICATION_CODE_TTL.defaultMs;
@@ -84,10 +87,12 @@ export function issueVerificationCode(ctx: CoreContext, input: IssueVerification
   }
   const code = generateVerificationCode(ctx.random, input.length ?? VERIFICATION_CODE_DEFAULT_LENGTH);
   return ctx.store.write(() => {
+    // Checked in the same transaction: a PRN or an unknown id is a clear error, not a FOREIGN KEY failure.
+    const organizationId = existingOrganizationId(ctx, input.organizationId);
     const createdAt = nowWholeSeconds(ctx.clock);
     const row = {
       id: randomUuid(ctx.random),
-      organization_id: input.organizationId,
+      organization_id: organizationId,
       certificate_id: input.certificateId ?? null,
       created_at: createdAt,
       expires_at: createdAt + ttlMs,
@@ -162,7 +167,7 @@ export function listVerificationCodes(ctx: CoreContext, options: ListVerificatio
 export function getVerificationCode(ctx: CoreContext, organizationId: string, idOrPrn: string): VerificationCodeInfo {
   const id = parseResourcePrn(idOrPrn, 'ca_verification_code')?.id ?? idOrPrn;
   const row = ctx.store.read(() => findVerificationCodeById(ctx.store, organizationId, id));
-  if (!row) throw new NotFoundError(`verification code ${idOrPrn} not found`, 'see peridio ca-certificates verification-codes list');
+  if (!row) throw new NotFoundError(`verification code ${idOrPrn} not found`, `see ${COMMAND} ca-certificates verification-codes list`);
   return toInfo(row, ctx.clock.now().getTime());
 }
 
@@ -217,7 +222,7 @@ export function consumeVerificationCode(ctx: CoreContext, organizationId: string
   const existing = codeHmac && ctx.store.read(() => findVerificationCodeByHmac(ctx.store, organizationId, codeHmac));
   if (!existing) {
     failure('unknown_code');
-    throw new VerificationError('unknown_code', `${where} does not match any verification code of this organization`, 'request a code with: peridio ca-certificates verification-codes create');
+    throw new VerificationError('unknown_code', `${where} does not match any verification code of this organization`, `request a code with: ${COMMAND} ca-certificates verification-codes create`);
   }
   const hint = nextCodeHint(ctx, existing);
   if (existing.consumed_at !== null) {
@@ -239,12 +244,12 @@ export function consumeVerificationCode(ctx: CoreContext, organizationId: string
  * would refuse).
  */
 function nextCodeHint(ctx: CoreContext, row: VerificationCodeRow): string {
-  const command = 'peridio ca-certificates verification-codes create';
+  const command = `${COMMAND} ca-certificates verification-codes create`;
   if (row.certificate_id === null) return `request a new code with: ${command}`;
   const ca = ctx.store.read(() => findCaCertificateById(ctx.store, row.organization_id, row.certificate_id!));
-  if (!ca) return `the CA certificate this code was bound to was deleted: register it again (peridio ca-certificates create -c ca.pem --name NAME), then: ${command} --certificate NAME`;
+  if (!ca) return `the CA certificate this code was bound to was deleted: register it again (${COMMAND} ca-certificates create -c ca.pem --name NAME), then: ${command} --certificate NAME`;
   const label = ca.name ?? resourcePrn(ca.organization_id, 'ca_certificate', ca.id);
-  if (ca.is_verified === 1) return `CA certificate ${label} is already verified: see peridio ca-certificates get ${label}`;
+  if (ca.is_verified === 1) return `CA certificate ${label} is already verified: see ${COMMAND} ca-certificates get ${label}`;
   return `request a new code with: ${command} --certificate ${label}`;
 }
 

@@ -42,11 +42,14 @@ export interface AuditQuery {
   sinceAt?: string;
   action?: string;
   afterSeq?: number;
+  beforeSeq?: number;
+  /** Chain order (`asc`, the default) or newest first (`desc`). */
+  order?: 'asc' | 'desc';
   limit?: number;
 }
 
 /**
- * Events in chain order, filtered.
+ * Events in chain order (or newest first), filtered.
  * @throws VerificationError (`audit_broken`) naming an event whose details are not JSON.
  */
 export function listAuditEvents(store: Store, query: AuditQuery = {}): AuditEvent[] {
@@ -55,7 +58,8 @@ export function listAuditEvents(store: Store, query: AuditQuery = {}): AuditEven
   if (query.sinceAt !== undefined) { where.push('at >= @sinceAt'); params.sinceAt = query.sinceAt; }
   if (query.action !== undefined) { where.push('(action = @action OR action LIKE @actionPrefix)'); params.action = query.action; params.actionPrefix = `${query.action}.%`; }
   if (query.afterSeq !== undefined) { where.push('seq > @afterSeq'); params.afterSeq = query.afterSeq; }
-  const sql = `SELECT * FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq${query.limit ? ' LIMIT @limit' : ''}`;
+  if (query.beforeSeq !== undefined) { where.push('seq < @beforeSeq'); params.beforeSeq = query.beforeSeq; }
+  const sql = `SELECT * FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq${query.order === 'desc' ? ' DESC' : ''}${query.limit ? ' LIMIT @limit' : ''}`;
   if (query.limit) params.limit = query.limit;
   return (store.db.prepare(sql).all(params) as StoredAuditEvent[]).map(toEvent);
 }

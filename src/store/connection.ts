@@ -18,7 +18,7 @@
  */
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { StoreError } from '../core/errors.js';
+import { COMMAND, StoreError } from '../core/errors.js';
 import { describeFsError } from './bounded-file.js';
 import { openDatabase, type Db } from './sqlite.js';
 
@@ -99,7 +99,7 @@ function wrongKeyHint(key: StoreKey): string {
   const hint = 'check --key-file, --passphrase-file, VERICODE_KEY_FILE or VERICODE_PASSPHRASE';
   const bytes = key.mode === 'passphrase' ? keyBytes(key) : undefined;
   if (bytes === undefined || Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)) return hint;
-  return `${hint}; this passphrase is not valid UTF-8, and version 0.1.0 keyed stores with each invalid byte replaced by U+FFFD: a store made then opens with a file holding the replaced text (then run peridio store rekey)`;
+  return `${hint}; this passphrase is not valid UTF-8, and version 0.1.0 keyed stores with each invalid byte replaced by U+FFFD: a store made then opens with a file holding the replaced text (then run ${COMMAND} store rekey)`;
 }
 
 /** WAL mode and the settings every connection needs; a read-only one changes nothing. */
@@ -118,7 +118,7 @@ export function configure(db: Db, path: string, access: Access): void {
 
 /** `store_corrupt`, with SQLite's reason. */
 export function corrupt(path: string, cause: unknown): StoreError {
-  return new StoreError('store_corrupt', `store ${path} is damaged: ${(cause as Error).message.toLowerCase()}`, 'restore it from a backup (peridio store backup)', { cause });
+  return new StoreError('store_corrupt', `store ${path} is damaged: ${(cause as Error).message.toLowerCase()}`, `restore it from a backup (${COMMAND} store backup)`, { cause });
 }
 
 /** `store_locked`: the store or its directory cannot be written. */

@@ -6,7 +6,9 @@
  * made, so an addon that does not load leaves nothing behind, and its failure is its
  * own error naming the fix, not a store that "cannot be opened".
  */
-import Database from 'better-sqlite3-multiple-ciphers';
+// `import = require` rather than a default import: the declarations tsc emits then
+// type-check in a consumer's project without `esModuleInterop`.
+import Database = require('better-sqlite3-multiple-ciphers');
 import { dirname, join } from 'node:path';
 import { StoreError } from '../core/errors.js';
 import { isReleaseExecutable, unpackReleaseAddon } from './sea-binding.js';

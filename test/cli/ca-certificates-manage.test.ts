@@ -46,17 +46,18 @@ describe('peridio ca-certificates list', () => {
   it('prints one tab-separated line per CA when piped, newest first', async () => {
     const { env, prns } = await homeWithCas([{ name: 'alpha' }, { name: null, is_verified: 0, status: 'inactive' }]);
     expect(await runCli(['ca-certificates', 'list'], { env })).toEqual({
-      stdout: `-\tCN=Root 2\tno\tinactive\t2034-01-01T00:00:00Z\t${prns[1]}\nalpha\tCN=Root 1\tyes\tactive\t2034-01-01T00:00:00Z\t${prns[0]}\n`,
+      stdout: `${prns[1]}\t-\tCN=Root 2\tno\tinactive\t2034-01-01T00:00:00Z\n${prns[0]}\talpha\tCN=Root 1\tyes\tactive\t2034-01-01T00:00:00Z\n`,
       stderr: '',
       exitCode: 0,
     });
   });
 
-  it('prints a table with headers on a TTY', async () => {
+  it('prints a table with headers and short ids on a TTY', async () => {
     const { env, prns } = await homeWithCas([{ name: 'alpha' }]);
     const run = await runCli(['ca-certificates', 'list', '--no-color'], { env, tty: true });
+    expect(prns[0]).toMatch(/:ca_certificate:00000000-0000-4000-8000-000000000001$/);
     expect(run).toEqual({
-      stdout: `NAME   SUBJECT    VERIFIED  STATUS  NOT AFTER             PRN\nalpha  CN=Root 1  yes       active  2034-01-01T00:00:00Z  ${prns[0]}\n`,
+      stdout: 'ID        NAME   SUBJECT    VERIFIED  STATUS  NOT AFTER\n00000000  alpha  CN=Root 1  yes       active  2034-01-01T00:00:00Z\n',
       stderr: '',
       exitCode: 0,
     });

@@ -60,7 +60,8 @@ describe('peridio device-certificates verify succeeds', () => {
       'validated at:   2025-01-01T00:00:00Z',
       expect.stringMatching(/^#  SUBJECT\s+ISSUER\s+NOT AFTER\s+SHA-256$/),
     ]);
-    expect(lines[4]).toMatch(/^0  CN=tty-device\s+CN=Device Root\s+2026-06-01T00:00:00Z\s+[0-9a-f]{64}$/);
+    // Cut to fit 80 columns on a terminal; --json and piped output keep the whole fingerprint.
+    expect(lines[4]).toMatch(/^0  CN=tty-device\s+CN=Device Root\s+2026-06-01T00:00:00Z\s+[0-9a-f]{10,}…$/);
     expect(run.exitCode).toBe(0);
   });
 

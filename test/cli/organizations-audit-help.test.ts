@@ -46,11 +46,11 @@ describe('peridio audit', () => {
     s.clock.advance(1500);
     await s.run(['verification-codes', 'create']);
     const list = await s.run(['audit', 'list']);
-    expect(list.stdout).toMatch(exactly('1\t2025-01-01T00:00:00.000Z\torganization.create\tsuccess\t-\tprn:1:{uuid}\n2\t2025-01-01T00:00:01.500Z\tverification_code.create\tsuccess\t-\tprn:1:{uuid}:ca_verification_code:{uuid}\n'));
+    expect(list.stdout).toMatch(exactly('2\t2025-01-01T00:00:01Z\tverification_code.create\tsuccess\t-\tprn:1:{uuid}:ca_verification_code:{uuid}\n1\t2025-01-01T00:00:00Z\torganization.create\tsuccess\t-\tprn:1:{uuid}\n'));
     expect((await s.run(['audit', 'list', '--action', 'organization', '-q'])).stdout).toBe('1\n');
     const verify = await s.run(['audit', 'verify']);
     expect(verify).toEqual({ stdout: expect.stringMatching(exactly('status\tok\nevents\t2\nhead hash\t{hash}\n')), stderr: '', exitCode: 0 });
-    const events = JSON.parse((await s.run(['audit', 'list', '--json'])).stdout) as Array<Record<string, unknown>>;
+    const events = (JSON.parse((await s.run(['audit', 'list', '--json'])).stdout) as { items: Array<Record<string, unknown>> }).items;
     expect(Object.keys(events[0]!)).toEqual(['seq', 'at', 'action', 'organization_id', 'subject', 'outcome', 'reason', 'details', 'prev_hash', 'hash']);
   });
 
@@ -74,7 +74,7 @@ describe('peridio audit', () => {
 
   it('rejects bad filters before opening the store', async () => {
     const s = cliSession();
-    expect(await s.run(['audit', 'list', '--limit', '-1'])).toEqual({ stdout: '', stderr: 'peridio: error: invalid --limit "-1": it must be a whole number from 1 to 1000000\n', exitCode: 2 });
+    expect(await s.run(['audit', 'list', '--limit', '-1'])).toEqual({ stdout: '', stderr: 'peridio: error: invalid --limit "-1": it must be a whole number from 1 to 1000\n', exitCode: 2 });
     await s.run(['init']);
     expect((await s.run(['audit', 'list', '--since', 'last week'])).stderr).toBe('peridio: error: invalid --since "last week": expected an ISO 8601 date and time\nperidio: hint: for example --since 2024-03-01T00:00:00Z\n');
   });

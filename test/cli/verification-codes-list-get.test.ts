@@ -25,10 +25,11 @@ describe('peridio ca-certificates verification-codes list', () => {
     });
   });
 
-  it('prints a table with a header on a TTY, and (none) when empty', async () => {
+  it('prints a table with a header and short ids on a TTY, and (none) when empty', async () => {
     const { s, ids } = await sessionWithCodes(1);
     const run = await s.run(['--no-color', 'verification-codes', 'list'], { tty: true });
-    expect(run.stdout).toBe(`${'ID'.padEnd(ids[0]!.length)}  STATUS  CREATED               EXPIRES               CERTIFICATE\n${ids[0]}  active  2025-01-01T00:00:00Z  2025-01-01T01:00:00Z  -\n`);
+    const shortId = /:ca_verification_code:([0-9a-f]{8})-/.exec(ids[0]!)![1];
+    expect(run.stdout).toBe(`ID        STATUS  CREATED               EXPIRES               CERTIFICATE\n${shortId}  active  2025-01-01T00:00:00Z  2025-01-01T01:00:00Z  -\n`);
     expect((await s.run(['--no-color', 'verification-codes', 'list', '--status', 'consumed'], { tty: true })).stdout).toBe('(none)\n');
   });
 

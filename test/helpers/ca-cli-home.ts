@@ -59,7 +59,7 @@ export function home(): Home {
       return {
         cas: (await json<{ items: unknown[] }>(['ca-certificates', 'list'])).items,
         codes: (await json<{ items: Array<{ id: string; status: string }> }>(['ca-certificates', 'verification-codes', 'list'])).items,
-        audit: await json<Snapshot['audit']>(['audit', 'list']),
+        audit: (await json<{ items: Snapshot['audit'] }>(['audit', 'list', '--order', 'asc', '--limit', '1000'])).items,
       };
     },
   };

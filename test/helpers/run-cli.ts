@@ -28,6 +28,8 @@ export interface RunOptions {
   clock?: Clock;
   random?: RandomSource;
   prompter?: Prompter;
+  /** The command as invoked (default: main's own, `peridio`). */
+  programName?: string;
 }
 
 class Capture extends Writable {
@@ -56,6 +58,7 @@ export async function runCli(args: readonly string[], options: RunOptions = {}):
     clock: options.clock ?? fixedClock(),
     random: options.random ?? seededRandom(1),
     prompter: options.prompter,
+    programName: options.programName,
   });
   return { stdout: stdout.text, stderr: stderr.text, exitCode };
 }

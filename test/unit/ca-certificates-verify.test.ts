@@ -70,7 +70,7 @@ describe('verifyCaCertificate (Azure flow)', () => {
     expect(() => verify(t, v1Certificate(root, { subject: unbound }))).toThrow(expect.objectContaining({
       code: 'verification_failed',
       message: `the verification certificate's CN is not a code bound to CA certificate pending${CONSUMED}`,
-      hint: 'request a new code with: peridio ca-certificates verification-codes create --certificate pending, and sign a new verification certificate with it',
+      hint: 'request a new code with: {command} ca-certificates verification-codes create --certificate pending, and sign a new verification certificate with it',
     }));
     expect(codeStatuses(t)).toEqual(['consumed']);
     expect(getCaCertificate(t.ctx, t.organizationId, 'pending').is_verified).toBe(false);

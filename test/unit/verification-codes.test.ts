@@ -14,6 +14,16 @@ import { testStore } from '../helpers/store.js';
 const HOUR = 3_600_000;
 
 describe('issueVerificationCode', () => {
+  it('takes the organization as a PRN too, and answers not_found for an unknown one', () => {
+    const t = testStore();
+    expect(issueVerificationCode(t.ctx, { organizationId: `prn:1:${t.organizationId}` }).organization_id).toBe(`prn:1:${t.organizationId}`);
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    for (const organizationId of [unknown, `prn:1:${unknown}`]) {
+      expect(() => issueVerificationCode(t.ctx, { organizationId })).toThrow(expect.objectContaining({ code: 'not_found', message: `organization prn:1:${unknown} not found` }));
+    }
+    expect(() => issueVerificationCode(t.ctx, { organizationId: 'prn:1:nope' })).toThrow(expect.objectContaining({ code: 'usage' }));
+  });
+
   it('returns the code once, with the JSON shape of the spec', () => {
     const t = testStore({ at: '2025-01-01T00:00:00.750Z' });
     const issued = issueVerificationCode(t.ctx, { organizationId: t.organizationId });
@@ -103,7 +113,7 @@ describe('consumeVerificationCode', () => {
     expect(() => consumeVerificationCode(t.ctx, t.organizationId, issued.code, 'the CN')).toThrowError(expect.objectContaining({
       code: 'code_used',
       message: 'the verification code was already used: each code is single-use, even when the registration failed',
-      hint: 'request a new code with: peridio ca-certificates verification-codes create',
+      hint: 'request a new code with: {command} ca-certificates verification-codes create',
     }));
     expect(listAudit(t.ctx, { action: 'verification_code.consume' }).map((e) => [e.outcome, e.reason, e.subject])).toEqual([
       ['success', null, issued.id],

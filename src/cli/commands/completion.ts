@@ -7,7 +7,7 @@
  * with the root's global options everywhere; after an option that takes a value, files.
  */
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { COMMAND, UsageError } from '../../core/errors.js';
 import type { Cli } from '../cli.js';
 import { documented } from '../help.js';
 
@@ -36,7 +36,7 @@ export function configureCompletion(command: Command, cli: Cli): void {
   });
   command.argument('<shell>', 'bash, zsh or fish').action((shell: string) => {
     if (!(SHELLS as readonly string[]).includes(shell)) {
-      throw new UsageError(`unknown shell ${JSON.stringify(shell)}: expected bash, zsh or fish`, 'see peridio completion --help');
+      throw new UsageError(`unknown shell ${JSON.stringify(shell)}: expected bash, zsh or fish`, `see ${COMMAND} completion --help`);
     }
     const root = command.parent!;
     cli.deps.stdout.write(completionScript(shell as Shell, commandTree(root)));

@@ -7,7 +7,7 @@
 import { lastStoredEvent, seqOfHash, storedEventAt } from '../../store/audit-log.js';
 import type { Store } from '../../store/store.js';
 import type { CoreContext } from '../context.js';
-import { UsageError, VerificationError } from '../errors.js';
+import { COMMAND, UsageError, VerificationError } from '../errors.js';
 import { GENESIS_HASH } from './chain.js';
 
 /** An anchor: event `seq` had `hash` (and was recorded `at`). */
@@ -48,7 +48,7 @@ export function parseAnchor(text: string, source: string): Pick<AuditAnchor, 'se
 }
 
 function invalidAnchor(source: string): UsageError {
-  return new UsageError(`${source} is not an audit anchor: expected JSON {"seq", "hash", "at"} as peridio audit anchor writes it, or a 64-character hex hash`, undefined, 'invalid_format');
+  return new UsageError(`${source} is not an audit anchor: expected JSON {"seq", "hash", "at"} as ${COMMAND} audit anchor writes it, or a 64-character hex hash`, undefined, 'invalid_format');
 }
 
 /**

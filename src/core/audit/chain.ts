@@ -12,7 +12,7 @@
  * stored text is exactly how `JSON.stringify` wrote it, so it has one reading.
  */
 import { createHash } from 'node:crypto';
-import { VerificationError } from '../errors.js';
+import { COMMAND, VerificationError } from '../errors.js';
 
 /** One audit event as stored, without its hashes. Never holds a code or key. */
 export interface AuditEventBody {
@@ -123,6 +123,6 @@ export function chainBroken(broken: ChainBreak): VerificationError {
   return new VerificationError(
     'audit_broken',
     `audit log is broken at event ${broken.seq}: ${broken.problem}`,
-    'the store was changed outside vericode; compare with a backup or an exported copy (peridio audit export)',
+    `the store was changed outside vericode; compare with a backup or an exported copy (${COMMAND} audit export)`,
   );
 }

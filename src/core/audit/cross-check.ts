@@ -6,7 +6,7 @@
 import { firstSuccessAbout } from '../../store/audit-log.js';
 import { CODE_LEDGERS, firstSpendMismatch, ledgerCounts, spentTwice } from '../../store/audit-cross-check.js';
 import type { Store } from '../../store/store.js';
-import { VerificationError } from '../errors.js';
+import { COMMAND, VerificationError } from '../errors.js';
 
 /**
  * Checks, for verification codes and one-time codes, that every consumed or
@@ -40,6 +40,6 @@ function disagreement(problem: string): VerificationError {
   return new VerificationError(
     'audit_broken',
     `the store disagrees with its audit log: ${problem}`,
-    'the store file may have been rolled back, in part or whole, or edited: compare it with a backup and with an anchor kept elsewhere (peridio audit verify --anchor)',
+    `the store file may have been rolled back, in part or whole, or edited: compare it with a backup and with an anchor kept elsewhere (${COMMAND} audit verify --anchor)`,
   );
 }

@@ -4,7 +4,7 @@
  */
 import { recordFailure } from '../audit.js';
 import type { CoreContext } from '../context.js';
-import { VericodeError } from '../errors.js';
+import { COMMAND, VericodeError } from '../errors.js';
 
 /** What a failure event records besides its reason. */
 export interface AttemptRecord {
@@ -30,7 +30,7 @@ export function auditedAttempt<T>(ctx: CoreContext, record: AttemptRecord, work:
 
 /** How to go on after a spent code: the command that issues a new one (bound to `certificate` in the Azure flow). */
 export function newCodeHint(certificate?: string): string {
-  const command = certificate === undefined ? 'peridio ca-certificates verification-codes create' : `peridio ca-certificates verification-codes create --certificate ${certificate}`;
+  const command = certificate === undefined ? `${COMMAND} ca-certificates verification-codes create` : `${COMMAND} ca-certificates verification-codes create --certificate ${certificate}`;
   return `request a new code with: ${command}, and sign a new verification certificate with it`;
 }
 

@@ -3,7 +3,7 @@
  * unverified CA, which only `verifyCaCertificate` for that CA accepts.
  */
 import type { CoreContext } from '../context.js';
-import { ConflictError } from '../errors.js';
+import { COMMAND, ConflictError } from '../errors.js';
 import { issueVerificationCode, type IssuedVerificationCode, type IssueVerificationCodeInput } from '../verification-codes.js';
 import { organizationPrn } from '../prn.js';
 import { auditedAttempt } from './audited.js';
@@ -24,7 +24,7 @@ export function issueBoundVerificationCode(ctx: CoreContext, target: CaChangeTar
     const row = findForChange(ctx, target);
     if (row.is_verified === 1) {
       const label = caCertificateLabel(row);
-      throw new ConflictError('already_registered', `CA certificate ${label} is already verified: it needs no verification code`, `see peridio ca-certificates get ${label}`);
+      throw new ConflictError('already_registered', `CA certificate ${label} is already verified: it needs no verification code`, `see ${COMMAND} ca-certificates get ${label}`);
     }
     const changed = writeChange(ctx, row, {});
     return issueVerificationCode(ctx, { ...options, organizationId: target.organizationId, certificateId: row.id, certificateEtag: changed.etag });

@@ -13,7 +13,7 @@ import {
 import type { Store } from '../../store/store.js';
 import { recordEvent } from '../audit.js';
 import type { CoreContext } from '../context.js';
-import { ConflictError } from '../errors.js';
+import { COMMAND, ConflictError } from '../errors.js';
 import { randomUuid } from '../ports.js';
 import { organizationPrn, resourcePrn } from '../prn.js';
 import { nowWholeSeconds } from '../time.js';
@@ -52,14 +52,14 @@ export function insertCheckedCaCertificate(ctx: CoreContext, organizationId: str
     const duplicate = findCaCertificateByFingerprint(ctx.store, organizationId, summary.fingerprint_sha256);
     if (duplicate) {
       const prn = caCertificatePrn(duplicate);
-      throw new ConflictError('already_registered', `this CA certificate is already registered in this organization as ${prn}`, `see peridio ca-certificates get ${duplicate.name ?? prn}`);
+      throw new ConflictError('already_registered', `this CA certificate is already registered in this organization as ${prn}`, `see ${COMMAND} ca-certificates get ${duplicate.name ?? prn}`);
     }
     if (fields.name !== null) assertNameFree(ctx.store, organizationId, fields.name);
     if (countCaCertificatesWithSubject(ctx.store, organizationId, subject) >= MAX_CAS_PER_SUBJECT) {
       throw new ConflictError(
         'limit_exceeded',
         `the organization already has ${MAX_CAS_PER_SUBJECT} CA certificates with the subject ${summary.subject}`,
-        'delete one you no longer use (peridio ca-certificates delete NAME), or give the new CA another subject',
+        `delete one you no longer use (${COMMAND} ca-certificates delete NAME), or give the new CA another subject`,
       );
     }
     const now = nowWholeSeconds(ctx.clock);
@@ -105,6 +105,6 @@ export function insertCheckedCaCertificate(ctx: CoreContext, organizationId: str
 /** @throws ConflictError (`already_registered`) when the organization already has a CA named `name`. */
 export function assertNameFree(store: Store, organizationId: string, name: string): void {
   if (findCaCertificateByName(store, organizationId, name)) {
-    throw new ConflictError('already_registered', `a CA certificate named ${name} already exists in this organization`, `choose another --name, or see: peridio ca-certificates get ${name}`);
+    throw new ConflictError('already_registered', `a CA certificate named ${name} already exists in this organization`, `choose another --name, or see: ${COMMAND} ca-certificates get ${name}`);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { findCaCertificateById, findCaCertificateByName, type CaCertificateRow } from '../../store/ca-certificates.js';
 import type { Store } from '../../store/store.js';
-import { NotFoundError, UsageError } from '../errors.js';
+import { COMMAND, NotFoundError, UsageError } from '../errors.js';
 import { parseResourcePrn } from '../prn.js';
 import { isCaName } from './name-rule.js';
 
@@ -26,10 +26,10 @@ export function findCaCertificate(store: Store, organizationId: string, nameOrPr
     row = prn.organizationId === organizationId ? findCaCertificateById(store, organizationId, prn.id) : undefined;
   } else {
     if (!isCaName(nameOrPrn)) {
-      throw new UsageError(`"${nameOrPrn}" is neither a CA certificate PRN nor a valid CA certificate name`, 'names follow ^[A-Za-z0-9-._]{1,64}$; see peridio ca-certificates list');
+      throw new UsageError(`"${nameOrPrn}" is neither a CA certificate PRN nor a valid CA certificate name`, `names follow ^[A-Za-z0-9-._]{1,64}$; see ${COMMAND} ca-certificates list`);
     }
     row = findCaCertificateByName(store, organizationId, nameOrPrn);
   }
-  if (!row) throw new NotFoundError(`CA certificate ${nameOrPrn} not found in this organization`, 'see peridio ca-certificates list');
+  if (!row) throw new NotFoundError(`CA certificate ${nameOrPrn} not found in this organization`, `see ${COMMAND} ca-certificates list`);
   return row;
 }

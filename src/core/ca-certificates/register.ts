@@ -10,7 +10,7 @@
  */
 import { findCaCertificateById } from '../../store/ca-certificates.js';
 import type { CoreContext } from '../context.js';
-import { UsageError, VerificationError } from '../errors.js';
+import { COMMAND, UsageError, VerificationError } from '../errors.js';
 import { organizationPrn } from '../prn.js';
 import { consumeVerificationCode } from '../verification-codes.js';
 import { checkCaCertificate } from '../x509/check-ca.js';
@@ -100,7 +100,7 @@ function boundElsewhere(ctx: CoreContext, organizationId: string, certificateId:
     'verification_failed',
     `the verification certificate's CN is a code bound to ${label ? `CA certificate ${label}` : 'a deleted CA certificate'}, not to a new one`,
     label
-      ? `a bound code proves possession only for its CA, with: peridio ca-certificates verify ${label} -v verification.pem`
-      : 'codes issued with --certificate prove possession only with: peridio ca-certificates verify NAME -v verification.pem',
+      ? `a bound code proves possession only for its CA, with: ${COMMAND} ca-certificates verify ${label} -v verification.pem`
+      : `codes issued with --certificate prove possession only with: ${COMMAND} ca-certificates verify NAME -v verification.pem`,
   );
 }

@@ -7,7 +7,7 @@
 import { findCaCertificateById } from '../../store/ca-certificates.js';
 import { recordEvent } from '../audit.js';
 import type { CoreContext } from '../context.js';
-import { ConflictError, NotFoundError, VerificationError } from '../errors.js';
+import { COMMAND, ConflictError, NotFoundError, VerificationError } from '../errors.js';
 import { organizationPrn, resourcePrn } from '../prn.js';
 import { consumeVerificationCode } from '../verification-codes.js';
 import { checkCaCertificate } from '../x509/check-ca.js';
@@ -79,5 +79,5 @@ export function verifyCaCertificate(ctx: CoreContext, input: VerifyCaCertificate
 }
 
 function alreadyVerified(label: string): ConflictError {
-  return new ConflictError('already_registered', `CA certificate ${label} is already verified`, `see peridio ca-certificates get ${label}`);
+  return new ConflictError('already_registered', `CA certificate ${label} is already verified`, `see ${COMMAND} ca-certificates get ${label}`);
 }

@@ -19,7 +19,7 @@ import {
 import { earlierSpend, recordEvent, revivedCodeError } from '../audit.js';
 import type { OneTimeCodeType } from '../codes/one-time-code-format.js';
 import type { CoreContext } from '../context.js';
-import { ConflictError, UsageError, VerificationError } from '../errors.js';
+import { COMMAND, ConflictError, UsageError, VerificationError } from '../errors.js';
 import { organizationPrn } from '../prn.js';
 import { rfc3339 } from '../time.js';
 import { afterFailure, isLocked } from './attempts.js';
@@ -178,11 +178,11 @@ function failureError(outcome: Exclude<Outcome, { kind: 'ok' }>, formatError: Us
   if (outcome.kind === 'revived') return revivedCodeError(`code ${outcome.subject}`, outcome.spentAt);
   if (outcome.reason === 'invalid_format' && formatError) return formatError;
   if (outcome.reason === 'not_authorized') {
-    return new VerificationError('not_authorized', 'the code has not been authorized yet', `authorize it first: peridio codes authorize ${flags}`);
+    return new VerificationError('not_authorized', 'the code has not been authorized yet', `authorize it first: ${COMMAND} codes authorize ${flags}`);
   }
   return new VerificationError(
     'invalid_code',
     'the code is not valid for this user and purpose',
-    `check the code and try again, or issue a new one: codes expire and each can be used once (peridio codes list ${flags})`,
+    `check the code and try again, or issue a new one: codes expire and each can be used once (${COMMAND} codes list ${flags})`,
   );
 }

@@ -3,7 +3,7 @@ import type { Page } from '../pagination.js';
 import { decodePageToken, toPage } from '../pagination.js';
 import { findOneTimeCodeById, listOneTimeCodeRows, type OneTimeCodeStatusFilter } from '../../store/one-time-codes.js';
 import type { CoreContext } from '../context.js';
-import { NotFoundError, UsageError } from '../errors.js';
+import { COMMAND, NotFoundError, UsageError } from '../errors.js';
 import { parseResourcePrn } from '../prn.js';
 import { toOneTimeCodeInfo, type OneTimeCodeInfo } from './info.js';
 import { assertPurpose, assertUserId } from './policy.js';
@@ -50,6 +50,6 @@ export function listOneTimeCodes(ctx: CoreContext, options: ListOneTimeCodesOpti
 export function getOneTimeCode(ctx: CoreContext, organizationId: string, idOrPrn: string): OneTimeCodeInfo {
   const id = parseResourcePrn(idOrPrn, 'code')?.id ?? idOrPrn;
   const row = ctx.store.read(() => findOneTimeCodeById(ctx.store, organizationId, id));
-  if (!row) throw new NotFoundError(`one-time code ${idOrPrn} not found`, 'see peridio codes list');
+  if (!row) throw new NotFoundError(`one-time code ${idOrPrn} not found`, `see ${COMMAND} codes list`);
   return toOneTimeCodeInfo(row, ctx.clock.now().getTime());
 }

@@ -23,7 +23,7 @@ export function verifyCommand(cli: Cli): Command {
       const ctx = await cli.core();
       const result = withProgress(cli, (progress) => verifyAuditChain(ctx, {
         ...options,
-        onProgress: (checked, total) => progress.update(`peridio: verifying the audit chain: ${checked} of ${total} events (${Math.floor((checked * 100) / Math.max(total, 1))}%)`),
+        onProgress: (checked, total) => progress.update(`verifying the audit chain: ${checked} of ${total} events (${Math.floor((checked * 100) / Math.max(total, 1))}%)`),
       }));
       cli.output.result(result, {
         quiet: (r) => r.head_hash,

@@ -6,6 +6,7 @@ import { documented } from '../../help.js';
 import { readInputFile } from '../../read-input.js';
 import { addSharedCaOptions, jitpFrom, statusFrom, type SharedCaOptions } from './options.js';
 import { caReference, caRendering } from './render.js';
+import { COMMAND } from '../../../core/errors.js';
 
 interface CreateOptions extends SharedCaOptions {
   certificatePath: string;
@@ -52,9 +53,9 @@ export function createCommand(cli: Cli): Command {
       } else if (!registered.is_verified) {
         cli.output.hint([
           `CA certificate ${reference} is registered unverified; to prove possession of its key:`,
-          `  peridio ca-certificates verification-codes create --certificate ${reference} --if-match ${registered.etag}`,
+          `  ${COMMAND} ca-certificates verification-codes create --certificate ${reference} --if-match ${registered.etag}`,
           `  (sign a verification certificate with the code as its CN, then, with the certificate_etag it prints)`,
-          `  peridio ca-certificates verify ${reference} -v verification.pem --if-match CERTIFICATE_ETAG`,
+          `  ${COMMAND} ca-certificates verify ${reference} -v verification.pem --if-match CERTIFICATE_ETAG`,
         ].join('\n'));
       }
     });

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { CaCertificateStatus } from '../../../core/ca-certificates/ca-certificate.js';
 import type { JitpInput } from '../../../core/ca-certificates/jitp.js';
-import { UsageError } from '../../../core/errors.js';
+import { COMMAND, UsageError } from '../../../core/errors.js';
 
 /** The raw values of the shared flags, as commander parses them. */
 export interface SharedCaOptions {
@@ -68,7 +68,7 @@ export function ifMatchFrom(opts: IfMatchOptions): string | undefined {
  */
 export function caTarget(positional: string | undefined, prn: string | undefined): string {
   if (prn !== undefined && !prn.startsWith('prn:')) {
-    throw new UsageError(`invalid --prn "${prn}": expected a CA certificate PRN`, 'pass a name as the argument instead: peridio ca-certificates get NAME');
+    throw new UsageError(`invalid --prn "${prn}": expected a CA certificate PRN`, `pass a name as the argument instead: ${COMMAND} ca-certificates get NAME`);
   }
   if (positional !== undefined && prn !== undefined && positional !== prn) {
     throw new UsageError('give the CA once: as the NAME|PRN argument or with --prn, not both');

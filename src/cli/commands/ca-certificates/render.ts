@@ -41,8 +41,8 @@ export const deletedRendering: Rendering<CaCertificate> = {
 export const caPageRendering: Rendering<Page<CaCertificate>> = {
   quiet: (page) => page.items.map((r) => r.prn),
   human: (page, view) => view.table(
-    ['NAME', 'SUBJECT', 'VERIFIED', 'STATUS', 'NOT AFTER', 'PRN'],
-    page.items.map((r) => [r.name, r.subject, r.is_verified ? 'yes' : 'no', r.status, r.not_after, r.prn]),
+    ['ID', 'NAME', 'SUBJECT', 'VERIFIED', 'STATUS', 'NOT AFTER'],
+    page.items.map((r) => [view.id(r.prn), r.name, r.subject, r.is_verified ? 'yes' : 'no', r.status, r.not_after]),
   ),
 };
 

@@ -6,6 +6,7 @@ import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { withPairOptions, type PairOptions } from './flags.js';
 import { issuedRendering } from './render.js';
+import { COMMAND } from '../../../core/errors.js';
 
 const SUMMARY: Record<OneTimeCodeType, string> = {
   short: 'issue a 6-digit code, for a user to type',
@@ -29,7 +30,7 @@ export function issueCommand(cli: Cli, type: OneTimeCodeType): Command {
       const issued = await issueOneTimeCode(ctx, { organizationId, type, userId: opts.user, purpose: opts.purpose, authorize: opts.authorize === true, ttlMs, prepared });
       cli.output.result(issued, issuedRendering);
       if (!issued.is_authorized) {
-        cli.output.hint(`the code must be authorized before it can be redeemed: peridio codes authorize --user ${issued.user_id} --purpose ${issued.purpose}`);
+        cli.output.hint(`the code must be authorized before it can be redeemed: ${COMMAND} codes authorize --user ${issued.user_id} --purpose ${issued.purpose}`);
       }
     });
   return documented(command, {

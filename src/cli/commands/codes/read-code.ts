@@ -3,7 +3,7 @@
  * on a terminal. Never from argv or a flag, which every user of the machine can read
  * in the process list.
  */
-import { UsageError } from '../../../core/errors.js';
+import { COMMAND, UsageError } from '../../../core/errors.js';
 import type { Cli } from '../../cli.js';
 import type { PairOptions } from './flags.js';
 
@@ -18,7 +18,7 @@ export function refuseCodeOnCommandLine(given: string | undefined, opts: PairOpt
   if (given === undefined) return;
   throw new UsageError(
     'the code is never taken from the command line, where other users of this machine can see it',
-    `pipe it on stdin or type it at the prompt; if a real code was exposed, invalidate it: peridio codes invalidate --user ${opts.user} --purpose ${opts.purpose}`,
+    `pipe it on stdin or type it at the prompt; if a real code was exposed, invalidate it: ${COMMAND} codes invalidate --user ${opts.user} --purpose ${opts.purpose}`,
   );
 }
 
@@ -28,7 +28,7 @@ export function refuseCodeOnCommandLine(given: string | undefined, opts: PairOpt
  * nothing, or more than 4 KiB.
  */
 export async function readCode(cli: Cli, verb: string, opts: PairOptions): Promise<string> {
-  const example = `printf '%s\\n' "$CODE" | peridio codes ${verb} --user ${opts.user} --purpose ${opts.purpose}`;
+  const example = `printf '%s\\n' "$CODE" | ${COMMAND} codes ${verb} --user ${opts.user} --purpose ${opts.purpose}`;
   if (cli.deps.stdin.isTTY) {
     if (!cli.canPrompt) throw new UsageError('no code given: stdin is a terminal but no prompt can be shown (--no-input, CI=true, or stderr is not a terminal)', `pipe the code on stdin, for example: ${example}`);
     const typed = await cli.prompter.secret(`Code for user ${opts.user}, purpose ${opts.purpose}`);

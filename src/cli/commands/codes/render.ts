@@ -39,7 +39,7 @@ export const pageRendering: Rendering<Page<OneTimeCodeInfo>> = {
   quiet: (page) => page.items.map((r) => r.id),
   human: (page, view) => view.table(
     ['ID', 'TYPE', 'USER', 'PURPOSE', 'STATUS', 'AUTHORIZED', 'EXPIRES'],
-    page.items.map((r) => [r.id, r.type, r.user_id, r.purpose, r.status, yesNo(r.is_authorized), r.expires_at]),
+    page.items.map((r) => [view.id(r.id), r.type, r.user_id, r.purpose, r.status, yesNo(r.is_authorized), r.expires_at]),
   ),
 };
 

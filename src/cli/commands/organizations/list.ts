@@ -3,11 +3,12 @@ import { Command } from 'commander';
 import { listOrganizations } from '../../../core/organizations.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
-import { organizationListRendering } from './render.js';
+import { organizationPageRendering } from './render.js';
 
 export function listCommand(cli: Cli): Command {
   const command = new Command('list').action(async () => {
-    cli.output.result(listOrganizations(await cli.core()), organizationListRendering);
+    // Every list prints as a page; organizations are few, so there is only ever one.
+    cli.output.result({ items: listOrganizations(await cli.core()), next_page: null }, organizationPageRendering);
   });
   return documented(command, { summary: 'list organizations (the default is marked *)', examples: ['peridio organizations list', 'peridio organizations list --json'] });
 }

@@ -1,7 +1,7 @@
 /** `peridio store rekey` */
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { UsageError, VericodeError } from '../../../core/errors.js';
+import { COMMAND, UsageError, VericodeError } from '../../../core/errors.js';
 import { rekeyStore, type RekeyResult, type RekeyStep } from '../../../core/store-rekey.js';
 import { createKeyFile, readKeyFile } from '../../../store/key-file.js';
 import { removeIfPresent } from '../../../store/snapshot.js';
@@ -34,14 +34,14 @@ export function rekeyCommand(cli: Cli): Command {
     .action(async (opts: RekeyOptions) => {
       const chosen = [opts.newKeyFile, opts.newPassphraseFile, opts.newPassphrase].filter((o) => o !== undefined).length;
       if (chosen !== 1) {
-        throw new UsageError('store rekey needs exactly one of --new-key-file, --new-passphrase-file or --new-passphrase', 'for example: peridio store rekey --new-key-file ~/.config/vericode/new.key');
+        throw new UsageError('store rekey needs exactly one of --new-key-file, --new-passphrase-file or --new-passphrase', `for example: ${COMMAND} store rekey --new-key-file ~/.config/vericode/new.key`);
       }
       const ctx = await cli.core();
       const oldKeyFile = ctx.store.keyMode === 'key-file' ? explicitKeyFile(cli.options, cli.deps.env) ?? defaultKeyFilePath(cli.deps.env) : undefined;
       const { key, createdKeyFile } = await newKey(cli, opts);
       let result: RekeyResult;
       try {
-        result = withProgress(cli, (progress) => rekeyStore(ctx, key, (step) => progress.update(`peridio: rekey: ${STEP_TEXT[step]}`)));
+        result = withProgress(cli, (progress) => rekeyStore(ctx, key, (step) => progress.update(`rekey: ${STEP_TEXT[step]}`)));
       } catch (error) {
         if (createdKeyFile) removeIfPresent(createdKeyFile);
         throw error;

@@ -2,6 +2,7 @@
 import type { IssuedVerificationCode, VerificationCodeInfo } from '../../../core/verification-codes.js';
 import type { Page } from '../../../core/pagination.js';
 import type { Rendering } from '../../output.js';
+import { COMMAND } from '../../../core/errors.js';
 
 export const issuedRendering: Rendering<IssuedVerificationCode> = {
   quiet: (r) => r.code,
@@ -29,7 +30,7 @@ export const infoRendering: Rendering<VerificationCodeInfo> = {
 
 export const pageRendering: Rendering<Page<VerificationCodeInfo>> = {
   quiet: (page) => page.items.map((r) => r.id),
-  human: (page, view) => view.table(['ID', 'STATUS', 'CREATED', 'EXPIRES', 'CERTIFICATE'], page.items.map((r) => [r.id, r.status, r.created_at, r.expires_at, r.certificate_prn])),
+  human: (page, view) => view.table(['ID', 'STATUS', 'CREATED', 'EXPIRES', 'CERTIFICATE'], page.items.map((r) => [view.id(r.id), r.status, r.created_at, r.expires_at, view.id(r.certificate_prn)])),
 };
 
 /**
@@ -38,10 +39,10 @@ export const pageRendering: Rendering<Page<VerificationCodeInfo>> = {
  * `certificate` (as the user named it), the verify step of the Azure flow.
  */
 export function nextSteps(code: string, certificate: string | null): string[] {
-  const register = certificate ? `peridio ca-certificates verify ${certificate} -v verification.pem` : 'peridio ca-certificates create -c ca.pem -v verification.pem';
+  const register = certificate ? `${COMMAND} ca-certificates verify ${certificate} -v verification.pem` : `${COMMAND} ca-certificates create -c ca.pem -v verification.pem`;
   return [
     'put the code in the CN of a verification certificate signed by your CA\'s key, then register:',
-    `  peridio x509 create --common-name ${code} --signer-cert ca.pem --signer-key ca.key --key-out verification.key --out verification.pem`,
+    `  ${COMMAND} x509 create --common-name ${code} --signer-cert ca.pem --signer-key ca.key --key-out verification.key --out verification.pem`,
     '  or with openssl:',
     '  openssl genrsa -out verification.key 2048',
     `  openssl req -new -key verification.key -out verification.csr -subj "/CN=${code}"`,

@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { isVerificationCodeFormat } from '../../../core/codes/verification-code-format.js';
-import { UsageError, VericodeError } from '../../../core/errors.js';
+import { COMMAND, UsageError, VericodeError } from '../../../core/errors.js';
 import type { ParsedCertificate } from '../../../core/x509/parse.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
@@ -126,10 +126,10 @@ export function createCommand(cli: Cli): Command {
         [certificatePath, keyPath] = [form.out, form.keyOut];
       }
       if (form.isCa && !signed) {
-        cli.output.hint(`register it and prove possession of its key: CODE=$(peridio ca-certificates verification-codes create -q), then peridio x509 create --common-name "$CODE" --signer-cert ${certificatePath} --signer-key ${keyPath} --out verification.pem`);
+        cli.output.hint(`register it and prove possession of its key: CODE=$(${COMMAND} ca-certificates verification-codes create -q), then ${COMMAND} x509 create --common-name "$CODE" --signer-cert ${certificatePath} --signer-key ${keyPath} --out verification.pem`);
       } else if (!form.isCa && isVerificationCodeFormat(opts.commonName)) {
         // Only a CN shaped like a code is a proof; other certificates (a device's) are not.
-        cli.output.hint(`register the CA with this proof: peridio ca-certificates create -c ${opts.signerCert} -v ${certificatePath}`);
+        cli.output.hint(`register the CA with this proof: ${COMMAND} ca-certificates create -c ${opts.signerCert} -v ${certificatePath}`);
       }
     });
   return documented(command, {
