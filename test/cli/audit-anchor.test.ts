@@ -24,7 +24,7 @@ function home(codes: number, sql?: string): CliHome {
   return h;
 }
 
-const ANCHOR = /^\{"seq":4,"hash":"[0-9a-f]{64}","at":"2025-01-01T00:00:00\.000Z"\}\n$/;
+const ANCHOR = /^\{"seq":4,"hash":"[0-9a-f]{64}","at":"2025-01-01T00:00:00Z"\}\n$/;
 
 describe('peridio audit anchor', () => {
   it('prints the head as JSON, or writes it to a new 0600 file and never overwrites one', async () => {

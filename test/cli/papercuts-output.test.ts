@@ -36,8 +36,8 @@ describe('the command is named as invoked', () => {
     expect(issued.stderr).toContain('\n  vericode ca-certificates create -c ca.pem -v verification.pem\n');
     expect(issued.stderr).not.toContain('peridio');
     const help = await runCli(['ca-certificates', 'get', '--help'], { programName: 'vericode' });
-    expect(help.stdout).toContain('Usage: vericode ca-certificates get [options] <certificate>\n');
-    expect(help.stdout).toContain('Examples:\n  $ vericode ca-certificates get factory-ca\n  $ ETAG=$(vericode ca-certificates get factory-ca --json | jq -r .etag)\n');
+    expect(help.stdout).toContain('Usage: vericode ca-certificates get [options] [certificate]\n');
+    expect(help.stdout).toContain('Examples:\n  $ vericode ca-certificates get factory-ca\n  $ vericode ca-certificates get --prn prn:1:…:ca_certificate:…\n  $ ETAG=$(vericode ca-certificates get factory-ca --json | jq -r .etag)\n');
     expect(help.stdout).not.toContain('peridio');
   });
 });

@@ -17,7 +17,7 @@ const hashOf = (t: TestStore, seq: number): string => t.ctx.store.db.prepare('SE
 describe('auditAnchor', () => {
   it('is the head event: seq, hash and time', () => {
     const t = withCodes(2);
-    expect(auditAnchor(t.ctx)).toEqual({ seq: 3, hash: hashOf(t, 3), at: '2025-01-01T00:00:00.000Z' });
+    expect(auditAnchor(t.ctx)).toEqual({ seq: 3, hash: hashOf(t, 3), at: '2025-01-01T00:00:00Z' });
   });
 });
 
@@ -87,7 +87,7 @@ describe('parseAnchor', () => {
     for (const text of ['', 'not json', '{"seq":7}', `{"seq":-1,"hash":"${hash}"}`, `{"seq":7,"hash":"${'A'.repeat(64)}"}`, 'null']) {
       expect(() => parseAnchor(text, 'anchor file a.json')).toThrowError(expect.objectContaining({
         code: 'invalid_format',
-        message: 'anchor file a.json is not an audit anchor: expected JSON {"seq", "hash", "at"} as peridio audit anchor writes it, or a 64-character hex hash',
+        message: 'anchor file a.json is not an audit anchor: expected JSON {"seq", "hash", "at"} as {command} audit anchor writes it, or a 64-character hex hash',
       }));
     }
   });

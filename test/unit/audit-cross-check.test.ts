@@ -12,7 +12,7 @@ import { consumeVerificationCode, issueVerificationCode } from '../../src/core/v
 import { testStore, type TestStore } from '../helpers/store.js';
 
 const PAIR = { userId: 'alice', purpose: 'add_credential' };
-const HINT = 'the store file may have been rolled back, in part or whole, or edited: compare it with a backup and with an anchor kept elsewhere (peridio audit verify --anchor)';
+const HINT = 'the store file may have been rolled back, in part or whole, or edited: compare it with a backup and with an anchor kept elsewhere ({command} audit verify --anchor)';
 
 /** A store with two verification codes (the first consumed) and one-time codes: one redeemed, one invalidated. */
 async function spentStore(): Promise<TestStore & { consumed: string; redeemed: string; invalidated: string }> {

@@ -26,7 +26,7 @@ describe('the audit chain covers the stored bytes', () => {
     const t = withCodes(1);
     const row = t.ctx.store.db.prepare('SELECT details FROM audit_events WHERE seq = 2').get() as { details: string };
     expect(row.details).toBe(canonicalJson(JSON.parse(row.details)));
-    expect(row.details).toMatch(/^\{"certificate_prn":null,"expires_at":"[^"]+","length":32\}$/);
+    expect(row.details).toMatch(/^\{"certificate_etag":null,"certificate_prn":null,"expires_at":"[^"]+","length":32\}$/);
   });
 
   it('a row whose details are not JSON is a broken chain for verify, list and export', () => {

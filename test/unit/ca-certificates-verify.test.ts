@@ -102,7 +102,7 @@ describe('verifyCaCertificate (Azure flow)', () => {
     expect(() => verify(t, v1Certificate(root, { subject: first.code }))).toThrow(expect.objectContaining({
       code: 'code_expired',
       message: 'the verification code was superseded at 2025-01-01T00:01:00Z by a newer code for the same CA certificate: a CA has one live code',
-      hint: 'use the newest code, or request a new code with: peridio ca-certificates verification-codes create --certificate pending',
+      hint: 'use the newest code, or request a new code with: {command} ca-certificates verification-codes create --certificate pending',
     }));
     expect(listAudit(t.ctx, { action: 'verification_code.consume' }).map((e) => [e.subject, e.reason])).toEqual([[first.id, 'code_superseded']]);
     expect(verify(t, v1Certificate(root, { subject: second.code })).is_verified).toBe(true);
@@ -118,13 +118,13 @@ describe('verifyCaCertificate (Azure flow)', () => {
     expect(() => verifyCaCertificate(t.ctx, forOther)).toThrow(expect.objectContaining({ code: 'verification_failed' }));
     expect(() => verify(t, v1Certificate(root, { subject: code }))).toThrow(expect.objectContaining({
       code: 'code_used',
-      hint: 'request a new code with: peridio ca-certificates verification-codes create --certificate pending',
+      hint: 'request a new code with: {command} ca-certificates verification-codes create --certificate pending',
     }));
     const second = bound(t);
     verify(t, v1Certificate(root, { subject: second }));
     expect(() => registerCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: { bytes: other.der, label: 'ca' }, verificationCertificate: { bytes: Buffer.from(v1Certificate(other, { subject: second }).pem), label: 'v' } })).toThrow(expect.objectContaining({
       code: 'code_used',
-      hint: 'CA certificate pending is already verified: see peridio ca-certificates get pending',
+      hint: 'CA certificate pending is already verified: see {command} ca-certificates get pending',
     }));
   });
 });
