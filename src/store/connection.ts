@@ -27,11 +27,6 @@ export type StoreKey =
   | { mode: 'key-file'; key: Uint8Array; keyFile?: string }
   | { mode: 'passphrase'; passphrase: Uint8Array | string; source?: string };
 
-// `immutable=1` is a URI parameter, and the driver reads this variable once, when it
-// loads the native addon (on the first connection). Every path below is absolute, so no
-// store path can be mistaken for a URI.
-process.env.SQLITE_USE_URI = '1';
-
 /**
  * The bytes SQLite3 Multiple Ciphers takes as the key: a passphrase's own bytes, or
  * SQLCipher's raw-key form `x'<hex>'`, which skips the KDF.

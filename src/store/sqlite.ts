@@ -60,6 +60,10 @@ function npmAddonPath(): string {
  * @throws StoreError `sqlite_unavailable` naming the cause and the fix.
  */
 export function loadAddonFile(path: string, hint = REBUILD_HINT): Addon {
+  // Read by the addon once, as it loads: read-only media need the `immutable=1` URI
+  // parameter (./connection.ts). Every store path is made absolute first, so none can
+  // be mistaken for a URI.
+  process.env.SQLITE_USE_URI = '1';
   const module = { exports: {} };
   try {
     process.dlopen(module, path);

@@ -176,8 +176,16 @@ export class Store {
    * @throws StoreError (`store_locked`) on a read-only store.
    */
   write<T>(work: () => T): T {
-    if (this.readOnly) throw readOnlyStore(this.path);
+    this.assertWritable();
     return this.db.transaction(work).immediate();
+  }
+
+  /**
+   * For work that changes connection settings before its first write transaction.
+   * @throws StoreError (`store_locked`) on a read-only store.
+   */
+  assertWritable(): void {
+    if (this.readOnly) throw readOnlyStore(this.path);
   }
 
   /** Runs `work` in one read transaction, so it sees a single snapshot. */
