@@ -136,24 +136,25 @@ const MIGRATIONS: readonly Migration[] = [
     // the same transaction as every insert, state change and delete, so it is exact
     // whatever writes (purge, a migration, an old build's code) and travels with every
     // copy of the file (backup, rekey). Counting a million rows costs a second; this
-    // costs one row update per change.
+    // costs one row update per change. Written to run again safely (the counts are
+    // recomputed), as on a store whose version number was set back.
     version: 5,
     sql: `
-      CREATE INDEX verification_codes_live_by_expiry ON verification_codes (organization_id, expires_at) WHERE consumed_at IS NULL;
-      CREATE INDEX verification_codes_unconsumed ON verification_codes (organization_id, seq) WHERE consumed_at IS NULL;
-      CREATE INDEX verification_codes_consumed ON verification_codes (organization_id, seq) WHERE consumed_at IS NOT NULL;
-      CREATE INDEX one_time_codes_live_by_expiry ON one_time_codes (organization_id, expires_at) WHERE consumed_at IS NULL AND invalidated_at IS NULL;
-      CREATE INDEX one_time_codes_unspent ON one_time_codes (organization_id, seq) WHERE consumed_at IS NULL AND invalidated_at IS NULL;
-      CREATE INDEX one_time_codes_consumed ON one_time_codes (organization_id, seq) WHERE consumed_at IS NOT NULL;
-      CREATE INDEX one_time_codes_invalidated ON one_time_codes (organization_id, seq) WHERE consumed_at IS NULL AND invalidated_at IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS verification_codes_live_by_expiry ON verification_codes (organization_id, expires_at) WHERE consumed_at IS NULL;
+      CREATE INDEX IF NOT EXISTS verification_codes_unconsumed ON verification_codes (organization_id, seq) WHERE consumed_at IS NULL;
+      CREATE INDEX IF NOT EXISTS verification_codes_consumed ON verification_codes (organization_id, seq) WHERE consumed_at IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS one_time_codes_live_by_expiry ON one_time_codes (organization_id, expires_at) WHERE consumed_at IS NULL AND invalidated_at IS NULL;
+      CREATE INDEX IF NOT EXISTS one_time_codes_unspent ON one_time_codes (organization_id, seq) WHERE consumed_at IS NULL AND invalidated_at IS NULL;
+      CREATE INDEX IF NOT EXISTS one_time_codes_consumed ON one_time_codes (organization_id, seq) WHERE consumed_at IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS one_time_codes_invalidated ON one_time_codes (organization_id, seq) WHERE consumed_at IS NULL AND invalidated_at IS NOT NULL;
 
-      CREATE TABLE record_counts (
+      CREATE TABLE IF NOT EXISTS record_counts (
         kind TEXT NOT NULL,
         state TEXT NOT NULL,
         n INTEGER NOT NULL,
         PRIMARY KEY (kind, state)
       ) STRICT, WITHOUT ROWID;
-      INSERT INTO record_counts (kind, state, n) VALUES
+      INSERT OR REPLACE INTO record_counts (kind, state, n) VALUES
         ('verification_codes', 'unconsumed', (SELECT count(*) FROM verification_codes WHERE consumed_at IS NULL)),
         ('verification_codes', 'consumed', (SELECT count(*) FROM verification_codes WHERE consumed_at IS NOT NULL)),
         ('one_time_codes', 'unspent', (SELECT count(*) FROM one_time_codes WHERE consumed_at IS NULL AND invalidated_at IS NULL)),
@@ -161,31 +162,31 @@ const MIGRATIONS: readonly Migration[] = [
         ('one_time_codes', 'invalidated', (SELECT count(*) FROM one_time_codes WHERE consumed_at IS NULL AND invalidated_at IS NOT NULL)),
         ('audit_events', 'all', (SELECT count(*) FROM audit_events));
 
-      CREATE TRIGGER verification_codes_count_insert AFTER INSERT ON verification_codes BEGIN
+      CREATE TRIGGER IF NOT EXISTS verification_codes_count_insert AFTER INSERT ON verification_codes BEGIN
         UPDATE record_counts SET n = n + 1
         WHERE kind = 'verification_codes' AND state = iif(new.consumed_at IS NULL, 'unconsumed', 'consumed');
       END;
-      CREATE TRIGGER verification_codes_count_delete AFTER DELETE ON verification_codes BEGIN
+      CREATE TRIGGER IF NOT EXISTS verification_codes_count_delete AFTER DELETE ON verification_codes BEGIN
         UPDATE record_counts SET n = n - 1
         WHERE kind = 'verification_codes' AND state = iif(old.consumed_at IS NULL, 'unconsumed', 'consumed');
       END;
-      CREATE TRIGGER verification_codes_count_update AFTER UPDATE OF consumed_at ON verification_codes
+      CREATE TRIGGER IF NOT EXISTS verification_codes_count_update AFTER UPDATE OF consumed_at ON verification_codes
       WHEN (old.consumed_at IS NULL) IS NOT (new.consumed_at IS NULL) BEGIN
         UPDATE record_counts SET n = n + iif(state = iif(new.consumed_at IS NULL, 'unconsumed', 'consumed'), 1, -1)
         WHERE kind = 'verification_codes' AND state IN ('unconsumed', 'consumed');
       END;
 
-      CREATE TRIGGER one_time_codes_count_insert AFTER INSERT ON one_time_codes BEGIN
+      CREATE TRIGGER IF NOT EXISTS one_time_codes_count_insert AFTER INSERT ON one_time_codes BEGIN
         UPDATE record_counts SET n = n + 1
         WHERE kind = 'one_time_codes'
           AND state = CASE WHEN new.consumed_at IS NOT NULL THEN 'consumed' WHEN new.invalidated_at IS NOT NULL THEN 'invalidated' ELSE 'unspent' END;
       END;
-      CREATE TRIGGER one_time_codes_count_delete AFTER DELETE ON one_time_codes BEGIN
+      CREATE TRIGGER IF NOT EXISTS one_time_codes_count_delete AFTER DELETE ON one_time_codes BEGIN
         UPDATE record_counts SET n = n - 1
         WHERE kind = 'one_time_codes'
           AND state = CASE WHEN old.consumed_at IS NOT NULL THEN 'consumed' WHEN old.invalidated_at IS NOT NULL THEN 'invalidated' ELSE 'unspent' END;
       END;
-      CREATE TRIGGER one_time_codes_count_update AFTER UPDATE OF consumed_at, invalidated_at ON one_time_codes
+      CREATE TRIGGER IF NOT EXISTS one_time_codes_count_update AFTER UPDATE OF consumed_at, invalidated_at ON one_time_codes
       WHEN (CASE WHEN old.consumed_at IS NOT NULL THEN 'consumed' WHEN old.invalidated_at IS NOT NULL THEN 'invalidated' ELSE 'unspent' END)
         IS NOT (CASE WHEN new.consumed_at IS NOT NULL THEN 'consumed' WHEN new.invalidated_at IS NOT NULL THEN 'invalidated' ELSE 'unspent' END) BEGIN
         UPDATE record_counts SET n = n - 1
@@ -196,10 +197,10 @@ const MIGRATIONS: readonly Migration[] = [
           AND state = CASE WHEN new.consumed_at IS NOT NULL THEN 'consumed' WHEN new.invalidated_at IS NOT NULL THEN 'invalidated' ELSE 'unspent' END;
       END;
 
-      CREATE TRIGGER audit_events_count_insert AFTER INSERT ON audit_events BEGIN
+      CREATE TRIGGER IF NOT EXISTS audit_events_count_insert AFTER INSERT ON audit_events BEGIN
         UPDATE record_counts SET n = n + 1 WHERE kind = 'audit_events';
       END;
-      CREATE TRIGGER audit_events_count_delete AFTER DELETE ON audit_events BEGIN
+      CREATE TRIGGER IF NOT EXISTS audit_events_count_delete AFTER DELETE ON audit_events BEGIN
         UPDATE record_counts SET n = n - 1 WHERE kind = 'audit_events';
       END;
     `,

@@ -7,6 +7,7 @@ import { scryptSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SCRYPT_LOG_N, scryptCode } from '../../src/core/codes/hashing.js';
 import { issueOneTimeCode, prepareOneTimeCode, redeemOneTimeCode } from '../../src/core/one-time-codes/index.js';
+import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { Store } from '../../src/store/store.js';
 import { TEST_KEY, testStore } from '../helpers/store.js';
 
@@ -51,7 +52,7 @@ describe('the scrypt cost of short codes', () => {
 
     const store = Store.open(t.path, { mode: 'key-file', key: TEST_KEY });
     try {
-      expect(store.db.pragma('user_version', { simple: true })).toBe(4);
+      expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(storedRow(store, issued.id).scrypt_log_n).toBe(14);
       const redeemed = await redeemOneTimeCode({ ...t.ctx, store }, { organizationId: t.organizationId, ...PAIR, code: issued.code });
       expect(redeemed.status).toBe('consumed');
