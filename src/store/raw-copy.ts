@@ -22,14 +22,12 @@
  * with the page key), and settling the copy writes through SQLite3MC, so no plaintext
  * page reaches the disk.
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError, UsageError } from '../core/errors.js';
 import { describeFsError } from './key-file.js';
 import { auditHeadHash, recordCounts } from './store-stats.js';
 import { openUnlocked, type Store, type StoreKey } from './store.js';
-
-const CHUNK = 8 * 1024 * 1024;
 
 /**
  * Copies the store's file and WAL, as they are under one read transaction, to
@@ -72,41 +70,22 @@ export function settleCopy(path: string, key: StoreKey, out: string): { audit_ev
   }
 }
 
-/** Copies `from` (absent: nothing to copy) into a new file `to`. */
+/**
+ * Copies `from` (absent: nothing to copy) into a new file `to` in the kernel
+ * (copy_file_range, as `cp` does). The copy starts with the source's mode, at most
+ * that of the store itself, and is made 0600 at once.
+ */
 function copyFileBytes(from: string, to: string, describe: (reason: string) => string): void {
-  let source: number;
   try {
-    source = openSync(from, 'r');
+    copyFileSync(from, to, constants.COPYFILE_EXCL);
+    chmodSync(to, 0o600);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && from.endsWith('-wal')) return;
-    throw error;
-  }
-  try {
-    let target: number;
-    try {
-      target = openSync(to, 'wx', 0o600);
-    } catch (error) {
-      throw new UsageError(describe(describeFsError(error)), `check that you can write to ${dirname(to)}`);
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'ENOENT' && from.endsWith('-wal') && !existsSync(from)) return;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      throw new StoreError('store_locked', describe('no space left on device'), `free space in ${dirname(to)}, or choose another --out path`, { cause: error });
     }
-    try {
-      const buffer = Buffer.allocUnsafe(CHUNK);
-      for (;;) {
-        const read = readSync(source, buffer, 0, CHUNK, null);
-        if (read === 0) break;
-        for (let written = 0; written < read;) {
-          try {
-            written += writeSync(target, buffer, written, read - written);
-          } catch (error) {
-            const full = ['ENOSPC', 'EDQUOT'].includes((error as NodeJS.ErrnoException).code ?? '');
-            throw new StoreError('store_locked', describe(full ? 'no space left on device' : describeFsError(error)), `free space in ${dirname(to)}, or choose another --out path`, { cause: error });
-          }
-        }
-      }
-    } finally {
-      closeSync(target);
-    }
-  } finally {
-    closeSync(source);
+    throw new UsageError(describe(describeFsError(error)), `check that you can write to ${dirname(to)}`);
   }
 }
 
