@@ -54,7 +54,12 @@ function buildAddon() {
   // npm's own node-gyp (npm names it to the scripts it runs); prebuild-install, the
   // package's install script, would download.
   const nodeGyp = process.env.npm_config_node_gyp ?? join(execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim(), 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-  run(process.execPath, [nodeGyp, 'rebuild', '--release', `--nodedir=${NODE24_HEADERS}`, '--jobs=max'], { cwd: ADDON_PACKAGE });
+  // Run by npm (npm test, npm run release), node-gyp also sees npm's own config as
+  // npm_config_* variables, and this machine's `nodedir` (Node 20's headers) there wins
+  // over the command line: the variable itself must name Node 24's headers.
+  const env = { ...process.env, npm_config_nodedir: NODE24_HEADERS };
+  run(process.execPath, [nodeGyp, 'rebuild', '--release', `--nodedir=${NODE24_HEADERS}`, '--jobs=max'], { cwd: ADDON_PACKAGE, env });
+  if (!addonLoads()) throw new Error(`${ADDON} was built but does not load in ${NODE24}: check which Node headers node-gyp used`);
 }
 
 function addonLoads() {
