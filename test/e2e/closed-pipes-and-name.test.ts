@@ -81,6 +81,6 @@ describe('the command as invoked', () => {
       status: 4,
     });
     const usage = spawnSync(process.execPath, [link, 'ca-certificates', 'get', '--help'], { env: childEnv(home), encoding: 'utf8' });
-    expect(usage.stdout).toContain('Usage: vericode ca-certificates get [options] <certificate>\n');
+    expect(usage.stdout).toContain('Usage: vericode ca-certificates get [options] [certificate]\n');
   });
 });
