@@ -45,10 +45,10 @@ async function outcome(attempt: () => Promise<unknown> | unknown): Promise<Outco
 
 /**
  * For every page that spending changed, puts the page from before back into the
- * spent file (the attacker's move, no key needed), retries the spend, and returns
- * what each retry did and the reasons of the failure events it left.
+ * spent file (the attacker's move, no key needed), spends the code again, and returns
+ * what each new attempt did and the reasons of the failure events it left.
  */
-async function copyBackEachPage(path: string, before: Buffer, retry: () => Promise<Outcome>, reasons: () => Promise<Array<string | null>>): Promise<Array<Outcome & { reasons: Array<string | null> }>> {
+async function copyBackEachPage(path: string, before: Buffer, spendAgain: () => Promise<Outcome>, reasons: () => Promise<Array<string | null>>): Promise<Array<Outcome & { reasons: Array<string | null> }>> {
   const after = readFileSync(path);
   const results = [];
   for (let offset = 0; offset < Math.min(before.length, after.length); offset += PAGE) {
@@ -56,7 +56,7 @@ async function copyBackEachPage(path: string, before: Buffer, retry: () => Promi
     const forged = Buffer.from(after);
     before.copy(forged, offset, offset, offset + PAGE);
     writeFileSync(path, forged);
-    const result = await retry();
+    const result = await spendAgain();
     results.push({ ...result, reasons: result.ok || result.code === 'store_corrupt' ? [] : await reasons() });
     writeFileSync(path, after);
   }
@@ -79,9 +79,9 @@ function auditLogPages(path: string): Set<number> {
  * content except the audit log's, so the code's row, its indexes and the counts all
  * agree that it is unused and SQLite sees nothing wrong. (An attacker without the key
  * finds this set by trying combinations; the test shortcuts that search with dbstat.)
- * Returns what the retry did and the reasons of the failure events it left.
+ * Returns what the new attempt did and the reasons of the failure events it left.
  */
-async function rollBackAllButTheLog(path: string, before: Buffer, retry: () => Promise<Outcome>, reasons: () => Promise<Array<string | null>>): Promise<Outcome & { reasons: Array<string | null> }> {
+async function rollBackAllButTheLog(path: string, before: Buffer, spendAgain: () => Promise<Outcome>, reasons: () => Promise<Array<string | null>>): Promise<Outcome & { reasons: Array<string | null> }> {
   const after = readFileSync(path);
   const log = auditLogPages(path);
   const forged = Buffer.from(after);
@@ -89,7 +89,7 @@ async function rollBackAllButTheLog(path: string, before: Buffer, retry: () => P
     if (!log.has(offset / PAGE + 1)) before.copy(forged, offset, offset, offset + PAGE);
   }
   writeFileSync(path, forged);
-  const result = await retry();
+  const result = await spendAgain();
   return { ...result, reasons: result.ok ? [] : await reasons() };
 }
 
@@ -102,13 +102,13 @@ describe('rolling back pages of the store does not revive a spent code', () => {
     const redeem = (ctx: CoreContext) => redeemOneTimeCode(ctx, { organizationId: t.organizationId, ...PAIR, code: issued.code });
     await withStore(t.ctx, t.path, redeem);
 
-    const retry = () => withStore(t.ctx, t.path, (ctx) => outcome(() => redeem(ctx)));
+    const spendAgain = () => withStore(t.ctx, t.path, (ctx) => outcome(() => redeem(ctx)));
     const reasons = () => withStore(t.ctx, t.path, (ctx) => listAudit(ctx, { action: 'code.redeem' }).filter((e) => e.outcome === 'failure').map((e) => e.reason));
-    const results = await copyBackEachPage(t.path, before, retry, reasons);
+    const results = await copyBackEachPage(t.path, before, spendAgain, reasons);
     expect(results.filter((r) => r.ok)).toEqual([]);
     // Any single old page is refused (by SQLite's own checks, or as used); old pages
     // everywhere but the log leave only the log to tell, and it does.
-    expect(await rollBackAllButTheLog(t.path, before, retry, reasons)).toMatchObject({ ok: false, code: 'audit_broken', reasons: ['state_mismatch'] });
+    expect(await rollBackAllButTheLog(t.path, before, spendAgain, reasons)).toMatchObject({ ok: false, code: 'audit_broken', reasons: ['state_mismatch'] });
   });
 
   it('verification codes: registering again with the consumed code is refused, with a state_mismatch event', async () => {
@@ -125,13 +125,13 @@ describe('rolling back pages of the store does not revive a spent code', () => {
     });
     await withStore(t.ctx, t.path, (ctx) => register(ctx, first));
 
-    const retry = () => withStore(t.ctx, t.path, (ctx) => outcome(() => register(ctx, second)));
+    const spendAgain = () => withStore(t.ctx, t.path, (ctx) => outcome(() => register(ctx, second)));
     const reasons = () => withStore(t.ctx, t.path, (ctx) => listAudit(ctx, { action: 'verification_code.consume' }).filter((e) => e.outcome === 'failure').map((e) => e.reason));
-    const results = await copyBackEachPage(t.path, before, retry, reasons);
+    const results = await copyBackEachPage(t.path, before, spendAgain, reasons);
     expect(results.filter((r) => r.ok)).toEqual([]);
     // Any single old page is refused (by SQLite's own checks, or as used); old pages
     // everywhere but the log leave only the log to tell, and it does.
-    expect(await rollBackAllButTheLog(t.path, before, retry, reasons)).toMatchObject({ ok: false, code: 'audit_broken', reasons: ['state_mismatch'] });
+    expect(await rollBackAllButTheLog(t.path, before, spendAgain, reasons)).toMatchObject({ ok: false, code: 'audit_broken', reasons: ['state_mismatch'] });
   });
 
   it('bound verification codes: pages from before a newer code superseded one do not let it verify the CA', async () => {
@@ -150,13 +150,13 @@ describe('rolling back pages of the store does not revive a spent code', () => {
       certificate: 'pending',
       verificationCertificate: { bytes: Buffer.from(v1Certificate(root, { subject: older, key: testKey('ec-p256') }).pem), label: 'verification certificate pop.pem' },
     });
-    const retry = () => withStore(t.ctx, t.path, (ctx) => outcome(() => verifyWithOlder(ctx)));
+    const spendAgain = () => withStore(t.ctx, t.path, (ctx) => outcome(() => verifyWithOlder(ctx)));
     const reasons = () => withStore(t.ctx, t.path, (ctx) => listAudit(ctx, { action: 'verification_code.consume' }).filter((e) => e.outcome === 'failure').map((e) => e.reason));
-    const results = await copyBackEachPage(t.path, before, retry, reasons);
+    const results = await copyBackEachPage(t.path, before, spendAgain, reasons);
     expect(results.filter((r) => r.ok)).toEqual([]);
     // Any single old page is refused (by SQLite's own checks, or as used); old pages
     // everywhere but the log leave only the log to tell, and it does.
-    expect(await rollBackAllButTheLog(t.path, before, retry, reasons)).toMatchObject({ ok: false, code: 'audit_broken', reasons: ['state_mismatch'] });
+    expect(await rollBackAllButTheLog(t.path, before, spendAgain, reasons)).toMatchObject({ ok: false, code: 'audit_broken', reasons: ['state_mismatch'] });
   });
 
   it('a whole-file rollback redeems again, and an anchor taken after the redeem catches it', async () => {
