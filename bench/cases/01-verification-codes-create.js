@@ -9,7 +9,6 @@ export const name = 'verification-codes create';
 
 export async function run() {
   const { env } = benchHome();
-  timeRun([process.execPath, BIN, 'init'], { env });
   const create = (runEnv) => () => timeRun([process.execPath, BIN, 'ca-certificates', 'verification-codes', 'create', '-q'], { env: runEnv });
   report('ca-certificates verification-codes create', compare(create(env), nodeBaseline), 'node -e 0', 1.5);
   report('  the same, without the compile cache', compare(create({ ...env, NODE_DISABLE_COMPILE_CACHE: '1' }), nodeBaseline), 'node -e 0');

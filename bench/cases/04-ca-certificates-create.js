@@ -36,7 +36,6 @@ function prepareRound(home, env, i) {
 
 export async function run() {
   const { home, env } = benchHome();
-  timeRun([process.execPath, BIN, 'init'], { env });
   const rounds = Array.from({ length: ROUNDS + WARMUP }, (_, i) => prepareRound(home, env, i));
   let next = 0;
   const create = () => {

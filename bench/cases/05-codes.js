@@ -38,7 +38,6 @@ async function redeemsPerSecond(home) {
 export async function run() {
   const { home, env } = benchHome();
   await redeemsPerSecond(home);
-  timeRun([process.execPath, BIN, 'init'], { env });
   let user = 0;
   const issue = (type) => () => {
     user += 1;

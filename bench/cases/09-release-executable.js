@@ -18,7 +18,6 @@ export async function run() {
     return;
   }
   const { home, env } = benchHome();
-  timeRun([EXECUTABLE, 'init'], { env });
   const create = () => timeRun([EXECUTABLE, 'ca-certificates', 'verification-codes', 'create', '-q'], { env });
   report('release: verification-codes create', compare(create, nodeBaseline), `node ${process.version} -e 0`, 1.0);
   if (existsSync(NODE24)) {
