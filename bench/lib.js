@@ -39,6 +39,20 @@ export function timeRun(argv, options = {}) {
   return ms;
 }
 
+/**
+ * A timed run that writes a new file into `dir` (its path appended to `argv`), removed
+ * after each run so every run writes afresh: `store backup --out`, or `cp` beside it.
+ */
+export function timeNewFile(dir, name, argv, options = {}) {
+  let n = 0;
+  return () => {
+    const out = join(dir, `${name}-${(n += 1)}.db`);
+    const ms = timeRun([...argv, out], options);
+    rmSync(out);
+    return ms;
+  };
+}
+
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

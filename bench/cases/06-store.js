@@ -1,9 +1,8 @@
 // Store maintenance on a store with 10,000 audit events (about 5,000 codes, half of
 // them consumed): `store backup` against `cp` of the same file and against
 // `node -e 0`; `audit verify`, `audit export` and `store info` against `node -e 0`.
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchHome, BIN, compare, nodeBaseline, report, ROOT, timeRun } from '../lib.js';
+import { benchHome, BIN, compare, nodeBaseline, report, ROOT, timeNewFile, timeRun } from '../lib.js';
 
 export const name = 'store maintenance';
 
@@ -14,19 +13,8 @@ export async function run() {
   await fillStore(env.VERICODE_STORE, EVENTS - 1);
   const peridio = (...args) => () => timeRun([process.execPath, BIN, ...args], { env });
 
-  let n = 0;
-  const backup = () => {
-    const out = join(home, `backup-${(n += 1)}.db`);
-    const ms = timeRun([process.execPath, BIN, 'store', 'backup', '--out', out], { env });
-    rmSync(out);
-    return ms;
-  };
-  const copy = () => {
-    const out = join(home, `copy-${(n += 1)}.db`);
-    const ms = timeRun(['cp', env.VERICODE_STORE, out]);
-    rmSync(out);
-    return ms;
-  };
+  const backup = timeNewFile(home, 'backup', [process.execPath, BIN, 'store', 'backup', '--out'], { env });
+  const copy = timeNewFile(home, 'copy', ['cp', env.VERICODE_STORE]);
   // Each backup adds one audit event; 40 rounds leave the store at about 10,040.
   report(`store backup (${EVENTS} events)`, compare(backup, copy, { rounds: 9, warmup: 1 }), 'cp');
   report(`store backup (${EVENTS} events)`, compare(backup, nodeBaseline, { rounds: 9, warmup: 1 }), 'node -e 0');

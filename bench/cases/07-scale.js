@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchHome, BIN, compare, median, report, ROOT, timeRun } from '../lib.js';
+import { benchHome, BIN, compare, median, report, ROOT, timeNewFile, timeRun } from '../lib.js';
 
 export const name = 'scale';
 
@@ -36,19 +36,8 @@ export async function run() {
   both('store info', ['store', 'info']);
   both(`device-certificates verify (${CAS} CAs vs 1)`, ['device-certificates', 'verify', '-c', device]);
 
-  let n = 0;
-  const backup = (storeEnv) => () => {
-    const out = join(home, `backup-${(n += 1)}.db`);
-    const ms = timeRun([process.execPath, BIN, 'store', 'backup', '--out', out], { env: storeEnv });
-    rmSync(out);
-    return ms;
-  };
-  const copy = () => {
-    const out = join(home, `copy-${(n += 1)}.db`);
-    const ms = timeRun(['cp', big.VERICODE_STORE, out]);
-    rmSync(out);
-    return ms;
-  };
+  const backup = (storeEnv) => timeNewFile(home, 'backup', [process.execPath, BIN, 'store', 'backup', '--out'], { env: storeEnv });
+  const copy = timeNewFile(home, 'copy', ['cp', big.VERICODE_STORE]);
   report(`store backup (${CODES} codes)`, compare(backup(big), copy, { rounds: 3, warmup: 1 }), 'cp', 3);
   report(`store backup (${CODES} codes)`, compare(backup(big), backup(empty), { rounds: 3, warmup: 0 }), 'empty store');
   report(`audit verify (${CODES} codes)`, compare(peridio(big, 'audit', 'verify'), peridio(empty, 'audit', 'verify'), { rounds: 1, warmup: 0 }), 'empty store');
