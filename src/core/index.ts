@@ -6,6 +6,8 @@
 export * from './errors.js';
 export * from './ports.js';
 export type { CoreContext } from './context.js';
+export type * from './records.js';
+export * from './store-port.js';
 export * from './duration.js';
 export * from './prn.js';
 export * from './time.js';
