@@ -2,6 +2,7 @@
 import { describe } from 'vitest';
 import { openPostgresStore } from '../../src/postgres/index.js';
 import { freshDatabase } from '../helpers/postgres.js';
+import { postgresOnlyContract } from './postgres-only.js';
 import { storeContract } from './store-contract.js';
 
 describe('PostgreSQL store', () => {
@@ -9,4 +10,5 @@ describe('PostgreSQL store', () => {
     const url = await freshDatabase();
     return { open: (key, options = {}) => openPostgresStore(url, key, options) };
   });
+  postgresOnlyContract();
 });
