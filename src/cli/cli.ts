@@ -50,6 +50,7 @@ export interface GlobalOptions {
 
 export class Cli {
   private store: StorePort | undefined;
+  private storeKeyUsed: StoreKey | undefined;
   private cachedOutput: Output | undefined;
   private style: Style = plainStyle;
   private colored = false;
@@ -152,7 +153,14 @@ export class Cli {
       await ensureDefaultOrganization({ store, clock: this.deps.clock, random: this.deps.random }, organizationName);
     };
     this.store = await openStoreAt(path, key, { create, initialize });
+    this.storeKeyUsed = key;
     return this.context();
+  }
+
+  /** The key the open store was unlocked with: `store migrate` encrypts the new store with it by default. */
+  get storeKey(): StoreKey {
+    if (!this.storeKeyUsed) throw new Error('store is not open');
+    return this.storeKeyUsed;
   }
 
   /**

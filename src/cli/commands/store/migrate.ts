@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { COMMAND, UsageError } from '../../../core/errors.js';
+import { COMMAND, StoreError, UsageError } from '../../../core/errors.js';
 import { migrateStore, type MigrateProgress, type MigrateResult } from '../../../core/store-migrate.js';
 import type { StoreKey } from '../../../core/records.js';
 import type { StorePort } from '../../../core/store-port.js';
@@ -10,7 +10,7 @@ import { readKeyFile } from '../../../store/key-file.js';
 import { removeIfPresent } from '../../../store/snapshot.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
-import { isPostgresUrl, openStore } from '../../open-store.js';
+import { isStoreUrl, openStoreAt } from '../../open-store.js';
 import type { Rendering } from '../../output.js';
 import { withProgress } from '../../progress.js';
 import { exposedFiles, readPassphraseFile } from '../../store-access.js';
@@ -43,28 +43,33 @@ export function migrateCommand(cli: Cli): Command {
     .addOption(new Option('--to-key-file <path>', 'encrypt the new store with the key in this file (default: the key of the store being copied)').conflicts('toPassphraseFile'))
     .addOption(new Option('--to-passphrase-file <path>', 'encrypt the new store with the passphrase in this file'))
     .action(async (flags: MigrateFlags) => {
-      const ctx = await cli.core();
       const to = flags.to.trim();
       if (to === '') throw new UsageError('--to needs a file path or a postgres:// URL');
-      refuseSameStore(ctx.store, to);
-      const key = targetKey(flags) ?? cli.storeKey;
-      const createdFile = !isPostgresUrl(to) && !existsSync(to) ? resolve(to) : undefined;
-      let target: StorePort | undefined;
-      try {
-        target = await openStore(to, key, { create: true });
-        const opened = target;
-        const result = await withProgress(cli, (progress) => migrateStore(ctx.store, opened, { clock: cli.deps.clock, random: cli.deps.random, onProgress: (p) => progress.update(progressText(p)) }));
-        cli.output.result(result, rendering);
-      } catch (error) {
-        await target?.close();
-        target = undefined;
-        // A file this run created holds nothing worth keeping when the migration failed.
-        if (createdFile) for (const file of [createdFile, `${createdFile}-wal`, `${createdFile}-shm`]) removeIfPresent(file);
-        throw error;
-      } finally {
-        await target?.close();
+      const toKey = targetKey(flags);
+      // Only the default store is made on first use: there is nothing to copy yet.
+      if (!isStoreUrl(cli.storePath) && !existsSync(cli.storePath)) {
+        throw new StoreError('store_locked', `no store at ${cli.storePath} to migrate`, 'name the store to copy with --store or VERICODE_STORE');
       }
-      for (const file of exposedFiles([flags.toKeyFile, createdFile])) cli.output.warn(`${file} is readable by other users: run chmod 600 ${file}`);
+      const ctx = await cli.core();
+      refuseSameStore(ctx.store, to);
+      // A new file is removed when the migration fails: it holds nothing worth keeping.
+      const newFile = !isStoreUrl(to) && !existsSync(to) ? resolve(to) : undefined;
+      const target = await openStoreAt(to, toKey ?? cli.storeKey, { create: true });
+      let result: MigrateResult;
+      try {
+        result = await withProgress(cli, (progress) => migrateStore(ctx.store, target, {
+          clock: cli.deps.clock,
+          random: cli.deps.random,
+          onProgress: (p) => progress.update(progressText(p)),
+        }));
+      } catch (error) {
+        await target.close();
+        if (newFile) for (const file of [newFile, `${newFile}-wal`, `${newFile}-shm`]) removeIfPresent(file);
+        throw error;
+      }
+      await target.close();
+      cli.output.result(result, rendering);
+      for (const file of exposedFiles([flags.toKeyFile])) cli.output.warn(`${file} is readable by other users: run chmod 600 ${file}`);
     });
   return documented(command, {
     summary: 'copy the whole store into a new store file or an empty PostgreSQL database',
@@ -100,8 +105,8 @@ function targetKey(flags: MigrateFlags): StoreKey | undefined {
  */
 function refuseSameStore(source: StorePort, to: string): void {
   const same = source.kind === 'postgres'
-    ? isPostgresUrl(to) && databaseOf(to) === databaseOf(source.location)
-    : !isPostgresUrl(to) && sameFile(source.location, to);
+    ? isStoreUrl(to) && databaseOf(to) === databaseOf(source.location)
+    : !isStoreUrl(to) && sameFile(source.location, to);
   if (same) throw new UsageError(`--to ${to} is the store being copied`, `name a new file or another database; the store in use is chosen with --store or VERICODE_STORE (see ${COMMAND} store info)`);
 }
 
