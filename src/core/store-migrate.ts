@@ -36,7 +36,7 @@ export type MigrateProgress =
 export interface MigrateOptions {
   clock: Clock;
   random: RandomSource;
-  /** Called after each batch copied, and as each side's audit chain is checked. */
+  /** Called as each table starts and after each batch of it, then as each side's audit chain is checked. */
   onProgress?: (progress: MigrateProgress) => void;
 }
 
@@ -80,10 +80,13 @@ export async function migrateStore(source: StorePort, target: StorePort, options
     throw new VerificationError('audit_broken', `the copy in ${target.location} does not hold the same records as ${source.location}`, 'this is a bug in a store adapter: please report it; the source is unchanged');
   }
   const anchor = copied.head && { seq: copied.head.seq, hash: copied.head.hash };
-  const check = (store: StorePort, side: 'source' | 'target') => verifyAuditChain(context(store, options), {
-    anchor,
-    onProgress: (checked, total) => options.onProgress?.({ step: 'verifying', side, checked, total }),
-  });
+  const check = (store: StorePort, side: 'source' | 'target') => {
+    options.onProgress?.({ step: 'verifying', side, checked: 0, total: audit.events });
+    return verifyAuditChain(context(store, options), {
+      anchor,
+      onProgress: (checked, total) => options.onProgress?.({ step: 'verifying', side, checked, total }),
+    });
+  };
   const sourceCheck = await check(source, 'source');
   const targetCheck = await check(target, 'target');
   if (targetCheck.head_hash !== audit.head_hash || targetCheck.events !== audit.events) {
@@ -127,6 +130,7 @@ async function copyTables(from: StoreReader, to: StoreWriter, onProgress: Migrat
   const tables = Object.fromEntries(STORE_TABLES.map((t) => [t, 0])) as Record<StoreTable, number>;
   const chain = new ChainCheck(await from.auditStoredBytesFrom());
   for (const table of STORE_TABLES) {
+    onProgress?.({ step: 'copying', table, rows: 0 });
     for await (const batch of from.exportRows(table, BATCH)) {
       if (table === 'audit_events') batch.forEach((row) => chain.add(row));
       await to.importRows(table, batch);
