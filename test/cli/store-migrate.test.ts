@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/sqlite-port.js';
 import { cliSession, type CliSession } from '../helpers/run-cli.js';
+import { TEST_KEY } from '../helpers/store.js';
 import { tempDir } from '../helpers/temp.js';
 
 function errorOutput(message: string, hint?: string): string {
@@ -158,6 +160,74 @@ describe('peridio store migrate', () => {
     const both = await s.run(['store', 'migrate', '--to', target, '--to-key-file', missing, '--to-passphrase-file', missing]);
     expect(both).toMatchObject({ stdout: '', exitCode: 2, stderr: expect.stringContaining("option '--to-key-file <path>' cannot be used with option '--to-passphrase-file <path>'") });
     expect(await s.run(['store', 'migrate'])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining("required option '--to <url|path>' not specified") });
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('shows each table and each check on a terminal, then erases the line', async () => {
+    const s = await usedStore();
+    const { events } = await head(s);
+    const run = await s.run(['store', 'migrate', '--to', join(tempDir(), 'copy.db')], { tty: true });
+    const erase = '\r\x1b[2K';
+    const rows: Array<[string, number]> = [['meta', 3], ['organizations', 1], ['ca certificates', 0], ['verification codes', 1], ['one time codes', 1], ['one time code attempts', 1], ['audit events', events]];
+    const lines = [
+      ...rows.flatMap(([table, n]) => [`migrate: copying ${table}: 0 rows`, ...(n > 0 ? [`migrate: copying ${table}: ${n} rows`] : [])]),
+      `migrate: checking the source's audit log: 0 of ${events} events`,
+      `migrate: checking the target's audit log: 0 of ${events} events`,
+    ];
+    expect({ stderr: run.stderr, exitCode: run.exitCode }).toEqual({ stderr: `${lines.map((line) => `${erase}peridio: ${line}`).join('')}${erase}`, exitCode: 0 });
+  });
+
+  it('warns when the target\'s key file is readable by other users', async () => {
+    const s = await usedStore();
+    const dir = tempDir();
+    const keyFile = join(dir, 'shared.key');
+    writeFileSync(keyFile, `${'5a'.repeat(32)}\n`, { mode: 0o644 });
+    const run = await s.run(['store', 'migrate', '--to', join(dir, 'copy.db'), '--to-key-file', keyFile, '-q']);
+    expect(run).toEqual({ stdout: `${join(dir, 'copy.db')}\n`, stderr: `peridio: warning: ${keyFile} is readable by other users: run chmod 600 ${keyFile}\n`, exitCode: 0 });
+  });
+
+  it('refuses to make a store on first use only to copy it (exit 7)', async () => {
+    const s = cliSession();
+    const target = join(tempDir(), 'copy.db');
+    expect(await s.run(['store', 'migrate', '--to', target])).toEqual({
+      stdout: '',
+      stderr: errorOutput(`no store at ${s.storePath} to migrate`, 'name the store to copy with --store or VERICODE_STORE'),
+      exitCode: 7,
+    });
+    expect([existsSync(s.storePath), existsSync(target)]).toEqual([false, false]);
+  });
+
+  it('documents its examples and exit codes in --help', async () => {
+    const run = await cliSession().run(['store', 'migrate', '--help']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain([
+      'Examples:',
+      '  $ peridio store migrate --to postgres://vericode@db.example.com:5432/vericode',
+      '  $ VERICODE_STORE=postgres://vericode@db.example.com/vericode peridio store migrate --to ./store-copy.db --json',
+      '  $ peridio store migrate --to postgres://vericode@db.example.com/vericode --to-key-file /run/secrets/team.key',
+      '',
+      'Exit codes:',
+      '  0  success',
+      '  1  unexpected failure (please report it)',
+      '  2  bad flag, argument or input',
+      '  3  the audit log does not verify on one side (nothing is copied when the source\'s chain is broken)',
+      '  5  the target already holds records',
+      '  7  store locked (wrong or missing key) or unreadable',
+      '  7  the target: a wrong key, not a vericode store, or a database that cannot be reached',
+    ].join('\n'));
+  });
+
+  it('refuses a source whose audit log is broken (exit 3) and removes the new file it made', async () => {
+    const s = await usedStore();
+    const source = await openSqliteStore(s.storePath, { mode: 'key-file', key: TEST_KEY });
+    source.connection.db.prepare("UPDATE audit_events SET outcome = 'success' WHERE seq = 4").run();
+    await source.close();
+    const target = join(tempDir(), 'copy.db');
+    expect(await s.run(['store', 'migrate', '--to', target])).toEqual({
+      stdout: '',
+      stderr: errorOutput('audit log is broken at event 4: its contents do not match its hash', 'the store was changed outside vericode; compare with a backup or an exported copy (peridio audit export)'),
+      exitCode: 3,
+    });
     expect(existsSync(target)).toBe(false);
   });
 });

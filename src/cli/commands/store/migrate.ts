@@ -86,7 +86,7 @@ export function migrateCommand(cli: Cli): Command {
     exitCodes: [
       [3, 'the audit log does not verify on one side (nothing is copied when the source\'s chain is broken)'],
       [5, 'the target already holds records'],
-      [7, 'wrong key for either store, or the database cannot be reached'],
+      [7, 'the target: a wrong key, not a vericode store, or a database that cannot be reached'],
     ],
   });
 }
