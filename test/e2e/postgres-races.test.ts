@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBin, type BinRun } from '../helpers/bin.js';
-import { postgresDatabase } from '../helpers/postgres.js';
+import { freshDatabase } from '../helpers/postgres.js';
 import { cliHome } from '../helpers/run-cli.js';
 import { BIN, killHard, requireBuild, start, type Child } from './support/processes.js';
 
@@ -24,7 +24,7 @@ interface Server {
 
 async function server(): Promise<Server> {
   requireBuild();
-  const url = await postgresDatabase();
+  const url = await freshDatabase();
   const { home, env: homeEnv } = cliHome();
   const env = { ...homeEnv, PATH: process.env.PATH ?? '/usr/bin:/bin', CI: 'true', VERICODE_STORE: url };
   const peridio = (args: readonly string[]): BinRun => runBin(args, { env, cwd: home });
