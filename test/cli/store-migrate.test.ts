@@ -142,9 +142,24 @@ describe('peridio store migrate', () => {
     const other = join(dir, 'other.db');
     expect((await s.run(['init', '--store', other, '-q'])).exitCode).toBe(0);
     const before = sha256(other);
-    const run = await s.run(['store', 'migrate', '--to', other, '--to-key-file', keyFile]);
-    expect(run).toMatchObject({ stdout: '', exitCode: 7, stderr: expect.stringMatching(new RegExp(`^peridio: error: wrong passphrase or key for ${other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)) });
+    expect(await s.run(['store', 'migrate', '--to', other, '--to-key-file', keyFile])).toEqual({
+      stdout: '',
+      stderr: errorOutput(
+        `wrong passphrase or key for ${other} (tried the key file ${keyFile})`,
+        'the target is a store under another key: pass its key with --to-key-file or --to-passphrase-file (the default is the key of the store being copied), or migrate into a new file or an empty database',
+      ),
+      exitCode: 7,
+    });
     expect(sha256(other)).toBe(before);
+  });
+
+  it('refuses a target file that is not a store (exit 7) and leaves it as it was', async () => {
+    const s = await usedStore();
+    const notes = join(tempDir(), 'notes.txt');
+    writeFileSync(notes, 'not a store\n');
+    const run = await s.run(['store', 'migrate', '--to', notes]);
+    expect(run).toMatchObject({ stdout: '', exitCode: 7, stderr: expect.stringMatching(new RegExp(`^peridio: error: ${notes.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a vericode store`)) });
+    expect(readFileSync(notes, 'utf8')).toBe('not a store\n');
   });
 
   it('refuses bad key flags (exit 2) and creates nothing', async () => {

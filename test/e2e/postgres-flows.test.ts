@@ -6,7 +6,7 @@
  * one-time codes, device checks, store maintenance, and `store migrate` from a file to
  * PostgreSQL and back, each store's audit log verified.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBin, type BinRun } from '../helpers/bin.js';
@@ -18,7 +18,6 @@ import { requireBuild } from './support/processes.js';
 interface PgHome {
   home: string;
   url: string;
-  keyFile: string;
   peridio(args: readonly string[], options?: { stdin?: string; env?: Record<string, string> }): BinRun;
 }
 
@@ -26,10 +25,10 @@ interface PgHome {
 async function pgHome(): Promise<PgHome> {
   requireBuild();
   const url = await freshDatabase();
-  const { home, env, keyFile } = cliHome();
+  const { home, env } = cliHome();
   const peridio: PgHome['peridio'] = (args, options = {}) => runBin(args, { env: { ...env, CI: 'true', VERICODE_STORE: url, ...options.env }, cwd: home, input: options.stdin });
   expect(peridio(['init', '-q'])).toMatchObject({ exitCode: 0 });
-  return { home, url, keyFile, peridio };
+  return { home, url, peridio };
 }
 
 function json<T = Record<string, unknown>>(run: BinRun): T {
@@ -211,8 +210,8 @@ describe('store migrate between a file and PostgreSQL', { timeout: 300_000 }, ()
     // The HMAC secret moved with the codes: the code issued on the workstation redeems on the server.
     expect(pg(['codes', 'redeem', '--user', 'frank', '--purpose', 'add_credential', '-q'], long)).toEqual({ stdout: 'consumed\n', stderr: '', exitCode: 0 });
 
-    const back = json<{ audit: { events: number; head_hash: string }; target: { kind: string } }>(pg(['store', 'migrate', '--to', 'back.db', '--json']));
-    expect(back.target.kind).toBe('sqlite');
+    const back = json<{ audit: { events: number; head_hash: string }; target: { kind: string; location: string } }>(pg(['store', 'migrate', '--to', 'back.db', '--json']));
+    expect(back.target).toMatchObject({ kind: 'sqlite', location: join(home, 'back.db') });
     expect(chainOf(file(['audit', 'verify', '--json']))).toEqual(fileHead);
     const copy = (args: readonly string[]): BinRun => runBin(args, { env: { ...env, CI: 'true', VERICODE_STORE: join(home, 'back.db') }, cwd: home });
     const copyHead = chainOf(copy(['audit', 'verify', '--json']));
@@ -230,15 +229,28 @@ describe('store migrate between a file and PostgreSQL', { timeout: 300_000 }, ()
     const occupied = file(['store', 'migrate', '--to', p.url, '--json']);
     expect({ exitCode: occupied.exitCode, code: errorCode(occupied) }).toEqual({ exitCode: 5, code: 'already_registered' });
 
-    const unreachable = file(['store', 'migrate', '--to', 'postgres://nobody@127.0.0.1:1/vericode', '--json']);
-    expect({ exitCode: unreachable.exitCode, code: errorCode(unreachable), stdout: unreachable.stdout }).toEqual({ exitCode: 7, code: 'store_locked', stdout: '' });
+    expect(file(['store', 'migrate', '--to', 'postgres://nobody@127.0.0.1:1/vericode'])).toEqual({
+      stdout: '',
+      stderr: 'peridio: error: cannot connect to postgres://nobody@127.0.0.1:1/vericode: connection refused\nperidio: hint: check that the PostgreSQL server is running and listens on that host and port\n',
+      exitCode: 7,
+    });
+    const missing = `${p.url.slice(0, p.url.lastIndexOf('/'))}/no_such_database`;
+    const shown = missing.replace(/:[^:@/]*@/, '@');
+    expect(file(['store', 'migrate', '--to', missing])).toEqual({
+      stdout: '',
+      stderr: `peridio: error: cannot open ${shown}: database "no_such_database" does not exist\nperidio: hint: create the empty database first (createdb), then run the migration again\n`,
+      exitCode: 7,
+    });
 
     const otherKey = join(home, 'other.key');
     writeFileSync(otherKey, `${'ab'.repeat(32)}\n`, { mode: 0o600 });
-    const wrongKey = file(['store', 'migrate', '--to', p.url, '--to-key-file', otherKey, '--json']);
-    expect({ exitCode: wrongKey.exitCode, code: errorCode(wrongKey) }).toEqual({ exitCode: 7, code: 'store_locked' });
+    const wrongKey = file(['store', 'migrate', '--to', p.url, '--to-key-file', otherKey]);
+    expect(wrongKey).toEqual({
+      stdout: '',
+      stderr: `peridio: error: wrong passphrase or key for ${p.url.replace(/:[^:@/]*@/, '@')} (tried the key file ${otherKey})\nperidio: hint: the target is a store under another key: pass its key with --to-key-file or --to-passphrase-file (the default is the key of the store being copied), or migrate into a new file or an empty database\n`,
+      exitCode: 7,
+    });
     // The server's store is as it was.
     expect(json<{ events: number }>(p.peridio(['audit', 'verify', '--json'])).events).toBe(1);
-    expect(readFileSync(p.keyFile, 'utf8')).not.toContain('ab'.repeat(32));
   });
 });

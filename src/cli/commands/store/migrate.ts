@@ -54,7 +54,7 @@ export function migrateCommand(cli: Cli): Command {
       refuseSameStore(ctx.store, to);
       // A new file is removed when the migration fails: it holds nothing worth keeping.
       const newFile = !isStoreUrl(to) && !existsSync(to) ? resolve(to) : undefined;
-      const target = await openStoreAt(to, toKey ?? cli.storeKey, { create: true });
+      const target = await openTarget(isStoreUrl(to) ? to : resolve(to), toKey ?? cli.storeKey);
       let result: MigrateResult;
       try {
         result = await withProgress(cli, (progress) => migrateStore(ctx.store, target, {
@@ -89,6 +89,27 @@ export function migrateCommand(cli: Cli): Command {
       [7, 'the target: a wrong key, not a vericode store, or a database that cannot be reached'],
     ],
   });
+}
+
+/**
+ * Opens (or creates, without a default organization) the target. The adapters' hints
+ * name the flags of the store in use and `init`: here the target's key comes from
+ * --to-key-file or --to-passphrase-file, and a missing database is made with createdb,
+ * not `init` (which would leave it holding a store).
+ */
+async function openTarget(location: string, key: StoreKey): Promise<StorePort> {
+  try {
+    return await openStoreAt(location, key, { create: true });
+  } catch (error) {
+    if (!(error instanceof StoreError) || error.code !== 'store_locked') throw error;
+    if (error.message.startsWith('wrong passphrase or key for ')) {
+      throw new StoreError('store_locked', error.message, 'the target is a store under another key: pass its key with --to-key-file or --to-passphrase-file (the default is the key of the store being copied), or migrate into a new file or an empty database', { cause: error });
+    }
+    if (error.hint?.includes(' init --store ')) {
+      throw new StoreError('store_locked', error.message, 'create the empty database first (createdb), then run the migration again', { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** The key for the target from its own flags, if given. */
