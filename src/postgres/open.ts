@@ -66,7 +66,7 @@ async function createStore(client: pg.Client, target: StoreUrl, key: StoreKey, i
     }
     if ((await foreignTableCount(client)) > 0) throw notAStore(target.location);
     await migrate(client, target.location, { inTransaction: true });
-    const cipher = await writeKeySettings(client, target.location, key);
+    const cipher = await writeKeySettings(client, target.location, key, false);
     await client.query('SELECT seq FROM audit_head FOR UPDATE');
     const store = new PostgresStore(client, target, key, cipher, false, { session: new Session(client, cipher, target.location), head: { seq: 0, hash: GENESIS_HASH } });
     await initialize?.(store);

@@ -93,7 +93,7 @@ export class PostgresStore implements StorePort {
   }
 
   withBulkWrites<T>(work: () => Promise<T>): Promise<T> {
-    return bulkWrites(this.client, work);
+    return bulkWrites((sql) => this.exclusive(() => this.client.query(sql)), work);
   }
 
   reclaimSpace(options: { compact: boolean }): Promise<number> {

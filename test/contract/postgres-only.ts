@@ -92,6 +92,57 @@ export function postgresOnlyContract(): void {
     });
   });
 
+  describe('PostgreSQL: making and opening a store', () => {
+    it('makes one store when two processes create it at once, and opens it with the same key', async () => {
+      const url = await freshDatabase();
+      const stores = await Promise.all([openPostgresStore(url, KEY, { create: true }), openPostgresStore(url, KEY, { create: true })]);
+      try {
+        await stores[0]!.write((tx) => tx.insertOrganization({ id: ORG, name: 'Acme', created_at: T0 }));
+        expect(await stores[1]!.read((tx) => tx.listOrganizations())).toHaveLength(1);
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+    });
+
+    it('makes nothing when initialize fails', async () => {
+      const url = await freshDatabase();
+      const failure = new Error('initialize failed');
+      await expect(openPostgresStore(url, KEY, {
+        create: true,
+        initialize: async (store) => {
+          await store.write((tx) => tx.insertOrganization({ id: ORG, name: 'Acme', created_at: T0 }));
+          throw failure;
+        },
+      })).rejects.toBe(failure);
+      await expect(openPostgresStore(url, KEY)).rejects.toMatchObject({ code: 'store_locked', message: expect.stringMatching(/^no store at /) });
+    });
+
+    it('unlocks a passphrase store with its passphrase only', async () => {
+      const url = await freshDatabase();
+      const passphrase = { mode: 'passphrase' as const, passphrase: 'correct horse battery staple' };
+      const store = await openPostgresStore(url, passphrase, {
+        create: true,
+        initialize: (created) => created.write((tx) => tx.insertOrganization({ id: ORG, name: 'Acme', created_at: T0 })),
+      });
+      await store.close();
+      await expect(openPostgresStore(url, { mode: 'passphrase', passphrase: 'correct horse battery stapler', source: '--passphrase-file p.txt' }))
+        .rejects.toMatchObject({ code: 'store_locked', message: `wrong passphrase or key for ${store.location} (tried --passphrase-file p.txt)` });
+      const again = await openPostgresStore(url, { mode: 'passphrase', passphrase: Buffer.from('correct horse battery staple') });
+      try {
+        expect(again.keyMode).toBe('passphrase');
+        expect(await again.read((tx) => tx.findOrganization(ORG))).toEqual({ id: ORG, name: 'Acme', created_at: T0 });
+      } finally {
+        await again.close();
+      }
+    });
+
+    it('refuses a store written by a newer version', async () => {
+      const url = await seededUrl();
+      await sql(url, 'INSERT INTO schema_migrations (version) VALUES (99)');
+      await expect(openPostgresStore(url, KEY)).rejects.toMatchObject({ code: 'store_corrupt', message: expect.stringMatching(/has schema version 99, newer than this vericode understands \(1\)$/) });
+    });
+  });
+
   describe('PostgreSQL: what the server holds', () => {
     it('refuses a ciphertext moved to another row', async () => {
       const url = await seededUrl();
