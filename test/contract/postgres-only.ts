@@ -4,6 +4,7 @@
  * time; stop a connection that holds the keys from before a rekey; refuse ciphertexts
  * moved between rows; open read-only for a role that may not write.
  */
+import { inspect } from 'node:util';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { eventJson, GENESIS_HASH, hashEventText } from '../../src/core/audit/chain.js';
@@ -134,6 +135,16 @@ export function postgresOnlyContract(): void {
       } finally {
         await again.close();
       }
+    });
+
+    it('shows neither the password nor a key in a dump of the open store', async () => {
+      const url = await seededUrl();
+      await withStores(url, 1, async ([store]) => {
+        const dump = inspect(store, { depth: 10, showHidden: true });
+        expect(dump).not.toContain(new URL(url).password);
+        expect(dump).not.toMatch(/Buffer|Uint8Array|07 07 07/);
+        expect(store!.location).toBe(Object.assign(new URL(url), { password: '' }).toString());
+      });
     });
 
     it('refuses a store written by a newer version', async () => {
