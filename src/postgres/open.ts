@@ -9,7 +9,7 @@ import type { StoreKey } from '../core/records.js';
 import type { StorePort } from '../core/store-port.js';
 import { connect, parseStoreUrl, type StoreUrl } from './connection.js';
 import { unlockStore, writeKeySettings } from './key-settings.js';
-import { needsUpgrade, noStore, notAStore } from './open-errors.js';
+import { cannotCreate, needsUpgrade, noStore, notAStore } from './open-errors.js';
 import { foreignTableCount, migrate, POSTGRES_SCHEMA_VERSION, schemaVersion } from './schema.js';
 import { Session } from './session.js';
 import { PostgresStore } from './store.js';
@@ -22,6 +22,8 @@ export interface PostgresOpenOptions {
   /** Runs on a new store, inside the transaction that creates it. */
   initialize?: (store: StorePort) => Promise<void>;
 }
+
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 /** Serializes creators of a store in one database (any fixed number, the same for every vericode). */
 const CREATE_LOCK = 0x7665726963;
@@ -75,6 +77,7 @@ async function createStore(client: pg.Client, target: StoreUrl, key: StoreKey, i
     return store;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
+    if ((error as { code?: string }).code === INSUFFICIENT_PRIVILEGE) throw cannotCreate(target.location, error);
     throw error;
   }
 }

@@ -164,6 +164,22 @@ export function postgresOnlyContract(): void {
       });
     });
 
+    it('says so when the role may not create tables, and makes nothing', async () => {
+      const url = await freshDatabase();
+      const role = `guest_${Math.random().toString(36).slice(2, 10)}`;
+      await adminQuery(`CREATE ROLE ${role} LOGIN PASSWORD 'guest-password'`);
+      try {
+        const guestUrl = Object.assign(new URL(url), { username: role, password: 'guest-password' }).toString();
+        await expect(openPostgresStore(guestUrl, KEY, { create: true })).rejects.toMatchObject({
+          code: 'store_locked',
+          message: expect.stringMatching(/^cannot create a store in postgres:\/\/guest_\w+@.*: permission denied for schema public$/),
+        });
+        await expect(openPostgresStore(url, KEY)).rejects.toMatchObject({ message: expect.stringMatching(/^no store at /) });
+      } finally {
+        await adminQuery(`DROP ROLE ${role}`);
+      }
+    });
+
     it('opens read-only for a role that may only read: reads work, writes are refused', async () => {
       const url = await seededUrl();
       const role = `reader_${Math.random().toString(36).slice(2, 10)}`;
