@@ -11,6 +11,7 @@ import { connect, parseStoreUrl, type StoreUrl } from './connection.js';
 import { unlockStore, writeKeySettings } from './key-settings.js';
 import { cannotCreate, needsUpgrade, noStore, notAStore } from './open-errors.js';
 import { foreignTableCount, migrate, POSTGRES_SCHEMA_VERSION, schemaVersion } from './schema.js';
+import { markStoredBytesFrom } from './operations/settings.js';
 import { Session } from './session.js';
 import { PostgresStore } from './store.js';
 import { GENESIS_HASH } from '../core/audit/chain.js';
@@ -70,7 +71,9 @@ async function createStore(client: pg.Client, target: StoreUrl, key: StoreKey, i
     await migrate(client, target.location, { inTransaction: true });
     const cipher = await writeKeySettings(client, target.location, key, false);
     await client.query('SELECT seq FROM audit_head FOR UPDATE');
-    const store = new PostgresStore(client, target, key, cipher, false, { session: new Session(client, cipher, target.location), head: { seq: 0, hash: GENESIS_HASH } });
+    const session = new Session(client, cipher, target.location);
+    await markStoredBytesFrom(session);
+    const store = new PostgresStore(client, target, key, cipher, false, { session, head: { seq: 0, hash: GENESIS_HASH } });
     await initialize?.(store);
     store.unpin();
     await client.query('COMMIT');
