@@ -25,16 +25,23 @@ export interface CellAddress {
 
 /** Encrypts and indexes under one store's subkeys. */
 export class Cipher {
-  constructor(private readonly keys: DerivedKeys, private readonly location: string) {}
+  // Private fields (#): no dump or log of the object shows the subkeys.
+  readonly #keys: DerivedKeys;
+  readonly #location: string;
+
+  constructor(keys: DerivedKeys, location: string) {
+    this.#keys = keys;
+    this.#location = location;
+  }
 
   /** The check value of these keys, as the store keeps it. */
   get check(): string {
-    return this.keys.check;
+    return this.#keys.check;
   }
 
   seal(address: CellAddress, plaintext: Buffer): Buffer {
     const nonce = randomBytes(NONCE_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.encryption, nonce);
+    const cipher = createCipheriv('aes-256-gcm', this.#keys.encryption, nonce);
     cipher.setAAD(additionalData(address));
     const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return Buffer.concat([nonce, body, cipher.getAuthTag()]);
@@ -47,14 +54,14 @@ export class Cipher {
   open(address: CellAddress, sealed: Buffer): Buffer {
     try {
       if (sealed.length < NONCE_BYTES + TAG_BYTES) throw new Error('too short');
-      const decipher = createDecipheriv('aes-256-gcm', this.keys.encryption, sealed.subarray(0, NONCE_BYTES));
+      const decipher = createDecipheriv('aes-256-gcm', this.#keys.encryption, sealed.subarray(0, NONCE_BYTES));
       decipher.setAAD(additionalData(address));
       decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
       return Buffer.concat([decipher.update(sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
     } catch (error) {
       throw new StoreError(
         'store_corrupt',
-        `store ${this.location} is damaged: the ${address.column} of ${address.table} row ${address.row} does not decrypt (changed, moved from another row, or written under another key)`,
+        `store ${this.#location} is damaged: the ${address.column} of ${address.table} row ${address.row} does not decrypt (changed, moved from another row, or written under another key)`,
         `restore it from a backup (${COMMAND} store backup)`,
         { cause: error },
       );
@@ -64,7 +71,7 @@ export class Cipher {
   /** The blind index of `parts` under `label` (a JSON array: no two inputs encode alike). */
   blind(label: string, ...parts: ReadonlyArray<string | Buffer>): Buffer {
     const encoded = JSON.stringify([label, ...parts.map((part) => (typeof part === 'string' ? part : { hex: part.toString('hex') }))]);
-    return createHmac('sha256', this.keys.index).update(encoded, 'utf8').digest();
+    return createHmac('sha256', this.#keys.index).update(encoded, 'utf8').digest();
   }
 }
 

@@ -22,14 +22,16 @@ export async function unlockStore(client: ClientBase, location: string, key: Sto
   return new Cipher(keys, location);
 }
 
-/** Writes new settings for `key` (a new salt) and returns its cipher. Call inside a transaction. */
-export async function writeKeySettings(client: ClientBase, location: string, key: StoreKey): Promise<Cipher> {
+/**
+ * Writes new settings for `key` (a new salt) and returns its cipher: for a new store
+ * (`replace` false: settings already there fail the insert, never overwritten), or a
+ * rekey. Call inside a transaction.
+ */
+export async function writeKeySettings(client: ClientBase, location: string, key: StoreKey, replace: boolean): Promise<Cipher> {
   const settings = newKdfSettings(key);
   const keys = (await deriveKeys(key, settings))!;
-  await client.query(
-    `INSERT INTO settings (key, value) VALUES ('kdf', $1), ('key_check', $2)
-     ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-    [JSON.stringify(settings), keys.check],
-  );
+  const values = [JSON.stringify(settings), keys.check];
+  if (replace) await client.query("UPDATE settings SET value = CASE key WHEN 'kdf' THEN $1 ELSE $2 END WHERE key IN ('kdf', 'key_check')", values);
+  else await client.query("INSERT INTO settings (key, value) VALUES ('kdf', $1), ('key_check', $2)", values);
   return new Cipher(keys, location);
 }

@@ -32,16 +32,16 @@ export async function storeFacts(client: pg.ClientBase): Promise<StoreFacts> {
 }
 
 /**
- * Runs a long series of write units without waiting for each commit to reach the disk
+ * Runs a long series of write units (`run` runs a statement between units) without waiting for each commit to reach the disk
  * (`synchronous_commit = off`): a crash may lose the last few, never half of one, and
  * a purge that lost some just runs again.
  */
-export async function bulkWrites<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
-  await client.query('SET synchronous_commit = off');
+export async function bulkWrites<T>(run: (sql: string) => Promise<unknown>, work: () => Promise<T>): Promise<T> {
+  await run('SET synchronous_commit = off');
   try {
     return await work();
   } finally {
-    await client.query('RESET synchronous_commit').catch(() => {});
+    await run('RESET synchronous_commit').catch(() => {});
   }
 }
 

@@ -42,3 +42,8 @@ export function readOnlyStore(location: string): StoreError {
 export function needsUpgrade(location: string): StoreError {
   return new StoreError('store_locked', `store ${location} is read-only and its schema needs an upgrade, which writes to it`, 'open it once with this version as a role that may change its tables');
 }
+
+/** The role may not create tables in the database. */
+export function cannotCreate(location: string, cause: unknown): StoreError {
+  return new StoreError('store_locked', `cannot create a store in ${location}: ${(cause as Error).message}`, 'connect as the database\'s owner, or grant the role CREATE on its schema', { cause });
+}

@@ -9,8 +9,9 @@ import type { StoreKey } from '../core/records.js';
 import type { StorePort } from '../core/store-port.js';
 import { connect, parseStoreUrl, type StoreUrl } from './connection.js';
 import { unlockStore, writeKeySettings } from './key-settings.js';
-import { needsUpgrade, noStore, notAStore } from './open-errors.js';
+import { cannotCreate, needsUpgrade, noStore, notAStore } from './open-errors.js';
 import { foreignTableCount, migrate, POSTGRES_SCHEMA_VERSION, schemaVersion } from './schema.js';
+import { markStoredBytesFrom } from './operations/settings.js';
 import { Session } from './session.js';
 import { PostgresStore } from './store.js';
 import { GENESIS_HASH } from '../core/audit/chain.js';
@@ -22,6 +23,8 @@ export interface PostgresOpenOptions {
   /** Runs on a new store, inside the transaction that creates it. */
   initialize?: (store: StorePort) => Promise<void>;
 }
+
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 /** Serializes creators of a store in one database (any fixed number, the same for every vericode). */
 const CREATE_LOCK = 0x7665726963;
@@ -66,15 +69,18 @@ async function createStore(client: pg.Client, target: StoreUrl, key: StoreKey, i
     }
     if ((await foreignTableCount(client)) > 0) throw notAStore(target.location);
     await migrate(client, target.location, { inTransaction: true });
-    const cipher = await writeKeySettings(client, target.location, key);
+    const cipher = await writeKeySettings(client, target.location, key, false);
     await client.query('SELECT seq FROM audit_head FOR UPDATE');
-    const store = new PostgresStore(client, target, key, cipher, false, { session: new Session(client, cipher, target.location), head: { seq: 0, hash: GENESIS_HASH } });
+    const session = new Session(client, cipher, target.location);
+    await markStoredBytesFrom(session);
+    const store = new PostgresStore(client, target, key, cipher, false, { session, head: { seq: 0, hash: GENESIS_HASH } });
     await initialize?.(store);
     store.unpin();
     await client.query('COMMIT');
     return store;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
+    if ((error as { code?: string }).code === INSUFFICIENT_PRIVILEGE) throw cannotCreate(target.location, error);
     throw error;
   }
 }

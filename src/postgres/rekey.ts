@@ -33,7 +33,7 @@ export async function rekeyStore(client: pg.Client, target: StoreUrl, oldCipher:
   try {
     const head = (await client.query<AuditHead>('SELECT seq, hash FROM audit_head FOR UPDATE')).rows[0]!;
     hooks.onStep?.('encrypting');
-    const newCipher = await writeKeySettings(client, target.location, newKey);
+    const newCipher = await writeKeySettings(client, target.location, newKey, true);
     const old = new Session(client, oldCipher, target.location);
     for (const table of KEYED_TABLES) await reseal(old, table, newCipher);
     hooks.onStep?.('verifying');

@@ -187,8 +187,12 @@ export const POSTGRES_TABLES = ['schema_migrations', 'settings', 'meta', 'audit_
 
 /** The version of the store's schema; 0 when the database holds none. */
 export async function schemaVersion(client: ClientBase): Promise<number> {
-  const exists = await client.query<{ found: string | null }>("SELECT to_regclass('schema_migrations')::text AS found");
-  if (exists.rows[0]!.found === null) return 0;
+  // A query of pg_class, not to_regclass: that reads a cache that may not yet show a
+  // table another session just committed (a concurrent creator's).
+  const exists = await client.query<{ found: boolean }>(
+    "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 'schema_migrations' AND n.nspname = current_schema()) AS found",
+  );
+  if (!exists.rows[0]!.found) return 0;
   const result = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
   return result.rows[0]!.version ?? 0;
 }

@@ -36,31 +36,36 @@ export interface PinnedUnit {
 export class PostgresStore implements StorePort {
   readonly kind = 'postgres' as const;
   private queue: Promise<unknown> = Promise.resolve();
+  // Private fields (#), which no dump or log of the object shows: the key, the subkeys, the password.
+  readonly #client: pg.Client;
+  readonly #target: StoreUrl;
+  readonly #key: StoreKey;
+  readonly #cipher: Cipher;
+  #pinned: PinnedUnit | undefined;
 
-  constructor(
-    private readonly client: pg.Client,
-    private readonly target: StoreUrl,
-    private readonly key: StoreKey,
-    private readonly cipher: Cipher,
-    readonly readOnly: boolean,
-    private pinned?: PinnedUnit,
-  ) {}
+  constructor(client: pg.Client, target: StoreUrl, key: StoreKey, cipher: Cipher, readonly readOnly: boolean, pinned?: PinnedUnit) {
+    this.#client = client;
+    this.#target = target;
+    this.#key = key;
+    this.#cipher = cipher;
+    this.#pinned = pinned;
+  }
 
   get location(): string {
-    return this.target.location;
+    return this.#target.location;
   }
 
   get keyMode(): StoreKey['mode'] {
-    return this.key.mode;
+    return this.#key.mode;
   }
 
   /** Stops running units inside the creating or rekeying transaction. */
   unpin(): void {
-    this.pinned = undefined;
+    this.#pinned = undefined;
   }
 
   read<T>(work: (tx: StoreReader) => Promise<T>): Promise<T> {
-    if (this.pinned) return work(readerOn(this.pinned.session));
+    if (this.#pinned) return work(readerOn(this.#pinned.session));
     return this.exclusive(() =>
       this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (session) => {
         const row = await session.row<{ key_check: string }>("SELECT value AS key_check FROM settings WHERE key = 'key_check'");
@@ -72,7 +77,7 @@ export class PostgresStore implements StorePort {
 
   write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
     if (this.readOnly) return Promise.reject(readOnlyStore(this.location));
-    if (this.pinned) return this.savepoint(this.pinned, work);
+    if (this.#pinned) return this.savepoint(this.#pinned, work);
     return this.exclusive(() =>
       this.transaction('BEGIN', async (session) => {
         const head = await session.row<AuditHead & { key_check: string }>(
@@ -85,25 +90,25 @@ export class PostgresStore implements StorePort {
   }
 
   facts(): Promise<StoreFacts> {
-    return this.exclusive(() => this.guard(() => storeFacts(this.client)));
+    return this.exclusive(() => this.guard(() => storeFacts(this.#client)));
   }
 
   backup(out: string): Promise<BackupFacts> {
-    return backupToSqlite(this, out, this.key);
+    return backupToSqlite(this, out, this.#key);
   }
 
   withBulkWrites<T>(work: () => Promise<T>): Promise<T> {
-    return bulkWrites(this.client, work);
+    return bulkWrites((sql) => this.exclusive(() => this.#client.query(sql)), work);
   }
 
   reclaimSpace(options: { compact: boolean }): Promise<number> {
-    return this.exclusive(() => this.guard(() => reclaimSpace(this.client, options.compact)));
+    return this.exclusive(() => this.guard(() => reclaimSpace(this.#client, options.compact)));
   }
 
   async rekey(newKey: StoreKey, hooks: RekeyHooks): Promise<void> {
     try {
       if (this.readOnly) throw readOnlyStore(this.location);
-      await this.exclusive(() => this.guard(() => rekeyStore(this.client, this.target, this.cipher, newKey, hooks, (cipher, key, pinned) => new PostgresStore(this.client, this.target, key, cipher, false, pinned))));
+      await this.exclusive(() => this.guard(() => rekeyStore(this.#client, this.#target, this.#cipher, newKey, hooks, (cipher, key, pinned) => new PostgresStore(this.#client, this.#target, key, cipher, false, pinned))));
     } finally {
       await this.close();
     }
@@ -111,15 +116,15 @@ export class PostgresStore implements StorePort {
 
   async close(): Promise<void> {
     await this.queue.catch(() => {});
-    await this.client.end().catch(() => {});
+    await this.#client.end().catch(() => {});
   }
 
   private session(): Session {
-    return new Session(this.client, this.cipher, this.location);
+    return new Session(this.#client, this.#cipher, this.location);
   }
 
   private assertSameKey(storedCheck: string | undefined): void {
-    if (storedCheck !== this.cipher.check) throw keyChanged(this.location);
+    if (storedCheck !== this.#cipher.check) throw keyChanged(this.location);
   }
 
   /** One unit at a time on the connection, in the order they were asked for. */
@@ -132,14 +137,14 @@ export class PostgresStore implements StorePort {
   /** Runs `work` in a transaction begun with `begin`, and commits it; rolls back on any failure. */
   private async transaction<T>(begin: string, work: (session: Session) => Promise<T>): Promise<T> {
     return this.guard(async () => {
-      await this.client.query(begin);
+      await this.#client.query(begin);
       try {
         const result = await work(this.session());
         // COMMIT of a transaction a failed statement aborted rolls back, and says so.
-        if ((await this.client.query('COMMIT')).command === 'ROLLBACK') throw new Error('the transaction failed and was rolled back');
+        if ((await this.#client.query('COMMIT')).command === 'ROLLBACK') throw new Error('the transaction failed and was rolled back');
         return result;
       } catch (error) {
-        await this.client.query('ROLLBACK').catch(() => {});
+        await this.#client.query('ROLLBACK').catch(() => {});
         throw error;
       }
     });
@@ -148,13 +153,13 @@ export class PostgresStore implements StorePort {
   /** A write unit inside the pinned transaction: all of it, or (rolled back to its savepoint) none. */
   private async savepoint<T>(pinned: PinnedUnit, work: (tx: StoreWriter) => Promise<T>): Promise<T> {
     const head = { ...pinned.head };
-    await this.client.query('SAVEPOINT unit');
+    await this.#client.query('SAVEPOINT unit');
     try {
       const result = await work(writerOn(pinned.session, pinned.head));
-      await this.client.query('RELEASE SAVEPOINT unit');
+      await this.#client.query('RELEASE SAVEPOINT unit');
       return result;
     } catch (error) {
-      await this.client.query('ROLLBACK TO SAVEPOINT unit');
+      await this.#client.query('ROLLBACK TO SAVEPOINT unit');
       Object.assign(pinned.head, head);
       throw error;
     }
@@ -166,7 +171,7 @@ export class PostgresStore implements StorePort {
       return await work();
     } catch (error) {
       if (error instanceof StoreError || !isConnectionError(error)) throw error;
-      throw connectionFailed(this.target, error);
+      throw connectionFailed(this.#target, error);
     }
   }
 }

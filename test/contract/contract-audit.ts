@@ -71,7 +71,7 @@ export function auditContract(fresh: () => Promise<StoreHome>): void {
       }));
       expect(await check()).toEqual({ mismatch: undefined, twice: undefined, counts: { issued: 1, present: 1, purged: 0 } });
       await store.write((tx) => tx.consumeVerificationCode(ORG, hmac, T0 + 1));
-      expect((await check()).mismatch).toEqual({ subject: codePrn('ca_verification_code', 'vc-1'), spent: 1 });
+      expect((await check()).mismatch).toMatchObject({ subject: codePrn('ca_verification_code', 'vc-1'), spent: 1 });
       await store.write(async (tx) => {
         await appendEvent(tx, { action: 'verification_code.consume', subject: codePrn('ca_verification_code', 'vc-1') });
         await appendEvent(tx, { action: 'verification_code.consume', subject: codePrn('ca_verification_code', 'vc-1') });

@@ -3,8 +3,12 @@
  * work (a failed one changes nothing), whole-store copies (export and import), rekey
  * and the maintenance operations.
  */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STORE_TABLES, type StorePort, type TableRow } from '../../src/core/store-port.js';
+import { openSqliteStore } from '../../src/store/sqlite-port.js';
+import { tempDir } from '../helpers/temp.js';
 import { appendEvent, caRow, KEY, oneTimeCode, opened, ORG, OTHER_KEY, seeded, T0, type StoreHome } from './fixtures.js';
 
 /**
@@ -121,6 +125,25 @@ export function unitContract(fresh: () => Promise<StoreHome>): void {
       expect(after.audit_events![5]).toMatchObject({ seq: 6, action: 'store.rekey' });
       expect(await rekeyed.read((tx) => tx.findCaCertificateByName(ORG, 'ca-1'))).toMatchObject({ description: 'first' });
       expect(await rekeyed.read((tx) => tx.readAttempts({ organizationId: ORG, userId: 'carol', purpose: 'login' }))).toEqual({ failures: 5, locked_until: T0 + 9 });
+    });
+
+    it('backs up one snapshot into a new encrypted store file that opens with the same key, never over a file', async () => {
+      const store = await populated(await fresh());
+      await store.write((tx) => appendEvent(tx, { action: 'store.test' }));
+      const dir = tempDir();
+      const out = join(dir, 'backup.db');
+      const facts = await store.backup(out);
+      const last = (await store.read((tx) => tx.lastAuditEvent()))!;
+      expect(facts).toEqual({ bytes: statSync(out).size, audit_events: 6, audit_head_hash: last.hash });
+      expect(statSync(out).mode & 0o777).toBe(0o600);
+      const copy = await openSqliteStore(out, KEY);
+      try {
+        expect(await everything(copy)).toEqual(await everything(store));
+      } finally {
+        await copy.close();
+      }
+      await expect(store.backup(out)).rejects.toMatchObject({ code: 'already_registered' });
+      await expect(store.backup(join(dir, 'missing', 'backup.db'))).rejects.toMatchObject({ code: 'usage', message: expect.stringMatching(/does not exist$/) });
     });
 
     it('reports its facts, reclaims space and runs bulk writes', async () => {

@@ -4,6 +4,7 @@
  * time; stop a connection that holds the keys from before a rekey; refuse ciphertexts
  * moved between rows; open read-only for a role that may not write.
  */
+import { inspect } from 'node:util';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { eventJson, GENESIS_HASH, hashEventText } from '../../src/core/audit/chain.js';
@@ -92,6 +93,67 @@ export function postgresOnlyContract(): void {
     });
   });
 
+  describe('PostgreSQL: making and opening a store', () => {
+    it('makes one store when two processes create it at once, and opens it with the same key', async () => {
+      const url = await freshDatabase();
+      const stores = await Promise.all([openPostgresStore(url, KEY, { create: true }), openPostgresStore(url, KEY, { create: true })]);
+      try {
+        await stores[0]!.write((tx) => tx.insertOrganization({ id: ORG, name: 'Acme', created_at: T0 }));
+        expect(await stores[1]!.read((tx) => tx.listOrganizations())).toHaveLength(1);
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+    });
+
+    it('makes nothing when initialize fails', async () => {
+      const url = await freshDatabase();
+      const failure = new Error('initialize failed');
+      await expect(openPostgresStore(url, KEY, {
+        create: true,
+        initialize: async (store) => {
+          await store.write((tx) => tx.insertOrganization({ id: ORG, name: 'Acme', created_at: T0 }));
+          throw failure;
+        },
+      })).rejects.toBe(failure);
+      await expect(openPostgresStore(url, KEY)).rejects.toMatchObject({ code: 'store_locked', message: expect.stringMatching(/^no store at /) });
+    });
+
+    it('unlocks a passphrase store with its passphrase only', async () => {
+      const url = await freshDatabase();
+      const passphrase = { mode: 'passphrase' as const, passphrase: 'correct horse battery staple' };
+      const store = await openPostgresStore(url, passphrase, {
+        create: true,
+        initialize: (created) => created.write((tx) => tx.insertOrganization({ id: ORG, name: 'Acme', created_at: T0 })),
+      });
+      await store.close();
+      await expect(openPostgresStore(url, { mode: 'passphrase', passphrase: 'correct horse battery stapler', source: '--passphrase-file p.txt' }))
+        .rejects.toMatchObject({ code: 'store_locked', message: `wrong passphrase or key for ${store.location} (tried --passphrase-file p.txt)` });
+      const again = await openPostgresStore(url, { mode: 'passphrase', passphrase: Buffer.from('correct horse battery staple') });
+      try {
+        expect(again.keyMode).toBe('passphrase');
+        expect(await again.read((tx) => tx.findOrganization(ORG))).toEqual({ id: ORG, name: 'Acme', created_at: T0 });
+      } finally {
+        await again.close();
+      }
+    });
+
+    it('shows neither the password nor a key in a dump of the open store', async () => {
+      const url = await seededUrl();
+      await withStores(url, 1, async ([store]) => {
+        const dump = inspect(store, { depth: 10, showHidden: true });
+        expect(dump).not.toContain(new URL(url).password);
+        expect(dump).not.toMatch(/Buffer|Uint8Array|07 07 07/);
+        expect(store!.location).toBe(Object.assign(new URL(url), { password: '' }).toString());
+      });
+    });
+
+    it('refuses a store written by a newer version', async () => {
+      const url = await seededUrl();
+      await sql(url, 'INSERT INTO schema_migrations (version) VALUES (99)');
+      await expect(openPostgresStore(url, KEY)).rejects.toMatchObject({ code: 'store_corrupt', message: expect.stringMatching(/has schema version 99, newer than this vericode understands \(1\)$/) });
+    });
+  });
+
   describe('PostgreSQL: what the server holds', () => {
     it('refuses a ciphertext moved to another row', async () => {
       const url = await seededUrl();
@@ -100,6 +162,22 @@ export function postgresOnlyContract(): void {
         await expect(store!.read((tx) => tx.findCaCertificateById(ORG, 'ca-1'))).rejects.toMatchObject({ code: 'store_corrupt', message: expect.stringContaining('description of ca_certificates row ca-1 does not decrypt') });
         expect(await store!.read((tx) => tx.findCaCertificateById(ORG, 'ca-2'))).toMatchObject({ description: 'second' });
       });
+    });
+
+    it('says so when the role may not create tables, and makes nothing', async () => {
+      const url = await freshDatabase();
+      const role = `guest_${Math.random().toString(36).slice(2, 10)}`;
+      await adminQuery(`CREATE ROLE ${role} LOGIN PASSWORD 'guest-password'`);
+      try {
+        const guestUrl = Object.assign(new URL(url), { username: role, password: 'guest-password' }).toString();
+        await expect(openPostgresStore(guestUrl, KEY, { create: true })).rejects.toMatchObject({
+          code: 'store_locked',
+          message: expect.stringMatching(/^cannot create a store in postgres:\/\/guest_\w+@.*: permission denied for schema public$/),
+        });
+        await expect(openPostgresStore(url, KEY)).rejects.toMatchObject({ message: expect.stringMatching(/^no store at /) });
+      } finally {
+        await adminQuery(`DROP ROLE ${role}`);
+      }
     });
 
     it('opens read-only for a role that may only read: reads work, writes are refused', async () => {

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { hmacCode, scryptCode } from '../../src/core/codes/hashing.js';
 import type { StoreKey } from '../../src/core/records.js';
+import type { StorePort } from '../../src/core/store-port.js';
 import { openPostgresStore } from '../../src/postgres/index.js';
 import { caRow, KEY, ORG, OTHER_KEY, T0 } from '../contract/fixtures.js';
 import { adminQuery, clusterDataDir, freshDatabase } from '../helpers/postgres.js';
@@ -34,6 +35,16 @@ function filesHolding(dataDir: string, needle: Buffer): string[] {
       return false; // a file PostgreSQL removed meanwhile
     }
   });
+}
+
+/** The error `opening` fails with. */
+async function failure(opening: Promise<StorePort>): Promise<Error & { hint?: string }> {
+  const outcome = await opening.then((store) => store, (error: Error) => error);
+  if (!(outcome instanceof Error)) {
+    await outcome.close();
+    throw new Error('the store opened');
+  }
+  return outcome;
 }
 
 /** How many tables the database holds (0 for one nothing was written to). */
@@ -104,16 +115,16 @@ describe('a PostgreSQL store at rest', () => {
     await expect(openPostgresStore(url, passphrase)).rejects.toMatchObject({ code: 'store_locked', message: `wrong passphrase or key for ${location(parsed)} (tried VERICODE_PASSPHRASE)` });
 
     const wrongPassword = Object.assign(new URL(url), { password: 'not-the-password' });
-    const refused = await openPostgresStore(wrongPassword.toString(), KEY).catch((error: Error) => error);
+    const refused = await failure(openPostgresStore(wrongPassword.toString(), KEY));
     expect(refused).toMatchObject({ code: 'store_locked', message: expect.stringMatching(/^cannot log in to postgres:\/\/vericode_test@127\.0\.0\.1:\d+\/\w+: password authentication failed/) });
-    expect(`${refused.message} ${(refused as { hint?: string }).hint}`).not.toContain('not-the-password');
+    expect(`${refused.message} ${refused.hint}`).not.toContain('not-the-password');
 
     const missing = Object.assign(new URL(url), { pathname: '/no_such_database' });
     await expect(openPostgresStore(missing.toString(), KEY, { create: true })).rejects.toMatchObject({ code: 'store_locked', message: expect.stringMatching(/^cannot open .*no_such_database.*does not exist/) });
 
     // A port nothing listens on: the server is down.
     const down = Object.assign(new URL(url), { port: '1' });
-    const unreachable = await openPostgresStore(down.toString(), KEY).catch((error: Error) => error);
+    const unreachable = await failure(openPostgresStore(down.toString(), KEY));
     expect(unreachable).toMatchObject({ code: 'store_locked', message: `cannot connect to ${location(down)}: connection refused` });
     expect(unreachable.message).not.toContain(parsed.password);
 

@@ -5,7 +5,7 @@
  * that every write unit locks first (see ../store.ts), so the chain stays one line
  * whatever the number of writers.
  */
-import { eventJson, type StoredAuditEvent } from '../../core/audit/chain.js';
+import { eventJson, isJson, type StoredAuditEvent } from '../../core/audit/chain.js';
 import type { ChainLink, StoreReader, StoreWriter } from '../../core/store-port.js';
 import type { Session } from '../session.js';
 import { storedBytesFrom } from './settings.js';
@@ -23,15 +23,6 @@ export interface AuditHead {
 
 /** `LIKE` text matching `prefix` literally at the start. */
 export const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function auditReads(session: Session): Reads {
   const events = (sql: string, params: unknown[] = []): Promise<StoredAuditEvent[]> => session.records<StoredAuditEvent>('audit_events', sql, params);

@@ -27,6 +27,11 @@ export async function storedBytesFrom(session: Session): Promise<number> {
   return value === undefined ? 1 : Number(value.toString('utf8'));
 }
 
+/** Records, in a new store, that every event's hash covers its stored bytes (as the SQLite store's schema 6 does). */
+export async function markStoredBytesFrom(session: Session): Promise<void> {
+  await session.insert('meta', [{ key: STORED_BYTES_FROM, value: Buffer.from('1', 'utf8') }]);
+}
+
 export function settingsReads(session: Session): Reads {
   return {
     hmacSecret: () => metaValue(session, HMAC_SECRET),

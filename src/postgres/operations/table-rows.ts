@@ -39,6 +39,8 @@ export function tableRowReads(session: Session): Pick<StoreReader, 'exportRows'>
 export function tableRowWrites(session: Session, head: AuditHead): Pick<StoreWriter, 'importRows'> {
   return {
     importRows: async (table, rows) => {
+      // A new store already holds its own settings (the audit rule's start, say): the copied store's win, as in SQLite.
+      if (table === 'meta') await session.run('DELETE FROM meta WHERE key = ANY ($1)', [rows.map((row) => row.key)]);
       await session.insert(table, rows);
       if (GENERATED_SEQ.includes(table)) {
         await session.run(`SELECT setval(pg_get_serial_sequence('${table}', 'seq'), coalesce(max(seq), 0) + 1, false) FROM ${table}`);
