@@ -28,6 +28,13 @@ async function head(s: CliSession, env: Record<string, string> = {}): Promise<{ 
   return { events, head_hash };
 }
 
+/** A key file named `name` in `dir`, holding 32 bytes of `byte` (hex), with `mode`. */
+function keyFileIn(dir: string, name: string, byte: string, mode = 0o600): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${byte.repeat(32)}\n`, { mode });
+  return path;
+}
+
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe('peridio store migrate', () => {
@@ -95,8 +102,7 @@ describe('peridio store migrate', () => {
   it('encrypts the copy with --to-key-file or --to-passphrase-file instead of the source\'s key', async () => {
     const s = await usedStore();
     const dir = tempDir();
-    const keyFile = join(dir, 'team.key');
-    writeFileSync(keyFile, `${'5a'.repeat(32)}\n`, { mode: 0o600 });
+    const keyFile = keyFileIn(dir, 'team.key', '5a');
     const passphraseFile = join(dir, 'passphrase');
     writeFileSync(passphraseFile, 'correct horse battery staple\n', { mode: 0o600 });
     expect((await s.run(['store', 'migrate', '--to', join(dir, 'keyed.db'), '--to-key-file', keyFile, '-q'])).exitCode).toBe(0);
@@ -137,8 +143,7 @@ describe('peridio store migrate', () => {
   it('refuses a wrong key for an existing target (exit 7) and leaves it as it was', async () => {
     const s = await usedStore();
     const dir = tempDir();
-    const keyFile = join(dir, 'other.key');
-    writeFileSync(keyFile, `${'c3'.repeat(32)}\n`, { mode: 0o600 });
+    const keyFile = keyFileIn(dir, 'other.key', 'c3');
     const other = join(dir, 'other.db');
     expect((await s.run(['init', '--store', other, '-q'])).exitCode).toBe(0);
     const before = sha256(other);
@@ -195,8 +200,7 @@ describe('peridio store migrate', () => {
   it('warns when the target\'s key file is readable by other users', async () => {
     const s = await usedStore();
     const dir = tempDir();
-    const keyFile = join(dir, 'shared.key');
-    writeFileSync(keyFile, `${'5a'.repeat(32)}\n`, { mode: 0o644 });
+    const keyFile = keyFileIn(dir, 'shared.key', '5a', 0o644);
     const run = await s.run(['store', 'migrate', '--to', join(dir, 'copy.db'), '--to-key-file', keyFile, '-q']);
     expect(run).toEqual({ stdout: `${join(dir, 'copy.db')}\n`, stderr: `peridio: warning: ${keyFile} is readable by other users: run chmod 600 ${keyFile}\n`, exitCode: 0 });
   });
