@@ -15,8 +15,8 @@ function home(codes: number, sql?: string): CliHome {
   const store = Store.open(h.storePath, { mode: 'key-file', key: TEST_KEY }, { create: true });
   try {
     const ctx = { store, clock: fixedClock(), random: seededRandom(3) };
-    const organizationId = ensureDefaultOrganization(ctx).organization.prn.slice('prn:1:'.length);
-    for (let i = 0; i < codes; i += 1) issueVerificationCode(ctx, { organizationId });
+    const organizationId = (await ensureDefaultOrganization(ctx)).organization.prn.slice('prn:1:'.length);
+    for (let i = 0; i < codes; i += 1) await issueVerificationCode(ctx, { organizationId });
     if (sql) store.db.exec(sql);
   } finally {
     store.close();

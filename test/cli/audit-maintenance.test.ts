@@ -13,9 +13,9 @@ function homeWithEvents(codes: number): CliHome {
   const store = Store.open(home.storePath, { mode: 'key-file', key: TEST_KEY }, { create: true });
   try {
     const ctx = { store, clock: fixedClock(), random: seededRandom(3) };
-    const organizationId = ensureDefaultOrganization(ctx).organization.prn.slice('prn:1:'.length);
+    const organizationId = (await ensureDefaultOrganization(ctx)).organization.prn.slice('prn:1:'.length);
     store.write(() => {
-      for (let i = 0; i < codes; i += 1) issueVerificationCode(ctx, { organizationId });
+      for (let i = 0; i < codes; i += 1) await issueVerificationCode(ctx, { organizationId });
     });
   } finally {
     store.close();

@@ -60,9 +60,9 @@ describe('peridio store purge', () => {
     const store = Store.open(home.storePath, { mode: 'key-file', key: TEST_KEY });
     try {
       const ctx = { store, clock: fixedClock(), random: seededRandom(8) };
-      const organizationId = resolveOrganizationId(ctx, undefined);
+      const organizationId = await resolveOrganizationId(ctx, undefined);
       store.write(() => {
-        for (let i = 0; i < 1001; i += 1) issueVerificationCode(ctx, { organizationId, ttlMs: 300_000 });
+        for (let i = 0; i < 1001; i += 1) await issueVerificationCode(ctx, { organizationId, ttlMs: 300_000 });
       });
     } finally {
       store.close();
@@ -140,9 +140,9 @@ describe('peridio store backup', () => {
     const store = Store.open(home.storePath, { mode: 'key-file', key: Buffer.from(readFileSync(home.keyFile, 'utf8').trim(), 'hex') });
     try {
       const ctx = { store, clock: fixedClock(), random: seededRandom(3) };
-      const organizationId = resolveOrganizationId(ctx, undefined);
+      const organizationId = await resolveOrganizationId(ctx, undefined);
       store.write(() => {
-        for (let i = 0; i < 4000; i += 1) issueVerificationCode(ctx, { organizationId });
+        for (let i = 0; i < 4000; i += 1) await issueVerificationCode(ctx, { organizationId });
       });
     } finally {
       store.close();

@@ -64,7 +64,7 @@ function openStore(): { ctx: CoreContext; path: string; organizationId: string }
   const path = join(tempDir(), 'store.db');
   const store = Store.open(path, { mode: 'key-file', key: TEST_KEY }, { create: true });
   const ctx: CoreContext = { store, clock: systemClock, random: cryptoRandom };
-  const organizationId = ensureDefaultOrganization(ctx).organization.prn.slice('prn:1:'.length);
+  const organizationId = (await ensureDefaultOrganization(ctx)).organization.prn.slice('prn:1:'.length);
   return { ctx, path, organizationId };
 }
 
@@ -88,11 +88,11 @@ describe('concurrent processes', () => {
       // consumed): the 10th failure locks the pair, so the last answers locked.
       expect({ round, type, outcomes }).toEqual({ round, type, outcomes: { ok: 1, invalid_code: 10, locked: 1 } });
       expect(failures(ctx, organizationId, userId)).toBe(10);
-      const redeems = listAudit(ctx, { action: 'code.redeem' }).filter((e) => e.details.user_id === userId);
+      const redeems = (await listAudit(ctx, { action: 'code.redeem' })).filter((e) => e.details.user_id === userId);
       expect(redeems.filter((e) => e.outcome === 'success')).toHaveLength(1);
       expect(redeems.filter((e) => e.reason === 'consumed')).toHaveLength(10);
     }
-    expect(verifyAuditChain(ctx).events).toBeGreaterThan(0);
+    expect((await verifyAuditChain(ctx)).events).toBeGreaterThan(0);
     ctx.store.close();
   }, 120_000);
 
@@ -105,11 +105,11 @@ describe('concurrent processes', () => {
       const outcomes = await race(path, organizationId, userId, wrong);
       expect(outcomes).toEqual({ invalid_code: 10, locked: 2 });
       expect(failures(ctx, organizationId, userId)).toBe(10);
-      const events = listAudit(ctx, { action: 'code' }).filter((e) => e.details.user_id === userId);
+      const events = (await listAudit(ctx, { action: 'code' })).filter((e) => e.details.user_id === userId);
       expect(events.filter((e) => e.action === 'code.redeem').map((e) => e.reason).sort()).toEqual(['locked', 'locked', ...Array<string>(10).fill('no_match')]);
       expect(events.filter((e) => e.action === 'code.lock').map((e) => e.details.failures)).toEqual([10]);
     }
-    expect(verifyAuditChain(ctx).events).toBeGreaterThan(0);
+    expect((await verifyAuditChain(ctx)).events).toBeGreaterThan(0);
     ctx.store.close();
   }, 120_000);
 });

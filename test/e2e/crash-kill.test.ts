@@ -22,7 +22,7 @@ const KEY = { mode: 'key-file' as const, key: TEST_KEY };
 function newStore(): string {
   const path = join(tempDir(), 'store.db');
   const store = Store.open(path, KEY, { create: true });
-  ensureDefaultOrganization({ store, clock: fixedClock(), random: seededRandom(1) });
+  await ensureDefaultOrganization({ store, clock: fixedClock(), random: seededRandom(1) });
   store.close();
   return path;
 }

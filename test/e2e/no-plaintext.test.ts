@@ -35,13 +35,13 @@ function findMarkers(files: string[], markers: string[]): string[] {
 }
 
 describe('no plaintext in the store files', () => {
-  it('holds for codes, organization names and PRNs, with the WAL live and after close', () => {
-    const t = testStore();
-    const org = createOrganization(t.ctx, 'ZebraMarkerOrganization');
+  it('holds for codes, organization names and PRNs, with the WAL live and after close', async () => {
+    const t = await testStore();
+    const org = await createOrganization(t.ctx, 'ZebraMarkerOrganization');
     const orgId = org.prn.slice(6);
     const issued = Array.from({ length: 20 }, () => issueVerificationCode(t.ctx, { organizationId: orgId }));
-    for (const code of issued.slice(0, 5)) consumeVerificationCode(t.ctx, orgId, code.code, 'the CN');
-    expect(listAudit(t.ctx).length).toBeGreaterThan(20);
+    for (const code of issued.slice(0, 5)) await consumeVerificationCode(t.ctx, orgId, code.code, 'the CN');
+    expect((await listAudit(t.ctx)).length).toBeGreaterThan(20);
     const markers = ['ZebraMarkerOrganization', orgId, ...issued.map((i) => i.code), ...issued.map((i) => i.id.split(':').pop()!)];
 
     const live = storeFiles(t.path);

@@ -27,9 +27,9 @@ function storeWithCodes(codes: number): string {
   const path = join(tempDir(), 'store.db');
   const store = Store.open(path, keyFor(0), { create: true });
   const ctx = { store, clock: fixedClock(), random: seededRandom(4) };
-  const organizationId = ensureDefaultOrganization(ctx).organization.prn.slice('prn:1:'.length);
+  const organizationId = (await ensureDefaultOrganization(ctx)).organization.prn.slice('prn:1:'.length);
   store.write(() => {
-    for (let i = 0; i < codes; i += 1) issueVerificationCode(ctx, { organizationId });
+    for (let i = 0; i < codes; i += 1) await issueVerificationCode(ctx, { organizationId });
   });
   store.close();
   return path;

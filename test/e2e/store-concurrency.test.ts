@@ -20,7 +20,7 @@ const KEY = { mode: 'key-file' as const, key: TEST_KEY };
 function homeWithStore(): ReturnType<typeof cliHome> {
   const home = cliHome();
   const store = Store.open(home.storePath, KEY, { create: true });
-  ensureDefaultOrganization({ store, clock: fixedClock(), random: seededRandom(1) });
+  await ensureDefaultOrganization({ store, clock: fixedClock(), random: seededRandom(1) });
   store.close();
   return home;
 }
@@ -70,9 +70,9 @@ describe('store maintenance under concurrent use', () => {
     const store = Store.open(home.storePath, KEY);
     try {
       const ctx = { store, clock: fixedClock(), random: seededRandom(2) };
-      const organizationId = resolveOrganizationId(ctx, undefined);
+      const organizationId = await resolveOrganizationId(ctx, undefined);
       store.write(() => {
-        for (let i = 0; i < 6000; i += 1) issueVerificationCode(ctx, { organizationId });
+        for (let i = 0; i < 6000; i += 1) await issueVerificationCode(ctx, { organizationId });
       });
     } finally {
       store.close();

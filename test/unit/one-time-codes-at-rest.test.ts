@@ -7,7 +7,7 @@ const USER = 'zelda.unique-user-id@example.org';
 
 describe('one-time codes at rest', () => {
   it('leaves no code or user id in clear in the store file, its WAL or its journal', async () => {
-    const t = testStore();
+    const t = await testStore();
     const secrets: string[] = [USER];
     for (const type of ['short', 'long', 'phrase'] as const) {
       for (let i = 0; i < 3; i += 1) {

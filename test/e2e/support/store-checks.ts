@@ -22,7 +22,7 @@ export function expectConsistentStore(path: string, key: StoreKey): StoreFacts {
   const store = Store.open(path, key);
   try {
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const chain = verifyAuditChain({ store, clock: fixedClock(), random: seededRandom(1) });
+    const chain = await verifyAuditChain({ store, clock: fixedClock(), random: seededRandom(1) });
     const prns = (sql: string): string[] => (store.db.prepare(sql).pluck().all() as string[]).sort();
     const codePrn = "'prn:1:' || organization_id || ':ca_verification_code:' || id";
     const codes = prns(`SELECT ${codePrn} FROM verification_codes`);
