@@ -39,7 +39,8 @@ describe('no plaintext in the store files', () => {
     const t = await testStore();
     const org = await createOrganization(t.ctx, 'ZebraMarkerOrganization');
     const orgId = org.prn.slice(6);
-    const issued = Array.from({ length: 20 }, () => issueVerificationCode(t.ctx, { organizationId: orgId }));
+    const issued: Array<Awaited<ReturnType<typeof issueVerificationCode>>> = [];
+    for (let i = 0; i < 20; i += 1) issued.push(await issueVerificationCode(t.ctx, { organizationId: orgId }));
     for (const code of issued.slice(0, 5)) await consumeVerificationCode(t.ctx, orgId, code.code, 'the CN');
     expect((await listAudit(t.ctx)).length).toBeGreaterThan(20);
     const markers = ['ZebraMarkerOrganization', orgId, ...issued.map((i) => i.code), ...issued.map((i) => i.id.split(':').pop()!)];
@@ -48,7 +49,7 @@ describe('no plaintext in the store files', () => {
     expect(live.some((f) => f.endsWith('-wal'))).toBe(true);
     expect(findMarkers(live, markers)).toEqual([]);
 
-    t.ctx.store.close();
+    await t.ctx.store.close();
     expect(existsSync(t.path)).toBe(true);
     expect(findMarkers(storeFiles(t.path), markers)).toEqual([]);
   });
