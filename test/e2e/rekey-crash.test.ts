@@ -117,8 +117,8 @@ describe('store rekey interrupted by kill -9', () => {
     const store = await Store.open(home.storePath, keyFor(0));
     let withNewKey: ReturnType<typeof start> | undefined;
     let withOldKey: ReturnType<typeof start> | undefined;
-    replaceStoreKey(store, keyFor(1), {
-      beforeReplace: () => {},
+    await replaceStoreKey(store, keyFor(1), {
+      beforeReplace: async () => {},
       onStep: (step) => {
         if (step !== 'copying') return;
         // The store is now locked: start two processes and let them block on the lock.

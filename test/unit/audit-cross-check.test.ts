@@ -71,7 +71,7 @@ describe('audit verify cross-checks the store against the log', () => {
   it('names a code the log spends twice', async () => {
     const t = await spentStore();
     const first = seqOf(t, 'code.redeem', t.redeemed);
-    const second = (await recordEvent(t.ctx, { action: 'code.redeem', organization_id: `prn:1:${t.organizationId}`, subject: t.redeemed, outcome: 'success', reason: null })).seq;
+    const second = (await t.ctx.store.write((tx) => recordEvent(t.ctx, tx, { action: 'code.redeem', organization_id: `prn:1:${t.organizationId}`, subject: t.redeemed, outcome: 'success', reason: null }))).seq;
     await expectDisagreement(t, `the log spends ${t.redeemed} more than once (events ${first} and ${second})`);
   });
 
