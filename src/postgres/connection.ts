@@ -23,7 +23,7 @@ const TYPES = {
 };
 
 /** True for the URLs the PostgreSQL store takes. */
-export function isPostgresUrl(text: string): boolean {
+function isPostgresUrl(text: string): boolean {
   return /^postgres(ql)?:\/\//i.test(text);
 }
 

@@ -4,4 +4,3 @@
  * `postgresql://` URL, so nothing of it (nor node-postgres) loads otherwise.
  */
 export { openPostgresStore, type PostgresOpenOptions } from './open.js';
-export { isPostgresUrl } from './connection.js';
