@@ -250,6 +250,13 @@ describe('store migrate between a file and PostgreSQL', { timeout: 300_000 }, ()
       stderr: `peridio: error: wrong passphrase or key for ${p.url.replace(/:[^:@/]*@/, '@')} (tried the key file ${otherKey})\nperidio: hint: the target is a store under another key: pass its key with --to-key-file or --to-passphrase-file (the default is the key of the store being copied), or migrate into a new file or an empty database\n`,
       exitCode: 7,
     });
+    // The same database, named with another user and scheme, is the store being copied.
+    const sameDatabase = p.url.replace(/^postgres:\/\/[^@]*@/, 'postgresql://someone@');
+    expect(p.peridio(['store', 'migrate', '--to', sameDatabase])).toEqual({
+      stdout: '',
+      stderr: `peridio: error: --to ${sameDatabase} is the store being copied\nperidio: hint: name a new file or another database; the store in use is chosen with --store or VERICODE_STORE (see peridio store info)\n`,
+      exitCode: 2,
+    });
     // The server's store is as it was.
     expect(json<{ events: number }>(p.peridio(['audit', 'verify', '--json'])).events).toBe(1);
   });
