@@ -4,11 +4,25 @@ import { listAudit } from '../../src/core/audit.js';
 import { nextEvent } from '../../src/core/audit/chain.js';
 import { redeemOneTimeCode } from '../../src/core/one-time-codes/index.js';
 import { ensureDefaultOrganization } from '../../src/core/organizations.js';
-import { STORE_TABLES } from '../../src/core/store-port.js';
+import { STORE_TABLES, type StorePort, type StoreTable, type StoreWriter } from '../../src/core/store-port.js';
 import { migrateStore, type MigrateProgress } from '../../src/core/store-migrate.js';
 import { insertAuditEvent, lastStoredEvent } from '../../src/store/audit-log.js';
 import { tempDir } from '../helpers/temp.js';
 import { openFile, PURPOSE, rowsOf, usedStore } from './store-migrate-workload.js';
+
+/** `store`, but its units of work import every table except the last row of `table`: an adapter with a bug. */
+function losingLastRow(store: StorePort, table: StoreTable): StorePort {
+  const lossy = (tx: StoreWriter): StoreWriter => new Proxy(tx, {
+    get: (unit, name) => (name === 'importRows'
+      ? (into: StoreTable, rows: Parameters<StoreWriter['importRows']>[1]) => unit.importRows(into, into === table ? rows.slice(0, -1) : rows)
+      : Reflect.get(unit, name, unit)),
+  });
+  return new Proxy(store, {
+    get: (port, name) => (name === 'write'
+      ? (work: (tx: StoreWriter) => Promise<unknown>) => port.write((tx) => work(lossy(tx)))
+      : Reflect.get(port, name, port)),
+  });
+}
 
 describe('migrateStore between two store files', () => {
   it('copies every table verbatim, checks both sides, and appends store.migrate to the target', async () => {
@@ -104,5 +118,19 @@ describe('migrateStore between two store files', () => {
     expect(result.audit).toEqual({ events: copied.length, head_hash: copied.at(-1)!.hash });
     expect(result.source.audit.events).toBe(copied.length + 1);
     expect(result.tables.audit_events).toBe(copied.length);
+  });
+
+  it('refuses a copy that does not hold what the source holds (an adapter that loses a row)', async () => {
+    const dir = tempDir();
+    const source = await openFile(join(dir, 'source.db'));
+    const { ctx } = await usedStore(source);
+    for (const table of ['verification_codes', 'audit_events'] as const) {
+      const target = await openFile(join(dir, `${table}.db`));
+      await expect(migrateStore(source, losingLastRow(target, table), { clock: ctx.clock, random: ctx.random })).rejects.toMatchObject({
+        code: 'audit_broken',
+        message: `the copy in ${join(dir, `${table}.db`)} does not hold the same records as ${join(dir, 'source.db')}`,
+      });
+      expect((await listAudit({ ...ctx, store: target })).map((e) => e.action)).not.toContain('store.migrate');
+    }
   });
 });

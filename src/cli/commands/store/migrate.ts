@@ -52,9 +52,10 @@ export function migrateCommand(cli: Cli): Command {
       }
       const ctx = await cli.core();
       refuseSameStore(ctx.store, to);
+      const location = isStoreUrl(to) ? to : resolve(to);
       // A new file is removed when the migration fails: it holds nothing worth keeping.
-      const newFile = !isStoreUrl(to) && !existsSync(to) ? resolve(to) : undefined;
-      const target = await openTarget(isStoreUrl(to) ? to : resolve(to), toKey ?? cli.storeKey);
+      const newFile = !isStoreUrl(to) && !existsSync(location) ? location : undefined;
+      const target = await openTarget(location, toKey ?? cli.storeKey);
       let result: MigrateResult;
       try {
         result = await withProgress(cli, (progress) => migrateStore(ctx.store, target, {
