@@ -22,6 +22,9 @@ const TYPES = {
     oid === INT8 || oid === NUMERIC ? Number : pg.types.getTypeParser(oid, format as 'text'),
 };
 
+/** Why a connection broke, as the server said between queries. */
+const BROKEN_BY = new WeakMap<pg.Client, Error>();
+
 /** True for the URLs the PostgreSQL store takes. */
 function isPostgresUrl(text: string): boolean {
   return /^postgres(ql)?:\/\//i.test(text);
@@ -48,8 +51,9 @@ export function parseStoreUrl(url: string): StoreUrl {
  */
 export async function connect(target: StoreUrl): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 15_000, application_name: 'vericode', types: TYPES });
-  // An error after connecting (the server went away) surfaces on the next query instead.
-  client.on('error', () => {});
+  // An error after connecting (the server ended the session) arrives between queries;
+  // kept, so the next query's failure can say what happened.
+  client.on('error', (error) => BROKEN_BY.set(client, error));
   try {
     await client.connect();
   } catch (error) {
@@ -72,14 +76,21 @@ export function connectionFailed(target: StoreUrl, error: unknown): StoreError {
   if (code === '28P01' || code === '28000') return failure(`cannot log in to ${at}: ${message}`, hintLogin);
   if (/SASL|password must be a string/i.test(message)) return failure(`cannot log in to ${at}: the server asks for a password and none was given`, hintLogin);
   if (code === '3D000') return failure(`cannot open ${at}: ${message}`, `create the database (createdb), then run: ${COMMAND} init --store ${at}`);
-  if (code.startsWith('08') || code.startsWith('57P') || /terminated|ECONNRESET/i.test(`${code} ${message}`)) return failure(`lost the connection to ${at}: ${message}`, 'check that the PostgreSQL server is running, then try again');
+  if (isConnectionError(error)) return connectionLost(target, error);
   return failure(`cannot connect to ${at}: ${message}`);
+}
+
+/** The connection broke while a command used it: what it was doing did not commit. */
+export function connectionLost(target: StoreUrl, error: unknown, client?: pg.Client): StoreError {
+  const reason = (client && BROKEN_BY.get(client)) ?? error;
+  const message = redact(target, (reason as Error).message ?? String(reason));
+  return new StoreError('store_locked', `lost the connection to ${target.location}: ${message}`, 'check that the PostgreSQL server is running, then run the command again', { cause: error });
 }
 
 /** True for errors that mean the connection is gone, rather than a refused statement. */
 export function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
-  return code.startsWith('08') || code.startsWith('57P') || code === 'ECONNRESET' || /Connection terminated|not queryable/i.test((error as Error).message ?? '');
+  return code.startsWith('08') || code.startsWith('57P') || code === 'ECONNRESET' || code === 'EPIPE' || /Connection terminated|not queryable/i.test((error as Error).message ?? '');
 }
 
 function redact(target: StoreUrl, text: string): string {

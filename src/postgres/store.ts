@@ -18,7 +18,7 @@ import { StoreError } from '../core/errors.js';
 import type { StoreKey } from '../core/records.js';
 import type { BackupFacts, RekeyHooks, StoreFacts, StorePort, StoreReader, StoreWriter } from '../core/store-port.js';
 import type { Cipher } from './cipher.js';
-import { connectionFailed, isConnectionError, type StoreUrl } from './connection.js';
+import { connectionLost, isConnectionError, type StoreUrl } from './connection.js';
 import type { AuditHead } from './operations/audit-log.js';
 import { Session } from './session.js';
 import { readerOn, writerOn } from './units.js';
@@ -171,7 +171,7 @@ export class PostgresStore implements StorePort {
       return await work();
     } catch (error) {
       if (error instanceof StoreError || !isConnectionError(error)) throw error;
-      throw connectionFailed(this.#target, error);
+      throw connectionLost(this.#target, error, this.#client);
     }
   }
 }

@@ -147,6 +147,16 @@ export function postgresOnlyContract(): void {
       });
     });
 
+    it('says the connection was lost when the server ends it, and writes nothing', async () => {
+      const url = await seededUrl();
+      await withStores(url, 1, async ([store]) => {
+        const database = new URL(url).pathname.slice(1);
+        await adminQuery(`SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = '${database}'`);
+        await expect(store!.write((tx) => appendEvent(tx))).rejects.toMatchObject({ code: 'store_locked', message: expect.stringMatching(/^lost the connection to postgres:\/\/\S+: \S/) });
+      });
+      await withStores(url, 1, async ([store]) => expect(await store!.read((tx) => tx.auditLength())).toBe(0));
+    });
+
     it('refuses a store written by a newer version', async () => {
       const url = await seededUrl();
       await sql(url, 'INSERT INTO schema_migrations (version) VALUES (99)');
