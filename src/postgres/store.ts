@@ -19,13 +19,13 @@ import type { StoreKey } from '../core/records.js';
 import type { BackupFacts, RekeyHooks, StoreFacts, StorePort, StoreReader, StoreWriter } from '../core/store-port.js';
 import type { Cipher } from './cipher.js';
 import { connectionLost, isConnectionError, type StoreUrl } from './connection.js';
+import { backupToSqlite } from './backup.js';
+import { bulkWrites, reclaimSpace, storeFacts } from './maintenance.js';
+import { keyChanged, readOnlyStore } from './open-errors.js';
 import type { AuditHead } from './operations/audit-log.js';
+import { rekeyStore } from './rekey.js';
 import { Session } from './session.js';
 import { readerOn, writerOn } from './units.js';
-import { bulkWrites, reclaimSpace, storeFacts } from './maintenance.js';
-import { rekeyStore } from './rekey.js';
-import { backupToSqlite } from './backup.js';
-import { keyChanged, readOnlyStore } from './open-errors.js';
 
 /** A transaction the store's units run inside (creation, rekey), with its locked head. */
 export interface PinnedUnit {
