@@ -22,6 +22,20 @@ const TYPES = {
     oid === INT8 || oid === NUMERIC ? Number : pg.types.getTypeParser(oid, format as 'text'),
 };
 
+/** How long a write waits for the audit head's lock before giving up, in milliseconds. */
+const LOCK_WAIT_MS = 30_000;
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/** True when a statement gave up waiting for a lock (`lock_timeout`). */
+export function isLockTimeout(error: unknown): boolean {
+  return (error as { code?: string }).code === LOCK_NOT_AVAILABLE;
+}
+
+/** Another command held the store's write lock longer than a write waits. */
+export function storeBusy(target: StoreUrl, cause: unknown): StoreError {
+  return new StoreError('store_locked', `store ${target.location} is busy: another command held its write lock too long`, 'try again; if it stays busy, look for a hung vericode process (pg_stat_activity, application_name vericode)', { cause });
+}
+
 /** Why a connection broke, as the server said between queries. */
 const BROKEN_BY = new WeakMap<pg.Client, Error>();
 
@@ -50,7 +64,16 @@ export function parseStoreUrl(url: string): StoreUrl {
  * @throws StoreError (`store_locked`) when the server is down, refuses the login, or has no such database.
  */
 export async function connect(target: StoreUrl): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 15_000, application_name: 'vericode', types: TYPES });
+  const client = new pg.Client({
+    connectionString: target.url,
+    connectionTimeoutMillis: 15_000,
+    // A write waits at most this long for the store's write lock (a URL's ?lock_timeout= wins)…
+    lock_timeout: LOCK_WAIT_MS,
+    // …and a command that hangs inside a transaction loses it, so it cannot hold that lock for ever.
+    idle_in_transaction_session_timeout: 60_000,
+    application_name: 'vericode',
+    types: TYPES,
+  });
   // An error after connecting (the server ended the session) arrives between queries;
   // kept, so the next query's failure can say what happened.
   client.on('error', (error) => BROKEN_BY.set(client, error));

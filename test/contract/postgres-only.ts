@@ -73,6 +73,23 @@ export function postgresOnlyContract(): void {
       });
     });
 
+    it('gives up waiting for a write lock another command holds too long, writing nothing', async () => {
+      const url = await seededUrl();
+      const holder = new pg.Client({ connectionString: url });
+      await holder.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT seq FROM audit_head FOR UPDATE');
+        const impatient = Object.assign(new URL(url), { search: '?lock_timeout=200' }).toString();
+        await withStores(impatient, 1, async ([store]) => {
+          await expect(store!.write((tx) => appendEvent(tx))).rejects.toMatchObject({ code: 'store_locked', message: expect.stringMatching(/is busy: another command held its write lock too long$/) });
+          expect(await store!.read((tx) => tx.auditLength())).toBe(0);
+        });
+      } finally {
+        await holder.end();
+      }
+    });
+
     it('stops a connection holding the keys from before a rekey, before it writes', async () => {
       const url = await seededUrl();
       const stale = await openPostgresStore(url, KEY);
