@@ -182,6 +182,17 @@ export function postgresOnlyContract(): void {
   });
 
   describe('PostgreSQL: what the server holds', () => {
+    it('refuses to import a column it does not keep, rather than drop it', async () => {
+      const url = await seededUrl();
+      await withStores(url, 1, async ([store]) => {
+        await expect(store!.write((tx) => tx.importRows('organizations', [{ id: 'org-9', name: 'Later', created_at: T0, region: 'eu' }]))).rejects.toMatchObject({
+          code: 'store_corrupt',
+          message: 'cannot import organizations: this store has no column region',
+        });
+        expect(await store!.read((tx) => tx.findOrganization('org-9'))).toBeUndefined();
+      });
+    });
+
     it('refuses a ciphertext moved to another row', async () => {
       const url = await seededUrl();
       await sql(url, "UPDATE ca_certificates SET description = (SELECT description FROM ca_certificates WHERE id = 'ca-2') WHERE id = 'ca-1'");
