@@ -26,19 +26,22 @@ const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
 const owner = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
 
-/** The directory holding initdb and pg_ctl, or an Error saying how to install them. */
-export function findPostgresBin() {
-  const fromPath = (process.env.PATH ?? '').split(delimiter).filter((dir) => dir && existsSync(join(dir, 'initdb')));
-  const debian = existsSync('/usr/lib/postgresql')
-    ? readdirSync('/usr/lib/postgresql')
+/**
+ * The directory holding initdb and pg_ctl: the first in `path`, else the newest under
+ * `debianRoot`; or an Error saying how to install them.
+ */
+export function findPostgresBin(path = process.env.PATH ?? '', debianRoot = '/usr/lib/postgresql') {
+  const fromPath = path.split(delimiter).filter((dir) => dir && existsSync(join(dir, 'initdb')));
+  const debian = existsSync(debianRoot)
+    ? readdirSync(debianRoot)
         .filter((version) => /^\d+$/.test(version))
         .sort((a, b) => Number(b) - Number(a))
-        .map((version) => `/usr/lib/postgresql/${version}/bin`)
+        .map((version) => join(debianRoot, version, 'bin'))
         .filter((dir) => existsSync(join(dir, 'initdb')))
     : [];
   const dir = [...fromPath, ...debian][0];
   if (dir === undefined) {
-    return new Error('PostgreSQL is not installed: no initdb in PATH or /usr/lib/postgresql/*/bin (on Debian: apt-get install -y postgresql)');
+    return new Error(`PostgreSQL is not installed: no initdb in PATH or ${debianRoot}/*/bin (on Debian: apt-get install -y postgresql)`);
   }
   return dir;
 }

@@ -22,6 +22,23 @@ const TYPES = {
     oid === INT8 || oid === NUMERIC ? Number : pg.types.getTypeParser(oid, format as 'text'),
 };
 
+/** How long a write waits for the audit head's lock before giving up, in milliseconds. */
+const LOCK_WAIT_MS = 30_000;
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/** True when a statement gave up waiting for a lock (`lock_timeout`). */
+export function isLockTimeout(error: unknown): boolean {
+  return (error as { code?: string }).code === LOCK_NOT_AVAILABLE;
+}
+
+/** Another command held the store's write lock longer than a write waits. */
+export function storeBusy(target: StoreUrl, cause: unknown): StoreError {
+  return new StoreError('store_locked', `store ${target.location} is busy: another command held its write lock too long`, 'try again; if it stays busy, look for a hung vericode process (pg_stat_activity, application_name vericode)', { cause });
+}
+
+/** Why a connection broke, as the server said between queries. */
+const BROKEN_BY = new WeakMap<pg.Client, Error>();
+
 /** True for the URLs the PostgreSQL store takes. */
 function isPostgresUrl(text: string): boolean {
   return /^postgres(ql)?:\/\//i.test(text);
@@ -47,9 +64,19 @@ export function parseStoreUrl(url: string): StoreUrl {
  * @throws StoreError (`store_locked`) when the server is down, refuses the login, or has no such database.
  */
 export async function connect(target: StoreUrl): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 15_000, application_name: 'vericode', types: TYPES });
-  // An error after connecting (the server went away) surfaces on the next query instead.
-  client.on('error', () => {});
+  const client = new pg.Client({
+    connectionString: target.url,
+    connectionTimeoutMillis: 15_000,
+    // A write waits at most this long for the store's write lock (a URL's ?lock_timeout= wins)…
+    lock_timeout: LOCK_WAIT_MS,
+    // …and a command that hangs inside a transaction loses it, so it cannot hold that lock for ever.
+    idle_in_transaction_session_timeout: 60_000,
+    application_name: 'vericode',
+    types: TYPES,
+  });
+  // An error after connecting (the server ended the session) arrives between queries;
+  // kept, so the next query's failure can say what happened.
+  client.on('error', (error) => BROKEN_BY.set(client, error));
   try {
     await client.connect();
   } catch (error) {
@@ -72,14 +99,21 @@ export function connectionFailed(target: StoreUrl, error: unknown): StoreError {
   if (code === '28P01' || code === '28000') return failure(`cannot log in to ${at}: ${message}`, hintLogin);
   if (/SASL|password must be a string/i.test(message)) return failure(`cannot log in to ${at}: the server asks for a password and none was given`, hintLogin);
   if (code === '3D000') return failure(`cannot open ${at}: ${message}`, `create the database (createdb), then run: ${COMMAND} init --store ${at}`);
-  if (code.startsWith('08') || code.startsWith('57P') || /terminated|ECONNRESET/i.test(`${code} ${message}`)) return failure(`lost the connection to ${at}: ${message}`, 'check that the PostgreSQL server is running, then try again');
+  if (isConnectionError(error)) return connectionLost(target, error);
   return failure(`cannot connect to ${at}: ${message}`);
+}
+
+/** The connection broke while a command used it: what it was doing did not commit. */
+export function connectionLost(target: StoreUrl, error: unknown, client?: pg.Client): StoreError {
+  const reason = (client && BROKEN_BY.get(client)) ?? error;
+  const message = redact(target, (reason as Error).message ?? String(reason));
+  return new StoreError('store_locked', `lost the connection to ${target.location}: ${message}`, 'check that the PostgreSQL server is running, then run the command again', { cause: error });
 }
 
 /** True for errors that mean the connection is gone, rather than a refused statement. */
 export function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
-  return code.startsWith('08') || code.startsWith('57P') || code === 'ECONNRESET' || /Connection terminated|not queryable/i.test((error as Error).message ?? '');
+  return code.startsWith('08') || code.startsWith('57P') || code === 'ECONNRESET' || code === 'EPIPE' || /Connection terminated|not queryable/i.test((error as Error).message ?? '');
 }
 
 function redact(target: StoreUrl, text: string): string {

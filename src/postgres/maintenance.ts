@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import type { StoreFacts } from '../core/store-port.js';
-import { POSTGRES_SCHEMA_VERSION, POSTGRES_TABLES, schemaVersion } from './schema.js';
+import { POSTGRES_TABLES, schemaVersion } from './schema.js';
 
 /** The bytes the store's tables take, with their indexes and TOAST. */
 async function storeBytes(client: pg.ClientBase): Promise<number> {
@@ -24,7 +24,7 @@ export async function storeFacts(client: pg.ClientBase): Promise<StoreFacts> {
   const organizations = await client.query<{ n: number }>('SELECT count(*) AS n FROM organizations');
   return {
     format: 'postgres-aes-256-gcm',
-    schema_version: Math.min(await schemaVersion(client), POSTGRES_SCHEMA_VERSION),
+    schema_version: await schemaVersion(client),
     size_bytes: await storeBytes(client),
     free_bytes: 0,
     organizations: organizations.rows[0]!.n,

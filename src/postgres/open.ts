@@ -5,16 +5,16 @@
  * failure anywhere leaves the database as it was.
  */
 import type pg from 'pg';
+import { GENESIS_HASH } from '../core/audit/chain.js';
 import type { StoreKey } from '../core/records.js';
 import type { StorePort } from '../core/store-port.js';
 import { connect, parseStoreUrl, type StoreUrl } from './connection.js';
 import { unlockStore, writeKeySettings } from './key-settings.js';
 import { cannotCreate, needsUpgrade, noStore, notAStore } from './open-errors.js';
-import { foreignTableCount, migrate, POSTGRES_SCHEMA_VERSION, schemaVersion } from './schema.js';
 import { markStoredBytesFrom } from './operations/settings.js';
+import { foreignTableCount, migrate, POSTGRES_SCHEMA_VERSION, schemaVersion } from './schema.js';
 import { Session } from './session.js';
 import { PostgresStore } from './store.js';
-import { GENESIS_HASH } from '../core/audit/chain.js';
 
 /** Options of `openPostgresStore`. */
 export interface PostgresOpenOptions {

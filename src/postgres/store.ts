@@ -18,14 +18,14 @@ import { StoreError } from '../core/errors.js';
 import type { StoreKey } from '../core/records.js';
 import type { BackupFacts, RekeyHooks, StoreFacts, StorePort, StoreReader, StoreWriter } from '../core/store-port.js';
 import type { Cipher } from './cipher.js';
-import { connectionFailed, isConnectionError, type StoreUrl } from './connection.js';
+import { connectionLost, isConnectionError, isLockTimeout, storeBusy, type StoreUrl } from './connection.js';
+import { backupToSqlite } from './backup.js';
+import { bulkWrites, reclaimSpace, storeFacts } from './maintenance.js';
+import { keyChanged, readOnlyStore } from './open-errors.js';
 import type { AuditHead } from './operations/audit-log.js';
+import { rekeyStore } from './rekey.js';
 import { Session } from './session.js';
 import { readerOn, writerOn } from './units.js';
-import { bulkWrites, reclaimSpace, storeFacts } from './maintenance.js';
-import { rekeyStore } from './rekey.js';
-import { backupToSqlite } from './backup.js';
-import { keyChanged, readOnlyStore } from './open-errors.js';
 
 /** A transaction the store's units run inside (creation, rekey), with its locked head. */
 export interface PinnedUnit {
@@ -165,13 +165,14 @@ export class PostgresStore implements StorePort {
     }
   }
 
-  /** A lost connection becomes the error users act on; other errors pass. */
+  /** A lost connection or a lock waited for too long becomes the error users act on; other errors pass. */
   private async guard<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
+      if (isLockTimeout(error)) throw storeBusy(this.#target, error);
       if (error instanceof StoreError || !isConnectionError(error)) throw error;
-      throw connectionFailed(this.#target, error);
+      throw connectionLost(this.#target, error, this.#client);
     }
   }
 }

@@ -2,13 +2,20 @@
 import { describe, expect, it } from 'vitest';
 import { eventJson, GENESIS_HASH } from '../../src/core/audit/chain.js';
 import type { CodeLedger } from '../../src/core/store-port.js';
-import { appendEvent, codePrn, ORG, seeded, T0, type StoreHome } from './fixtures.js';
+import { appendEvent, codePrn, oneTimeCode, ORG, seeded, T0, type StoreHome } from './fixtures.js';
 
 const VERIFICATION_LEDGER: CodeLedger = {
   table: 'verification_codes',
   kind: 'ca_verification_code',
   create: 'verification_code.create',
   spends: [{ action: 'verification_code.consume', column: 'consumed_at' }],
+};
+
+const ONE_TIME_LEDGER: CodeLedger = {
+  table: 'one_time_codes',
+  kind: 'code',
+  create: 'code.create',
+  spends: [{ action: 'code.redeem', column: 'consumed_at' }, { action: 'code.invalidate', column: 'invalidated_at' }],
 };
 
 export function auditContract(fresh: () => Promise<StoreHome>): void {
@@ -82,6 +89,23 @@ export function auditContract(fresh: () => Promise<StoreHome>): void {
         await appendEvent(tx, { action: 'store.purge', organization_id: null, details: { removed: { verification_codes: 1, one_time_codes: 0 } } });
       });
       expect((await check()).counts).toEqual({ issued: 1, present: 0, purged: 1 });
+    });
+
+    it('accounts for codes invalidated before schema 5 by their pair\'s one event, only before legacyBefore', async () => {
+      const store = await seeded(await fresh());
+      await store.write(async (tx) => {
+        await tx.insertOneTimeCode(oneTimeCode(1));
+        await tx.insertOneTimeCode(oneTimeCode(2, { user_id: 'bob' }));
+        await appendEvent(tx, { action: 'code.invalidate', subject: null, details: { user_id: 'alice@example.com', purpose: 'login', invalidated: 1 } });
+        await tx.invalidateOneTimeCodes({ organizationId: ORG, userId: 'alice@example.com', purpose: 'login' }, undefined, { now: T0 + 10_000, stamp: T0 + 10_000 });
+      });
+      const invalidation = ONE_TIME_LEDGER.spends[1]!;
+      const mismatch = (legacyBefore: number) => store.read((tx) => tx.firstSpendMismatch(ONE_TIME_LEDGER, invalidation, legacyBefore));
+      expect(await mismatch(2)).toBeUndefined();
+      expect(await mismatch(1)).toMatchObject({ subject: codePrn('code', 'otc-1'), spent: 1 });
+      // Bob's code was invalidated too, and no event of his pair accounts for it.
+      await store.write((tx) => tx.invalidateOneTimeCodes({ organizationId: ORG, userId: 'bob', purpose: 'login' }, undefined, { now: T0 + 10_000, stamp: T0 + 10_000 }));
+      expect(await mismatch(2)).toMatchObject({ subject: codePrn('code', 'otc-2'), spent: 1 });
     });
   });
 }

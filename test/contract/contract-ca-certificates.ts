@@ -68,6 +68,20 @@ export function caCertificateContract(fresh: () => Promise<StoreHome>): void {
       expect(await names({ search: 'nothing like it' })).toEqual([]);
     });
 
+    it('searches and pages through hundreds of CAs, the matches spread among them', async () => {
+      const store = await seeded(await fresh());
+      await store.write(async (tx) => {
+        for (let n = 1; n <= 450; n += 1) await tx.insertCaCertificate(caRow(n, { der: Buffer.from([n >> 8, n & 0xff]), description: n % 100 === 7 ? 'Needle' : null }));
+      });
+      const page = (cursorSeq?: number, order?: 'asc' | 'desc') => store.read((tx) => tx.listCaCertificates({ organizationId: ORG, search: 'needle', limit: 2, cursorSeq, order }));
+      const first = await page();
+      expect(first.map((row) => row.id)).toEqual(['ca-407', 'ca-307', 'ca-207']);
+      expect((await page(first[1]!.seq)).map((row) => row.id)).toEqual(['ca-207', 'ca-107', 'ca-7']);
+      const ascending = await page(undefined, 'asc');
+      expect(ascending.map((row) => row.id)).toEqual(['ca-7', 'ca-107', 'ca-207']);
+      expect((await page(ascending[1]!.seq, 'asc')).map((row) => row.id)).toEqual(['ca-207', 'ca-307', 'ca-407']);
+    });
+
     it('finds trusted issuers by subject: verified and active only, oldest first', async () => {
       const store = await seeded(await fresh());
       const subject = Buffer.from('CN=Issuer');

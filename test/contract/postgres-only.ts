@@ -73,6 +73,23 @@ export function postgresOnlyContract(): void {
       });
     });
 
+    it('gives up waiting for a write lock another command holds too long, writing nothing', async () => {
+      const url = await seededUrl();
+      const holder = new pg.Client({ connectionString: url });
+      await holder.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT seq FROM audit_head FOR UPDATE');
+        const impatient = Object.assign(new URL(url), { search: '?lock_timeout=200' }).toString();
+        await withStores(impatient, 1, async ([store]) => {
+          await expect(store!.write((tx) => appendEvent(tx))).rejects.toMatchObject({ code: 'store_locked', message: expect.stringMatching(/is busy: another command held its write lock too long$/) });
+          expect(await store!.read((tx) => tx.auditLength())).toBe(0);
+        });
+      } finally {
+        await holder.end();
+      }
+    });
+
     it('stops a connection holding the keys from before a rekey, before it writes', async () => {
       const url = await seededUrl();
       const stale = await openPostgresStore(url, KEY);
@@ -147,6 +164,16 @@ export function postgresOnlyContract(): void {
       });
     });
 
+    it('says the connection was lost when the server ends it, and writes nothing', async () => {
+      const url = await seededUrl();
+      await withStores(url, 1, async ([store]) => {
+        const database = new URL(url).pathname.slice(1);
+        await adminQuery(`SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = '${database}'`);
+        await expect(store!.write((tx) => appendEvent(tx))).rejects.toMatchObject({ code: 'store_locked', message: expect.stringMatching(/^lost the connection to postgres:\/\/\S+: \S/) });
+      });
+      await withStores(url, 1, async ([store]) => expect(await store!.read((tx) => tx.auditLength())).toBe(0));
+    });
+
     it('refuses a store written by a newer version', async () => {
       const url = await seededUrl();
       await sql(url, 'INSERT INTO schema_migrations (version) VALUES (99)');
@@ -155,6 +182,17 @@ export function postgresOnlyContract(): void {
   });
 
   describe('PostgreSQL: what the server holds', () => {
+    it('refuses to import a column it does not keep, rather than drop it', async () => {
+      const url = await seededUrl();
+      await withStores(url, 1, async ([store]) => {
+        await expect(store!.write((tx) => tx.importRows('organizations', [{ id: 'org-9', name: 'Later', created_at: T0, region: 'eu' }]))).rejects.toMatchObject({
+          code: 'store_corrupt',
+          message: 'cannot import organizations: this store has no column region',
+        });
+        expect(await store!.read((tx) => tx.findOrganization('org-9'))).toBeUndefined();
+      });
+    });
+
     it('refuses a ciphertext moved to another row', async () => {
       const url = await seededUrl();
       await sql(url, "UPDATE ca_certificates SET description = (SELECT description FROM ca_certificates WHERE id = 'ca-2') WHERE id = 'ca-1'");

@@ -3,6 +3,7 @@
  * `store backup` carry between stores. Export pages by primary key, so a batch costs
  * the same at the end of a large table as at its start.
  */
+import { StoreError } from '../../core/errors.js';
 import type { StoreReader, StoreTable, StoreWriter, TableRow } from '../../core/store-port.js';
 import type { Session } from '../session.js';
 import { CODECS } from '../tables.js';
@@ -39,6 +40,9 @@ export function tableRowReads(session: Session): Pick<StoreReader, 'exportRows'>
 export function tableRowWrites(session: Session, head: AuditHead): Pick<StoreWriter, 'importRows'> {
   return {
     importRows: async (table, rows) => {
+      // A column this store does not keep (a newer store's) would be dropped without a word: refuse it.
+      const unknown = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter((column) => !CODECS[table].columns.includes(column));
+      if (unknown.length > 0) throw new StoreError('store_corrupt', `cannot import ${table}: this store has no column ${unknown.join(', ')}`, 'copy with a vericode as new as the one that wrote the source store');
       // A new store already holds its own settings (the audit rule's start, say): the copied store's win, as in SQLite.
       if (table === 'meta') await session.run('DELETE FROM meta WHERE key = ANY ($1)', [rows.map((row) => row.key)]);
       await session.insert(table, rows);
