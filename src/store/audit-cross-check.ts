@@ -66,7 +66,7 @@ export interface SpendMismatch {
  */
 export function firstSpendMismatch(store: Store, ledger: CodeLedger, spend: CodeLedger['spends'][number], legacyBefore: number): SpendMismatch | undefined {
   const legacy = spend.action === 'code.invalidate' ? LEGACY_INVALIDATION : '0';
-  return store.db
+  return store
     .prepare(
       `SELECT ${prnOf(ledger.kind)} AS subject, c.${spend.column} IS NOT NULL AS spent,
               EXISTS (SELECT 1 FROM audit_events e WHERE e.action = @action AND e.outcome = 'success' AND e.subject = ${prnOf(ledger.kind)}) AS logged
@@ -80,7 +80,7 @@ export function firstSpendMismatch(store: Store, ledger: CodeLedger, spend: Code
 /** The first code the log says was spent more than once, with its first and last spending events. */
 export function spentTwice(store: Store, ledger: CodeLedger): { subject: string; first: number; last: number } | undefined {
   const actions = ledger.spends.map((spend) => spend.action);
-  return store.db
+  return store
     .prepare(
       `SELECT subject, min(seq) AS first, max(seq) AS last FROM audit_events
        WHERE subject IS NOT NULL AND action IN (${actions.map(() => '?').join(', ')}) AND outcome = 'success'
@@ -91,7 +91,7 @@ export function spentTwice(store: Store, ledger: CodeLedger): { subject: string;
 
 /** Codes issued according to the log, codes in the table, and codes `store purge` removed from it. */
 export function ledgerCounts(store: Store, ledger: CodeLedger): { issued: number; present: number; purged: number } {
-  return store.db
+  return store
     .prepare(
       // Issue events always name the code; saying so lets the partial index answer.
       `SELECT (SELECT count(*) FROM audit_events WHERE action = @create AND outcome = 'success' AND subject IS NOT NULL) AS issued,

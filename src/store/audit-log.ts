@@ -11,7 +11,7 @@ export type AuditEventInput = Omit<AuditEventBody, 'seq' | 'details'> & { detail
 
 /** Appends `input` after the current head. Call only inside `store.write`. */
 export function appendAuditEvent(store: Store, input: AuditEventInput): AuditEvent {
-  const head = store.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
+  const head = store.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
     | { seq: number; hash: string }
     | undefined;
   const details = input.details ?? {};
@@ -28,7 +28,7 @@ export function appendAuditEvent(store: Store, input: AuditEventInput): AuditEve
     prev_hash: head?.hash ?? GENESIS_HASH,
   };
   const hash = hashEventText(stored.prev_hash, eventJson(stored));
-  store.db
+  store
     .prepare(
       `INSERT INTO audit_events (seq, at, action, organization_id, subject, outcome, reason, details, prev_hash, hash)
        VALUES (@seq, @at, @action, @organization_id, @subject, @outcome, @reason, @details, @prev_hash, @hash)`,
@@ -61,7 +61,7 @@ export function listAuditEvents(store: Store, query: AuditQuery = {}): AuditEven
   if (query.beforeSeq !== undefined) { where.push('seq < @beforeSeq'); params.beforeSeq = query.beforeSeq; }
   const sql = `SELECT * FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq${query.order === 'desc' ? ' DESC' : ''}${query.limit ? ' LIMIT @limit' : ''}`;
   if (query.limit) params.limit = query.limit;
-  return (store.db.prepare(sql).all(params) as StoredAuditEvent[]).map(toEvent);
+  return (store.prepare(sql).all(params) as StoredAuditEvent[]).map(toEvent);
 }
 
 /**
@@ -79,23 +79,23 @@ export function* iterateAuditEvents(store: Store, sinceAt?: string): Generator<A
 
 /** How many events the log holds, and the hash of the last. */
 export function auditHead(store: Store): { length: number; head_hash: string } {
-  const row = store.db.prepare('SELECT count(*) AS length, (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS head FROM audit_events').get() as { length: number; head: string | null };
+  const row = store.prepare('SELECT count(*) AS length, (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS head FROM audit_events').get() as { length: number; head: string | null };
   return { length: row.length, head_hash: row.head ?? GENESIS_HASH };
 }
 
 /** The last event as stored, or undefined while the log is empty. */
 export function lastStoredEvent(store: Store): StoredAuditEvent | undefined {
-  return store.db.prepare('SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1').get() as StoredAuditEvent | undefined;
+  return store.prepare('SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1').get() as StoredAuditEvent | undefined;
 }
 
 /** Event `seq` as stored, or undefined. */
 export function storedEventAt(store: Store, seq: number): StoredAuditEvent | undefined {
-  return store.db.prepare('SELECT * FROM audit_events WHERE seq = ?').get(seq) as StoredAuditEvent | undefined;
+  return store.prepare('SELECT * FROM audit_events WHERE seq = ?').get(seq) as StoredAuditEvent | undefined;
 }
 
 /** The lowest seq of an event with this hash, or undefined. Scans the table (hashes are not indexed). */
 export function seqOfHash(store: Store, hash: string): number | undefined {
-  return store.db.prepare('SELECT min(seq) FROM audit_events WHERE hash = ?').pluck().get(hash) as number | null ?? undefined;
+  return store.prepare('SELECT min(seq) FROM audit_events WHERE hash = ?').pluck().get(hash) as number | null ?? undefined;
 }
 
 /**
@@ -103,14 +103,14 @@ export function seqOfHash(store: Store, hash: string): number | undefined {
  * subject index: how a consume checks that the log has not seen the code spent.
  */
 export function firstSuccessAbout(store: Store, subject: string, actions: readonly string[]): { seq: number; action: string } | undefined {
-  return store.db
+  return store
     .prepare(`SELECT seq, action FROM audit_events WHERE subject = ? AND action IN (${actions.map(() => '?').join(', ')}) AND outcome = 'success' ORDER BY seq LIMIT 1`)
     .get(subject, ...actions) as { seq: number; action: string } | undefined;
 }
 
 /** The first event whose hash covers its stored bytes (schema version 5); earlier ones may follow the old rule. */
 export function storedBytesHashedFrom(store: Store): number {
-  const value = store.db.prepare("SELECT value FROM meta WHERE key = 'audit_stored_bytes_from'").pluck().get() as Buffer | undefined;
+  const value = store.prepare("SELECT value FROM meta WHERE key = 'audit_stored_bytes_from'").pluck().get() as Buffer | undefined;
   return value === undefined ? 1 : Number(value.toString('utf8'));
 }
 
@@ -122,7 +122,7 @@ export function storedBytesHashedFrom(store: Store): number {
  * vericode writes) fails the fast check and is checked again from `storedEventAt`.
  */
 export function chainBatch(store: Store, fromSeq: number, limit: number): Array<[number, string, string, number]> {
-  return store.db
+  return store
     .prepare(
       `SELECT seq, hash, prev_hash || '{"action":' || json_quote(action) || ',"at":' || json_quote(at) || ',"details":' || details
          || ',"organization_id":' || json_quote(organization_id) || ',"outcome":' || json_quote(outcome) || ',"reason":' || json_quote(reason)
