@@ -46,10 +46,11 @@ export const CODE_LEDGERS: readonly CodeLedger[] = [
  * without the codes it invalidated: such a code is accounted for by an event of that
  * kind, of its organization, user and purpose, written before `legacyBefore`.
  */
-const LEGACY_INVALIDATION = `c.invalidated_at IS NOT NULL AND EXISTS (
+const LEGACY_INVALIDATION = `SELECT EXISTS (
   SELECT 1 FROM audit_events e WHERE e.action = 'code.invalidate' AND e.subject IS NULL AND e.seq < @legacyBefore
     AND e.organization_id = 'prn:1:' || c.organization_id
-    AND json_extract(e.details, '$.user_id') = c.user_id AND json_extract(e.details, '$.purpose') = c.purpose)`;
+    AND json_extract(e.details, '$.user_id') = c.user_id AND json_extract(e.details, '$.purpose') = c.purpose)
+  FROM one_time_codes c WHERE c.seq = @seq`;
 
 /** A code whose state and log disagree: spent without its event, or its event without being spent. */
 export interface SpendMismatch {
@@ -61,20 +62,31 @@ export interface SpendMismatch {
 /**
  * The first code whose table state disagrees with the log about `spend`: spent in the
  * table without a successful `spend.action` event about it, or not spent although the
- * log holds one (see LEGACY_INVALIDATION for invalidations before `legacyBefore`). One
- * pass over the table with one index probe per code.
+ * log holds one (see LEGACY_INVALIDATION for invalidations before `legacyBefore`).
+ *
+ * Two sequential passes: the subjects of the spending events (one range of the
+ * (action, outcome, subject) index) into a set, then the table in seq order. Probing
+ * the index once per code, in seq order, hit its pages at random: with a million codes
+ * nearly every probe decrypted a page, about 20 µs each. The set holds one string per
+ * spent code (about 130 bytes: 65 MB at half a million).
  */
 export function firstSpendMismatch(store: Store, ledger: CodeLedger, spend: CodeLedger['spends'][number], legacyBefore: number): SpendMismatch | undefined {
-  const legacy = spend.action === 'code.invalidate' ? LEGACY_INVALIDATION : '0';
-  return store
-    .prepare(
-      `SELECT ${prnOf(ledger.kind)} AS subject, c.${spend.column} IS NOT NULL AS spent,
-              EXISTS (SELECT 1 FROM audit_events e WHERE e.action = @action AND e.outcome = 'success' AND e.subject = ${prnOf(ledger.kind)}) AS logged
-       FROM ${ledger.table} c
-       WHERE spent != logged AND NOT (spent AND ${legacy})
-       ORDER BY c.seq LIMIT 1`,
-    )
-    .get(spend.action === 'code.invalidate' ? { action: spend.action, legacyBefore } : { action: spend.action }) as SpendMismatch | undefined;
+  const logged = new Set<string>();
+  const events = store.db
+    .prepare("SELECT subject FROM audit_events WHERE action = ? AND outcome = 'success' AND subject IS NOT NULL")
+    .pluck()
+    .iterate(spend.action) as IterableIterator<string>;
+  for (const subject of events) logged.add(subject);
+  const codes = store.db
+    .prepare(`SELECT ${prnOf(ledger.kind)}, c.${spend.column} IS NOT NULL, c.seq FROM ${ledger.table} c ORDER BY c.seq`)
+    .raw()
+    .iterate() as IterableIterator<[string, 0 | 1, number]>;
+  for (const [subject, spent, seq] of codes) {
+    if ((spent === 1) === logged.has(subject)) continue;
+    if (spent === 1 && spend.action === 'code.invalidate' && store.prepare(LEGACY_INVALIDATION).pluck().get({ seq, legacyBefore }) === 1) continue;
+    return { subject, spent };
+  }
+  return undefined;
 }
 
 /** The first code the log says was spent more than once, with its first and last spending events. */
