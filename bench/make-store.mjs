@@ -92,12 +92,12 @@ function seededRandom(seed) {
 }
 
 const core = await import(join(ROOT, 'dist', 'core', 'index.js'));
-const { Store } = await import(join(ROOT, 'dist', 'store', 'store.js'));
+const { openSqliteStore } = await import(join(ROOT, 'dist', 'store', 'index.js'));
 const { recountRecords } = await import(join(ROOT, 'dist', 'store', 'migrations.js'));
 const { insertVerificationCode, consumeVerificationCodeRow } = await import(join(ROOT, 'dist', 'store', 'verification-codes.js'));
-const { appendAuditEvent } = await import(join(ROOT, 'dist', 'store', 'audit-log.js'));
-const { hmacSecret } = await import(join(ROOT, 'dist', 'store', 'meta.js'));
-const { hmacCode } = await import(join(ROOT, 'dist', 'core', 'codes', 'hashing.js'));
+const { insertAuditEvent, lastStoredEvent } = await import(join(ROOT, 'dist', 'store', 'audit-log.js'));
+const { codeHmacSecret, hmacCode } = await import(join(ROOT, 'dist', 'core', 'codes', 'hashing.js'));
+const { nextEvent } = await import(join(ROOT, 'dist', 'core', 'audit', 'chain.js'));
 const random = seededRandom(values.seed);
 const yearStart = Date.now() - 2 * DAY - YEAR;
 let now = yearStart;
@@ -106,7 +106,8 @@ const clock = { now: () => new Date(now) };
 const keyFile = values['key-file'];
 const key = existsSync(keyFile) ? Buffer.from((await import('node:fs')).readFileSync(keyFile, 'utf8').trim(), 'hex') : Buffer.from(random.bytes(32));
 if (!existsSync(keyFile)) writeFileSync(keyFile, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-const store = Store.open(values.store, { mode: 'key-file', key, keyFile }, { create: true });
+const port = await openSqliteStore(values.store, { mode: 'key-file', key, keyFile }, { create: true });
+const store = port.connection;
 // A store made from scratch, rebuilt if anything fails: commits need not reach the
 // disk (a synced WAL commit per transaction doubled the time), and the WAL is folded
 // in once, when the store closes. A large page cache: the random-order indexes (code
@@ -115,27 +116,43 @@ store.db.pragma('synchronous = OFF');
 store.db.pragma('wal_autocheckpoint = 0');
 store.db.pragma('cache_size = -262144');
 const deferred = deferIndexes(store.db, count('one-time-codes') === 0);
-const ctx = { store, clock, random };
-const organizationId = core.resolveOrganizationId(ctx, core.ensureDefaultOrganization(ctx).organization.id);
+const ctx = { store: port, clock, random };
+const organizationId = await core.resolveOrganizationId(ctx, (await core.ensureDefaultOrganization(ctx)).organization.id);
 const organizationPrn = core.organizationPrn(organizationId);
-const secret = store.write(() => hmacSecret(store, random));
+const secret = await port.write((tx) => codeHmacSecret(tx, random));
 
 const started = Date.now();
-let pending = 0;
-store.db.exec('BEGIN IMMEDIATE');
-/** Commits every BATCH operations, so the WAL and the memory stay small. */
-function tick() {
-  pending += 1;
-  if (pending < BATCH) return;
-  store.db.exec('COMMIT; BEGIN IMMEDIATE');
-  pending = 0;
-}
+/**
+ * The maker's own transaction, for the codes it writes itself: committed every BATCH
+ * operations, and before each use case of the core, which runs its own unit of work.
+ */
+const bulk = {
+  pending: 0,
+  /** The head of the log, while the maker's transaction is the only writer. */
+  head: undefined,
+  enter() {
+    if (store.db.inTransaction) return;
+    store.db.exec('BEGIN IMMEDIATE');
+    bulk.head = lastStoredEvent(store);
+  },
+  tick() {
+    bulk.pending += 1;
+    if (bulk.pending >= BATCH) bulk.leave();
+  },
+  leave() {
+    if (store.db.inTransaction) store.db.exec('COMMIT');
+    bulk.pending = 0;
+  },
+  append(input) {
+    bulk.head = nextEvent(bulk.head, input);
+    insertAuditEvent(store, bulk.head);
+  },
+};
 
 // CAs first: they are registered early in the year and stay.
 for (let i = 0; i < count('cas'); i += 1) {
-  const ca = core.createSelfSignedCa(ctx, { commonName: `Bench CA ${i + 1}`, keyType: 'ec-p256', days: 3650 });
-  core.registerCaCertificate(ctx, { organizationId, certificate: { bytes: ca.der, label: `bench CA ${i + 1}` }, verified: true });
-  tick();
+  const ca = await core.createSelfSignedCa(ctx, { commonName: `Bench CA ${i + 1}`, keyType: 'ec-p256', days: 3650 });
+  await core.registerCaCertificate(ctx, { organizationId, certificate: { bytes: ca.der, label: `bench CA ${i + 1}` }, verified: true });
 }
 
 // Verification codes and one-time codes interleaved over the year, as they would come.
@@ -152,17 +169,19 @@ for (let i = 0; i < total; i += 1) {
   const spent = random.unit() < spentFraction;
   if (random.int(vcLeft + otcLeft) < vcLeft) {
     vcLeft -= 1;
+    bulk.enter();
     verificationCode(spent);
+    bulk.tick();
   } else {
     otcLeft -= 1;
+    bulk.leave();
     await oneTimeCode(spent);
   }
-  tick();
   if ((i + 1) % 100_000 === 0) console.error(`make-store: ${i + 1} of ${total} codes (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
-store.db.exec('COMMIT');
+bulk.leave();
 deferred.restore();
-store.close();
+await port.close();
 console.error(`make-store: ${values.store}: ${vcTotal} verification codes, ${otcTotal} one-time codes, ${count('cas')} CAs in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 /**
@@ -170,8 +189,9 @@ console.error(`make-store: ${values.store}: ${vcTotal} verification codes, ${otc
  * `issueVerificationCode` and `consumeVerificationCode` write (checked by
  * test/e2e/make-store.test.ts), through the same store functions, without what a
  * single call needs and a bulk load does not: checking the organization, reading the
- * secret, a transaction each, the lookup that detects a rolled-back store. Through the
- * core, a million codes took several minutes.
+ * secret and the log's head, a transaction each, the lookup that detects a rolled-back
+ * store. Through the core, a million codes took several minutes. The events are built
+ * and hashed by the core's own `nextEvent`.
  */
 function verificationCode(spent) {
   const code = core.generateVerificationCode(random);
@@ -179,7 +199,7 @@ function verificationCode(spent) {
   const row = { id: core.randomUuid(random), organization_id: organizationId, certificate_id: null, created_at: createdAt, expires_at: createdAt + core.VERIFICATION_CODE_TTL.defaultMs, code_hmac: hmacCode(secret, code) };
   insertVerificationCode(store, row);
   const event = { organization_id: organizationPrn, subject: core.resourcePrn(organizationId, 'ca_verification_code', row.id), outcome: 'success', reason: null };
-  appendAuditEvent(store, {
+  bulk.append({
     ...event,
     action: 'verification_code.create',
     at: core.rfc3339(createdAt),
@@ -188,7 +208,7 @@ function verificationCode(spent) {
   if (!spent) return;
   now += useDelay;
   if (!consumeVerificationCodeRow(store, organizationId, row.code_hmac, now)) throw new Error(`make-store: code ${row.id} did not consume`);
-  appendAuditEvent(store, { ...event, action: 'verification_code.consume', at: core.rfc3339(now) });
+  bulk.append({ ...event, action: 'verification_code.consume', at: core.rfc3339(now) });
 }
 
 /** Issues one one-time code and, when `spent`, redeems it (or one time in five invalidates it). */
@@ -199,7 +219,7 @@ async function oneTimeCode(spent) {
   const { code } = await core.issueOneTimeCode(ctx, { ...pair, type, authorize: true });
   if (!spent) return;
   now += useDelay;
-  if (random.int(5) === 0) core.invalidateOneTimeCodes(ctx, { ...pair, type });
+  if (random.int(5) === 0) await core.invalidateOneTimeCodes(ctx, { ...pair, type });
   else await core.redeemOneTimeCode(ctx, { ...pair, type, code });
 }
 

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/core/audit.js';
 import type { CoreContext } from '../../src/core/context.js';
 import { consumeVerificationCode, issueVerificationCode } from '../../src/core/verification-codes.js';
-import { Store } from '../../src/store/store.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-port.js';
 import { REPO_ROOT } from '../helpers/bin.js';
 import { fixedClock } from '../helpers/clock.js';
 import { seededRandom } from '../helpers/random.js';
@@ -21,7 +21,7 @@ import { tempDir } from '../helpers/temp.js';
 const SCHEMA = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_autoindex_%' ORDER BY type, name";
 
 /** Runs the store maker on a new store and opens it. */
-function madeStore(args: string[]): Store {
+async function madeStore(args: string[]): Promise<SqliteStore> {
   const dir = tempDir();
   const keyFile = join(dir, 'key');
   writeFileSync(keyFile, `${TEST_KEY.toString('hex')}\n`, { mode: 0o600 });
@@ -29,8 +29,7 @@ function madeStore(args: string[]): Store {
   const result = spawnSync(process.execPath, [join(REPO_ROOT, 'bench', 'make-store.mjs'), '--store', path, '--key-file', keyFile, ...args], { encoding: 'utf8' });
   expect(result.stderr).toMatch(/make-store: .*made\.db: \d+ verification codes/);
   expect(result.status).toBe(0);
-  const store = Store.open(path, { mode: 'key-file', key: TEST_KEY });
-  return store;
+  return openSqliteStore(path, { mode: 'key-file', key: TEST_KEY });
 }
 
 /** A detail's JSON type, so shapes compare without their values. */
@@ -38,10 +37,11 @@ const shape = (details: string): Record<string, string> =>
   Object.fromEntries(Object.entries(JSON.parse(details) as Record<string, unknown>).map(([key, value]) => [key, value === null ? 'null' : typeof value]));
 
 describe('bench/make-store.mjs', () => {
-  it('leaves the schema, counts and a verifying log the core would', () => {
-    const store = madeStore(['--verification-codes', '300', '--one-time-codes', '40', '--cas', '2', '--seed', 'test']);
+  it('leaves the schema, counts and a verifying log the core would', async () => {
+    const port = await madeStore(['--verification-codes', '300', '--one-time-codes', '40', '--cas', '2', '--seed', 'test']);
+    const store = port.connection;
     try {
-      const fresh = testStore().ctx.store;
+      const fresh = (await testStore()).connection;
       expect(store.db.prepare(SCHEMA).all()).toEqual(fresh.db.prepare(SCHEMA).all());
       const counts = store.db.prepare('SELECT kind, state, n FROM record_counts ORDER BY kind, state').all() as Array<{ kind: string; n: number }>;
       const scanned = store.db.prepare(`SELECT 'audit_events' AS kind, 'all' AS state, count(*) AS n FROM audit_events
@@ -54,25 +54,26 @@ describe('bench/make-store.mjs', () => {
       const spent = store.db.prepare('SELECT count(*) FROM verification_codes WHERE consumed_at IS NOT NULL').pluck().get() as number;
       expect(spent).toBeGreaterThan(100);
       expect(spent).toBeLessThan(200);
-      const ctx: CoreContext = { store, clock: fixedClock(), random: seededRandom(2) };
-      expect(verifyAuditChain(ctx).events).toBe(counts.find((row) => row.kind === 'audit_events')!.n);
+      const ctx: CoreContext = { store: port, clock: fixedClock(), random: seededRandom(2) };
+      expect((await verifyAuditChain(ctx)).events).toBe(counts.find((row) => row.kind === 'audit_events')!.n);
     } finally {
-      store.close();
+      await port.close();
     }
   });
 
-  it('writes each verification code and its events as issuing and consuming through the core does', () => {
-    const store = madeStore(['--verification-codes', '20', '--spent-fraction', '1', '--seed', 'shape']);
+  it('writes each verification code and its events as issuing and consuming through the core does', async () => {
+    const port = await madeStore(['--verification-codes', '20', '--spent-fraction', '1', '--seed', 'shape']);
+    const store = port.connection;
     try {
       const event = (action: string) => store.db.prepare('SELECT organization_id, subject, outcome, reason, details FROM audit_events WHERE action = ? ORDER BY seq DESC LIMIT 1').get(action) as Record<string, string>;
       const made = { create: event('verification_code.create'), consume: event('verification_code.consume') };
       const row = (seq: 'min' | 'max') => store.db.prepare(`SELECT id, organization_id, certificate_id, expires_at - created_at AS life, consumed_at IS NOT NULL AS spent FROM verification_codes WHERE seq = (SELECT ${seq}(seq) FROM verification_codes)`).get() as Record<string, unknown>;
       const madeRow = row('max');
 
-      const ctx: CoreContext = { store, clock: fixedClock(), random: seededRandom(3) };
+      const ctx: CoreContext = { store: port, clock: fixedClock(), random: seededRandom(3) };
       const organizationId = madeRow.organization_id as string;
-      const issued = issueVerificationCode(ctx, { organizationId });
-      consumeVerificationCode(ctx, organizationId, issued.code, 'test');
+      const issued = await issueVerificationCode(ctx, { organizationId });
+      await consumeVerificationCode(ctx, organizationId, issued.code, 'test');
       const core = { create: event('verification_code.create'), consume: event('verification_code.consume') };
       const coreRow = row('max');
 
@@ -82,9 +83,9 @@ describe('bench/make-store.mjs', () => {
         expect(made[action].subject).toBe(`prn:1:${organizationId}:ca_verification_code:${String(madeRow.id)}`);
         expect({ ...made[action], subject: undefined, details: shape(made[action].details!) }).toEqual({ ...core[action], subject: undefined, details: shape(core[action].details!) });
       }
-      expect(verifyAuditChain(ctx).events).toBeGreaterThan(40);
+      expect((await verifyAuditChain(ctx)).events).toBeGreaterThan(40);
     } finally {
-      store.close();
+      await port.close();
     }
   });
 });

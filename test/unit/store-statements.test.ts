@@ -8,41 +8,42 @@ import { consumeVerificationCode, issueVerificationCode } from '../../src/core/v
 import { testStore } from '../helpers/store.js';
 
 describe('store statements and transactions', () => {
-  it('prepares a statement once and reuses it, bound to a fixed number', () => {
-    const { ctx } = testStore();
+  it('prepares a statement once and reuses it, bound to a fixed number', async () => {
+    const { connection } = await testStore();
     const sql = 'SELECT count(*) AS n FROM verification_codes';
-    const first = ctx.store.prepare(sql);
-    expect(ctx.store.prepare(sql)).toBe(first);
-    for (let i = 0; i < 300; i += 1) ctx.store.prepare(`SELECT ${i} AS n`);
-    const again = ctx.store.prepare(sql);
+    const first = connection.prepare(sql);
+    expect(connection.prepare(sql)).toBe(first);
+    for (let i = 0; i < 300; i += 1) connection.prepare(`SELECT ${i} AS n`);
+    const again = connection.prepare(sql);
     expect(again.get()).toEqual({ n: 0 });
-    expect(ctx.store.prepare(sql)).toBe(again);
+    expect(connection.prepare(sql)).toBe(again);
   });
 
-  it('runs reused statements with fresh parameters in every unit of work', () => {
-    const { ctx, organizationId } = testStore();
-    const codes = [1, 2, 3].map(() => issueVerificationCode(ctx, { organizationId }).code);
-    for (const code of codes) expect(consumeVerificationCode(ctx, organizationId, code, 'test').consumed_at).not.toBeNull();
-    const spent = ctx.store.db.prepare('SELECT count(*) FROM verification_codes WHERE consumed_at IS NOT NULL').pluck().get();
+  it('runs reused statements with fresh parameters in every unit of work', async () => {
+    const { ctx, organizationId, connection } = await testStore();
+    const issued = [];
+    for (let i = 0; i < 3; i += 1) issued.push(await issueVerificationCode(ctx, { organizationId }));
+    for (const { id, code } of issued) expect(`prn:1:${organizationId}:ca_verification_code:${(await consumeVerificationCode(ctx, organizationId, code, 'test')).id}`).toBe(id);
+    const spent = connection.db.prepare('SELECT count(*) FROM verification_codes WHERE consumed_at IS NOT NULL').pluck().get();
     expect(spent).toBe(3);
   });
 
-  it('rolls back a failed unit of work, and a failed nested one alone', () => {
-    const { ctx } = testStore();
-    const count = () => ctx.store.db.prepare('SELECT count(*) FROM meta').pluck().get() as number;
+  it('rolls back a failed unit of work, and a failed nested one alone', async () => {
+    const { connection: store } = await testStore();
+    const count = () => store.db.prepare('SELECT count(*) FROM meta').pluck().get() as number;
     const before = count();
-    expect(() => ctx.store.write(() => {
-      ctx.store.prepare("INSERT INTO meta (key, value) VALUES ('a', x'01')").run();
+    expect(() => store.write(() => {
+      store.prepare("INSERT INTO meta (key, value) VALUES ('a', x'01')").run();
       throw new Error('abort');
     })).toThrow('abort');
     expect(count()).toBe(before);
-    ctx.store.write(() => {
-      ctx.store.prepare("INSERT INTO meta (key, value) VALUES ('b', x'01')").run();
-      expect(() => ctx.store.write(() => {
-        ctx.store.prepare("INSERT INTO meta (key, value) VALUES ('c', x'01')").run();
+    store.write(() => {
+      store.prepare("INSERT INTO meta (key, value) VALUES ('b', x'01')").run();
+      expect(() => store.write(() => {
+        store.prepare("INSERT INTO meta (key, value) VALUES ('c', x'01')").run();
         throw new Error('inner');
       })).toThrow('inner');
     });
-    expect(ctx.store.db.prepare('SELECT key FROM meta WHERE key IN (?, ?, ?) ORDER BY key').pluck().all('a', 'b', 'c')).toEqual(['b']);
+    expect(store.db.prepare('SELECT key FROM meta WHERE key IN (?, ?, ?) ORDER BY key').pluck().all('a', 'b', 'c')).toEqual(['b']);
   });
 });
