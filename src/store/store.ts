@@ -211,7 +211,8 @@ export class Store {
 
   /**
    * The statement for `sql`, prepared once per store. Not for `iterate()`: a statement
-   * being iterated cannot run again until the iteration ends.
+   * being iterated cannot run again until the iteration ends. A mode set on it
+   * (`pluck()`, `raw()`) stays: each SQL text is used in one mode.
    */
   prepare(sql: string): Statement {
     let statement = this.statements.get(sql);
