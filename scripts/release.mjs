@@ -9,7 +9,7 @@
 //   SHA256SUMS                           of each of the above
 // Everything comes from the npm registry (scripts/node24.mjs) and this checkout.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
@@ -99,13 +99,22 @@ async function bundle(addonSha256) {
 }
 
 /**
- * The V8 code cache of each chunk, made by the Node the executable is built from (a
- * cache is accepted only by the same V8 with the same flags), as the SEA's own code
- * cache is made: compiled, not run.
+ * The V8 code cache of each chunk (scripts/sea-code-cache.cjs): of every chunk compiled,
+ * then of the chunks `init` and `verification-codes create` run, with the functions
+ * they ran, in a scratch store under WORK.
  */
-function codeCaches(node24, { dir, chunks }) {
-  const make = "const { Script } = require('node:vm'); const fs = require('node:fs'); for (const file of process.argv.slice(1)) fs.writeFileSync(`${file}.cache`, new Script(fs.readFileSync(file, 'utf8'), { filename: file }).createCachedData());";
-  run(node24.node, ['-e', make, ...chunks.map((name) => join(dir, name))]);
+function codeCaches(node24, { dir }) {
+  // The training runs' output (a PRN, a code) is not the build's.
+  const cache = (args, env = process.env) => run(node24.node, [join(ROOT, 'scripts', 'sea-code-cache.cjs'), dir, node24.addonPackage, ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  cache([]);
+  const home = join(WORK, 'training');
+  mkdirSync(home, { recursive: true });
+  const keyFile = join(home, 'store.key');
+  writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  const env = { PATH: process.env.PATH, HOME: home, VERICODE_STORE: join(home, 'store.db'), VERICODE_KEY_FILE: keyFile, CI: 'true' };
+  cache(['init', '-q'], env);
+  cache(['ca-certificates', 'verification-codes', 'create', '-q'], env);
+  rmSync(home, { recursive: true, force: true });
 }
 
 /** The executable: a copy of Node 24 with the SEA blob (main script, its code cache, chunks, addon) injected. */

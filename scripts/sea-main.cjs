@@ -1,7 +1,8 @@
 // The release executable's main script (scripts/release.mjs puts it in the SEA blob).
 // The command itself is the bundle of src/sea.ts split into chunks, as the npm build
 // splits it (rolldown.config.mjs), each chunk an asset of the executable with the V8
-// code cache made for it at build time: a command compiles only the chunks it runs.
+// code cache made for it at build time (scripts/sea-code-cache.cjs): a command compiles
+// only the chunks it runs, and the functions a start runs come compiled.
 // One script of the whole bundle (900 KB, x509 and the prompts included) made every
 // start deserialize the code cache of all of it: running just its top level cost 1.28x
 // the CPU of an executable that only loads node:crypto, fs, os and path (measured with
