@@ -100,8 +100,8 @@ async function bundle(addonSha256) {
 
 /**
  * The V8 code cache of each chunk (scripts/sea-code-cache.cjs): of every chunk compiled,
- * then of the chunks `init` and `verification-codes create` run, with the functions
- * they ran, in a scratch store under WORK.
+ * then of the chunks `init`, `x509 create --ca` and `verification-codes create` run,
+ * with the functions they ran, in a scratch store under WORK.
  */
 function codeCaches(node24, { dir }) {
   // The training runs' output (a PRN, a code) is not the build's.
@@ -112,7 +112,9 @@ function codeCaches(node24, { dir }) {
   const keyFile = join(home, 'store.key');
   writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
   const env = { PATH: process.env.PATH, HOME: home, VERICODE_STORE: join(home, 'store.db'), VERICODE_KEY_FILE: keyFile, CI: 'true' };
+  // In this order: a chunk's cache is the last run's that ran it.
   cache(['init', '-q'], env);
+  cache(['x509', 'create', '--ca', '--common-name', 'Code Cache', '--key-out', join(home, 'ca.key'), '--out', join(home, 'ca.pem'), '-q'], env);
   cache(['ca-certificates', 'verification-codes', 'create', '-q'], env);
   rmSync(home, { recursive: true, force: true });
 }
