@@ -67,7 +67,7 @@ export async function main(argv: readonly string[], deps: CliDeps = processDeps(
     if (deps.env.VERICODE_DEBUG === '1' && error instanceof Error && error.stack) deps.stderr.write(`${error.stack}\n`);
     return exitCodeFor(failure.code);
   } finally {
-    cli.close();
+    await cli.close();
   }
 }
 

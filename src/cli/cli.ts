@@ -9,7 +9,9 @@ import type { Readable, Writable } from 'node:stream';
 import type { CoreContext } from '../core/context.js';
 import { COMMAND, UsageError } from '../core/errors.js';
 import type { Clock, RandomSource } from '../core/ports.js';
-import type { Store, StoreKey } from '../store/store.js';
+import type { StoreKey } from '../core/records.js';
+import type { StorePort } from '../core/store-port.js';
+import { isStoreUrl, openStoreAt } from './open-store.js';
 import { Output } from './output.js';
 import type { JsonQuery } from './query.js';
 import { inquirerPrompter, type Prompter } from './prompt.js';
@@ -47,7 +49,7 @@ export interface GlobalOptions {
 }
 
 export class Cli {
-  private store: Store | undefined;
+  private store: StorePort | undefined;
   private cachedOutput: Output | undefined;
   private style: Style = plainStyle;
   private colored = false;
@@ -119,11 +121,12 @@ export class Cli {
   async core(): Promise<CoreContext> {
     if (!this.store) {
       const path = this.storePath;
-      const resolution = resolveStoreKey(path, this.options, this.deps.env, this.deps.random, () => this.canPrompt);
+      const remote = isStoreUrl(path);
+      const resolution = resolveStoreKey(path, this.options, this.deps.env, this.deps.random, () => this.canPrompt, remote);
       const key: StoreKey = resolution.kind === 'prompt'
         ? { mode: 'passphrase', passphrase: Buffer.from(await this.prompter.secret(`Passphrase for ${path}`), 'utf8'), source: 'the passphrase typed at the prompt' }
         : resolution.key;
-      const created = !existsSync(path);
+      const created = !remote && !existsSync(path);
       await this.openStore(path, key, created);
       const keyFile = resolution.kind === 'prompt' ? undefined : resolution.keyFile;
       // Shown with --json and -q too: a script must not make a new key unawares.
@@ -144,11 +147,11 @@ export class Cli {
   async openStore(path: string, key: StoreKey, create: boolean, organizationName?: string): Promise<CoreContext> {
     // Loaded here, not at the top: --help, --version and the x509 commands never open
     // a store, and the SQLite binding is the largest thing they would otherwise load.
-    const [{ Store }, { ensureDefaultOrganization }] = await Promise.all([import('../store/store.js'), import('../core/organizations.js')]);
-    const initialize = (store: Store): void => {
-      ensureDefaultOrganization({ store, clock: this.deps.clock, random: this.deps.random }, organizationName);
+    const { ensureDefaultOrganization } = await import('../core/organizations.js');
+    const initialize = async (store: StorePort): Promise<void> => {
+      await ensureDefaultOrganization({ store, clock: this.deps.clock, random: this.deps.random }, organizationName);
     };
-    this.store = Store.open(path, key, { create, initialize });
+    this.store = await openStoreAt(path, key, { create, initialize });
     return this.context();
   }
 
@@ -162,10 +165,10 @@ export class Cli {
     const { resolveOrganizationId } = await import('../core/organizations.js');
     const { org, organizationName } = this.options;
     const { VERICODE_ORG, PERIDIO_ORGANIZATION_NAME } = this.deps.env;
-    if (org !== undefined) return resolveOrganizationId(ctx, org);
-    if (organizationName !== undefined) return resolveOrganizationId(ctx, organizationName, 'name');
-    if (VERICODE_ORG) return resolveOrganizationId(ctx, VERICODE_ORG);
-    return resolveOrganizationId(ctx, PERIDIO_ORGANIZATION_NAME || undefined, 'name');
+    if (org !== undefined) return await resolveOrganizationId(ctx, org);
+    if (organizationName !== undefined) return await resolveOrganizationId(ctx, organizationName, 'name');
+    if (VERICODE_ORG) return await resolveOrganizationId(ctx, VERICODE_ORG);
+    return await resolveOrganizationId(ctx, PERIDIO_ORGANIZATION_NAME || undefined, 'name');
   }
 
   /**
@@ -180,8 +183,8 @@ export class Cli {
     if (!(await this.prompter.confirm(question, false))) throw new UsageError('cancelled');
   }
 
-  close(): void {
-    this.store?.close();
+  async close(): Promise<void> {
+    await this.store?.close();
   }
 
   private context(): CoreContext {

@@ -31,10 +31,10 @@ export function progressLine(cli: Cli): Progress {
 }
 
 /** Runs `work` with a progress line that is erased whether `work` succeeds or throws. */
-export function withProgress<T>(cli: Cli, work: (progress: Progress) => T): T {
+export async function withProgress<T>(cli: Cli, work: (progress: Progress) => Promise<T>): Promise<T> {
   const progress = progressLine(cli);
   try {
-    return work(progress);
+    return await work(progress);
   } finally {
     progress.done();
   }

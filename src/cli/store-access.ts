@@ -13,7 +13,7 @@ import { COMMAND, StoreError, UsageError } from '../core/errors.js';
 import type { RandomSource } from '../core/ports.js';
 import { readBoundedFile } from '../store/bounded-file.js';
 import { createKeyFile, isExposedToOthers, MAX_KEY_FILE_BYTES, readKeyFile } from '../store/key-file.js';
-import type { StoreKey } from '../store/store.js';
+import type { StoreKey } from '../core/records.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -77,8 +77,9 @@ export type KeyResolution =
  * @throws StoreError (`store_locked`) when `--store` / VERICODE_STORE names a path
  * where nothing is, or the store exists and no key source is set.
  */
-export function resolveStoreKey(path: string, flags: StoreLocation, env: Env, random: RandomSource, canPrompt: () => boolean): KeyResolution {
-  const storeExists = existsSync(path);
+export function resolveStoreKey(path: string, flags: StoreLocation, env: Env, random: RandomSource, canPrompt: () => boolean, remote = false): KeyResolution {
+  // A server's store is made only by `init`: never a key file for one on first use.
+  const storeExists = remote || existsSync(path);
   // Only the default store appears on first use: a mistyped --store must not quietly
   // become a new, empty store (and a new key file).
   if (!storeExists && (flags.store !== undefined || nonEmpty(env.VERICODE_STORE) !== undefined)) {

@@ -3,10 +3,12 @@
  * tools. Each event's `hash` is SHA-256 over `prev_hash` (hex text) followed by the
  * canonical JSON (keys sorted, no whitespace) of the event without its two hashes.
  */
-import { iterateAuditEvents } from '../store/audit-log.js';
-import type { AuditEvent } from './audit/chain.js';
+import { parseStoredEvent, type AuditEvent } from './audit/chain.js';
 import type { CoreContext } from './context.js';
 import { parseTimestamp } from './time.js';
+
+/** Events read per query. */
+const EXPORT_BATCH = 1000;
 
 /** Options of `exportAudit`. */
 export interface AuditExportOptions {
@@ -25,17 +27,24 @@ export interface AuditExportSummary {
  * Passes each event, in chain order and from one snapshot, to `emit`.
  * @throws UsageError for a malformed `since`.
  */
-export function exportAudit(ctx: CoreContext, options: AuditExportOptions, emit: (event: AuditEvent) => void): AuditExportSummary {
+export async function exportAudit(ctx: CoreContext, options: AuditExportOptions, emit: (event: AuditEvent) => void): Promise<AuditExportSummary> {
   const sinceAt = options.since === undefined ? undefined : new Date(parseTimestamp(options.since, '--since')).toISOString();
-  return ctx.store.read(() => {
+  return ctx.store.read(async (tx) => {
     let events = 0;
     let firstSeq: number | null = null;
     let lastSeq: number | null = null;
-    for (const event of iterateAuditEvents(ctx.store, sinceAt)) {
-      emit(event);
-      events += 1;
-      firstSeq ??= event.seq;
-      lastSeq = event.seq;
+    // Everything from the first event at `since` on, in batches, so long chains need little memory.
+    const start = sinceAt === undefined ? 1 : await tx.firstAuditSeqSince(sinceAt);
+    for (let after = (start ?? Infinity) - 1; Number.isFinite(after);) {
+      const batch = await tx.listAuditEvents({ afterSeq: after, limit: EXPORT_BATCH });
+      for (const row of batch) {
+        const event = parseStoredEvent(row);
+        emit(event);
+        events += 1;
+        firstSeq ??= event.seq;
+        lastSeq = event.seq;
+      }
+      after = batch.length < EXPORT_BATCH ? Infinity : batch[batch.length - 1]!.seq;
     }
     return { events, first_seq: firstSeq, last_seq: lastSeq };
   });

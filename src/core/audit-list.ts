@@ -2,8 +2,7 @@
  * `audit list`: the log a page at a time, newest first unless asked otherwise, as
  * `aws cloudtrail lookup-events` and `az monitor activity-log list` show theirs.
  */
-import { listAuditEvents } from '../store/audit-log.js';
-import type { AuditEvent } from './audit/chain.js';
+import { parseStoredEvent, type AuditEvent } from './audit/chain.js';
 import type { CoreContext } from './context.js';
 import { UsageError } from './errors.js';
 import { decodePageToken, toPage, type ListOrder, type Page } from './pagination.js';
@@ -30,7 +29,7 @@ export const DEFAULT_AUDIT_PAGE = 50;
  * One page of audit events.
  * @throws UsageError for a malformed `since`, `limit` or `page`, or a page token of the other order.
  */
-export function listAuditPage(ctx: CoreContext, options: ListAuditPageOptions = {}): Page<AuditEvent> {
+export async function listAuditPage(ctx: CoreContext, options: ListAuditPageOptions = {}): Promise<Page<AuditEvent>> {
   const order = options.order ?? 'desc';
   const limit = options.limit ?? DEFAULT_AUDIT_PAGE;
   if (!(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) {
@@ -38,12 +37,12 @@ export function listAuditPage(ctx: CoreContext, options: ListAuditPageOptions = 
   }
   const sinceAt = options.since === undefined ? undefined : new Date(parseTimestamp(options.since, '--since')).toISOString();
   const from = decodePageToken(options.page, order);
-  const rows = ctx.store.read(() => listAuditEvents(ctx.store, {
+  const rows = await ctx.store.read((tx) => tx.listAuditEvents({
     sinceAt,
     action: options.action,
     order,
     limit: limit + 1,
     ...(order === 'desc' ? { beforeSeq: from } : { afterSeq: from }),
   }));
-  return toPage(rows, limit, (event) => event, order);
+  return toPage(rows, limit, parseStoredEvent, order);
 }

@@ -2,10 +2,10 @@
  * Reading and checking the audit log. Writing happens inside each use case's own
  * transaction, through `recordEvent` / `recordFailure`.
  */
-import { appendAuditEvent, firstSuccessAbout, listAuditEvents, type AuditEventInput } from '../store/audit-log.js';
-import type { AuditEvent } from './audit/chain.js';
+import { nextEvent, parseStoredEvent, type AuditEvent, type AuditEventInput } from './audit/chain.js';
 import type { CoreContext } from './context.js';
 import { COMMAND, UsageError, VerificationError } from './errors.js';
+import type { StoreReader, StoreWriter } from './store-port.js';
 import { parseTimestamp, rfc3339 } from './time.js';
 
 export type { AuditEvent } from './audit/chain.js';
@@ -16,17 +16,20 @@ export { auditAnchor, isAnchorHash, parseAnchor, type AuditAnchor } from './audi
 export type AuditRecord = Omit<AuditEventInput, 'at'>;
 
 /**
- * Appends an event stamped with the clock, in whole seconds like every other
- * timestamp (events of older versions keep their milliseconds: the hash covers them).
- * Call only inside `store.write`.
+ * Appends an event to the log inside the unit of work `tx`, stamped with the clock in
+ * whole seconds like every other timestamp (events of older versions keep their
+ * milliseconds: the hash covers them). The event is chained on the head read in the
+ * same unit, whose lock keeps other writers out until it commits.
  */
-export function recordEvent(ctx: CoreContext, record: AuditRecord): AuditEvent {
-  return appendAuditEvent(ctx.store, { ...record, at: rfc3339(ctx.clock.now().getTime()) });
+export async function recordEvent(ctx: CoreContext, tx: StoreWriter, record: AuditRecord): Promise<AuditEvent> {
+  const event = nextEvent(await tx.lastAuditEvent(), { ...record, at: rfc3339(ctx.clock.now().getTime()) });
+  await tx.appendAuditEvent(event);
+  return parseStoredEvent(event);
 }
 
-/** Records a failed attempt in its own transaction (the caller then throws). */
-export function recordFailure(ctx: CoreContext, record: Omit<AuditRecord, 'outcome'>): void {
-  ctx.store.write(() => recordEvent(ctx, { ...record, outcome: 'failure' }));
+/** Records a failed attempt in its own unit of work (the caller then throws). */
+export async function recordFailure(ctx: CoreContext, record: Omit<AuditRecord, 'outcome'>): Promise<void> {
+  await ctx.store.write((tx) => recordEvent(ctx, tx, { ...record, outcome: 'failure' }));
 }
 
 /** Options of `listAudit`. */
@@ -41,12 +44,13 @@ export interface ListAuditOptions {
  * action family (`verification_code` matches `verification_code.create`), at most `limit`.
  * @throws UsageError for a malformed `since` or `limit`.
  */
-export function listAudit(ctx: CoreContext, options: ListAuditOptions = {}): AuditEvent[] {
+export async function listAudit(ctx: CoreContext, options: ListAuditOptions = {}): Promise<AuditEvent[]> {
   if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 1)) {
     throw new UsageError(`invalid --limit ${options.limit}: it must be a whole number of at least 1`);
   }
   const sinceAt = options.since === undefined ? undefined : new Date(parseTimestamp(options.since, '--since')).toISOString();
-  return ctx.store.read(() => listAuditEvents(ctx.store, { sinceAt, action: options.action, limit: options.limit }));
+  const rows = await ctx.store.read((tx) => tx.listAuditEvents({ sinceAt, action: options.action, limit: options.limit }));
+  return rows.map(parseStoredEvent);
 }
 
 /**
@@ -55,8 +59,8 @@ export function listAudit(ctx: CoreContext, options: ListAuditOptions = {}): Aud
  * shows unspent but the log shows spent was revived by copying old pages of the
  * store back (SQLCipher's page HMAC covers the page number but no version).
  */
-export function earlierSpend(ctx: CoreContext, subject: string, actions: readonly string[]): number | undefined {
-  return firstSuccessAbout(ctx.store, subject, actions)?.seq;
+export async function earlierSpend(tx: StoreReader, subject: string, actions: readonly string[]): Promise<number | undefined> {
+  return (await tx.firstSuccessAbout(subject, actions))?.seq;
 }
 
 /** The `audit_broken` error for a code the log shows spent at event `seq` while the store showed it usable. */

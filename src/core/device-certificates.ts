@@ -6,7 +6,6 @@
 import type { CoreContext } from './context.js';
 import { resourcePrn } from './prn.js';
 import { rfc3339 } from './time.js';
-import { findTrustedCaCertificates } from '../store/ca-certificates.js';
 import { summarizeCertificate, type CertificateSummary } from './x509/describe.js';
 import { parseCrls } from './x509/crl.js';
 import { parseCertificate, parseCertificateChain, type ParsedCertificate } from './x509/parse.js';
@@ -47,9 +46,9 @@ export function checkDeviceCertificate(leaf: ParsedCertificate, intermediates: P
  * validation matches anchors by that name alone), looked up by index rather than
  * reading every CA.
  */
-function candidateIssuers(ctx: CoreContext, organizationId: string, chain: ParsedCertificate[]): TrustAnchor[] {
+async function candidateIssuers(ctx: CoreContext, organizationId: string, chain: ParsedCertificate[]): Promise<TrustAnchor[]> {
   const issuerNames = chain.map((cert) => Buffer.from(cert.fields.issuer.der));
-  return ctx.store.read(() => findTrustedCaCertificates(ctx.store, organizationId, issuerNames)).map((row) => ({
+  return (await ctx.store.read((tx) => tx.findTrustedCaCertificates(organizationId, issuerNames))).map((row) => ({
     id: row.id,
     certificate: parseCertificate(row.der, `registered CA ${resourcePrn(organizationId, 'ca_certificate', row.id)}`),
   }));
@@ -99,12 +98,12 @@ function pathOptions(input: VerifyDeviceCertificateInput): PathOptions {
  * certificate of the path; VerificationError('verification_failed') when no valid
  * path reaches such a CA at the validation time, with the reason.
  */
-export function verifyDeviceCertificate(ctx: CoreContext, input: VerifyDeviceCertificateInput): DeviceCertificateCheck {
+export async function verifyDeviceCertificate(ctx: CoreContext, input: VerifyDeviceCertificateInput): Promise<DeviceCertificateCheck> {
   const leaf = parseCertificate(input.certificate.bytes, input.certificate.label);
   const intermediates = input.chain ? parseCertificateChain(input.chain.bytes, input.chain.label) : [];
   const options = pathOptions(input);
   const at = new Date(input.at ?? ctx.clock.now().getTime());
-  const { anchorId, path } = checkDeviceCertificate(leaf, intermediates, candidateIssuers(ctx, input.organizationId, [leaf, ...intermediates]), at, options);
+  const { anchorId, path } = checkDeviceCertificate(leaf, intermediates, await candidateIssuers(ctx, input.organizationId, [leaf, ...intermediates]), at, options);
   return {
     valid: true,
     validated_at: rfc3339(Math.floor(at.getTime() / 1000) * 1000),

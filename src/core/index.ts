@@ -6,6 +6,8 @@
 export * from './errors.js';
 export * from './ports.js';
 export type { CoreContext } from './context.js';
+export type * from './records.js';
+export * from './store-port.js';
 export * from './duration.js';
 export * from './prn.js';
 export * from './time.js';
@@ -27,6 +29,7 @@ export { parseCrls, type ParsedCrl } from './x509/crl.js';
 export { parsePeerIdentity, type PeerIdentity } from './x509/peer-identity.js';
 export { parsePurpose, type Purpose } from './x509/purpose.js';
 export { createSelfSignedCa, createVerificationCertificate, createCsr, type CreatedCertificate } from './x509/create.js';
+export { createCertificate, type CreateCertificateInput, type CreatedCertificateFiles } from './x509/create-certificate.js';
 export { readPrivateKey, privateKeyPem, KEY_TYPES, type KeyType } from './x509/keys.js';
 export { pemEncode } from './x509/pem.js';
 export * from './device-certificates.js';

@@ -2,13 +2,13 @@
  * Organizations: the boundary that codes and CAs never cross. A store always has a
  * default organization, made when the store is initialized.
  */
-import { defaultOrganizationId, setDefaultOrganizationId } from '../store/meta.js';
-import { findOrganization, insertOrganization, listOrganizations as listRows, type OrganizationRow } from '../store/organizations.js';
 import { recordEvent } from './audit.js';
 import type { CoreContext } from './context.js';
 import { COMMAND, NotFoundError, UsageError } from './errors.js';
 import { randomUuid } from './ports.js';
 import { organizationPrn, parseOrganizationPrn } from './prn.js';
+import type { OrganizationRow } from './records.js';
+import type { StoreReader } from './store-port.js';
 import { nowWholeSeconds, rfc3339 } from './time.js';
 
 /** An organization as users and scripts see it. */
@@ -28,17 +28,18 @@ const MAX_NAME_LENGTH = 128;
  * Creates an organization. The first one in a store becomes the default.
  * @throws UsageError for an empty, over-long or control-character name.
  */
-export function createOrganization(ctx: CoreContext, name: string): Organization {
+export async function createOrganization(ctx: CoreContext, name: string): Promise<Organization> {
   const trimmed = name.trim();
   if (trimmed.length === 0 || trimmed.length > MAX_NAME_LENGTH || /\p{Cc}/u.test(trimmed)) {
     throw new UsageError(`invalid organization name: it must be 1 to ${MAX_NAME_LENGTH} printable characters`);
   }
-  return ctx.store.write(() => {
+  return ctx.store.write(async (tx) => {
     const row: OrganizationRow = { id: randomUuid(ctx.random), name: trimmed, created_at: nowWholeSeconds(ctx.clock) };
-    insertOrganization(ctx.store, row);
-    const isFirst = defaultOrganizationId(ctx.store) === undefined;
-    if (isFirst) setDefaultOrganizationId(ctx.store, row.id);
-    recordEvent(ctx, {
+    await tx.insertOrganization(row);
+    const defaultId = await tx.defaultOrganizationId();
+    const isFirst = defaultId === undefined;
+    if (isFirst) await tx.setDefaultOrganizationId(row.id);
+    await recordEvent(ctx, tx, {
       action: 'organization.create',
       organization_id: organizationPrn(row.id),
       subject: organizationPrn(row.id),
@@ -46,7 +47,7 @@ export function createOrganization(ctx: CoreContext, name: string): Organization
       reason: null,
       details: { is_default: isFirst },
     });
-    return toOrganization(row, isFirst ? row.id : defaultOrganizationId(ctx.store));
+    return toOrganization(row, isFirst ? row.id : defaultId);
   });
 }
 
@@ -54,17 +55,17 @@ export function createOrganization(ctx: CoreContext, name: string): Organization
  * Makes sure the store has a default organization, creating one named `name` if not.
  * Returns the default organization and whether it was created now.
  */
-export function ensureDefaultOrganization(ctx: CoreContext, name = DEFAULT_ORGANIZATION_NAME): { organization: Organization; created: boolean } {
-  const existing = ctx.store.read(() => defaultOrganizationId(ctx.store));
-  if (existing !== undefined) return { organization: getOrganization(ctx, organizationPrn(existing)), created: false };
-  return { organization: createOrganization(ctx, name), created: true };
+export async function ensureDefaultOrganization(ctx: CoreContext, name = DEFAULT_ORGANIZATION_NAME): Promise<{ organization: Organization; created: boolean }> {
+  const existing = await ctx.store.read((tx) => tx.defaultOrganizationId());
+  if (existing !== undefined) return { organization: await getOrganization(ctx, organizationPrn(existing)), created: false };
+  return { organization: await createOrganization(ctx, name), created: true };
 }
 
 /** Every organization, oldest first. */
-export function listOrganizations(ctx: CoreContext): Organization[] {
-  return ctx.store.read(() => {
-    const defaultId = defaultOrganizationId(ctx.store);
-    return listRows(ctx.store).map((row) => toOrganization(row, defaultId));
+export async function listOrganizations(ctx: CoreContext): Promise<Organization[]> {
+  return ctx.store.read(async (tx) => {
+    const defaultId = await tx.defaultOrganizationId();
+    return (await tx.listOrganizations()).map((row) => toOrganization(row, defaultId));
   });
 }
 
@@ -72,12 +73,12 @@ export function listOrganizations(ctx: CoreContext): Organization[] {
  * One organization by PRN.
  * @throws UsageError for a malformed PRN; NotFoundError when there is no such organization.
  */
-export function getOrganization(ctx: CoreContext, prn: string): Organization {
+export async function getOrganization(ctx: CoreContext, prn: string): Promise<Organization> {
   const id = parseOrganizationPrn(prn);
-  return ctx.store.read(() => {
-    const row = findOrganization(ctx.store, id);
+  return ctx.store.read(async (tx) => {
+    const row = await tx.findOrganization(id);
     if (!row) throw unknownOrganization(prn);
-    return toOrganization(row, defaultOrganizationId(ctx.store));
+    return toOrganization(row, await tx.defaultOrganizationId());
   });
 }
 
@@ -85,13 +86,13 @@ export function getOrganization(ctx: CoreContext, prn: string): Organization {
  * Makes the organization `prn` the store's default.
  * @throws UsageError for a malformed PRN; NotFoundError when there is no such organization.
  */
-export function useOrganization(ctx: CoreContext, prn: string): Organization {
+export async function useOrganization(ctx: CoreContext, prn: string): Promise<Organization> {
   const id = parseOrganizationPrn(prn);
-  return ctx.store.write(() => {
-    const row = findOrganization(ctx.store, id);
+  return ctx.store.write(async (tx) => {
+    const row = await tx.findOrganization(id);
     if (!row) throw unknownOrganization(prn);
-    setDefaultOrganizationId(ctx.store, id);
-    recordEvent(ctx, { action: 'organization.use', organization_id: prn, subject: prn, outcome: 'success', reason: null });
+    await tx.setDefaultOrganizationId(id);
+    await recordEvent(ctx, tx, { action: 'organization.use', organization_id: prn, subject: prn, outcome: 'success', reason: null });
     return toOrganization(row, id);
   });
 }
@@ -103,24 +104,24 @@ export function useOrganization(ctx: CoreContext, prn: string): Organization {
  * @throws UsageError for a malformed PRN, or a name that several organizations share;
  * NotFoundError when it does not exist or the store has no default organization.
  */
-export function resolveOrganizationId(ctx: CoreContext, reference: string | undefined, kind: 'prn' | 'name' | 'prn-or-name' = 'prn-or-name'): string {
-  return ctx.store.read(() => {
+export async function resolveOrganizationId(ctx: CoreContext, reference: string | undefined, kind: 'prn' | 'name' | 'prn-or-name' = 'prn-or-name'): Promise<string> {
+  return ctx.store.read(async (tx) => {
     if (reference === undefined) {
-      const id = defaultOrganizationId(ctx.store);
+      const id = await tx.defaultOrganizationId();
       if (id === undefined) throw new NotFoundError('the store has no default organization', `create one with: ${COMMAND} organizations create --name NAME`);
       return id;
     }
-    if (kind === 'name' || (kind === 'prn-or-name' && !reference.startsWith('prn:'))) return organizationIdByName(ctx, reference);
+    if (kind === 'name' || (kind === 'prn-or-name' && !reference.startsWith('prn:'))) return organizationIdByName(tx, reference);
     const id = parseOrganizationPrn(reference);
-    if (!findOrganization(ctx.store, id)) throw unknownOrganization(reference);
+    if (!(await tx.findOrganization(id))) throw unknownOrganization(reference);
     return id;
   });
 }
 
 /** Organization names need not be unique: a name selects only when exactly one organization has it. */
-function organizationIdByName(ctx: CoreContext, name: string): string {
+async function organizationIdByName(tx: StoreReader, name: string): Promise<string> {
   const wanted = name.trim();
-  const matches = listRows(ctx.store).filter((row) => row.name === wanted);
+  const matches = (await tx.listOrganizations()).filter((row) => row.name === wanted);
   if (matches.length === 0) throw new NotFoundError(`no organization is named "${wanted}"`, `see ${COMMAND} organizations list`);
   if (matches.length > 1) {
     throw new UsageError(
@@ -133,13 +134,13 @@ function organizationIdByName(ctx: CoreContext, name: string): string {
 
 /**
  * The id of an existing organization given as its PRN or its bare id (what
- * `resolveOrganizationId` returns), for use cases that store it. Call inside the
- * use case's transaction.
+ * `resolveOrganizationId` returns), for use cases that store it, read in the use
+ * case's unit of work.
  * @throws NotFoundError when there is no such organization; UsageError when `idOrPrn` is neither form.
  */
-export function existingOrganizationId(ctx: CoreContext, idOrPrn: string): string {
+export async function existingOrganizationId(tx: StoreReader, idOrPrn: string): Promise<string> {
   const id = idOrPrn.startsWith('prn:') ? parseOrganizationPrn(idOrPrn) : idOrPrn;
-  if (!findOrganization(ctx.store, id)) throw unknownOrganization(idOrPrn.startsWith('prn:') ? idOrPrn : organizationPrn(id));
+  if (!(await tx.findOrganization(id))) throw unknownOrganization(idOrPrn.startsWith('prn:') ? idOrPrn : organizationPrn(id));
   return id;
 }
 

@@ -3,6 +3,9 @@
  * milliseconds (whole seconds for the stamps users see); digests and DER are bytes.
  * A record never holds a plaintext code or key.
  */
+import type { OneTimeCodeType } from './codes/one-time-code-format.js';
+
+export type { OneTimeCodeType };
 
 /** How a store is unlocked. A passphrase is bytes (a string is taken as UTF-8). */
 export type StoreKey =
@@ -62,7 +65,6 @@ export interface CaCertificateKey {
   expectedEtag: string;
 }
 
-export type OneTimeCodeType = 'short' | 'long' | 'phrase';
 
 /** A one-time code's record as list and get read it, with its pair's lock. */
 export interface OneTimeCodeRow {

@@ -1,6 +1,5 @@
 /** `store backup`: a consistent, encrypted copy of the store, taken while others write. */
 import { resolve } from 'node:path';
-import { writeBackup } from '../store/snapshot.js';
 import { recordEvent } from './audit.js';
 import type { CoreContext } from './context.js';
 import { UsageError } from './errors.js';
@@ -30,12 +29,12 @@ export interface BackupResult {
  * directory is missing or not writable; StoreError (`store_locked`) naming `out` when
  * writing it fails (a full disk), (`store_corrupt`) when the copy does not open.
  */
-export function backupStore(ctx: CoreContext, out: string): BackupResult {
+export async function backupStore(ctx: CoreContext, out: string): Promise<BackupResult> {
   if (out.trim() === '') throw new UsageError('--out needs a file name');
   const path = resolve(out);
-  const facts = writeBackup(ctx.store, path);
+  const facts = await ctx.store.backup(path);
   const eventRecorded = !ctx.store.readOnly;
-  if (eventRecorded) ctx.store.write(() => recordEvent(ctx, {
+  if (eventRecorded) await ctx.store.write((tx) => recordEvent(ctx, tx, {
     action: 'store.backup',
     organization_id: null,
     subject: null,

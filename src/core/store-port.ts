@@ -33,8 +33,9 @@ import type {
 /** The kinds of store there are. */
 export type StoreKind = 'sqlite' | 'postgres';
 
-/** The kinds of code records `store purge` trims and `store info` counts. */
-export type CodeTable = 'verification_codes' | 'one_time_codes';
+/** The kinds of code records `store purge` trims, in the order it trims them. */
+export const CODE_TABLES = ['verification_codes', 'one_time_codes'] as const;
+export type CodeTable = (typeof CODE_TABLES)[number];
 
 /** Every kind of record a store holds, as `store info` lists them. */
 export type RecordKindName = 'ca_certificates' | CodeTable;

@@ -4,12 +4,11 @@
  * never wait long for the write lock, then gives the freed space back to the file
  * system. Audit events are never purged: the chain stays whole.
  */
-import { compactStore, freeBytes, reclaimFreePages, withBulkWriteSettings } from '../store/free-space.js';
-import { PURGEABLE_KINDS } from '../store/record-kinds.js';
 import { recordEvent } from './audit.js';
 import type { CoreContext } from './context.js';
 import { formatDuration } from './duration.js';
 import { UsageError } from './errors.js';
+import { CODE_TABLES } from './store-port.js';
 import { rfc3339 } from './time.js';
 
 /**
@@ -59,18 +58,18 @@ export interface PurgeResult {
  * (a `store.compact` event).
  * @throws UsageError when `olderThanMs` is not a positive whole number.
  */
-export function purgeStore(ctx: CoreContext, options: PurgeOptions = {}): PurgeResult {
+export async function purgeStore(ctx: CoreContext, options: PurgeOptions = {}): Promise<PurgeResult> {
   const olderThanMs = options.olderThanMs ?? DEFAULT_PURGE_AGE_MS;
   if (!Number.isSafeInteger(olderThanMs) || olderThanMs < 1) {
     throw new UsageError(`invalid --older-than: ${olderThanMs} ms is not a positive duration`);
   }
   const before = ctx.clock.now().getTime() - olderThanMs;
   const batchSize = options.batchSize ?? PURGE_BATCH_SIZE;
-  return withBulkWriteSettings(ctx.store, () => {
-    const { removed, total } = deleteSpent(ctx, before, olderThanMs, batchSize, options.onProgress);
-    const reclaimed = options.compact ? compactStore(ctx.store) : reclaimFreePages(ctx.store);
+  return ctx.store.withBulkWrites(async () => {
+    const { removed, total } = await deleteSpent(ctx, before, olderThanMs, batchSize, options.onProgress);
+    const reclaimed = await ctx.store.reclaimSpace({ compact: options.compact === true });
     if (options.compact) {
-      ctx.store.write(() => recordEvent(ctx, {
+      await ctx.store.write((tx) => recordEvent(ctx, tx, {
         action: 'store.compact',
         organization_id: null,
         subject: null,
@@ -79,25 +78,26 @@ export function purgeStore(ctx: CoreContext, options: PurgeOptions = {}): PurgeR
         details: { reclaimed_bytes: reclaimed },
       }));
     }
-    return { older_than: formatDuration(olderThanMs), before: rfc3339(before), removed, total, reclaimed_bytes: reclaimed, free_bytes: freeBytes(ctx.store) };
+    const { free_bytes: freeBytes } = await ctx.store.facts();
+    return { older_than: formatDuration(olderThanMs), before: rfc3339(before), removed, total, reclaimed_bytes: reclaimed, free_bytes: freeBytes };
   });
 }
 
 /** The batches: each deletes up to `batchSize` records with its audit event, in one transaction. */
-function deleteSpent(ctx: CoreContext, before: number, olderThanMs: number, batchSize: number, onProgress?: (removed: number) => void): Pick<PurgeResult, 'removed' | 'total'> {
-  const removed: Record<string, number> = Object.fromEntries(PURGEABLE_KINDS.map((kind) => [kind.name, 0]));
+async function deleteSpent(ctx: CoreContext, before: number, olderThanMs: number, batchSize: number, onProgress?: (removed: number) => void): Promise<Pick<PurgeResult, 'removed' | 'total'>> {
+  const removed: Record<string, number> = Object.fromEntries(CODE_TABLES.map((table) => [table, 0]));
   let total = 0;
   for (let batch = 1; ; batch += 1) {
-    const deleted = ctx.store.write(() => {
+    const deleted = await ctx.store.write(async (tx) => {
       const counts: Record<string, number> = {};
       let budget = batchSize;
-      for (const kind of PURGEABLE_KINDS) {
-        counts[kind.name] = budget > 0 ? kind.purge(ctx.store, before, budget) : 0;
-        budget -= counts[kind.name]!;
+      for (const table of CODE_TABLES) {
+        counts[table] = budget > 0 ? await tx.purgeSpent(table, before, budget) : 0;
+        budget -= counts[table]!;
       }
       const inBatch = batchSize - budget;
       if (inBatch > 0 || batch === 1) {
-        recordEvent(ctx, {
+        await recordEvent(ctx, tx, {
           action: 'store.purge',
           organization_id: null,
           subject: null,

@@ -3,22 +3,9 @@
  * their status (never the code); consume one when a verification certificate
  * presents it. Codes are kept only as HMAC-SHA256 under the store's secret.
  */
-import { existingHmacSecret, hmacSecret } from '../store/meta.js';
 import { decodePageToken, toPage, type Page } from './pagination.js';
-import {
-  consumeVerificationCodeRow,
-  findVerificationCodeByHmac,
-  findNewerBoundVerificationCode,
-  findVerificationCodeById,
-  insertVerificationCode,
-  supersedeBoundVerificationCodes,
-  listVerificationCodeRows,
-  type VerificationCodeRow,
-  type VerificationCodeStatusFilter,
-} from '../store/verification-codes.js';
-import { findCaCertificateById } from '../store/ca-certificates.js';
 import { earlierSpend, recordEvent, recordFailure, revivedCodeError } from './audit.js';
-import { hmacCode } from './codes/hashing.js';
+import { codeHmacSecret, hmacCode } from './codes/hashing.js';
 import { assertVerificationCodeFormat, generateVerificationCode, VERIFICATION_CODE_DEFAULT_LENGTH } from './codes/verification-code-format.js';
 import type { CoreContext } from './context.js';
 import { COMMAND, ConflictError, ExpiredError, NotFoundError, UsageError, VerificationError } from './errors.js';
@@ -26,6 +13,8 @@ import type { TtlPolicy } from './duration.js';
 import { randomUuid } from './ports.js';
 import { organizationPrn, parseResourcePrn, resourcePrn } from './prn.js';
 import { existingOrganizationId } from './organizations.js';
+import type { VerificationCodeRow, VerificationCodeStatusFilter } from './records.js';
+import type { StoreWriter } from './store-port.js';
 import { nowWholeSeconds, rfc3339 } from './time.js';
 
 const CONSUME = 'verification_code.consume';
@@ -80,47 +69,56 @@ export interface IssueVerificationCodeInput {
  * @throws UsageError when the TTL is outside 5m..7d or the length outside 32..64;
  * NotFoundError when the organization does not exist.
  */
-export function issueVerificationCode(ctx: CoreContext, input: IssueVerificationCodeInput): IssuedVerificationCode {
+export async function issueVerificationCode(ctx: CoreContext, input: IssueVerificationCodeInput): Promise<IssuedVerificationCode> {
+  checkedTtl(input);
+  return ctx.store.write((tx) => issueVerificationCodeIn(ctx, tx, input));
+}
+
+/** `issueVerificationCode` inside the caller's unit of work `tx` (binding a code changes its CA in the same unit). */
+export async function issueVerificationCodeIn(ctx: CoreContext, tx: StoreWriter, input: IssueVerificationCodeInput): Promise<IssuedVerificationCode> {
+  const ttlMs = checkedTtl(input);
+  const code = generateVerificationCode(ctx.random, input.length ?? VERIFICATION_CODE_DEFAULT_LENGTH);
+  // Checked in the same unit: a PRN or an unknown id is a clear error, not a FOREIGN KEY failure.
+  const organizationId = await existingOrganizationId(tx, input.organizationId);
+  const createdAt = nowWholeSeconds(ctx.clock);
+  const row = {
+    id: randomUuid(ctx.random),
+    organization_id: organizationId,
+    certificate_id: input.certificateId ?? null,
+    created_at: createdAt,
+    expires_at: createdAt + ttlMs,
+    code_hmac: hmacCode(await codeHmacSecret(tx, ctx.random), code),
+  };
+  const superseded = row.certificate_id === null ? [] : await tx.supersedeBoundVerificationCodes(row.organization_id, row.certificate_id, createdAt);
+  await tx.insertVerificationCode(row);
+  const info = toInfo({ ...row, seq: 0, consumed_at: null }, createdAt);
+  for (const old of superseded) {
+    await recordEvent(ctx, tx, {
+      action: SUPERSEDE,
+      organization_id: info.organization_id,
+      subject: verificationCodePrn(old),
+      outcome: 'success',
+      reason: 'superseded',
+      details: { superseded_by: info.id, certificate_prn: info.certificate_prn, expires_at: info.created_at },
+    });
+  }
+  await recordEvent(ctx, tx, {
+    action: 'verification_code.create',
+    organization_id: info.organization_id,
+    subject: info.id,
+    outcome: 'success',
+    reason: null,
+    details: { expires_at: info.expires_at, length: code.length, certificate_prn: info.certificate_prn, certificate_etag: input.certificateEtag ?? null },
+  });
+  return { id: info.id, code, organization_id: info.organization_id, certificate_prn: info.certificate_prn, certificate_etag: input.certificateEtag ?? null, created_at: info.created_at, expires_at: info.expires_at, status: 'active' };
+}
+
+function checkedTtl(input: IssueVerificationCodeInput): number {
   const ttlMs = input.ttlMs ?? VERIFICATION_CODE_TTL.defaultMs;
   if (ttlMs < VERIFICATION_CODE_TTL.minMs || ttlMs > VERIFICATION_CODE_TTL.maxMs) {
     throw new UsageError('verification code TTL must be from 5m to 7d');
   }
-  const code = generateVerificationCode(ctx.random, input.length ?? VERIFICATION_CODE_DEFAULT_LENGTH);
-  return ctx.store.write(() => {
-    // Checked in the same transaction: a PRN or an unknown id is a clear error, not a FOREIGN KEY failure.
-    const organizationId = existingOrganizationId(ctx, input.organizationId);
-    const createdAt = nowWholeSeconds(ctx.clock);
-    const row = {
-      id: randomUuid(ctx.random),
-      organization_id: organizationId,
-      certificate_id: input.certificateId ?? null,
-      created_at: createdAt,
-      expires_at: createdAt + ttlMs,
-      code_hmac: hmacCode(hmacSecret(ctx.store, ctx.random), code),
-    };
-    const superseded = row.certificate_id === null ? [] : supersedeBoundVerificationCodes(ctx.store, row.organization_id, row.certificate_id, createdAt);
-    insertVerificationCode(ctx.store, row);
-    const info = toInfo({ ...row, seq: 0, consumed_at: null }, createdAt);
-    for (const old of superseded) {
-      recordEvent(ctx, {
-        action: SUPERSEDE,
-        organization_id: info.organization_id,
-        subject: verificationCodePrn(old),
-        outcome: 'success',
-        reason: 'superseded',
-        details: { superseded_by: info.id, certificate_prn: info.certificate_prn, expires_at: info.created_at },
-      });
-    }
-    recordEvent(ctx, {
-      action: 'verification_code.create',
-      organization_id: info.organization_id,
-      subject: info.id,
-      outcome: 'success',
-      reason: null,
-      details: { expires_at: info.expires_at, length: code.length, certificate_prn: info.certificate_prn, certificate_etag: input.certificateEtag ?? null },
-    });
-    return { id: info.id, code, organization_id: info.organization_id, certificate_prn: info.certificate_prn, certificate_etag: input.certificateEtag ?? null, created_at: info.created_at, expires_at: info.expires_at, status: 'active' };
-  });
+  return ttlMs;
 }
 
 /** Options of `listVerificationCodes`. */
@@ -148,7 +146,7 @@ export function parseVerificationCodeStatus(text: string): VerificationCodeStatu
  * A page of the organization's codes, newest first.
  * @throws UsageError for an unknown status, a limit outside 1..1000 or a bad page token.
  */
-export function listVerificationCodes(ctx: CoreContext, options: ListVerificationCodesOptions): Page<VerificationCodeInfo> {
+export async function listVerificationCodes(ctx: CoreContext, options: ListVerificationCodesOptions): Promise<Page<VerificationCodeInfo>> {
   const status = parseVerificationCodeStatus(options.status ?? 'all');
   const limit = options.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
@@ -156,7 +154,7 @@ export function listVerificationCodes(ctx: CoreContext, options: ListVerificatio
   }
   const beforeSeq = decodePageToken(options.page);
   const now = ctx.clock.now().getTime();
-  const rows = ctx.store.read(() => listVerificationCodeRows(ctx.store, { organizationId: options.organizationId, status, now, limit, beforeSeq }));
+  const rows = await ctx.store.read((tx) => tx.listVerificationCodes({ organizationId: options.organizationId, status, now, limit, beforeSeq }));
   return toPage(rows, limit, (row) => toInfo(row, now));
 }
 
@@ -164,9 +162,9 @@ export function listVerificationCodes(ctx: CoreContext, options: ListVerificatio
  * One code's status, by PRN or bare id.
  * @throws NotFoundError when the organization has no such code.
  */
-export function getVerificationCode(ctx: CoreContext, organizationId: string, idOrPrn: string): VerificationCodeInfo {
+export async function getVerificationCode(ctx: CoreContext, organizationId: string, idOrPrn: string): Promise<VerificationCodeInfo> {
   const id = parseResourcePrn(idOrPrn, 'ca_verification_code')?.id ?? idOrPrn;
-  const row = ctx.store.read(() => findVerificationCodeById(ctx.store, organizationId, id));
+  const row = await ctx.store.read((tx) => tx.findVerificationCodeById(organizationId, id));
   if (!row) throw new NotFoundError(`verification code ${idOrPrn} not found`, `see ${COMMAND} ca-certificates verification-codes list`);
   return toInfo(row, ctx.clock.now().getTime());
 }
@@ -190,28 +188,28 @@ export interface ConsumedVerificationCode {
  * (`code_expired`, also for a bound code a newer one superseded), ConflictError
  * (`code_used`).
  */
-export function consumeVerificationCode(ctx: CoreContext, organizationId: string, code: string, where: string): ConsumedVerificationCode {
+export async function consumeVerificationCode(ctx: CoreContext, organizationId: string, code: string, where: string): Promise<ConsumedVerificationCode> {
   const orgPrn = organizationPrn(organizationId);
-  const failure = (reason: string, subject: string | null = null): void =>
+  const failure = (reason: string, subject: string | null = null): Promise<void> =>
     recordFailure(ctx, { action: CONSUME, organization_id: orgPrn, subject, reason });
   try {
     assertVerificationCodeFormat(code, where);
   } catch (error) {
-    failure('invalid_format');
+    await failure('invalid_format');
     throw error;
   }
-  const secret = ctx.store.read(() => existingHmacSecret(ctx.store));
+  const secret = await ctx.store.read((tx) => tx.hmacSecret());
   const codeHmac = secret ? hmacCode(secret, code) : undefined;
   const now = ctx.clock.now().getTime();
-  const consumed = codeHmac && ctx.store.write(() => {
-    const row = consumeVerificationCodeRow(ctx.store, organizationId, codeHmac, now);
+  const consumed = codeHmac && await ctx.store.write(async (tx) => {
+    const row = await tx.consumeVerificationCode(organizationId, codeHmac, now);
     if (!row) return undefined;
     const subject = verificationCodePrn(row);
     // The row says unused; the log must agree, or old pages were copied back (a
     // superseded code is as spent as a consumed one).
-    const spentAt = earlierSpend(ctx, subject, [CONSUME, SUPERSEDE]);
+    const spentAt = await earlierSpend(tx, subject, [CONSUME, SUPERSEDE]);
     // The row stays consumed: the refusal commits with its event.
-    recordEvent(ctx, spentAt === undefined
+    await recordEvent(ctx, tx, spentAt === undefined
       ? { action: CONSUME, organization_id: orgPrn, subject, outcome: 'success', reason: null }
       : { action: CONSUME, organization_id: orgPrn, subject, outcome: 'failure', reason: 'state_mismatch', details: { spent_at_event: spentAt } });
     return { row, subject, spentAt };
@@ -219,22 +217,22 @@ export function consumeVerificationCode(ctx: CoreContext, organizationId: string
   if (consumed && consumed.spentAt !== undefined) throw revivedCodeError(`verification code ${consumed.subject}`, consumed.spentAt);
   if (consumed) return { id: consumed.row.id, certificate_id: consumed.row.certificate_id };
 
-  const existing = codeHmac && ctx.store.read(() => findVerificationCodeByHmac(ctx.store, organizationId, codeHmac));
+  const existing = codeHmac && await ctx.store.read((tx) => tx.findVerificationCodeByHmac(organizationId, codeHmac));
   if (!existing) {
-    failure('unknown_code');
+    await failure('unknown_code');
     throw new VerificationError('unknown_code', `${where} does not match any verification code of this organization`, `request a code with: ${COMMAND} ca-certificates verification-codes create`);
   }
-  const hint = nextCodeHint(ctx, existing);
+  const hint = await nextCodeHint(ctx, existing);
   if (existing.consumed_at !== null) {
-    failure('code_used', verificationCodePrn(existing));
+    await failure('code_used', verificationCodePrn(existing));
     throw new ConflictError('code_used', 'the verification code was already used: each code is single-use, even when the registration failed', hint);
   }
-  const newer = existing.certificate_id === null ? undefined : ctx.store.read(() => findNewerBoundVerificationCode(ctx.store, existing));
+  const newer = existing.certificate_id === null ? undefined : await ctx.store.read((tx) => tx.findNewerBoundVerificationCode(existing));
   if (newer && newer.created_at <= existing.expires_at) {
-    failure('code_superseded', verificationCodePrn(existing));
+    await failure('code_superseded', verificationCodePrn(existing));
     throw new ExpiredError('code_expired', `the verification code was superseded at ${rfc3339(newer.created_at)} by a newer code for the same CA certificate: a CA has one live code`, `use the newest code, or ${hint}`);
   }
-  failure('code_expired', verificationCodePrn(existing));
+  await failure('code_expired', verificationCodePrn(existing));
   throw new ExpiredError('code_expired', `the verification code expired at ${rfc3339(existing.expires_at)}`, hint);
 }
 
@@ -243,10 +241,10 @@ export function consumeVerificationCode(ctx: CoreContext, organizationId: string
  * CA while that CA still waits for proof (never an unbound code, which its verify
  * would refuse).
  */
-function nextCodeHint(ctx: CoreContext, row: VerificationCodeRow): string {
+async function nextCodeHint(ctx: CoreContext, row: VerificationCodeRow): Promise<string> {
   const command = `${COMMAND} ca-certificates verification-codes create`;
   if (row.certificate_id === null) return `request a new code with: ${command}`;
-  const ca = ctx.store.read(() => findCaCertificateById(ctx.store, row.organization_id, row.certificate_id!));
+  const ca = await ctx.store.read((tx) => tx.findCaCertificateById(row.organization_id, row.certificate_id!));
   if (!ca) return `the CA certificate this code was bound to was deleted: register it again (${COMMAND} ca-certificates create -c ca.pem --name NAME), then: ${command} --certificate NAME`;
   const label = ca.name ?? resourcePrn(ca.organization_id, 'ca_certificate', ca.id);
   if (ca.is_verified === 1) return `CA certificate ${label} is already verified: see ${COMMAND} ca-certificates get ${label}`;

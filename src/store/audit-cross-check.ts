@@ -4,42 +4,10 @@
  * src/core/prn.ts), which these queries rebuild in SQL so that every lookup goes
  * through the (action, outcome, subject) index of audit_events.
  */
+import type { CodeLedger, SpendMismatch } from '../core/store-port.js';
 import type { Store } from './store.js';
 
-/** How one codes table is held against the log. */
-export interface CodeLedger {
-  table: 'verification_codes' | 'one_time_codes';
-  /** The PRN kind of its codes. */
-  kind: 'ca_verification_code' | 'code';
-  /** The action of a successful issue. */
-  create: string;
-  /** The actions that spend a code, each with the column it sets. */
-  spends: ReadonlyArray<{ action: string; column: 'consumed_at' | 'invalidated_at' }>;
-}
-
-/** A code whose state the log does not account for. */
-export interface LedgerMismatch {
-  subject: string;
-  problem: string;
-}
-
 const prnOf = (kind: string): string => `'prn:1:' || c.organization_id || ':${kind}:' || c.id`;
-
-/** The codes tables as the log accounts for them. */
-export const CODE_LEDGERS: readonly CodeLedger[] = [
-  {
-    table: 'verification_codes',
-    kind: 'ca_verification_code',
-    create: 'verification_code.create',
-    spends: [{ action: 'verification_code.consume', column: 'consumed_at' }],
-  },
-  {
-    table: 'one_time_codes',
-    kind: 'code',
-    create: 'code.create',
-    spends: [{ action: 'code.redeem', column: 'consumed_at' }, { action: 'code.invalidate', column: 'invalidated_at' }],
-  },
-];
 
 /**
  * Before schema version 5 an invalidation was one event for the (user, purpose),
@@ -50,13 +18,6 @@ const LEGACY_INVALIDATION = `c.invalidated_at IS NOT NULL AND EXISTS (
   SELECT 1 FROM audit_events e WHERE e.action = 'code.invalidate' AND e.subject IS NULL AND e.seq < @legacyBefore
     AND e.organization_id = 'prn:1:' || c.organization_id
     AND json_extract(e.details, '$.user_id') = c.user_id AND json_extract(e.details, '$.purpose') = c.purpose)`;
-
-/** A code whose state and log disagree: spent without its event, or its event without being spent. */
-export interface SpendMismatch {
-  subject: string;
-  /** 1 when the table shows the code spent (by `spend.column`), 0 when not. */
-  spent: 0 | 1;
-}
 
 /**
  * The first code whose table state disagrees with the log about `spend`: spent in the

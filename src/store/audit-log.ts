@@ -3,56 +3,31 @@
  * `appendAuditEvent` must run inside the caller's write transaction so the event
  * and the change it records commit together.
  */
-import { canonicalJson, chainBroken, eventJson, GENESIS_HASH, hashEventText, type AuditEvent, type AuditEventBody, type StoredAuditEvent } from '../core/audit/chain.js';
+import { GENESIS_HASH, type StoredAuditEvent } from '../core/audit/chain.js';
+import type { AuditQuery } from '../core/store-port.js';
 import type { Store } from './store.js';
 
-/** What a caller records; the log assigns `seq` and the hashes. */
-export type AuditEventInput = Omit<AuditEventBody, 'seq' | 'details'> & { details?: Record<string, unknown> };
-
-/** Appends `input` after the current head. Call only inside `store.write`. */
-export function appendAuditEvent(store: Store, input: AuditEventInput): AuditEvent {
-  const head = store.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
-    | { seq: number; hash: string }
-    | undefined;
-  const details = input.details ?? {};
-  const stored: Omit<StoredAuditEvent, 'hash'> = {
-    seq: (head?.seq ?? 0) + 1,
-    at: input.at,
-    action: input.action,
-    organization_id: input.organization_id,
-    subject: input.subject,
-    outcome: input.outcome,
-    reason: input.reason,
-    // Canonical, so the stored bytes are exactly what the hash covers.
-    details: canonicalJson(details),
-    prev_hash: head?.hash ?? GENESIS_HASH,
-  };
-  const hash = hashEventText(stored.prev_hash, eventJson(stored));
-  store.db
+/**
+ * Inserts `event`, built and hashed by the core on top of the last event, only when it
+ * is the next link: its seq follows the head's and its prev_hash is the head's hash.
+ * Call inside the write transaction that read the head.
+ * @throws Error when it is not the next link (a caller bug: the chain is never forked).
+ */
+export function insertAuditEvent(store: Store, event: StoredAuditEvent): void {
+  const inserted = store.db
     .prepare(
       `INSERT INTO audit_events (seq, at, action, organization_id, subject, outcome, reason, details, prev_hash, hash)
-       VALUES (@seq, @at, @action, @organization_id, @subject, @outcome, @reason, @details, @prev_hash, @hash)`,
+       SELECT @seq, @at, @action, @organization_id, @subject, @outcome, @reason, @details, @prev_hash, @hash
+       WHERE (SELECT coalesce(max(seq), 0) + 1 FROM audit_events) = @seq
+         AND coalesce((SELECT hash FROM audit_events WHERE seq = @seq - 1), @genesis) = @prev_hash`,
     )
-    .run({ ...stored, hash });
-  return { ...stored, details, hash };
+    .run({ ...event, genesis: GENESIS_HASH }).changes;
+  if (inserted !== 1) throw new Error(`audit event ${event.seq} is not the next link of the chain`);
 }
 
-/** Filters for `listAuditEvents`; all optional. */
-export interface AuditQuery {
-  sinceAt?: string;
-  action?: string;
-  afterSeq?: number;
-  beforeSeq?: number;
-  /** Chain order (`asc`, the default) or newest first (`desc`). */
-  order?: 'asc' | 'desc';
-  limit?: number;
-}
 
-/**
- * Events in chain order (or newest first), filtered.
- * @throws VerificationError (`audit_broken`) naming an event whose details are not JSON.
- */
-export function listAuditEvents(store: Store, query: AuditQuery = {}): AuditEvent[] {
+/** Events in chain order (or newest first), filtered, as stored. */
+export function listAuditEvents(store: Store, query: AuditQuery = {}): StoredAuditEvent[] {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (query.sinceAt !== undefined) { where.push('at >= @sinceAt'); params.sinceAt = query.sinceAt; }
@@ -61,31 +36,17 @@ export function listAuditEvents(store: Store, query: AuditQuery = {}): AuditEven
   if (query.beforeSeq !== undefined) { where.push('seq < @beforeSeq'); params.beforeSeq = query.beforeSeq; }
   const sql = `SELECT * FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq${query.order === 'desc' ? ' DESC' : ''}${query.limit ? ' LIMIT @limit' : ''}`;
   if (query.limit) params.limit = query.limit;
-  return (store.db.prepare(sql).all(params) as StoredAuditEvent[]).map(toEvent);
+  return store.db.prepare(sql).all(params) as StoredAuditEvent[];
 }
 
-/**
- * Every event in chain order (from `sinceAt` on, if given), read lazily so long chains need little memory.
- * @throws VerificationError (`audit_broken`) at an event whose details are not JSON.
- */
-export function* iterateAuditEvents(store: Store, sinceAt?: string): Generator<AuditEvent> {
-  const rows = sinceAt === undefined
-    ? store.db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate()
-    : store.db.prepare('SELECT * FROM audit_events WHERE seq >= (SELECT coalesce(min(seq), 1e18) FROM audit_events WHERE at >= ?) ORDER BY seq').iterate(sinceAt);
-  for (const row of rows as IterableIterator<StoredAuditEvent>) {
-    yield toEvent(row);
-  }
-}
-
-/** How many events the log holds, and the hash of the last. */
-export function auditHead(store: Store): { length: number; head_hash: string } {
-  const row = store.db.prepare('SELECT count(*) AS length, (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS head FROM audit_events').get() as { length: number; head: string | null };
-  return { length: row.length, head_hash: row.head ?? GENESIS_HASH };
+/** The seq of the first event at or after `at` (ISO 8601), or undefined. */
+export function firstAuditSeqSince(store: Store, at: string): number | undefined {
+  return (store.db.prepare('SELECT min(seq) FROM audit_events WHERE at >= ?').pluck().get(at) as number | null) ?? undefined;
 }
 
 /** The last event as stored, or undefined while the log is empty. */
 export function lastStoredEvent(store: Store): StoredAuditEvent | undefined {
-  return store.db.prepare('SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1').get() as StoredAuditEvent | undefined;
+  return store.db.prepare('SELECT * FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)').get() as StoredAuditEvent | undefined;
 }
 
 /** Event `seq` as stored, or undefined. */
@@ -131,12 +92,4 @@ export function chainBatch(store: Store, fromSeq: number, limit: number): Array<
     )
     .raw()
     .all(fromSeq, limit) as Array<[number, string, string, number]>;
-}
-
-function toEvent(row: StoredAuditEvent): AuditEvent {
-  try {
-    return { ...row, details: JSON.parse(row.details) as Record<string, unknown> };
-  } catch {
-    throw chainBroken({ seq: row.seq, problem: 'its details are not valid JSON' });
-  }
 }

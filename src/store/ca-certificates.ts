@@ -3,34 +3,10 @@
  * inside one organization; every update is conditional on the etag the caller read,
  * so a concurrent change is never overwritten silently.
  */
+import type { CaCertificateChanges, CaCertificateRow } from '../core/records.js';
 import type { Store } from './store.js';
 
-/** One row: the certificate (DER), its summary as shown to users, and the record's state. */
-export interface CaCertificateRow {
-  seq: number;
-  id: string;
-  organization_id: string;
-  name: string | null;
-  der: Buffer;
-  fingerprint_sha256: string;
-  subject_der: Buffer;
-  subject: string;
-  issuer: string;
-  serial: string;
-  not_before: string;
-  not_after: string;
-  is_verified: 0 | 1;
-  status: 'active' | 'inactive';
-  etag: string;
-  description: string | null;
-  /** JSON text of the JITP settings, or null when JITP is off. */
-  jitp: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-/** The columns an update may change; the rest of a CA record is fixed at registration. */
-export type CaCertificateChanges = Pick<CaCertificateRow, 'is_verified' | 'status' | 'description' | 'jitp' | 'etag' | 'updated_at'>;
+export type { CaCertificateChanges, CaCertificateRow } from '../core/records.js';
 
 const COLUMNS = `seq, id, organization_id, name, der, fingerprint_sha256, subject_der, subject, issuer, serial,
   not_before, not_after, is_verified, status, etag, description, jitp, created_at, updated_at`;

@@ -20,12 +20,10 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { COMMAND, StoreError } from '../core/errors.js';
 import { describeFsError } from './bounded-file.js';
+import type { StoreKey } from '../core/records.js';
 import { openDatabase, type Db } from './sqlite.js';
 
-/** How the store is unlocked. A passphrase is bytes (a string is taken as UTF-8). */
-export type StoreKey =
-  | { mode: 'key-file'; key: Uint8Array; keyFile?: string }
-  | { mode: 'passphrase'; passphrase: Uint8Array | string; source?: string };
+export type { StoreKey } from '../core/records.js';
 
 /**
  * The bytes SQLite3 Multiple Ciphers takes as the key: a passphrase's own bytes, or

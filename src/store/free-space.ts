@@ -69,7 +69,7 @@ export function compactStore(store: Store): number {
  *   store; the final checkpoint syncs everything.
  * Together they made purging 200,000 codes about 2.5 times faster.
  */
-export function withBulkWriteSettings<T>(store: Store, work: () => T): T {
+export async function withBulkWriteSettings<T>(store: Store, work: () => Promise<T>): Promise<T> {
   // Before the settings: restoring them ends with a checkpoint, which a read-only
   // store would refuse with an error that hides the clear one.
   store.assertWritable();
@@ -78,7 +78,7 @@ export function withBulkWriteSettings<T>(store: Store, work: () => T): T {
   store.db.pragma('wal_autocheckpoint = 0');
   store.db.pragma('synchronous = NORMAL');
   try {
-    return work();
+    return await work();
   } finally {
     for (const [name, value] of saved) store.db.pragma(`${name} = ${String(value)}`);
     store.db.pragma('wal_checkpoint(PASSIVE)');

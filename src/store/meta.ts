@@ -2,7 +2,6 @@
  * Store-wide settings in the `meta` table: the HMAC secret codes are hashed under,
  * and the default organization.
  */
-import type { RandomSource } from '../core/ports.js';
 import type { Store } from './store.js';
 
 const HMAC_SECRET = 'hmac_secret';
@@ -17,16 +16,9 @@ function setMeta(store: Store, key: string, value: Buffer): void {
   store.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 }
 
-/**
- * The 32-byte secret that code HMACs are keyed with, created on first use inside the
- * caller's write transaction. It never leaves the encrypted store.
- */
-export function hmacSecret(store: Store, random: RandomSource): Buffer {
-  const existing = getMeta(store, HMAC_SECRET);
-  if (existing) return existing;
-  const secret = Buffer.from(random.bytes(32));
+/** Stores the 32-byte secret code HMACs are keyed with. Call inside `store.write`. */
+export function setHmacSecret(store: Store, secret: Buffer): void {
   setMeta(store, HMAC_SECRET, secret);
-  return secret;
 }
 
 /** The stored secret, or undefined before any write created it. */

@@ -3,14 +3,10 @@
  * (organization, user, purpose). Callers read and write it inside one immediate
  * transaction, so counts stay exact when processes race.
  */
-import type { CodePair } from './one-time-codes.js';
+import type { AttemptState, CodePair } from '../core/records.js';
 import type { Store } from './store.js';
 
-/** A pair's consecutive failures and, once locked, when the lock ends. */
-export interface AttemptState {
-  failures: number;
-  locked_until: number | null;
-}
+export type { AttemptState } from '../core/records.js';
 
 /** The pair's state; no row means no failures and no lock. */
 export function readAttempts(store: Store, pair: CodePair): AttemptState {

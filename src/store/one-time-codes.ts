@@ -5,54 +5,10 @@
  * status can be derived.
  */
 import { recordCounts } from './store-stats.js';
+import type { CodePair, Instant, OneTimeCodeCandidate, OneTimeCodeRow, OneTimeCodeStatusFilter, OneTimeCodeType } from '../core/records.js';
 import type { Store } from './store.js';
 
-export type OneTimeCodeType = 'short' | 'long' | 'phrase';
-
-/** A code's record as list and get read it, with its pair's lock. */
-export interface OneTimeCodeRow {
-  seq: number;
-  id: string;
-  organization_id: string;
-  type: OneTimeCodeType;
-  user_id: string;
-  purpose: string;
-  is_authorized: 0 | 1;
-  created_at: number;
-  expires_at: number;
-  authorized_at: number | null;
-  consumed_at: number | null;
-  invalidated_at: number | null;
-  /** When the pair's lock ends; null when the pair was never locked. */
-  locked_until: number | null;
-}
-
-/** A row as matching reads it: the digest and, for short codes, its salt and scrypt cost. */
-export interface OneTimeCodeCandidate extends Omit<OneTimeCodeRow, 'locked_until'> {
-  code_digest: Buffer;
-  code_salt: Buffer | null;
-  /** log2 of scrypt's N for a short code; null for long and phrase codes. */
-  scrypt_log_n: number | null;
-}
-
-/** Whose codes: one user and purpose in one organization. */
-export interface CodePair {
-  organizationId: string;
-  userId: string;
-  purpose: string;
-}
-
-/**
- * When a change happens: `now` (milliseconds) decides whether a code is still valid;
- * `stamp` (whole seconds) is what the record keeps, as users see times.
- */
-export interface Instant {
-  now: number;
-  stamp: number;
-}
-
-/** Status filters for listing; `all` means no filter. */
-export type OneTimeCodeStatusFilter = 'active' | 'consumed' | 'expired' | 'invalidated' | 'locked' | 'all';
+export type { CodePair, Instant, OneTimeCodeCandidate, OneTimeCodeRow, OneTimeCodeStatusFilter, OneTimeCodeType } from '../core/records.js';
 
 const BARE_COLUMNS = 'seq, id, organization_id, type, user_id, purpose, is_authorized, created_at, expires_at, authorized_at, consumed_at, invalidated_at';
 const COLUMNS = BARE_COLUMNS.split(', ').map((column) => `c.${column}`).join(', ');

@@ -1,11 +1,8 @@
 /** The organizations table. */
+import type { OrganizationRow } from '../core/records.js';
 import type { Store } from './store.js';
 
-export interface OrganizationRow {
-  id: string;
-  name: string;
-  created_at: number;
-}
+export type { OrganizationRow } from '../core/records.js';
 
 export function insertOrganization(store: Store, row: OrganizationRow): void {
   store.db.prepare('INSERT INTO organizations (id, name, created_at) VALUES (@id, @name, @created_at)').run(row);

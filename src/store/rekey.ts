@@ -33,16 +33,16 @@ import { dirname } from 'node:path';
 import { COMMAND, StoreError, UsageError } from '../core/errors.js';
 import { copySnapshotInto, fsyncPath, removeIfPresent } from './snapshot.js';
 import { keyBytes, readOnlyStore } from './connection.js';
+import type { RekeyStep } from '../core/store-port.js';
 import { keyOf, openUnlocked, sameKey, Store, type StoreKey } from './store.js';
 
-/** The stages of a rekey, reported as they start. */
-export type RekeyStep = 'locking' | 'copying' | 'encrypting' | 'verifying' | 'replacing';
+export type { RekeyStep } from '../core/store-port.js';
 
 /** What the caller does during a rekey. */
 export interface RekeyHooks {
   onStep?: (step: RekeyStep) => void;
   /** Runs on the re-encrypted copy before it replaces the store: record the audit event here. */
-  beforeReplace: (copy: Store) => void;
+  beforeReplace: (copy: Store) => Promise<void>;
 }
 
 /**
@@ -54,7 +54,7 @@ export interface RekeyHooks {
  * (`store_corrupt`) when the copy fails its integrity check. In both cases the store
  * is unchanged and keeps its old key.
  */
-export function replaceStoreKey(store: Store, newKey: StoreKey, hooks: RekeyHooks): void {
+export async function replaceStoreKey(store: Store, newKey: StoreKey, hooks: RekeyHooks): Promise<void> {
   if (store.readOnly) throw readOnlyStore(store.path);
   if (sameKey(newKey, keyOf(store))) {
     throw new UsageError('the new key is the key the store already has', 'pass a different --new-key-file, or a new passphrase');
@@ -76,7 +76,7 @@ export function replaceStoreKey(store: Store, newKey: StoreKey, hooks: RekeyHook
       copy.close();
     }
     hooks.onStep?.('verifying');
-    finishCopy(staging, newKey, hooks);
+    await finishCopy(staging, newKey, hooks);
     hooks.onStep?.('replacing');
     fsyncPath(staging);
     renameSync(staging, store.path);
@@ -96,10 +96,10 @@ export function replaceStoreKey(store: Store, newKey: StoreKey, hooks: RekeyHook
 }
 
 /** Records the caller's event in the copy and checks it, leaving no -wal file beside it. */
-function finishCopy(staging: string, newKey: StoreKey, hooks: RekeyHooks): void {
-  const copy = Store.open(staging, newKey);
+async function finishCopy(staging: string, newKey: StoreKey, hooks: RekeyHooks): Promise<void> {
+  const copy = await Store.open(staging, newKey);
   try {
-    hooks.beforeReplace(copy);
+    await hooks.beforeReplace(copy);
     const check = copy.db.pragma('integrity_check', { simple: true });
     if (check !== 'ok') throw new StoreError('store_corrupt', `the re-encrypted copy failed its integrity check (${String(check)}): the store was left unchanged`);
   } finally {

@@ -63,7 +63,7 @@ export interface OpenOptions {
   /** Create the store when nothing is at the path. */
   create?: boolean;
   /** Runs on a new store before it appears at its path (a default organization, say). */
-  initialize?: (store: Store) => void;
+  initialize?: (store: Store) => Promise<void>;
 }
 
 /** An open store. Every write goes through `write`, in one immediate transaction. */
@@ -84,12 +84,12 @@ export class Store {
    * for a wrong key or an unwritable location, `store_corrupt` when the file is not a
    * vericode store.
    */
-  static open(path: string, key: StoreKey, options: OpenOptions = {}): Store {
+  static async open(path: string, key: StoreKey, options: OpenOptions = {}): Promise<Store> {
     // A binding that does not load must fail before any store file is made.
     sqliteAddon();
     if (!inspectStoreFile(path)) {
       if (!options.create) throw new StoreError('store_locked', `no store at ${path}`, `check the path, or create a store there with: ${COMMAND} init --store ${path}`);
-      Store.create(path, key, options.initialize);
+      await Store.create(path, key, options.initialize);
     }
     for (let attempt = 1; ; attempt += 1) {
       const store = Store.openOnce(path, key, attempt < MAX_OPEN_ATTEMPTS);
@@ -143,7 +143,7 @@ export class Store {
    * directory. A failure at any step removes the temporary files: nothing appears at
    * `path`. When another process created the store meanwhile, that one is kept.
    */
-  private static create(path: string, key: StoreKey, initialize: ((store: Store) => void) | undefined): void {
+  private static async create(path: string, key: StoreKey, initialize: OpenOptions['initialize']): Promise<void> {
     ensurePrivateDirectory(dirname(path));
     const staging = `${path}.${process.pid}.new`;
     const stagingFiles = [staging, `${staging}-wal`, `${staging}-shm`, `${staging}-journal`];
@@ -152,7 +152,7 @@ export class Store {
       closeSync(openSync(staging, 'wx', 0o600));
       const store = Store.openOnce(staging, key, false, true)!;
       try {
-        initialize?.(store);
+        await initialize?.(store);
       } finally {
         store.close();
       }

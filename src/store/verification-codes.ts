@@ -3,20 +3,10 @@
  * never reaches this module.
  */
 import { recordCounts } from './store-stats.js';
+import type { VerificationCodeRow, VerificationCodeStatusFilter } from '../core/records.js';
 import type { Store } from './store.js';
 
-export interface VerificationCodeRow {
-  seq: number;
-  id: string;
-  organization_id: string;
-  certificate_id: string | null;
-  created_at: number;
-  expires_at: number;
-  consumed_at: number | null;
-}
-
-/** Status filters for listing; `all` means no filter. */
-export type VerificationCodeStatusFilter = 'active' | 'consumed' | 'expired' | 'all';
+export type { VerificationCodeRow, VerificationCodeStatusFilter } from '../core/records.js';
 
 const COLUMNS = 'seq, id, organization_id, certificate_id, created_at, expires_at, consumed_at';
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureDefaultOrganization } from '../../src/core/organizations.js';
 import { issueVerificationCode } from '../../src/core/verification-codes.js';
+import { openSqliteStore } from '../../src/store/sqlite-port.js';
 import { Store } from '../../src/store/store.js';
 import { fixedClock } from '../helpers/clock.js';
 import { seededRandom } from '../helpers/random.js';
@@ -10,16 +11,16 @@ import { cliHome, runCli, type CliHome } from '../helpers/run-cli.js';
 import { TEST_KEY } from '../helpers/store.js';
 
 /** A CLI home whose store holds `codes` issued codes (codes + 1 events); `sql` runs on it afterwards. */
-function home(codes: number, sql?: string): CliHome {
+async function home(codes: number, sql?: string): Promise<CliHome> {
   const h = cliHome();
-  const store = Store.open(h.storePath, { mode: 'key-file', key: TEST_KEY }, { create: true });
+  const store = await openSqliteStore(h.storePath, { mode: 'key-file', key: TEST_KEY }, { create: true });
   try {
     const ctx = { store, clock: fixedClock(), random: seededRandom(3) };
-    const organizationId = ensureDefaultOrganization(ctx).organization.prn.slice('prn:1:'.length);
-    for (let i = 0; i < codes; i += 1) issueVerificationCode(ctx, { organizationId });
-    if (sql) store.db.exec(sql);
+    const organizationId = (await ensureDefaultOrganization(ctx)).organization.prn.slice('prn:1:'.length);
+    for (let i = 0; i < codes; i += 1) await issueVerificationCode(ctx, { organizationId });
+    if (sql) store.connection.db.exec(sql);
   } finally {
-    store.close();
+    await store.close();
   }
   return h;
 }
@@ -28,7 +29,7 @@ const ANCHOR = /^\{"seq":4,"hash":"[0-9a-f]{64}","at":"2025-01-01T00:00:00Z"\}\n
 
 describe('peridio audit anchor', () => {
   it('prints the head as JSON, or writes it to a new 0600 file and never overwrites one', async () => {
-    const h = home(3);
+    const h = await home(3);
     const printed = await runCli(['audit', 'anchor'], { env: h.env });
     expect(printed).toEqual({ stdout: expect.stringMatching(ANCHOR), stderr: '', exitCode: 0 });
     const out = join(h.home, 'anchor.json');
@@ -46,7 +47,7 @@ describe('peridio audit anchor', () => {
 
 describe('peridio audit verify --anchor and --since', () => {
   it('passes with the anchor as a file or a hash, and with --since', async () => {
-    const h = home(3);
+    const h = await home(3);
     const anchor = JSON.parse((await runCli(['audit', 'anchor'], { env: h.env })).stdout) as { seq: number; hash: string };
     const file = join(h.home, 'anchor.json');
     writeFileSync(file, JSON.stringify(anchor));
@@ -60,11 +61,11 @@ describe('peridio audit verify --anchor and --since', () => {
   });
 
   it('fails with exit 3 when the log no longer holds the anchored event (truncated)', async () => {
-    const h = home(3);
+    const h = await home(3);
     const anchor = JSON.parse((await runCli(['audit', 'anchor'], { env: h.env })).stdout) as { seq: number; hash: string };
     const file = join(h.home, 'anchor.json');
     writeFileSync(file, JSON.stringify(anchor));
-    const store = Store.open(h.storePath, { mode: 'key-file', key: TEST_KEY });
+    const store = await Store.open(h.storePath, { mode: 'key-file', key: TEST_KEY });
     store.db.exec('DELETE FROM audit_events WHERE seq = 4; DELETE FROM verification_codes WHERE seq = 3');
     store.close();
     expect(await runCli(['audit', 'verify', '--anchor', file], { env: h.env })).toEqual({
@@ -80,13 +81,13 @@ describe('peridio audit verify --anchor and --since', () => {
     [['--since', '9'], 'peridio: error: invalid --since 9: it must be the number of an event, from 1 to 2\n'],
     [['--anchor', 'nope.json'], 'peridio: error: cannot read anchor file nope.json: no such file or directory\n'],
   ])('rejects %j (exit 2)', async (args, stderr) => {
-    const h = home(1);
+    const h = await home(1);
     const run = await runCli(['audit', 'verify', ...args], { env: h.env });
     expect(run).toEqual({ stdout: '', stderr, exitCode: 2 });
   });
 
   it('rejects an anchor file that is not one (exit 2)', async () => {
-    const h = home(1);
+    const h = await home(1);
     const file = join(h.home, 'bad.json');
     writeFileSync(file, '{"seq":1}');
     expect(await runCli(['audit', 'verify', '--anchor', file], { env: h.env })).toEqual({
@@ -102,12 +103,12 @@ describe('a row whose details are not JSON', () => {
   const error = 'peridio: error: audit log is broken at event 3: its details are not valid JSON\nperidio: hint: the store was changed outside vericode; compare with a backup or an exported copy (peridio audit export)\n';
 
   it.each([[['audit', 'verify']], [['audit', 'list']]])('makes %j exit 3 naming the event', async (args) => {
-    const h = home(3, BROKEN);
+    const h = await home(3, BROKEN);
     expect(await runCli(args, { env: h.env })).toEqual({ stdout: '', stderr: error, exitCode: 3 });
   });
 
   it('makes audit export stop there with exit 3, after the events before it', async () => {
-    const h = home(3, BROKEN);
+    const h = await home(3, BROKEN);
     const run = await runCli(['audit', 'export'], { env: h.env });
     expect(run).toEqual({ stdout: expect.any(String), stderr: error, exitCode: 3 });
     expect(run.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual([1, 2]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { issueVerificationCode } from '../../src/core/verification-codes.js';
 import { ensureDefaultOrganization } from '../../src/core/organizations.js';
+import { openSqliteStore } from '../../src/store/sqlite-port.js';
 import { Store } from '../../src/store/store.js';
 import { fixedClock } from '../helpers/clock.js';
 import { seededRandom } from '../helpers/random.js';
@@ -8,23 +9,21 @@ import { cliHome, runCli, type CliHome } from '../helpers/run-cli.js';
 import { TEST_KEY } from '../helpers/store.js';
 
 /** A CLI home whose store holds `codes` issued codes (and so codes + 1 audit events). */
-function homeWithEvents(codes: number): CliHome {
+async function homeWithEvents(codes: number): Promise<CliHome> {
   const home = cliHome();
-  const store = Store.open(home.storePath, { mode: 'key-file', key: TEST_KEY }, { create: true });
+  const store = await openSqliteStore(home.storePath, { mode: 'key-file', key: TEST_KEY }, { create: true });
   try {
     const ctx = { store, clock: fixedClock(), random: seededRandom(3) };
-    const organizationId = ensureDefaultOrganization(ctx).organization.prn.slice('prn:1:'.length);
-    store.write(() => {
-      for (let i = 0; i < codes; i += 1) issueVerificationCode(ctx, { organizationId });
-    });
+    const organizationId = (await ensureDefaultOrganization(ctx)).organization.prn.slice('prn:1:'.length);
+    for (let i = 0; i < codes; i += 1) await issueVerificationCode(ctx, { organizationId });
   } finally {
-    store.close();
+    await store.close();
   }
   return home;
 }
 
-function tamper(home: CliHome, sql: string): void {
-  const store = Store.open(home.storePath, { mode: 'key-file', key: TEST_KEY });
+async function tamper(home: CliHome, sql: string): Promise<void> {
+  const store = await Store.open(home.storePath, { mode: 'key-file', key: TEST_KEY });
   try {
     store.db.exec(sql);
   } finally {
@@ -34,7 +33,7 @@ function tamper(home: CliHome, sql: string): void {
 
 describe('peridio audit verify', () => {
   it('shows progress on a terminal for a long chain, then erases it', async () => {
-    const home = homeWithEvents(2499);
+    const home = await homeWithEvents(2499);
     const run = await runCli(['audit', 'verify'], { env: home.env, tty: true });
     expect(run.exitCode).toBe(0);
     const erase = '\r\x1b[2K';
@@ -44,7 +43,7 @@ describe('peridio audit verify', () => {
   });
 
   it('shows no progress when piped', async () => {
-    const home = homeWithEvents(1500);
+    const home = await homeWithEvents(1500);
     const run = await runCli(['audit', 'verify'], { env: home.env });
     expect(run).toEqual({ stdout: expect.stringMatching(/^status\tok\nevents\t1501\nhead hash\t[0-9a-f]{64}\n$/), stderr: '', exitCode: 0 });
   });
@@ -54,8 +53,8 @@ describe('peridio audit verify', () => {
     ['DELETE FROM audit_events WHERE seq = 2', 3, 'expected event 2 here: an event is missing or out of order'],
     ["UPDATE audit_events SET details = '{\"length\":33}' WHERE seq = 5", 5, 'its contents do not match its hash'],
   ])('names the event changed by %j (exit 3)', async (sql, seq, problem) => {
-    const home = homeWithEvents(5);
-    tamper(home, sql);
+    const home = await homeWithEvents(5);
+    await tamper(home, sql);
     expect(await runCli(['audit', 'verify'], { env: home.env })).toEqual({
       stdout: '',
       stderr: `peridio: error: audit log is broken at event ${seq}: ${problem}\nperidio: hint: the store was changed outside vericode; compare with a backup or an exported copy (peridio audit export)\n`,
@@ -66,7 +65,7 @@ describe('peridio audit verify', () => {
 
 describe('peridio audit export', () => {
   it('writes one JSON object per line with both hashes, whatever --json says', async () => {
-    const home = homeWithEvents(3);
+    const home = await homeWithEvents(3);
     const plain = await runCli(['audit', 'export'], { env: home.env });
     expect(plain.exitCode).toBe(0);
     expect(plain.stderr).toBe('');
@@ -78,7 +77,7 @@ describe('peridio audit export', () => {
   });
 
   it('says so on stderr when nothing matches --since, and refuses a bad --since (exit 2)', async () => {
-    const home = homeWithEvents(1);
+    const home = await homeWithEvents(1);
     expect(await runCli(['audit', 'export', '--since', '2030-01-01T00:00:00Z'], { env: home.env })).toEqual({ stdout: '', stderr: 'peridio: no audit events to export\n', exitCode: 0 });
     expect(await runCli(['audit', 'export', '--since', 'last week'], { env: home.env })).toEqual({
       stdout: '',

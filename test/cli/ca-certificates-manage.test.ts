@@ -12,7 +12,7 @@ async function homeWithCas(rows: Array<Partial<CaCertificateRow>>): Promise<CliH
   const home = cliHome();
   const org = await runCli(['organizations', 'list', '-q'], { env: home.env });
   const orgId = ORG_LINE.exec(org.stdout.trim())![1]!;
-  const store = Store.open(home.storePath, { mode: 'key-file', key: TEST_KEY });
+  const store = await Store.open(home.storePath, { mode: 'key-file', key: TEST_KEY });
   const prns = rows.map((overrides, i) => {
     const row: Omit<CaCertificateRow, 'seq'> = {
       id: `00000000-0000-4000-8000-00000000000${i + 1}`,

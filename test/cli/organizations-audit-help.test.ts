@@ -59,7 +59,7 @@ describe('peridio audit', () => {
     await s.run(['init']);
     await s.run(['verification-codes', 'create']);
     await s.run(['verification-codes', 'create']);
-    const store = Store.open(s.storePath, { mode: 'key-file', key: TEST_KEY });
+    const store = await Store.open(s.storePath, { mode: 'key-file', key: TEST_KEY });
     store.db.exec("UPDATE audit_events SET at = '2020-01-01T00:00:00.000Z' WHERE seq = 2");
     store.close();
     expect(await s.run(['audit', 'verify'])).toEqual({

@@ -13,7 +13,8 @@ import { issueOneTimeCode } from '../../src/core/one-time-codes/index.js';
 import { ensureDefaultOrganization } from '../../src/core/organizations.js';
 import { cryptoRandom, systemClock } from '../../src/core/ports.js';
 import { readAttempts } from '../../src/store/one-time-code-attempts.js';
-import { Store } from '../../src/store/store.js';
+import { openSqliteStore } from '../../src/store/sqlite-port.js';
+import type { Store } from '../../src/store/store.js';
 import { REPO_ROOT } from '../helpers/bin.js';
 import { TEST_KEY } from '../helpers/store.js';
 import { tempDir } from '../helpers/temp.js';
@@ -60,16 +61,16 @@ async function race(storePath: string, organizationId: string, userId: string, c
   return outcomes.reduce<Record<string, number>>((counts, o) => ({ ...counts, [o]: (counts[o] ?? 0) + 1 }), {});
 }
 
-function openStore(): { ctx: CoreContext; path: string; organizationId: string } {
+async function openStore(): Promise<{ ctx: CoreContext; connection: Store; path: string; organizationId: string }> {
   const path = join(tempDir(), 'store.db');
-  const store = Store.open(path, { mode: 'key-file', key: TEST_KEY }, { create: true });
+  const store = await openSqliteStore(path, { mode: 'key-file', key: TEST_KEY }, { create: true });
   const ctx: CoreContext = { store, clock: systemClock, random: cryptoRandom };
-  const organizationId = ensureDefaultOrganization(ctx).organization.prn.slice('prn:1:'.length);
-  return { ctx, path, organizationId };
+  const organizationId = (await ensureDefaultOrganization(ctx)).organization.prn.slice('prn:1:'.length);
+  return { ctx, connection: store.connection, path, organizationId };
 }
 
-function failures(ctx: CoreContext, organizationId: string, userId: string): number {
-  return ctx.store.read(() => readAttempts(ctx.store, { organizationId, userId, purpose: PURPOSE })).failures;
+function failures(connection: Store, organizationId: string, userId: string): number {
+  return connection.read(() => readAttempts(connection, { organizationId, userId, purpose: PURPOSE })).failures;
 }
 
 beforeAll(() => {
@@ -78,7 +79,7 @@ beforeAll(() => {
 
 describe('concurrent processes', () => {
   it('12 redeeming one code: exactly one succeeds, every round', async () => {
-    const { ctx, path, organizationId } = openStore();
+    const { ctx, connection, path, organizationId } = await openStore();
     const rounds = ['short', 'long', 'phrase', 'short'] as const;
     for (const [round, type] of rounds.entries()) {
       const userId = `user-${round}`;
@@ -87,29 +88,29 @@ describe('concurrent processes', () => {
       // The winner resets the count; the 11 losers then fail in turn (the code is
       // consumed): the 10th failure locks the pair, so the last answers locked.
       expect({ round, type, outcomes }).toEqual({ round, type, outcomes: { ok: 1, invalid_code: 10, locked: 1 } });
-      expect(failures(ctx, organizationId, userId)).toBe(10);
-      const redeems = listAudit(ctx, { action: 'code.redeem' }).filter((e) => e.details.user_id === userId);
+      expect(failures(connection, organizationId, userId)).toBe(10);
+      const redeems = (await listAudit(ctx, { action: 'code.redeem' })).filter((e) => e.details.user_id === userId);
       expect(redeems.filter((e) => e.outcome === 'success')).toHaveLength(1);
       expect(redeems.filter((e) => e.reason === 'consumed')).toHaveLength(10);
     }
-    expect(verifyAuditChain(ctx).events).toBeGreaterThan(0);
-    ctx.store.close();
+    expect((await verifyAuditChain(ctx)).events).toBeGreaterThan(0);
+    await ctx.store.close();
   }, 120_000);
 
   it('12 submitting wrong codes at once: the count is exact and the lock starts at exactly 10', async () => {
-    const { ctx, path, organizationId } = openStore();
+    const { ctx, connection, path, organizationId } = await openStore();
     for (const round of [0, 1]) {
       const userId = `guesser-${round}`;
       await issueOneTimeCode(ctx, { organizationId, type: round === 0 ? 'long' : 'short', userId, purpose: PURPOSE, authorize: true });
       const wrong = Array.from({ length: PROCESSES }, (_, i) => (round === 0 ? `${'x'.repeat(30)}${String(i).padStart(2, '0')}` : `9${String(i).padStart(5, '0')}`));
       const outcomes = await race(path, organizationId, userId, wrong);
       expect(outcomes).toEqual({ invalid_code: 10, locked: 2 });
-      expect(failures(ctx, organizationId, userId)).toBe(10);
-      const events = listAudit(ctx, { action: 'code' }).filter((e) => e.details.user_id === userId);
+      expect(failures(connection, organizationId, userId)).toBe(10);
+      const events = (await listAudit(ctx, { action: 'code' })).filter((e) => e.details.user_id === userId);
       expect(events.filter((e) => e.action === 'code.redeem').map((e) => e.reason).sort()).toEqual(['locked', 'locked', ...Array<string>(10).fill('no_match')]);
       expect(events.filter((e) => e.action === 'code.lock').map((e) => e.details.failures)).toEqual([10]);
     }
-    expect(verifyAuditChain(ctx).events).toBeGreaterThan(0);
-    ctx.store.close();
+    expect((await verifyAuditChain(ctx)).events).toBeGreaterThan(0);
+    await ctx.store.close();
   }, 120_000);
 });

@@ -3,10 +3,10 @@
 // and prints the outcome as JSON. Run by codes-concurrency.test.ts.
 import { createInterface } from 'node:readline';
 import { cryptoRandom, redeemOneTimeCode, systemClock } from '../../dist/core/index.js';
-import { Store } from '../../dist/store/index.js';
+import { openSqliteStore } from '../../dist/store/sqlite-port.js';
 
 const [storePath, keyHex, organizationId, userId, purpose] = process.argv.slice(2);
-const store = Store.open(storePath, { mode: 'key-file', key: Buffer.from(keyHex, 'hex') });
+const store = await openSqliteStore(storePath, { mode: 'key-file', key: Buffer.from(keyHex, 'hex') });
 const ctx = { store, clock: systemClock, random: cryptoRandom };
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 const code = (await lines.next()).value;
@@ -19,6 +19,6 @@ try {
 } catch (error) {
   outcome = error.code ?? `crash: ${error.message}`;
 }
-store.close();
+await store.close();
 process.stdout.write(`${JSON.stringify({ outcome })}\n`);
 process.exit(0);

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureDefaultOrganization } from '../../src/core/organizations.js';
-import { Store } from '../../src/store/store.js';
+import { openSqliteStore } from '../../src/store/sqlite-port.js';
 import { fixedClock } from '../helpers/clock.js';
 import { seededRandom } from '../helpers/random.js';
 import { TEST_KEY } from '../helpers/store.js';
@@ -19,18 +19,18 @@ import { expectConsistentStore } from './support/store-checks.js';
 const KILLS = 200;
 const KEY = { mode: 'key-file' as const, key: TEST_KEY };
 
-function newStore(): string {
+async function newStore(): Promise<string> {
   const path = join(tempDir(), 'store.db');
-  const store = Store.open(path, KEY, { create: true });
-  ensureDefaultOrganization({ store, clock: fixedClock(), random: seededRandom(1) });
-  store.close();
+  const store = await openSqliteStore(path, KEY, { create: true });
+  await ensureDefaultOrganization({ store, clock: fixedClock(), random: seededRandom(1) });
+  await store.close();
   return path;
 }
 
 describe('kill -9 while issuing and consuming codes', () => {
   it(`leaves an intact store whose audit log matches its codes, after ${KILLS} kills`, async () => {
     requireBuild();
-    const path = newStore();
+    const path = await newStore();
     const seed = process.env.VERICODE_CRASH_SEED ?? 'crash-kill';
     const random = seededRandom(seed);
     const args = [path, TEST_KEY.toString('hex'), 'loop'];
@@ -66,7 +66,7 @@ describe('kill -9 while issuing and consuming codes', () => {
     }
     await expectKilled(background);
 
-    const facts = expectConsistentStore(path, KEY);
+    const facts = await expectConsistentStore(path, KEY);
     expect(kills).toBeGreaterThanOrEqual(KILLS);
     // The kills landed in real work: many codes were issued and consumed in between.
     expect(facts.consumed).toBeGreaterThan(killedWhileWorking);

@@ -35,20 +35,21 @@ function findMarkers(files: string[], markers: string[]): string[] {
 }
 
 describe('no plaintext in the store files', () => {
-  it('holds for codes, organization names and PRNs, with the WAL live and after close', () => {
-    const t = testStore();
-    const org = createOrganization(t.ctx, 'ZebraMarkerOrganization');
+  it('holds for codes, organization names and PRNs, with the WAL live and after close', async () => {
+    const t = await testStore();
+    const org = await createOrganization(t.ctx, 'ZebraMarkerOrganization');
     const orgId = org.prn.slice(6);
-    const issued = Array.from({ length: 20 }, () => issueVerificationCode(t.ctx, { organizationId: orgId }));
-    for (const code of issued.slice(0, 5)) consumeVerificationCode(t.ctx, orgId, code.code, 'the CN');
-    expect(listAudit(t.ctx).length).toBeGreaterThan(20);
+    const issued: Array<Awaited<ReturnType<typeof issueVerificationCode>>> = [];
+    for (let i = 0; i < 20; i += 1) issued.push(await issueVerificationCode(t.ctx, { organizationId: orgId }));
+    for (const code of issued.slice(0, 5)) await consumeVerificationCode(t.ctx, orgId, code.code, 'the CN');
+    expect((await listAudit(t.ctx)).length).toBeGreaterThan(20);
     const markers = ['ZebraMarkerOrganization', orgId, ...issued.map((i) => i.code), ...issued.map((i) => i.id.split(':').pop()!)];
 
     const live = storeFiles(t.path);
     expect(live.some((f) => f.endsWith('-wal'))).toBe(true);
     expect(findMarkers(live, markers)).toEqual([]);
 
-    t.ctx.store.close();
+    await t.ctx.store.close();
     expect(existsSync(t.path)).toBe(true);
     expect(findMarkers(storeFiles(t.path), markers)).toEqual([]);
   });

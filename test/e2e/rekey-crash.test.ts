@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { ensureDefaultOrganization } from '../../src/core/organizations.js';
 import { issueVerificationCode } from '../../src/core/verification-codes.js';
 import { replaceStoreKey } from '../../src/store/rekey.js';
-import { Store, type StoreKey } from '../../src/store/store.js';
+import type { StoreKey } from '../../src/core/records.js';
+import { openSqliteStore } from '../../src/store/sqlite-port.js';
+import { Store } from '../../src/store/store.js';
 import { fixedClock } from '../helpers/clock.js';
 import { seededRandom } from '../helpers/random.js';
 import { cliHome } from '../helpers/run-cli.js';
@@ -23,28 +25,27 @@ const keyFor = (index: number): StoreKey => ({ mode: 'key-file', key: KEYS[index
 const ROUNDS = 40;
 
 /** A store big enough (about 1 MB) that copying and re-encrypting it takes a while. */
-function storeWithCodes(codes: number): string {
+async function storeWithCodes(codes: number): Promise<string> {
   const path = join(tempDir(), 'store.db');
-  const store = Store.open(path, keyFor(0), { create: true });
+  const store = await openSqliteStore(path, keyFor(0), { create: true });
   const ctx = { store, clock: fixedClock(), random: seededRandom(4) };
-  const organizationId = ensureDefaultOrganization(ctx).organization.prn.slice('prn:1:'.length);
-  store.write(() => {
-    for (let i = 0; i < codes; i += 1) issueVerificationCode(ctx, { organizationId });
-  });
-  store.close();
+  const organizationId = (await ensureDefaultOrganization(ctx)).organization.prn.slice('prn:1:'.length);
+  for (let i = 0; i < codes; i += 1) await issueVerificationCode(ctx, { organizationId });
+  await store.close();
   return path;
 }
 
 /** Which of the two keys opens the store; fails when neither or both do. */
-function openingKey(path: string): number {
-  const opens = KEYS.map((_, index) => {
+async function openingKey(path: string): Promise<number> {
+  const opens: boolean[] = [];
+  for (let index = 0; index < KEYS.length; index += 1) {
     try {
-      Store.open(path, keyFor(index)).close();
-      return true;
+      (await Store.open(path, keyFor(index))).close();
+      opens.push(true);
     } catch {
-      return false;
+      opens.push(false);
     }
-  });
+  }
   expect(opens.filter(Boolean).length, `keys that open ${path}: ${JSON.stringify(opens)}`).toBe(1);
   return opens.indexOf(true);
 }
@@ -52,8 +53,8 @@ function openingKey(path: string): number {
 describe('store rekey interrupted by kill -9', () => {
   it(`opens with the old key or the new one after ${ROUNDS} kills at random points, with nothing lost`, async () => {
     requireBuild();
-    const path = storeWithCodes(2000);
-    const initial = expectConsistentStore(path, keyFor(0));
+    const path = await storeWithCodes(2000);
+    const initial = await expectConsistentStore(path, keyFor(0));
     const rekey = (from: number) => worker('rekey.mjs', [path, KEYS[from]!.toString('hex'), KEYS[1 - from]!.toString('hex')]);
 
     // One uninterrupted run measures how long a rekey takes on this machine.
@@ -62,7 +63,7 @@ describe('store rekey interrupted by kill -9', () => {
     const started = performance.now();
     expect(await calibration.exited, calibration.stderr()).toBe(0);
     const duration = performance.now() - started;
-    let current = openingKey(path);
+    let current = await openingKey(path);
     expect(current).toBe(1);
     let events = initial.events + 1;
 
@@ -74,7 +75,7 @@ describe('store rekey interrupted by kill -9', () => {
       await sleep(random.int(Math.ceil(duration * 1.2) + 1));
       await killHard(child);
       expect(child.stderr()).toBe('');
-      const now = openingKey(path);
+      const now = await openingKey(path);
       if (now === current) {
         outcomes.old += 1;
       } else {
@@ -82,7 +83,7 @@ describe('store rekey interrupted by kill -9', () => {
         events += 1;
       }
       current = now;
-      const facts = expectConsistentStore(path, keyFor(current));
+      const facts = await expectConsistentStore(path, keyFor(current));
       // The rekey's audit event exists exactly when the new key is in force.
       expect(facts).toEqual({ ...initial, events });
     }
@@ -103,7 +104,7 @@ describe('store rekey interrupted by kill -9', () => {
     const rekeyRun = await peridio(['store', 'rekey', '--new-key-file', newKeyFile], { ...process.env, ...home.env });
     expect(await busy.exited, busy.stderr()).toBe(0);
     expect(rekeyRun.exitCode, rekeyRun.stderr).toBe(0);
-    const facts = expectConsistentStore(home.storePath, { mode: 'key-file', key: Buffer.from(readFileSync(newKeyFile, 'utf8').trim(), 'hex') });
+    const facts = await expectConsistentStore(home.storePath, { mode: 'key-file', key: Buffer.from(readFileSync(newKeyFile, 'utf8').trim(), 'hex') });
     expect(facts).toMatchObject({ codes: 1, consumed: 0 });
   }, 60_000);
 
@@ -113,11 +114,11 @@ describe('store rekey interrupted by kill -9', () => {
     expect((await peridio(['init'], home.env)).exitCode).toBe(0);
     const newKeyFile = join(home.home, 'new.key');
     writeFileSync(newKeyFile, `${KEYS[1]!.toString('hex')}\n`, { mode: 0o600 });
-    const store = Store.open(home.storePath, keyFor(0));
+    const store = await Store.open(home.storePath, keyFor(0));
     let withNewKey: ReturnType<typeof start> | undefined;
     let withOldKey: ReturnType<typeof start> | undefined;
-    replaceStoreKey(store, keyFor(1), {
-      beforeReplace: () => {},
+    await replaceStoreKey(store, keyFor(1), {
+      beforeReplace: async () => {},
       onStep: (step) => {
         if (step !== 'copying') return;
         // The store is now locked: start two processes and let them block on the lock.
@@ -130,7 +131,7 @@ describe('store rekey interrupted by kill -9', () => {
     expect(withNewKey!.stdout()).toMatch(/^[A-Za-z0-9]{32}\n$/);
     expect(await withOldKey!.exited).toBe(7);
     expect(withOldKey!.stderr()).toContain(`wrong passphrase or key for ${home.storePath}`);
-    const facts = expectConsistentStore(home.storePath, keyFor(1));
+    const facts = await expectConsistentStore(home.storePath, keyFor(1));
     expect(facts.codes).toBe(1);
   }, 60_000);
 });

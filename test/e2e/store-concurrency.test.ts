@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureDefaultOrganization, resolveOrganizationId } from '../../src/core/organizations.js';
 import { issueVerificationCode } from '../../src/core/verification-codes.js';
+import { openSqliteStore } from '../../src/store/sqlite-port.js';
 import { Store } from '../../src/store/store.js';
 import { fixedClock } from '../helpers/clock.js';
 import { seededRandom } from '../helpers/random.js';
@@ -17,18 +18,18 @@ import { expectConsistentStore } from './support/store-checks.js';
 
 const KEY = { mode: 'key-file' as const, key: TEST_KEY };
 
-function homeWithStore(): ReturnType<typeof cliHome> {
+async function homeWithStore(): Promise<ReturnType<typeof cliHome>> {
   const home = cliHome();
-  const store = Store.open(home.storePath, KEY, { create: true });
-  ensureDefaultOrganization({ store, clock: fixedClock(), random: seededRandom(1) });
-  store.close();
+  const store = await openSqliteStore(home.storePath, KEY, { create: true });
+  await ensureDefaultOrganization({ store, clock: fixedClock(), random: seededRandom(1) });
+  await store.close();
   return home;
 }
 
 describe('store maintenance under concurrent use', () => {
   it('backups taken while two processes write open with the same key and verify', async () => {
     requireBuild();
-    const home = homeWithStore();
+    const home = await homeWithStore();
     const env = { ...process.env, ...home.env };
     // Steady writers, not tight loops: a loop that re-takes the write lock within
     // microseconds starves the backup's own audit write past the 5 s busy timeout (the
@@ -51,7 +52,7 @@ describe('store maintenance under concurrent use', () => {
     for (const w of writers) expect(w.stderr()).toBe('');
 
     for (const backup of backups) {
-      const facts = expectConsistentStore(backup.path, KEY);
+      const facts = await expectConsistentStore(backup.path, KEY);
       expect(facts.events).toBe(backup.events);
       const verify = await peridio(['audit', 'verify', '--json'], { ...env, VERICODE_STORE: backup.path });
       expect(verify.exitCode, verify.stderr).toBe(0);
@@ -60,22 +61,22 @@ describe('store maintenance under concurrent use', () => {
     const counts = backups.map((b) => b.events);
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
     expect(counts[4]).toBeGreaterThan(counts[0]!);
-    expectConsistentStore(home.storePath, KEY);
+    await expectConsistentStore(home.storePath, KEY);
   }, 120_000);
 
   it('backups copied while a writer checkpoints after every commit are intact', async () => {
     requireBuild();
-    const home = homeWithStore();
+    const home = await homeWithStore();
     // A store of a few MB, so that copying it overlaps many checkpoints.
-    const store = Store.open(home.storePath, KEY);
+    const store = await openSqliteStore(home.storePath, KEY);
     try {
       const ctx = { store, clock: fixedClock(), random: seededRandom(2) };
-      const organizationId = resolveOrganizationId(ctx, undefined);
-      store.write(() => {
-        for (let i = 0; i < 6000; i += 1) issueVerificationCode(ctx, { organizationId });
+      const organizationId = await resolveOrganizationId(ctx, undefined);
+      await ctx.store.withBulkWrites(async () => {
+        for (let i = 0; i < 6000; i += 1) await issueVerificationCode(ctx, { organizationId });
       });
     } finally {
-      store.close();
+      await store.close();
     }
     const env = { ...process.env, ...home.env };
     const writer = worker('codes.mjs', [home.storePath, TEST_KEY.toString('hex'), 'checkpointing']);
@@ -92,12 +93,12 @@ describe('store maintenance under concurrent use', () => {
       await killHard(writer);
     }
     expect(writer.stderr()).toBe('');
-    for (const out of outs) expectConsistentStore(out, KEY);
+    for (const out of outs) await expectConsistentStore(out, KEY);
   }, 120_000);
 
   it('purges running while processes redeem codes remove no live code and report no busy error', async () => {
     requireBuild();
-    const home = homeWithStore();
+    const home = await homeWithStore();
     const env = { ...process.env, ...home.env };
     const redeemers: Child[] = [0, 1].map(() => worker('codes.mjs', [home.storePath, TEST_KEY.toString('hex'), 'pool', '150']));
     let purged = 0;
@@ -124,7 +125,7 @@ describe('store maintenance under concurrent use', () => {
       expect(w.stderr()).toBe('');
     }
     expect(purges).toBeGreaterThan(1);
-    const store = Store.open(home.storePath, KEY);
+    const store = await Store.open(home.storePath, KEY);
     try {
       const live = store.db.prepare('SELECT count(*) FROM verification_codes WHERE consumed_at IS NULL').pluck().get();
       expect(live).toBe(40);

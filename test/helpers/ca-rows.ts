@@ -33,6 +33,6 @@ export function insertTestCa(t: TestStore, overrides: Partial<CaCertificateRow> 
     updated_at: now,
     ...overrides,
   };
-  t.ctx.store.write(() => insertCaCertificate(t.ctx.store, row));
+  t.connection.write(() => insertCaCertificate(t.connection, row));
   return { prn: `prn:1:${row.organization_id}:ca_certificate:${row.id}`, row };
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { CoreContext } from '../../src/core/context.js';
 import { ensureDefaultOrganization } from '../../src/core/organizations.js';
-import { Store } from '../../src/store/store.js';
+import { openSqliteStore } from '../../src/store/sqlite-port.js';
+import type { Store } from '../../src/store/store.js';
 import { fixedClock, type FixedClock } from './clock.js';
 import { seededRandom } from './random.js';
 import { tempDir } from './temp.js';
@@ -17,15 +18,17 @@ export interface TestStore {
   path: string;
   /** The default organization's id. */
   organizationId: string;
+  /** The SQLite connection under the port, for tests that read or write rows directly. */
+  connection: Store;
 }
 
 /** A new store with a default organization, closed when the test ends. */
-export function testStore(options: { seed?: string | number; at?: string; dir?: string } = {}): TestStore {
+export async function testStore(options: { seed?: string | number; at?: string; dir?: string } = {}): Promise<TestStore> {
   const path = join(options.dir ?? tempDir(), 'store.db');
-  const store = Store.open(path, { mode: 'key-file', key: TEST_KEY }, { create: true });
+  const store = await openSqliteStore(path, { mode: 'key-file', key: TEST_KEY }, { create: true });
   onTestFinished(() => store.close());
   const clock = fixedClock(options.at);
   const ctx: CoreContext = { store, clock, random: seededRandom(options.seed ?? 1) };
-  const { organization } = ensureDefaultOrganization(ctx);
-  return { ctx, clock, path, organizationId: organization.prn.slice('prn:1:'.length) };
+  const { organization } = await ensureDefaultOrganization(ctx);
+  return { ctx, clock, path, organizationId: organization.prn.slice('prn:1:'.length), connection: store.connection };
 }

@@ -21,21 +21,21 @@ describe('chainHash', () => {
   });
 });
 
-function workload() {
-  const t = testStore();
-  createOrganization(t.ctx, 'second');
+async function workload() {
+  const t = await testStore();
+  await createOrganization(t.ctx, 'second');
   for (let i = 0; i < 5; i += 1) {
-    issueVerificationCode(t.ctx, { organizationId: t.organizationId });
+    await issueVerificationCode(t.ctx, { organizationId: t.organizationId });
     t.clock.advance(1000);
   }
   return t;
 }
 
 describe('verifyAuditChain', () => {
-  it('verifies an untouched chain and reports its length and head', () => {
-    const t = workload();
-    const result = verifyAuditChain(t.ctx);
-    const events = listAudit(t.ctx);
+  it('verifies an untouched chain and reports its length and head', async () => {
+    const t = await workload();
+    const result = await verifyAuditChain(t.ctx);
+    const events = await listAudit(t.ctx);
     expect(result).toEqual({ events: 7, head_hash: events[6]!.hash, verified_at: '2025-01-01T00:00:05Z' });
     expect(events.map((e) => e.action)).toEqual(['organization.create', 'organization.create', ...Array(5).fill('verification_code.create')]);
     expect(events[0]!.prev_hash).toBe(GENESIS_HASH);
@@ -47,45 +47,47 @@ describe('verifyAuditChain', () => {
     ['edited details', "UPDATE audit_events SET details = '{\"length\":64}' WHERE seq = 3", 3, 'its contents do not match its hash'],
     ['a removed event', 'DELETE FROM audit_events WHERE seq = 5', 6, 'expected event 5 here: an event is missing or out of order'],
     ['a rehashed event', "UPDATE audit_events SET action = 'x', hash = 'f' || substr(hash, 2) WHERE seq = 2", 2, 'its contents do not match its hash'],
-  ])('names the first bad event after %s', (_what, sql, seq, problem) => {
-    const t = workload();
-    t.ctx.store.db.exec(sql);
-    expect(() => verifyAuditChain(t.ctx)).toThrowError(expect.objectContaining({
+  ])('names the first bad event after %s', async (_what, sql, seq, problem) => {
+    const t = await workload();
+    t.connection.db.exec(sql);
+    await expect(verifyAuditChain(t.ctx)).rejects.toThrowError(expect.objectContaining({
       code: 'audit_broken',
       message: `audit log is broken at event ${seq}: ${problem}`,
     }));
   });
 
-  it('catches an event recomputed with a valid hash but a broken link to the next', () => {
-    const t = workload();
-    const [third] = listAudit(t.ctx).slice(2);
+  it('catches an event recomputed with a valid hash but a broken link to the next', async () => {
+    const t = await workload();
+    const [third] = (await listAudit(t.ctx)).slice(2);
     const forged = { ...third!, reason: 'forged' };
     const { prev_hash: prev, hash: _old, ...body } = forged;
-    t.ctx.store.db.prepare('UPDATE audit_events SET reason = ?, hash = ? WHERE seq = 3').run('forged', chainHash(prev, body));
-    expect(() => verifyAuditChain(t.ctx)).toThrow('audit log is broken at event 4: its prev_hash does not match the hash of the event before it');
+    t.connection.db.prepare('UPDATE audit_events SET reason = ?, hash = ? WHERE seq = 3').run('forged', chainHash(prev, body));
+    await expect(verifyAuditChain(t.ctx)).rejects.toThrow('audit log is broken at event 4: its prev_hash does not match the hash of the event before it');
   });
 
-  it('reports progress every 1,000 events', () => {
-    const t = testStore();
-    for (let i = 0; i < 2100; i += 1) issueVerificationCode(t.ctx, { organizationId: t.organizationId });
+  it('reports progress every 1,000 events', async () => {
+    const t = await testStore();
+    await t.ctx.store.withBulkWrites(async () => {
+      for (let i = 0; i < 2100; i += 1) await issueVerificationCode(t.ctx, { organizationId: t.organizationId });
+    });
     const calls: Array<[number, number]> = [];
-    verifyAuditChain(t.ctx, { onProgress: (checked, total) => calls.push([checked, total]) });
+    await verifyAuditChain(t.ctx, { onProgress: (checked, total) => calls.push([checked, total]) });
     expect(calls).toEqual([[1000, 2101], [2000, 2101]]);
   });
 });
 
 describe('listAudit', () => {
-  it('filters by action family, time and limit', () => {
-    const t = workload();
-    expect(listAudit(t.ctx, { action: 'organization' }).map((e) => e.seq)).toEqual([1, 2]);
-    expect(listAudit(t.ctx, { action: 'verification_code.create', limit: 2 }).map((e) => e.seq)).toEqual([3, 4]);
-    expect(listAudit(t.ctx, { since: '2025-01-01T00:00:03Z' }).map((e) => e.seq)).toEqual([6, 7]);
-    expect(listAudit(t.ctx, { action: 'verification' })).toEqual([]);
+  it('filters by action family, time and limit', async () => {
+    const t = await workload();
+    expect((await listAudit(t.ctx, { action: 'organization' })).map((e) => e.seq)).toEqual([1, 2]);
+    expect((await listAudit(t.ctx, { action: 'verification_code.create', limit: 2 })).map((e) => e.seq)).toEqual([3, 4]);
+    expect((await listAudit(t.ctx, { since: '2025-01-01T00:00:03Z' })).map((e) => e.seq)).toEqual([6, 7]);
+    expect(await listAudit(t.ctx, { action: 'verification' })).toEqual([]);
   });
 
-  it('rejects a bad --since and --limit', () => {
-    const t = testStore();
-    expect(() => listAudit(t.ctx, { since: 'yesterday' })).toThrow('invalid --since "yesterday": expected an ISO 8601 date and time');
-    expect(() => listAudit(t.ctx, { limit: 0 })).toThrow('invalid --limit 0: it must be a whole number of at least 1');
+  it('rejects a bad --since and --limit', async () => {
+    const t = await testStore();
+    await expect(listAudit(t.ctx, { since: 'yesterday' })).rejects.toThrow('invalid --since "yesterday": expected an ISO 8601 date and time');
+    await expect(listAudit(t.ctx, { limit: 0 })).rejects.toThrow('invalid --limit 0: it must be a whole number of at least 1');
   });
 });

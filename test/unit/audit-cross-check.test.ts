@@ -16,21 +16,21 @@ const HINT = 'the store file may have been rolled back, in part or whole, or edi
 
 /** A store with two verification codes (the first consumed) and one-time codes: one redeemed, one invalidated. */
 async function spentStore(): Promise<TestStore & { consumed: string; redeemed: string; invalidated: string }> {
-  const t = testStore();
-  const first = issueVerificationCode(t.ctx, { organizationId: t.organizationId });
-  issueVerificationCode(t.ctx, { organizationId: t.organizationId });
-  consumeVerificationCode(t.ctx, t.organizationId, first.code, 'cn');
+  const t = await testStore();
+  const first = await issueVerificationCode(t.ctx, { organizationId: t.organizationId });
+  await issueVerificationCode(t.ctx, { organizationId: t.organizationId });
+  await consumeVerificationCode(t.ctx, t.organizationId, first.code, 'cn');
   const redeemed = await issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'long', ...PAIR, authorize: true });
   await redeemOneTimeCode(t.ctx, { organizationId: t.organizationId, ...PAIR, code: redeemed.code });
   const invalidated = await issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'long', ...PAIR });
-  invalidateOneTimeCodes(t.ctx, { organizationId: t.organizationId, ...PAIR });
+  await invalidateOneTimeCodes(t.ctx, { organizationId: t.organizationId, ...PAIR });
   return { ...t, consumed: first.id, redeemed: redeemed.id, invalidated: invalidated.id };
 }
 
 const idOf = (prn: string): string => prn.split(':').at(-1)!;
 
-function expectDisagreement(t: TestStore, problem: string): void {
-  expect(() => verifyAuditChain(t.ctx)).toThrowError(expect.objectContaining({
+async function expectDisagreement(t: TestStore, problem: string): Promise<void> {
+  await expect(verifyAuditChain(t.ctx)).rejects.toThrowError(expect.objectContaining({
     code: 'audit_broken',
     message: `the store disagrees with its audit log: ${problem}`,
     hint: HINT,
@@ -38,23 +38,23 @@ function expectDisagreement(t: TestStore, problem: string): void {
 }
 
 function seqOf(t: TestStore, action: string, subject: string): number {
-  return t.ctx.store.db.prepare("SELECT seq FROM audit_events WHERE action = ? AND subject = ? AND outcome = 'success'").pluck().get(action, subject) as number;
+  return t.connection.db.prepare("SELECT seq FROM audit_events WHERE action = ? AND subject = ? AND outcome = 'success'").pluck().get(action, subject) as number;
 }
 
 describe('audit verify cross-checks the store against the log', () => {
   it('passes on a store used normally, and after a purge', async () => {
     const t = await spentStore();
-    expect(verifyAuditChain(t.ctx).events).toBe(9);
+    expect((await verifyAuditChain(t.ctx)).events).toBe(9);
     t.clock.advance(40 * 86_400_000);
-    purgeStore(t.ctx, {});
-    expect(verifyAuditChain(t.ctx).events).toBe(10);
+    await purgeStore(t.ctx, {});
+    expect((await verifyAuditChain(t.ctx)).events).toBe(10);
   });
 
   it('names a consumed code the log never saw consumed', async () => {
     const t = await spentStore();
-    const other = t.ctx.store.db.prepare('SELECT id FROM verification_codes WHERE consumed_at IS NULL').pluck().get() as string;
-    t.ctx.store.db.prepare('UPDATE verification_codes SET consumed_at = created_at WHERE id = ?').run(other);
-    expectDisagreement(t, `prn:1:${t.organizationId}:ca_verification_code:${other} is consumed in the store, but the log has no verification_code.consume event for it`);
+    const other = t.connection.db.prepare('SELECT id FROM verification_codes WHERE consumed_at IS NULL').pluck().get() as string;
+    t.connection.db.prepare('UPDATE verification_codes SET consumed_at = created_at WHERE id = ?').run(other);
+    await expectDisagreement(t, `prn:1:${t.organizationId}:ca_verification_code:${other} is consumed in the store, but the log has no verification_code.consume event for it`);
   });
 
   it.each([
@@ -63,31 +63,31 @@ describe('audit verify cross-checks the store against the log', () => {
     ['invalidated code', 'one_time_codes', 'invalidated_at', 'invalidated', 'code.invalidate'],
   ] as const)('names the %s the log spent but the store shows unspent (its page rolled back)', async (_what, table, column, which, action) => {
     const t = await spentStore();
-    t.ctx.store.db.prepare(`UPDATE ${table} SET ${column} = NULL WHERE id = ?`).run(idOf(t[which]));
+    t.connection.db.prepare(`UPDATE ${table} SET ${column} = NULL WHERE id = ?`).run(idOf(t[which]));
     const word = column === 'consumed_at' ? 'consumed' : 'invalidated';
-    expectDisagreement(t, `event ${seqOf(t, action, t[which])} (${action}) says ${t[which]} was ${word}, but the store shows it not ${word}`);
+    await expectDisagreement(t, `event ${seqOf(t, action, t[which])} (${action}) says ${t[which]} was ${word}, but the store shows it not ${word}`);
   });
 
   it('names a code the log spends twice', async () => {
     const t = await spentStore();
     const first = seqOf(t, 'code.redeem', t.redeemed);
-    const second = t.ctx.store.write(() => recordEvent(t.ctx, { action: 'code.redeem', organization_id: `prn:1:${t.organizationId}`, subject: t.redeemed, outcome: 'success', reason: null })).seq;
-    expectDisagreement(t, `the log spends ${t.redeemed} more than once (events ${first} and ${second})`);
+    const second = (await t.ctx.store.write((tx) => recordEvent(t.ctx, tx, { action: 'code.redeem', organization_id: `prn:1:${t.organizationId}`, subject: t.redeemed, outcome: 'success', reason: null }))).seq;
+    await expectDisagreement(t, `the log spends ${t.redeemed} more than once (events ${first} and ${second})`);
   });
 
   it('names codes that vanished from the store without a purge (a page from before they existed)', async () => {
     const t = await spentStore();
-    t.ctx.store.db.prepare('DELETE FROM one_time_codes WHERE id = ?').run(idOf(t.invalidated));
-    expectDisagreement(t, 'the log issued 2 one time codes, but the store holds 1 and 0 were purged');
+    t.connection.db.prepare('DELETE FROM one_time_codes WHERE id = ?').run(idOf(t.invalidated));
+    await expectDisagreement(t, 'the log issued 2 one time codes, but the store holds 1 and 0 were purged');
   });
 
   it('accounts for codes invalidated before schema version 5 by the one event for their user and purpose', async () => {
     const t = await spentStore();
     // As the old code wrote it: no event per code, only the summary for the pair.
-    t.ctx.store.db.prepare("DELETE FROM audit_events WHERE action = 'code.invalidate' AND subject IS NOT NULL").run();
-    const summary = t.ctx.store.db.prepare("SELECT seq FROM audit_events WHERE action = 'code.invalidate'").pluck().get() as number;
-    expect(() => crossCheckState(t.ctx.store, summary + 1)).not.toThrow();
+    t.connection.db.prepare("DELETE FROM audit_events WHERE action = 'code.invalidate' AND subject IS NOT NULL").run();
+    const summary = t.connection.db.prepare("SELECT seq FROM audit_events WHERE action = 'code.invalidate'").pluck().get() as number;
+    await expect(t.ctx.store.read((tx) => crossCheckState(tx, summary + 1))).resolves.toBeUndefined();
     // A summary written under schema version 5 accounts for nothing: each code needs its own.
-    expect(() => crossCheckState(t.ctx.store, summary)).toThrow(`the store disagrees with its audit log: ${t.invalidated} is invalidated in the store, but the log has no code.invalidate event for it`);
+    await expect(t.ctx.store.read((tx) => crossCheckState(tx, summary))).rejects.toThrow(`the store disagrees with its audit log: ${t.invalidated} is invalidated in the store, but the log has no code.invalidate event for it`);
   });
 });

@@ -30,52 +30,52 @@ function checkExport(jsonl: string, anchor = '0'.repeat(64)): { ok: true; head: 
   return { ok: true, head: prev };
 }
 
-function exportText(ctx: Parameters<typeof exportAudit>[0], since?: string): { text: string; summary: ReturnType<typeof exportAudit> } {
+async function exportText(ctx: Parameters<typeof exportAudit>[0], since?: string): Promise<{ text: string; summary: Awaited<ReturnType<typeof exportAudit>> }> {
   const lines: string[] = [];
-  const summary = exportAudit(ctx, { since }, (event: AuditEvent) => lines.push(JSON.stringify(event)));
+  const summary = await exportAudit(ctx, { since }, (event: AuditEvent) => lines.push(JSON.stringify(event)));
   return { text: lines.map((l) => `${l}\n`).join(''), summary };
 }
 
 describe('exportAudit', () => {
-  it('exports every event with its hashes, and the chain recomputes with node:crypto alone', () => {
-    const { ctx, organizationId } = testStore();
-    const issued = issueVerificationCode(ctx, { organizationId });
-    consumeVerificationCode(ctx, organizationId, issued.code, 'test');
-    expect(() => consumeVerificationCode(ctx, organizationId, issued.code, 'test')).toThrow();
-    const { text, summary } = exportText(ctx);
-    const events = listAudit(ctx);
+  it('exports every event with its hashes, and the chain recomputes with node:crypto alone', async () => {
+    const { ctx, organizationId } = await testStore();
+    const issued = await issueVerificationCode(ctx, { organizationId });
+    await consumeVerificationCode(ctx, organizationId, issued.code, 'test');
+    await expect(consumeVerificationCode(ctx, organizationId, issued.code, 'test')).rejects.toThrow();
+    const { text, summary } = await exportText(ctx);
+    const events = await listAudit(ctx);
     expect(summary).toEqual({ events: events.length, first_seq: 1, last_seq: events.length });
     expect(text.trim().split('\n').map((l) => JSON.parse(l))).toEqual(events);
     expect(checkExport(text)).toEqual({ ok: true, head: events.at(-1)!.hash });
     expect(text).not.toContain(issued.code);
   });
 
-  it('detects an edited event in the export', () => {
-    const { ctx, organizationId } = testStore();
-    issueVerificationCode(ctx, { organizationId });
-    issueVerificationCode(ctx, { organizationId });
-    const lines = exportText(ctx).text.trim().split('\n');
+  it('detects an edited event in the export', async () => {
+    const { ctx, organizationId } = await testStore();
+    await issueVerificationCode(ctx, { organizationId });
+    await issueVerificationCode(ctx, { organizationId });
+    const lines = (await exportText(ctx)).text.trim().split('\n');
     const edited = JSON.parse(lines[1]!) as Record<string, unknown>;
     edited.outcome = 'failure';
     lines[1] = JSON.stringify(edited);
     expect(checkExport(lines.join('\n'))).toEqual({ ok: false, seq: 2 });
   });
 
-  it('with since, starts at the first event at or after that time and keeps every later one', () => {
-    const { ctx, clock, organizationId } = testStore({ at: '2025-01-01T00:00:00Z' });
-    issueVerificationCode(ctx, { organizationId });
+  it('with since, starts at the first event at or after that time and keeps every later one', async () => {
+    const { ctx, clock, organizationId } = await testStore({ at: '2025-01-01T00:00:00Z' });
+    await issueVerificationCode(ctx, { organizationId });
     clock.set('2025-01-02T00:00:00Z');
-    issueVerificationCode(ctx, { organizationId });
-    issueVerificationCode(ctx, { organizationId });
-    const all = listAudit(ctx);
-    const { text, summary } = exportText(ctx, '2025-01-02T00:00:00Z');
+    await issueVerificationCode(ctx, { organizationId });
+    await issueVerificationCode(ctx, { organizationId });
+    const all = await listAudit(ctx);
+    const { text, summary } = await exportText(ctx, '2025-01-02T00:00:00Z');
     expect(summary).toEqual({ events: 2, first_seq: 3, last_seq: 4 });
     expect(checkExport(text, all[1]!.hash)).toEqual({ ok: true, head: all[3]!.hash });
-    expect(exportText(ctx, '2030-01-01').summary).toEqual({ events: 0, first_seq: null, last_seq: null });
+    expect((await exportText(ctx, '2030-01-01')).summary).toEqual({ events: 0, first_seq: null, last_seq: null });
   });
 
-  it.each(['yesterday', '2025-13-01', ''])('refuses --since %j', (since) => {
-    const { ctx } = testStore();
-    expect(() => exportText(ctx, since)).toThrow(UsageError);
+  it.each(['yesterday', '2025-13-01', ''])('refuses --since %j', async (since) => {
+    const { ctx } = await testStore();
+    await expect(exportText(ctx, since)).rejects.toThrow(UsageError);
   });
 });

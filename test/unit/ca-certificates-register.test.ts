@@ -23,24 +23,24 @@ function register(t: TestStore, ca: TestCertificate, verification?: TestCertific
   });
 }
 
-function newCode(t: TestStore, organizationId = t.organizationId): string {
-  return issueVerificationCode(t.ctx, { organizationId }).code;
+async function newCode(t: TestStore, organizationId = t.organizationId): Promise<string> {
+  return (await issueVerificationCode(t.ctx, { organizationId })).code;
 }
 
-function codeStatuses(t: TestStore): string[] {
-  return listVerificationCodes(t.ctx, { organizationId: t.organizationId }).items.map((c) => c.status);
+async function codeStatuses(t: TestStore): Promise<string[]> {
+  return (await listVerificationCodes(t.ctx, { organizationId: t.organizationId })).items.map((c) => c.status);
 }
 
-function caCount(t: TestStore): number {
-  return listCaCertificates(t.ctx, { organizationId: t.organizationId }).items.length;
+async function caCount(t: TestStore): Promise<number> {
+  return (await listCaCertificates(t.ctx, { organizationId: t.organizationId })).items.length;
 }
 
 describe('registerCaCertificate: Peridio / AWS flow', () => {
-  it('registers a CA proved by a v1 verification certificate (openssl x509 -req) and consumes the code', () => {
-    const t = testStore();
+  it('registers a CA proved by a v1 verification certificate (openssl x509 -req) and consumes the code', async () => {
+    const t = await testStore();
     const root = selfSignedCa({ subject: 'Test Root', key: testKey('ec-p256') });
-    const code = newCode(t);
-    const registered = register(t, root, v1Certificate(root, { subject: code, key: newTestKey('ec-p256') }), { name: 'root-1', description: 'lab' });
+    const code = await newCode(t);
+    const registered = await register(t, root, v1Certificate(root, { subject: code, key: newTestKey('ec-p256') }), { name: 'root-1', description: 'lab' });
     expect(registered).toMatchObject({
       name: 'root-1',
       subject: 'CN=Test Root',
@@ -57,8 +57,8 @@ describe('registerCaCertificate: Peridio / AWS flow', () => {
     });
     expect(registered.prn).toMatch(new RegExp(`^prn:1:${t.organizationId}:ca_certificate:[0-9a-f-]{36}$`));
     expect(registered.etag).toMatch(/^[0-9a-f]{16}$/);
-    expect(codeStatuses(t)).toEqual(['consumed']);
-    const events = listAudit(t.ctx).filter((e) => e.action !== 'organization.create').map((e) => [e.action, e.outcome, e.subject, e.details]);
+    expect(await codeStatuses(t)).toEqual(['consumed']);
+    const events = (await listAudit(t.ctx)).filter((e) => e.action !== 'organization.create').map((e) => [e.action, e.outcome, e.subject, e.details]);
     expect(events).toEqual([
       ['verification_code.create', 'success', expect.any(String), expect.any(Object)],
       ['verification_code.consume', 'success', expect.stringContaining(':ca_verification_code:'), {}],
@@ -68,171 +68,171 @@ describe('registerCaCertificate: Peridio / AWS flow', () => {
     ]);
   });
 
-  it.each(['rsa-2048', 'ec-p384', 'ed25519'] as const)('accepts a %s CA and verification key', (type) => {
-    const t = testStore();
+  it.each(['rsa-2048', 'ec-p384', 'ed25519'] as const)('accepts a %s CA and verification key', async (type) => {
+    const t = await testStore();
     const root = selfSignedCa({ subject: `Root ${type}`, key: testKey(type) });
-    expect(register(t, root, v1Certificate(root, { subject: newCode(t), key: testKey(type) })).is_verified).toBe(true);
+    expect((await register(t, root, v1Certificate(root, { subject: await newCode(t), key: testKey(type) }))).is_verified).toBe(true);
   });
 
-  it('stores JITP settings and the inactive status given at registration', () => {
-    const t = testStore();
+  it('stores JITP settings and the inactive status given at registration', async () => {
+    const t = await testStore();
     const root = selfSignedCa({ subject: 'Jitp Root' });
-    const registered = register(t, root, v1Certificate(root, { subject: newCode(t) }), { status: 'inactive', jitp: { description: 'factory', tags: 'a,b', productName: 'gateway', target: 'arm64' } });
+    const registered = await register(t, root, v1Certificate(root, { subject: await newCode(t) }), { status: 'inactive', jitp: { description: 'factory', tags: 'a,b', productName: 'gateway', target: 'arm64' } });
     expect(registered).toMatchObject({ status: 'inactive', jitp: { description: 'factory', tags: ['a', 'b'], product_name: 'gateway', target: 'arm64', cohort_prn: null } });
   });
 });
 
 describe('registerCaCertificate: failures before the code is consumed', () => {
-  it('leaves the code untouched when a file is not one certificate or the CN is not single', () => {
-    const t = testStore();
+  it('leaves the code untouched when a file is not one certificate or the CN is not single', async () => {
+    const t = await testStore();
     const root = selfSignedCa({ subject: 'Test Root' });
-    const code = newCode(t);
+    const code = await newCode(t);
     const good = v1Certificate(root, { subject: code });
     const twoCns = certificate({ issuer: root, version: 1, subject: name([['2.5.4.3', code], ['2.5.4.3', code]]) });
-    const cases: Array<[string, () => unknown, string]> = [
+    const cases: Array<[string, () => Promise<unknown>, string]> = [
       ['random CA bytes', () => registerCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: { bytes: Buffer.from('not a certificate at all'), label: 'CA certificate ca.pem' }, verificationCertificate: { bytes: Buffer.from(good.pem), label: 'v' } }), 'CA certificate ca.pem is not a valid certificate'],
       ['a bundle as the verification certificate', () => register(t, root, Buffer.from(good.pem + good.pem)), 'verification certificate verification.pem is not a valid certificate: it holds 2 certificates where one is expected'],
       ['two CN attributes', () => register(t, root, twoCns), 'verification certificate verification.pem must have exactly one CN attribute in its subject, found 2'],
     ];
     for (const [what, attempt, message] of cases) {
-      expect(attempt, what).toThrow(expect.objectContaining({ code: 'invalid_certificate', message: expect.stringContaining(message) }));
+      await expect(attempt(), what).rejects.toThrow(expect.objectContaining({ code: 'invalid_certificate', message: expect.stringContaining(message) }));
     }
-    expect(codeStatuses(t)).toEqual(['active']);
-    expect(caCount(t)).toBe(0);
-    expect(listAudit(t.ctx, { action: 'ca_certificate.create' }).map((e) => [e.outcome, e.reason])).toEqual([['failure', 'invalid_certificate'], ['failure', 'invalid_certificate'], ['failure', 'invalid_certificate']]);
+    expect(await codeStatuses(t)).toEqual(['active']);
+    expect(await caCount(t)).toBe(0);
+    expect((await listAudit(t.ctx, { action: 'ca_certificate.create' })).map((e) => [e.outcome, e.reason])).toEqual([['failure', 'invalid_certificate'], ['failure', 'invalid_certificate'], ['failure', 'invalid_certificate']]);
   });
 
-  it('refuses a taken name before consuming, and -v with --verified', () => {
-    const t = testStore();
+  it('refuses a taken name before consuming, and -v with --verified', async () => {
+    const t = await testStore();
     const root = selfSignedCa({ subject: 'Test Root' });
-    register(t, root, undefined, { name: 'taken', verified: true });
-    const code = newCode(t);
+    await register(t, root, undefined, { name: 'taken', verified: true });
+    const code = await newCode(t);
     const other = selfSignedCa({ subject: 'Other Root' });
-    expect(() => register(t, other, v1Certificate(other, { subject: code }), { name: 'taken' })).toThrow(expect.objectContaining({ code: 'already_registered', message: 'a CA certificate named taken already exists in this organization' }));
-    expect(() => register(t, other, v1Certificate(other, { subject: code }), { verified: true })).toThrow(expect.objectContaining({ code: 'usage' }));
-    expect(() => register(t, other, undefined, { name: 'bad name!' })).toThrow(expect.objectContaining({ code: 'usage', message: expect.stringContaining('invalid CA certificate name "bad name!"') }));
-    expect(codeStatuses(t)).toEqual(['active']);
+    await expect(register(t, other, v1Certificate(other, { subject: code }), { name: 'taken' })).rejects.toThrow(expect.objectContaining({ code: 'already_registered', message: 'a CA certificate named taken already exists in this organization' }));
+    await expect(register(t, other, v1Certificate(other, { subject: code }), { verified: true })).rejects.toThrow(expect.objectContaining({ code: 'usage' }));
+    await expect(register(t, other, undefined, { name: 'bad name!' })).rejects.toThrow(expect.objectContaining({ code: 'usage', message: expect.stringContaining('invalid CA certificate name "bad name!"') }));
+    expect(await codeStatuses(t)).toEqual(['active']);
   });
 
-  it('gives distinct errors for an unknown, another organization\'s, a used and an expired code', () => {
-    const t = testStore();
+  it('gives distinct errors for an unknown, another organization\'s, a used and an expired code', async () => {
+    const t = await testStore();
     const root = selfSignedCa({ subject: 'Test Root' });
-    const other = createOrganization(t.ctx, 'other').prn.slice('prn:1:'.length);
-    const foreign = newCode(t, other);
-    expect(() => register(t, root, v1Certificate(root, { subject: foreign }))).toThrow(expect.objectContaining({ code: 'unknown_code', message: 'the verification certificate\'s CN does not match any verification code of this organization' }));
-    expect(() => register(t, root, v1Certificate(root, { subject: 'A'.repeat(32) }))).toThrow(expect.objectContaining({ code: 'unknown_code' }));
-    const expiring = newCode(t);
+    const other = (await createOrganization(t.ctx, 'other')).prn.slice('prn:1:'.length);
+    const foreign = await newCode(t, other);
+    await expect(register(t, root, v1Certificate(root, { subject: foreign }))).rejects.toThrow(expect.objectContaining({ code: 'unknown_code', message: 'the verification certificate\'s CN does not match any verification code of this organization' }));
+    await expect(register(t, root, v1Certificate(root, { subject: 'A'.repeat(32) }))).rejects.toThrow(expect.objectContaining({ code: 'unknown_code' }));
+    const expiring = await newCode(t);
     t.clock.advance(86_400_000);
-    expect(() => register(t, root, v1Certificate(root, { subject: expiring }))).toThrow(expect.objectContaining({ code: 'code_expired' }));
-    const used = newCode(t);
-    register(t, root, v1Certificate(root, { subject: used }));
-    expect(() => register(t, root, v1Certificate(root, { subject: used }))).toThrow(expect.objectContaining({ code: 'code_used' }));
-    expect(caCount(t)).toBe(1);
+    await expect(register(t, root, v1Certificate(root, { subject: expiring }))).rejects.toThrow(expect.objectContaining({ code: 'code_expired' }));
+    const used = await newCode(t);
+    await register(t, root, v1Certificate(root, { subject: used }));
+    await expect(register(t, root, v1Certificate(root, { subject: used }))).rejects.toThrow(expect.objectContaining({ code: 'code_used' }));
+    expect(await caCount(t)).toBe(1);
   });
 });
 
 describe('registerCaCertificate: certificate checks, then the code, then the store', () => {
-  function attempt(t: TestStore, ca: TestCertificate, signer: TestCertificate = ca, options: Parameters<typeof v1Certificate>[1] = {}): () => unknown {
-    const code = newCode(t);
+  async function attempt(t: TestStore, ca: TestCertificate, signer: TestCertificate = ca, options: Parameters<typeof v1Certificate>[1] = {}): Promise<() => Promise<unknown>> {
+    const code = await newCode(t);
     const verification = v1Certificate(signer, { subject: code, ...options });
     return () => register(t, ca, verification);
   }
 
-  it('leaves the code live when a certificate check fails: those checks need no code', () => {
-    const t = testStore();
+  it('leaves the code live when a certificate check fails: those checks need no code', async () => {
+    const t = await testStore();
     const notCa = certificate({ subject: 'Not A CA', extensions: [ext.basicConstraints(false)] });
     const root = selfSignedCa({ subject: 'Test Root', key: testKey('ec-p256') });
     const impostor = selfSignedCa({ subject: 'Test Root', key: newTestKey('ec-p256') });
-    const cases: Array<[string, () => unknown, string, string]> = [
-      ['CA without cA=TRUE', attempt(t, notCa), 'invalid_certificate', 'CA certificate '],
-      ['signed by another key with the same subject', attempt(t, root, impostor), 'verification_failed', 'verification certificate is not signed by the CA\'s key'],
-      ['issued by another CA', attempt(t, root, selfSignedCa({ subject: 'Someone Else' })), 'verification_failed', 'verification certificate was not issued by this CA'],
-      ['expired verification certificate', attempt(t, root, root, { notAfter: '2024-12-31T23:59:59Z' }), 'certificate_expired', 'verification certificate '],
+    const cases: Array<[string, () => Promise<unknown>, string, string]> = [
+      ['CA without cA=TRUE', await attempt(t, notCa), 'invalid_certificate', 'CA certificate '],
+      ['signed by another key with the same subject', await attempt(t, root, impostor), 'verification_failed', 'verification certificate is not signed by the CA\'s key'],
+      ['issued by another CA', await attempt(t, root, selfSignedCa({ subject: 'Someone Else' })), 'verification_failed', 'verification certificate was not issued by this CA'],
+      ['expired verification certificate', await attempt(t, root, root, { notAfter: '2024-12-31T23:59:59Z' }), 'certificate_expired', 'verification certificate '],
     ];
     for (const [what, run, code, message] of cases) {
       let thrown: { code?: string; message?: string; hint?: string } | undefined;
-      try { run(); } catch (error) { thrown = error as typeof thrown; }
+      try { await run(); } catch (error) { thrown = error as typeof thrown; }
       expect(thrown, what).toMatchObject({ code, message: expect.stringContaining(message) });
       expect(thrown?.message, what).not.toContain('consumed');
       expect(thrown?.hint ?? '', what).not.toMatch(/request a new code/);
     }
-    expect(codeStatuses(t)).toEqual(['active', 'active', 'active', 'active']);
-    expect(caCount(t)).toBe(0);
-    expect(listAudit(t.ctx, { action: 'ca_certificate.create' }).map((e) => e.reason)).toEqual(['invalid_certificate', 'verification_failed', 'verification_failed', 'certificate_expired']);
-    expect(listAudit(t.ctx, { action: 'verification_code.consume' })).toEqual([]);
+    expect(await codeStatuses(t)).toEqual(['active', 'active', 'active', 'active']);
+    expect(await caCount(t)).toBe(0);
+    expect((await listAudit(t.ctx, { action: 'ca_certificate.create' })).map((e) => e.reason)).toEqual(['invalid_certificate', 'verification_failed', 'verification_failed', 'certificate_expired']);
+    expect(await listAudit(t.ctx, { action: 'verification_code.consume' })).toEqual([]);
   });
 
-  it('leaves the code live for the right CA after a wrong signer: the retry registers', () => {
-    const t = testStore();
+  it('leaves the code live for the right CA after a wrong signer: the retry registers', async () => {
+    const t = await testStore();
     const root = selfSignedCa({ subject: 'Test Root', key: testKey('ec-p256') });
-    const code = newCode(t);
-    expect(() => register(t, root, v1Certificate(selfSignedCa({ subject: 'Someone Else' }), { subject: code }))).toThrow(expect.objectContaining({ code: 'verification_failed' }));
-    expect(register(t, root, v1Certificate(root, { subject: code })).is_verified).toBe(true);
-    expect(codeStatuses(t)).toEqual(['consumed']);
+    const code = await newCode(t);
+    await expect(register(t, root, v1Certificate(selfSignedCa({ subject: 'Someone Else' }), { subject: code }))).rejects.toThrow(expect.objectContaining({ code: 'verification_failed' }));
+    expect((await register(t, root, v1Certificate(root, { subject: code }))).is_verified).toBe(true);
+    expect(await codeStatuses(t)).toEqual(['consumed']);
   });
 
-  it.each(['non-minimal-length', 'extra-leading-zero-r', 'extra-leading-zero-s', 'trailing-bytes'] as const)('refuses a verification certificate whose ECDSA signature is re-encoded (%s)', (how) => {
-    const t = testStore();
+  it.each(['non-minimal-length', 'extra-leading-zero-r', 'extra-leading-zero-s', 'trailing-bytes'] as const)('refuses a verification certificate whose ECDSA signature is re-encoded (%s)', async (how) => {
+    const t = await testStore();
     const root = selfSignedCa({ subject: 'Strict Root', key: testKey('ec-p256') });
-    const mangled = reencodeSignature(v1Certificate(root, { subject: newCode(t) }), how);
-    expect(() => register(t, root, mangled)).toThrow(expect.objectContaining({ code: 'verification_failed', message: 'verification certificate is not signed by the CA\'s key' }));
-    expect(caCount(t)).toBe(0);
+    const mangled = reencodeSignature(v1Certificate(root, { subject: await newCode(t) }), how);
+    await expect(register(t, root, mangled)).rejects.toThrow(expect.objectContaining({ code: 'verification_failed', message: 'verification certificate is not signed by the CA\'s key' }));
+    expect(await caCount(t)).toBe(0);
   });
 
-  it('refuses a verification certificate whose Ed25519 signature has a byte appended', () => {
-    const t = testStore();
+  it('refuses a verification certificate whose Ed25519 signature has a byte appended', async () => {
+    const t = await testStore();
     const root = selfSignedCa({ subject: 'Strict Ed Root', key: testKey('ed25519') });
-    const mangled = reencodeSignature(v1Certificate(root, { subject: newCode(t) }), 'appended-byte');
-    expect(() => register(t, root, mangled)).toThrow(expect.objectContaining({ code: 'verification_failed', message: 'verification certificate is not signed by the CA\'s key' }));
-    expect(caCount(t)).toBe(0);
+    const mangled = reencodeSignature(v1Certificate(root, { subject: await newCode(t) }), 'appended-byte');
+    await expect(register(t, root, mangled)).rejects.toThrow(expect.objectContaining({ code: 'verification_failed', message: 'verification certificate is not signed by the CA\'s key' }));
+    expect(await caCount(t)).toBe(0);
   });
 
-  it('accepts validity bounds inclusively: the verification certificate\'s last second still counts', () => {
-    const t = testStore();
+  it('accepts validity bounds inclusively: the verification certificate\'s last second still counts', async () => {
+    const t = await testStore();
     const root = selfSignedCa({ subject: 'Edge Root' });
-    expect(register(t, root, v1Certificate(root, { subject: newCode(t), notAfter: '2025-01-01T00:00:00Z' })).is_verified).toBe(true);
+    expect((await register(t, root, v1Certificate(root, { subject: await newCode(t), notAfter: '2025-01-01T00:00:00Z' }))).is_verified).toBe(true);
   });
 
-  it('refuses the same certificate twice, naming the existing PRN', () => {
-    const t = testStore();
+  it('refuses the same certificate twice, naming the existing PRN', async () => {
+    const t = await testStore();
     const root = selfSignedCa({ subject: 'Test Root' });
-    const first = register(t, root, v1Certificate(root, { subject: newCode(t) }));
-    expect(attempt(t, root)).toThrow(expect.objectContaining({ code: 'already_registered', message: `this CA certificate is already registered in this organization as ${first.prn}${CONSUMED}` }));
-    expect(codeStatuses(t)).toEqual(['consumed', 'consumed']);
+    const first = await register(t, root, v1Certificate(root, { subject: await newCode(t) }));
+    await expect((await attempt(t, root))()).rejects.toThrow(expect.objectContaining({ code: 'already_registered', message: `this CA certificate is already registered in this organization as ${first.prn}${CONSUMED}` }));
+    expect(await codeStatuses(t)).toEqual(['consumed', 'consumed']);
   });
 
-  it('allows 10 CAs with one subject per organization, and refuses the 11th', () => {
-    const t = testStore();
-    for (let i = 0; i < 10; i += 1) register(t, selfSignedCa({ subject: 'Busy Root', serial: Buffer.from([0x40, i]) }), undefined, { verified: true });
+  it('allows 10 CAs with one subject per organization, and refuses the 11th', async () => {
+    const t = await testStore();
+    for (let i = 0; i < 10; i += 1) await register(t, selfSignedCa({ subject: 'Busy Root', serial: Buffer.from([0x40, i]) }), undefined, { verified: true });
     const eleventh = selfSignedCa({ subject: 'Busy Root', serial: Buffer.from([0x40, 99]) });
-    expect(attempt(t, eleventh)).toThrow(expect.objectContaining({ code: 'limit_exceeded', message: `the organization already has 10 CA certificates with the subject CN=Busy Root${CONSUMED}` }));
-    const other = createOrganization(t.ctx, 'other').prn.slice('prn:1:'.length);
-    expect(registerCaCertificate(t.ctx, { organizationId: other, certificate: { bytes: eleventh.der, label: 'ca' }, verified: true }).is_verified).toBe(true);
+    await expect((await attempt(t, eleventh))()).rejects.toThrow(expect.objectContaining({ code: 'limit_exceeded', message: `the organization already has 10 CA certificates with the subject CN=Busy Root${CONSUMED}` }));
+    const other = (await createOrganization(t.ctx, 'other')).prn.slice('prn:1:'.length);
+    expect((await registerCaCertificate(t.ctx, { organizationId: other, certificate: { bytes: eleventh.der, label: 'ca' }, verified: true })).is_verified).toBe(true);
   });
 
-  it('refuses a code bound to a registered CA', () => {
-    const t = testStore();
+  it('refuses a code bound to a registered CA', async () => {
+    const t = await testStore();
     const pending = selfSignedCa({ subject: 'Pending Root' });
-    register(t, pending, undefined, { name: 'pending' });
-    const bound = issueBoundVerificationCode(t.ctx, { organizationId: t.organizationId, certificate: 'pending' }, {}).code;
+    await register(t, pending, undefined, { name: 'pending' });
+    const bound = (await issueBoundVerificationCode(t.ctx, { organizationId: t.organizationId, certificate: 'pending' }, {})).code;
     const root = selfSignedCa({ subject: 'Test Root' });
-    expect(() => register(t, root, v1Certificate(root, { subject: bound }))).toThrow(expect.objectContaining({ code: 'verification_failed', message: `the verification certificate's CN is a code bound to CA certificate pending, not to a new one${CONSUMED}` }));
+    await expect(register(t, root, v1Certificate(root, { subject: bound }))).rejects.toThrow(expect.objectContaining({ code: 'verification_failed', message: `the verification certificate's CN is a code bound to CA certificate pending, not to a new one${CONSUMED}` }));
   });
 });
 
 describe('registerCaCertificate: without proof', () => {
-  it('registers unverified (Azure flow) or verified on upload, auditing which', () => {
-    const t = testStore();
-    const pending = register(t, selfSignedCa({ subject: 'Pending Root' }), undefined, { name: 'pending' });
-    const trusted = register(t, selfSignedCa({ subject: 'Trusted Root' }), undefined, { verified: true });
+  it('registers unverified (Azure flow) or verified on upload, auditing which', async () => {
+    const t = await testStore();
+    const pending = await register(t, selfSignedCa({ subject: 'Pending Root' }), undefined, { name: 'pending' });
+    const trusted = await register(t, selfSignedCa({ subject: 'Trusted Root' }), undefined, { verified: true });
     expect([pending.is_verified, trusted.is_verified]).toEqual([false, true]);
-    expect(listAudit(t.ctx, { action: 'ca_certificate.create' }).map((e) => e.details.proof)).toEqual(['none', 'verified_on_upload']);
-    expect(getCaCertificate(t.ctx, t.organizationId, 'pending')).toEqual(pending);
+    expect((await listAudit(t.ctx, { action: 'ca_certificate.create' })).map((e) => e.details.proof)).toEqual(['none', 'verified_on_upload']);
+    expect(await getCaCertificate(t.ctx, t.organizationId, 'pending')).toEqual(pending);
   });
 
-  it('still checks the CA: an expired one is refused with certificate_expired', () => {
-    const t = testStore({ at: '2026-06-01T00:00:01Z' });
-    expect(() => register(t, selfSignedCa({ subject: 'Old Root' }), undefined, { verified: true })).toThrow(expect.objectContaining({ code: 'certificate_expired' }));
-    expect(caCount(t)).toBe(0);
+  it('still checks the CA: an expired one is refused with certificate_expired', async () => {
+    const t = await testStore({ at: '2026-06-01T00:00:01Z' });
+    await expect(register(t, selfSignedCa({ subject: 'Old Root' }), undefined, { verified: true })).rejects.toThrow(expect.objectContaining({ code: 'certificate_expired' }));
+    expect(await caCount(t)).toBe(0);
   });
 });

@@ -41,7 +41,7 @@ function expectRedeem(model: Model, now: number, code: { expiresAt: number; used
 describe('the attempt limit against a model', () => {
   it('answers every step as the model does', async () => {
     await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 12, maxLength: 60, size: 'max' }), async (steps) => {
-      const t = testStore();
+      const t = await testStore();
       const model: Model = { failures: 0, lockedUntil: null, codes: [] };
       const pair = { organizationId: t.organizationId, userId: 'model', purpose: 'p' };
       for (const s of steps) {

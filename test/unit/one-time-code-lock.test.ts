@@ -24,7 +24,7 @@ function redeem(t: TestStore, code: string, purpose = PURPOSE) {
 }
 
 function failures(t: TestStore, purpose = PURPOSE): number {
-  return t.ctx.store.read(() => readAttempts(t.ctx.store, { organizationId: t.organizationId, userId: USER, purpose })).failures;
+  return t.connection.read(() => readAttempts(t.connection, { organizationId: t.organizationId, userId: USER, purpose })).failures;
 }
 
 async function failTimes(t: TestStore, n: number, code = WRONG_LONG): Promise<void> {
@@ -51,24 +51,24 @@ describe('the attempt state', () => {
 
 describe('locking a user and purpose', () => {
   it('answers invalid_code for 10 failures, then locked (exit 5) even for the right code', async () => {
-    const t = testStore();
+    const t = await testStore();
     const { code, id } = await issue(t);
     await failTimes(t, 10);
     expect(failures(t)).toBe(10);
     await expect(redeem(t, code)).rejects.toMatchObject({ code: 'locked', message: 'too many failed attempts for this user and purpose: locked until 2025-01-01T00:15:00Z' });
     await expect(authorizeOneTimeCode(t.ctx, { organizationId: t.organizationId, userId: USER, purpose: PURPOSE, code })).rejects.toMatchObject({ code: 'locked' });
     expect(failures(t)).toBe(10);
-    expect(getOneTimeCode(t.ctx, t.organizationId, id)).toMatchObject({ status: 'locked', locked_until: '2025-01-01T00:15:00Z' });
-    expect(listOneTimeCodes(t.ctx, { organizationId: t.organizationId, status: 'locked' }).items.map((c) => c.id)).toEqual([id]);
-    expect(listOneTimeCodes(t.ctx, { organizationId: t.organizationId, status: 'active' }).items).toEqual([]);
-    const lockEvents = listAudit(t.ctx, { action: 'code.lock' });
+    expect(await getOneTimeCode(t.ctx, t.organizationId, id)).toMatchObject({ status: 'locked', locked_until: '2025-01-01T00:15:00Z' });
+    expect((await listOneTimeCodes(t.ctx, { organizationId: t.organizationId, status: 'locked' })).items.map((c) => c.id)).toEqual([id]);
+    expect((await listOneTimeCodes(t.ctx, { organizationId: t.organizationId, status: 'active' })).items).toEqual([]);
+    const lockEvents = await listAudit(t.ctx, { action: 'code.lock' });
     expect(lockEvents).toHaveLength(1);
     expect(lockEvents[0]).toMatchObject({ reason: 'too_many_failures', details: { user_id: USER, purpose: PURPOSE, failures: 10, locked_until: '2025-01-01T00:15:00Z' } });
-    expect(listAudit(t.ctx, { action: 'code.redeem' }).filter((e) => e.reason === 'locked')).toHaveLength(1);
+    expect((await listAudit(t.ctx, { action: 'code.redeem' })).filter((e) => e.reason === 'locked')).toHaveLength(1);
   });
 
   it('lifts the lock after 15 minutes; the code works again and the count restarts', async () => {
-    const t = testStore();
+    const t = await testStore();
     const { code } = await issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'phrase', userId: USER, purpose: PURPOSE, authorize: true });
     await failTimes(t, 10);
     t.clock.advance(15 * 60_000 - 1);
@@ -81,7 +81,7 @@ describe('locking a user and purpose', () => {
   });
 
   it('resets the count on a successful redeem, not on issuing', async () => {
-    const t = testStore();
+    const t = await testStore();
     await failTimes(t, 9);
     const { code } = await issue(t);
     expect(failures(t)).toBe(9);
@@ -94,18 +94,18 @@ describe('locking a user and purpose', () => {
   });
 
   it('counts invalid formats, unauthorized codes and authorize failures', async () => {
-    const t = testStore();
+    const t = await testStore();
     const unauthorized = await issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'long', userId: USER, purpose: PURPOSE });
     await expect(redeem(t, 'not a code')).rejects.toMatchObject({ code: 'invalid_format' });
     await expect(redeem(t, '')).rejects.toMatchObject({ code: 'invalid_format' });
     await expect(redeem(t, unauthorized.code)).rejects.toMatchObject({ code: 'not_authorized' });
     await expect(authorizeOneTimeCode(t.ctx, { organizationId: t.organizationId, userId: USER, purpose: PURPOSE, code: WRONG_LONG })).rejects.toMatchObject({ code: 'invalid_code' });
     expect(failures(t)).toBe(4);
-    expect(listAudit(t.ctx, { action: 'code' }).filter((e) => e.outcome === 'failure').map((e) => e.reason)).toEqual(['invalid_format', 'invalid_format', 'not_authorized', 'no_match']);
+    expect((await listAudit(t.ctx, { action: 'code' })).filter((e) => e.outcome === 'failure').map((e) => e.reason)).toEqual(['invalid_format', 'invalid_format', 'not_authorized', 'no_match']);
   });
 
   it('locks per user and purpose: another purpose is unaffected', async () => {
-    const t = testStore();
+    const t = await testStore();
     await failTimes(t, 10);
     const other = await issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'long', userId: USER, purpose: 'add_credential', authorize: true });
     await expect(redeem(t, other.code, 'add_credential')).resolves.toMatchObject({ status: 'consumed' });
@@ -113,7 +113,7 @@ describe('locking a user and purpose', () => {
   });
 
   it('locks short codes the same way, and answers locked without hashing', async () => {
-    const t = testStore();
+    const t = await testStore();
     const { code } = await issue(t, 'short');
     const wrong = code === '000000' ? '000001' : '000000';
     await failTimes(t, 10, wrong);

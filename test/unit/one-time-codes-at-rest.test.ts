@@ -7,7 +7,7 @@ const USER = 'zelda.unique-user-id@example.org';
 
 describe('one-time codes at rest', () => {
   it('leaves no code or user id in clear in the store file, its WAL or its journal', async () => {
-    const t = testStore();
+    const t = await testStore();
     const secrets: string[] = [USER];
     for (const type of ['short', 'long', 'phrase'] as const) {
       for (let i = 0; i < 3; i += 1) {
@@ -18,7 +18,7 @@ describe('one-time codes at rest', () => {
     }
     await redeemOneTimeCode(t.ctx, { organizationId: t.organizationId, userId: USER, purpose: 'add_credential', code: 'Z'.repeat(32) }).catch(() => undefined);
     // The store itself holds the user id (so its absence below is the encryption's doing).
-    const stored = t.ctx.store.db.prepare('SELECT count(*) AS n FROM one_time_codes WHERE user_id = ?').get(USER) as { n: number };
+    const stored = t.connection.db.prepare('SELECT count(*) AS n FROM one_time_codes WHERE user_id = ?').get(USER) as { n: number };
     expect(stored.n).toBe(9);
 
     const files = [t.path, `${t.path}-wal`, `${t.path}-journal`].filter((f) => existsSync(f));

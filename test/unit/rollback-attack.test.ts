@@ -15,7 +15,7 @@ import { registerCaCertificate } from '../../src/core/ca-certificates/register.j
 import { verifyCaCertificate } from '../../src/core/ca-certificates/verify.js';
 import { issueOneTimeCode, redeemOneTimeCode } from '../../src/core/one-time-codes/index.js';
 import { issueVerificationCode } from '../../src/core/verification-codes.js';
-import { Store } from '../../src/store/store.js';
+import { openSqliteStore } from '../../src/store/sqlite-port.js';
 import { newTestKey, selfSignedCa, testKey, v1Certificate } from '../helpers/mini-ca.js';
 import { TEST_KEY, testStore } from '../helpers/store.js';
 
@@ -24,11 +24,11 @@ const PAIR = { userId: 'alice', purpose: 'add_credential' };
 
 /** Runs `work` on the store at `path`, opened afresh, and closes it (so the WAL is checkpointed into the file). */
 async function withStore<T>(base: CoreContext, path: string, work: (ctx: CoreContext) => Promise<T> | T): Promise<T> {
-  const store = Store.open(path, { mode: 'key-file', key: TEST_KEY });
+  const store = await openSqliteStore(path, { mode: 'key-file', key: TEST_KEY });
   try {
     return await work({ ...base, store });
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -64,13 +64,13 @@ async function copyBackEachPage(path: string, before: Buffer, spendAgain: () => 
 }
 
 /** The pages of the audit log's table and indexes (found with the key, through SQLite's dbstat). */
-function auditLogPages(path: string): Set<number> {
-  const store = Store.open(path, { mode: 'key-file', key: TEST_KEY });
+async function auditLogPages(path: string): Promise<Set<number>> {
+  const store = await openSqliteStore(path, { mode: 'key-file', key: TEST_KEY });
   try {
-    const pages = store.db.prepare("SELECT pageno FROM dbstat WHERE name = 'audit_events' OR name LIKE 'audit_events_%'").pluck().all() as number[];
+    const pages = store.connection.db.prepare("SELECT pageno FROM dbstat WHERE name = 'audit_events' OR name LIKE 'audit_events_%'").pluck().all() as number[];
     return new Set(pages);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -83,7 +83,7 @@ function auditLogPages(path: string): Set<number> {
  */
 async function rollBackAllButTheLog(path: string, before: Buffer, spendAgain: () => Promise<Outcome>, reasons: () => Promise<Array<string | null>>): Promise<Outcome & { reasons: Array<string | null> }> {
   const after = readFileSync(path);
-  const log = auditLogPages(path);
+  const log = await auditLogPages(path);
   const forged = Buffer.from(after);
   for (let offset = 0; offset < Math.min(before.length, after.length); offset += PAGE) {
     if (!log.has(offset / PAGE + 1)) before.copy(forged, offset, offset, offset + PAGE);
@@ -95,15 +95,15 @@ async function rollBackAllButTheLog(path: string, before: Buffer, spendAgain: ()
 
 describe('rolling back pages of the store does not revive a spent code', () => {
   it('one-time codes: the redeemed code is refused (audit_broken) with a state_mismatch event, and stays spent', async () => {
-    const t = testStore();
+    const t = await testStore();
     const issued = await issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'long', ...PAIR, authorize: true });
-    t.ctx.store.close();
+    await t.ctx.store.close();
     const before = readFileSync(t.path);
     const redeem = (ctx: CoreContext) => redeemOneTimeCode(ctx, { organizationId: t.organizationId, ...PAIR, code: issued.code });
     await withStore(t.ctx, t.path, redeem);
 
     const spendAgain = () => withStore(t.ctx, t.path, (ctx) => outcome(() => redeem(ctx)));
-    const reasons = () => withStore(t.ctx, t.path, (ctx) => listAudit(ctx, { action: 'code.redeem' }).filter((e) => e.outcome === 'failure').map((e) => e.reason));
+    const reasons = () => withStore(t.ctx, t.path, async (ctx) => (await listAudit(ctx, { action: 'code.redeem' })).filter((e) => e.outcome === 'failure').map((e) => e.reason));
     const results = await copyBackEachPage(t.path, before, spendAgain, reasons);
     expect(results.filter((r) => r.ok)).toEqual([]);
     // Any single old page is refused (by SQLite's own checks, or as used); old pages
@@ -112,11 +112,11 @@ describe('rolling back pages of the store does not revive a spent code', () => {
   });
 
   it('verification codes: registering again with the consumed code is refused, with a state_mismatch event', async () => {
-    const t = testStore();
-    const { code } = issueVerificationCode(t.ctx, { organizationId: t.organizationId });
+    const t = await testStore();
+    const { code } = await issueVerificationCode(t.ctx, { organizationId: t.organizationId });
     // The second CA is the attacker's: the same code, proved with its own key.
     const [first, second] = ['Rollback Root', 'Attacker Root'].map((subject) => selfSignedCa({ subject, key: newTestKey('ec-p256') }));
-    t.ctx.store.close();
+    await t.ctx.store.close();
     const before = readFileSync(t.path);
     const register = (ctx: CoreContext, root: typeof first) => registerCaCertificate(ctx, {
       organizationId: t.organizationId,
@@ -126,7 +126,7 @@ describe('rolling back pages of the store does not revive a spent code', () => {
     await withStore(t.ctx, t.path, (ctx) => register(ctx, first));
 
     const spendAgain = () => withStore(t.ctx, t.path, (ctx) => outcome(() => register(ctx, second)));
-    const reasons = () => withStore(t.ctx, t.path, (ctx) => listAudit(ctx, { action: 'verification_code.consume' }).filter((e) => e.outcome === 'failure').map((e) => e.reason));
+    const reasons = () => withStore(t.ctx, t.path, async (ctx) => (await listAudit(ctx, { action: 'verification_code.consume' })).filter((e) => e.outcome === 'failure').map((e) => e.reason));
     const results = await copyBackEachPage(t.path, before, spendAgain, reasons);
     expect(results.filter((r) => r.ok)).toEqual([]);
     // Any single old page is refused (by SQLite's own checks, or as used); old pages
@@ -135,12 +135,12 @@ describe('rolling back pages of the store does not revive a spent code', () => {
   });
 
   it('bound verification codes: pages from before a newer code superseded one do not let it verify the CA', async () => {
-    const t = testStore();
+    const t = await testStore();
     const root = selfSignedCa({ subject: 'Azure Rollback Root', key: newTestKey('ec-p256') });
-    registerCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: { bytes: root.der, label: 'CA certificate ca.der' }, name: 'pending' });
-    const bind = (ctx: CoreContext) => issueBoundVerificationCode(ctx, { organizationId: t.organizationId, certificate: 'pending' }, {}).code;
-    const older = bind(t.ctx);
-    t.ctx.store.close();
+    await registerCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: { bytes: root.der, label: 'CA certificate ca.der' }, name: 'pending' });
+    const bind = async (ctx: CoreContext) => (await issueBoundVerificationCode(ctx, { organizationId: t.organizationId, certificate: 'pending' }, {})).code;
+    const older = await bind(t.ctx);
+    await t.ctx.store.close();
     const before = readFileSync(t.path);
     // Azure keeps one nonce per CA: the newer code ends the older one.
     await withStore(t.ctx, t.path, bind);
@@ -151,7 +151,7 @@ describe('rolling back pages of the store does not revive a spent code', () => {
       verificationCertificate: { bytes: Buffer.from(v1Certificate(root, { subject: older, key: testKey('ec-p256') }).pem), label: 'verification certificate pop.pem' },
     });
     const spendAgain = () => withStore(t.ctx, t.path, (ctx) => outcome(() => verifyWithOlder(ctx)));
-    const reasons = () => withStore(t.ctx, t.path, (ctx) => listAudit(ctx, { action: 'verification_code.consume' }).filter((e) => e.outcome === 'failure').map((e) => e.reason));
+    const reasons = () => withStore(t.ctx, t.path, async (ctx) => (await listAudit(ctx, { action: 'verification_code.consume' })).filter((e) => e.outcome === 'failure').map((e) => e.reason));
     const results = await copyBackEachPage(t.path, before, spendAgain, reasons);
     expect(results.filter((r) => r.ok)).toEqual([]);
     // Any single old page is refused (by SQLite's own checks, or as used); old pages
@@ -160,9 +160,9 @@ describe('rolling back pages of the store does not revive a spent code', () => {
   });
 
   it('a whole-file rollback redeems again, and an anchor taken after the redeem catches it', async () => {
-    const t = testStore();
+    const t = await testStore();
     const issued = await issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'long', ...PAIR, authorize: true });
-    t.ctx.store.close();
+    await t.ctx.store.close();
     const before = readFileSync(t.path);
     const redeem = (ctx: CoreContext) => redeemOneTimeCode(ctx, { organizationId: t.organizationId, ...PAIR, code: issued.code });
     const anchor = await withStore(t.ctx, t.path, async (ctx) => {
@@ -172,8 +172,8 @@ describe('rolling back pages of the store does not revive a spent code', () => {
     writeFileSync(t.path, before);
     await withStore(t.ctx, t.path, async (ctx) => {
       // Without an anchor nothing inside the file can tell: the log was rolled back with it.
-      expect(verifyAuditChain(ctx).events).toBe(anchor.seq - 1);
-      expect(() => verifyAuditChain(ctx, { anchor })).toThrowError(expect.objectContaining({
+      expect((await verifyAuditChain(ctx)).events).toBe(anchor.seq - 1);
+      await expect(verifyAuditChain(ctx, { anchor })).rejects.toThrowError(expect.objectContaining({
         code: 'audit_broken',
         message: `audit log does not match the anchor: the log has no event ${anchor.seq} (it was truncated or rolled back)`,
       }));

@@ -37,62 +37,62 @@ function row(organizationId: string, n: number, overrides: Partial<CaCertificate
 }
 
 describe('ca_certificates repository', () => {
-  it('finds only verified and active CAs with the given subjects, in registration order, by index', () => {
-    const { ctx, organizationId } = testStore();
-    ctx.store.write(() => {
-      insertCaCertificate(ctx.store, row(organizationId, 1));
-      insertCaCertificate(ctx.store, row(organizationId, 2, { is_verified: 0 }));
-      insertCaCertificate(ctx.store, row(organizationId, 3, { status: 'inactive' }));
-      insertCaCertificate(ctx.store, row(organizationId, 4, { subject_der: Buffer.from('subject-b') }));
-      insertCaCertificate(ctx.store, row(organizationId, 5));
-      insertCaCertificate(ctx.store, row(organizationId, 6, { subject_der: Buffer.from('subject-c') }));
+  it('finds only verified and active CAs with the given subjects, in registration order, by index', async () => {
+    const { connection, organizationId } = await testStore();
+    connection.write(() => {
+      insertCaCertificate(connection, row(organizationId, 1));
+      insertCaCertificate(connection, row(organizationId, 2, { is_verified: 0 }));
+      insertCaCertificate(connection, row(organizationId, 3, { status: 'inactive' }));
+      insertCaCertificate(connection, row(organizationId, 4, { subject_der: Buffer.from('subject-b') }));
+      insertCaCertificate(connection, row(organizationId, 5));
+      insertCaCertificate(connection, row(organizationId, 6, { subject_der: Buffer.from('subject-c') }));
     });
-    const trusted = (...subjects: string[]) => findTrustedCaCertificates(ctx.store, organizationId, subjects.map((s) => Buffer.from(s))).map((r) => r.id);
+    const trusted = (...subjects: string[]) => findTrustedCaCertificates(connection, organizationId, subjects.map((s) => Buffer.from(s))).map((r) => r.id);
     expect(trusted('subject-a')).toEqual([row(organizationId, 1).id, row(organizationId, 5).id]);
     expect(trusted('subject-b', 'subject-a', 'subject-b')).toEqual([1, 4, 5].map((n) => row(organizationId, n).id));
     expect(trusted('subject-z')).toEqual([]);
-    expect(findTrustedCaCertificates(ctx.store, '11111111-1111-4111-8111-111111111111', [Buffer.from('subject-a')])).toEqual([]);
-    const plan = ctx.store.db.prepare("EXPLAIN QUERY PLAN SELECT seq, id, der FROM ca_certificates INDEXED BY ca_certificates_by_subject WHERE organization_id = ? AND subject_der = ? AND is_verified = 1 AND status = 'active'")
+    expect(findTrustedCaCertificates(connection, '11111111-1111-4111-8111-111111111111', [Buffer.from('subject-a')])).toEqual([]);
+    const plan = connection.db.prepare("EXPLAIN QUERY PLAN SELECT seq, id, der FROM ca_certificates INDEXED BY ca_certificates_by_subject WHERE organization_id = ? AND subject_der = ? AND is_verified = 1 AND status = 'active'")
       .all(organizationId, Buffer.from('x')) as Array<{ detail: string }>;
     expect(plan.map((p) => p.detail).join()).toContain('SEARCH ca_certificates USING INDEX ca_certificates_by_subject (organization_id=? AND subject_der=?)');
   });
 
-  it('keeps names and fingerprints unique per organization', () => {
-    const { ctx, organizationId } = testStore();
-    ctx.store.write(() => insertCaCertificate(ctx.store, row(organizationId, 1)));
-    expect(() => ctx.store.write(() => insertCaCertificate(ctx.store, row(organizationId, 2, { name: 'ca-1' })))).toThrow(/UNIQUE/);
-    expect(() => ctx.store.write(() => insertCaCertificate(ctx.store, row(organizationId, 3, { fingerprint_sha256: 'fp1' })))).toThrow(/UNIQUE/);
+  it('keeps names and fingerprints unique per organization', async () => {
+    const { connection, organizationId } = await testStore();
+    connection.write(() => insertCaCertificate(connection, row(organizationId, 1)));
+    expect(() => connection.write(() => insertCaCertificate(connection, row(organizationId, 2, { name: 'ca-1' })))).toThrow(/UNIQUE/);
+    expect(() => connection.write(() => insertCaCertificate(connection, row(organizationId, 3, { fingerprint_sha256: 'fp1' })))).toThrow(/UNIQUE/);
     // Unnamed CAs do not collide with each other.
-    ctx.store.write(() => {
-      insertCaCertificate(ctx.store, row(organizationId, 4, { name: null }));
-      insertCaCertificate(ctx.store, row(organizationId, 5, { name: null }));
+    connection.write(() => {
+      insertCaCertificate(connection, row(organizationId, 4, { name: null }));
+      insertCaCertificate(connection, row(organizationId, 5, { name: null }));
     });
-    expect(findCaCertificateByName(ctx.store, organizationId, 'ca-1')?.id).toBe(row(organizationId, 1).id);
-    expect(findCaCertificateByFingerprint(ctx.store, organizationId, 'fp5')?.id).toBe(row(organizationId, 5).id);
-    expect(countCaCertificatesWithSubject(ctx.store, organizationId, Buffer.from('subject-a'))).toBe(3);
-    expect(countCaCertificatesWithSubject(ctx.store, organizationId, Buffer.from('subject-b'))).toBe(0);
+    expect(findCaCertificateByName(connection, organizationId, 'ca-1')?.id).toBe(row(organizationId, 1).id);
+    expect(findCaCertificateByFingerprint(connection, organizationId, 'fp5')?.id).toBe(row(organizationId, 5).id);
+    expect(countCaCertificatesWithSubject(connection, organizationId, Buffer.from('subject-a'))).toBe(3);
+    expect(countCaCertificatesWithSubject(connection, organizationId, Buffer.from('subject-b'))).toBe(0);
   });
 
-  it('updates and deletes only while the etag still matches', () => {
-    const { ctx, organizationId } = testStore();
+  it('updates and deletes only while the etag still matches', async () => {
+    const { connection, organizationId } = await testStore();
     const original = row(organizationId, 1);
-    ctx.store.write(() => insertCaCertificate(ctx.store, original));
+    connection.write(() => insertCaCertificate(connection, original));
     const key = { organizationId, id: original.id };
     const changes = { is_verified: 1 as const, status: 'inactive' as const, description: 'd', jitp: null, etag: 'etag-new', updated_at: 5 };
-    expect(ctx.store.write(() => updateCaCertificateRow(ctx.store, { ...key, expectedEtag: 'stale' }, changes))).toBeUndefined();
-    expect(ctx.store.write(() => updateCaCertificateRow(ctx.store, { ...key, expectedEtag: 'etag-1' }, changes))).toMatchObject({ status: 'inactive', etag: 'etag-new', description: 'd' });
-    expect(ctx.store.write(() => deleteCaCertificateRow(ctx.store, { ...key, expectedEtag: 'etag-1' }))).toBe(false);
-    expect(ctx.store.write(() => deleteCaCertificateRow(ctx.store, { ...key, expectedEtag: 'etag-new' }))).toBe(true);
+    expect(connection.write(() => updateCaCertificateRow(connection, { ...key, expectedEtag: 'stale' }, changes))).toBeUndefined();
+    expect(connection.write(() => updateCaCertificateRow(connection, { ...key, expectedEtag: 'etag-1' }, changes))).toMatchObject({ status: 'inactive', etag: 'etag-new', description: 'd' });
+    expect(connection.write(() => deleteCaCertificateRow(connection, { ...key, expectedEtag: 'etag-1' }))).toBe(false);
+    expect(connection.write(() => deleteCaCertificateRow(connection, { ...key, expectedEtag: 'etag-new' }))).toBe(true);
   });
 
-  it('searches literally, newest first', () => {
-    const { ctx, organizationId } = testStore();
-    ctx.store.write(() => {
-      insertCaCertificate(ctx.store, row(organizationId, 1, { subject: 'CN=Factory 100% CA' }));
-      insertCaCertificate(ctx.store, row(organizationId, 2, { subject: 'CN=Factory 1000 CA' }));
-      insertCaCertificate(ctx.store, row(organizationId, 3, { description: 'factory line B' }));
+  it('searches literally, newest first', async () => {
+    const { connection, organizationId } = await testStore();
+    connection.write(() => {
+      insertCaCertificate(connection, row(organizationId, 1, { subject: 'CN=Factory 100% CA' }));
+      insertCaCertificate(connection, row(organizationId, 2, { subject: 'CN=Factory 1000 CA' }));
+      insertCaCertificate(connection, row(organizationId, 3, { description: 'factory line B' }));
     });
-    const names = (search: string): Array<string | null> => listCaCertificateRows(ctx.store, { organizationId, search, limit: 10 }).map((r) => r.name);
+    const names = (search: string): Array<string | null> => listCaCertificateRows(connection, { organizationId, search, limit: 10 }).map((r) => r.name);
     expect(names('100%')).toEqual(['ca-1']);
     expect(names('FACTORY')).toEqual(['ca-3', 'ca-2', 'ca-1']);
     expect(names('_')).toEqual([]);

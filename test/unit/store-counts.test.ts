@@ -13,18 +13,21 @@ import { storeInfo } from '../../src/core/store-info.js';
 import { purgeStore } from '../../src/core/store-purge.js';
 import { rekeyStore } from '../../src/core/store-rekey.js';
 import { consumeVerificationCode, issueVerificationCode, listVerificationCodes } from '../../src/core/verification-codes.js';
-import { Store, type StoreKey } from '../../src/store/store.js';
+import type { StoreKey } from '../../src/core/records.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-port.js';
 import { seededRandom } from '../helpers/random.js';
 import { TEST_KEY, testStore } from '../helpers/store.js';
 import { tempDir } from '../helpers/temp.js';
 
 const MINUTE = 60_000;
+/** The SQLite handle under a test context's port, for the independent scans and the query plans. */
+const dbOf = (ctx: CoreContext) => (ctx.store as SqliteStore).connection.db;
 const KEY: StoreKey = { mode: 'key-file', key: TEST_KEY };
 
 /** The counts by a full scan of every row, written independently of the store's queries. */
 function scannedCounts(ctx: CoreContext) {
   const now = ctx.clock.now().getTime();
-  const db = ctx.store.db;
+  const db = dbOf(ctx);
   const vc = db.prepare(`SELECT coalesce(sum(consumed_at IS NULL AND expires_at > @now), 0) AS active, coalesce(sum(consumed_at IS NOT NULL), 0) AS consumed,
     coalesce(sum(consumed_at IS NULL AND expires_at <= @now), 0) AS expired FROM verification_codes`).get({ now });
   const otc = db.prepare(`SELECT
@@ -38,8 +41,8 @@ function scannedCounts(ctx: CoreContext) {
   return { verification_codes: { ...(vc as object) }, one_time_codes: { ...(otc as object) }, events };
 }
 
-function reportedCounts(ctx: CoreContext) {
-  const info = storeInfo(ctx);
+async function reportedCounts(ctx: CoreContext) {
+  const info = await storeInfo(ctx);
   return { verification_codes: info.records.verification_codes, one_time_codes: info.records.one_time_codes, events: info.audit.events };
 }
 
@@ -52,8 +55,8 @@ async function churn(ctx: CoreContext & { clock: { advance(ms: number): void } }
     const type = pick.int(2) === 0 ? 'long' as const : 'phrase' as const;
     switch (pick.int(6)) {
       case 0: {
-        const { code } = issueVerificationCode(ctx, { organizationId, ttlMs: (5 + pick.int(30)) * MINUTE });
-        if (pick.int(2) === 0) consumeVerificationCode(ctx, organizationId, code, 'test');
+        const { code } = await issueVerificationCode(ctx, { organizationId, ttlMs: (5 + pick.int(30)) * MINUTE });
+        if (pick.int(2) === 0) await consumeVerificationCode(ctx, organizationId, code, 'test');
         break;
       }
       case 1: {
@@ -64,7 +67,7 @@ async function churn(ctx: CoreContext & { clock: { advance(ms: number): void } }
       }
       case 2:
         await issueOneTimeCode(ctx, { ...pair, type, authorize: pick.int(2) === 0 });
-        invalidateOneTimeCodes(ctx, pair);
+        await invalidateOneTimeCodes(ctx, pair);
         break;
       case 3:
         // Wrong codes: ten of them lock the pair.
@@ -81,70 +84,70 @@ async function churn(ctx: CoreContext & { clock: { advance(ms: number): void } }
 
 describe('store info counts', () => {
   it('equal a full count after any mix of issues, uses, invalidations, locks, expiries and purges', async () => {
-    const { ctx, clock, organizationId } = testStore();
+    const { ctx, clock, organizationId } = await testStore();
     for (let round = 0; round < 4; round += 1) {
       await churn({ ...ctx, clock }, organizationId, round);
-      expect(reportedCounts(ctx)).toEqual(scannedCounts(ctx));
-      if (round === 1) purgeStore(ctx, { olderThanMs: 10 * MINUTE });
-      if (round === 1) expect(reportedCounts(ctx)).toEqual(scannedCounts(ctx));
+      expect(await reportedCounts(ctx)).toEqual(scannedCounts(ctx));
+      if (round === 1) await purgeStore(ctx, { olderThanMs: 10 * MINUTE });
+      if (round === 1) expect(await reportedCounts(ctx)).toEqual(scannedCounts(ctx));
     }
     // A live code of a locked pair counts as locked.
     const pair = { organizationId, userId: 'dee', purpose: 'add_credential' };
     await issueOneTimeCode(ctx, { ...pair, type: 'phrase', authorize: true });
     for (let i = 0; i < 10; i += 1) await redeemOneTimeCode(ctx, { ...pair, type: 'long', code: 'A'.repeat(32) }).catch(() => undefined);
-    expect(reportedCounts(ctx)).toEqual(scannedCounts(ctx));
-    expect(reportedCounts(ctx).one_time_codes!.locked).toBe(1);
-    expect(reportedCounts(ctx).verification_codes!.expired).toBeGreaterThan(0);
+    expect(await reportedCounts(ctx)).toEqual(scannedCounts(ctx));
+    expect((await reportedCounts(ctx)).one_time_codes!.locked).toBe(1);
+    expect((await reportedCounts(ctx)).verification_codes!.expired).toBeGreaterThan(0);
   });
 
   it('are created from the rows already there when an older store is migrated', async () => {
-    const { ctx, clock, path, organizationId } = testStore();
+    const { ctx, clock, path, organizationId } = await testStore();
     await churn({ ...ctx, clock }, organizationId, 7);
     const expected = scannedCounts(ctx);
     // Back to schema 4: what a store written before the counters looks like.
-    const v5 = ctx.store.db.prepare(`SELECT type, name FROM sqlite_master WHERE type = 'trigger' OR name = 'record_counts'
+    const v5 = dbOf(ctx).prepare(`SELECT type, name FROM sqlite_master WHERE type = 'trigger' OR name = 'record_counts'
       OR name IN ('verification_codes_live_by_expiry', 'verification_codes_unconsumed', 'verification_codes_consumed', 'one_time_codes_live_by_expiry',
                   'one_time_codes_unspent', 'one_time_codes_consumed', 'one_time_codes_invalidated')`).all() as Array<{ type: string; name: string }>;
-    for (const { type, name } of v5) ctx.store.db.exec(`DROP ${type.toUpperCase()} ${name}`);
-    ctx.store.db.pragma('user_version = 4');
-    ctx.store.close();
+    for (const { type, name } of v5) dbOf(ctx).exec(`DROP ${type.toUpperCase()} ${name}`);
+    dbOf(ctx).pragma('user_version = 4');
+    await ctx.store.close();
 
-    const store = Store.open(path, KEY);
+    const store = await openSqliteStore(path, KEY);
     try {
       const reopened = { ...ctx, store };
-      expect(reportedCounts(reopened)).toEqual(expected);
+      expect(await reportedCounts(reopened)).toEqual(expected);
       await churn({ ...reopened, clock }, organizationId, 8);
-      expect(reportedCounts(reopened)).toEqual(scannedCounts(reopened));
+      expect(await reportedCounts(reopened)).toEqual(scannedCounts(reopened));
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
   it('travel with backups and rekeys', async () => {
-    const { ctx, clock, path, organizationId } = testStore();
+    const { ctx, clock, path, organizationId } = await testStore();
     await churn({ ...ctx, clock }, organizationId, 3);
     const out = join(tempDir(), 'backup.db');
-    backupStore(ctx, out);
-    const copy = Store.open(out, KEY);
+    await backupStore(ctx, out);
+    const copy = await openSqliteStore(out, KEY);
     try {
-      expect(reportedCounts({ ...ctx, store: copy })).toEqual(scannedCounts({ ...ctx, store: copy }));
+      expect(await reportedCounts({ ...ctx, store: copy })).toEqual(scannedCounts({ ...ctx, store: copy }));
     } finally {
-      copy.close();
+      await copy.close();
     }
     const newKey: StoreKey = { mode: 'key-file', key: Buffer.alloc(32, 9) };
-    rekeyStore(ctx, newKey);
-    const rekeyed = Store.open(path, newKey);
+    await rekeyStore(ctx, newKey);
+    const rekeyed = await openSqliteStore(path, newKey);
     try {
-      expect(reportedCounts({ ...ctx, store: rekeyed })).toEqual(scannedCounts({ ...ctx, store: rekeyed }));
+      expect(await reportedCounts({ ...ctx, store: rekeyed })).toEqual(scannedCounts({ ...ctx, store: rekeyed }));
     } finally {
-      rekeyed.close();
+      await rekeyed.close();
     }
   });
 });
 
 /** The query plans of every SELECT `work` runs, with the values it ran it with. */
-function plansOf(ctx: CoreContext, work: () => void): string[] {
-  const db = ctx.store.db;
+async function plansOf(ctx: CoreContext, work: () => Promise<unknown>): Promise<string[]> {
+  const db = dbOf(ctx);
   const prepare = db.prepare.bind(db);
   const plans: string[] = [];
   db.prepare = ((sql: string) => {
@@ -158,7 +161,7 @@ function plansOf(ctx: CoreContext, work: () => void): string[] {
     });
   }) as typeof db.prepare;
   try {
-    work();
+    await work();
   } finally {
     db.prepare = prepare;
   }
@@ -167,18 +170,18 @@ function plansOf(ctx: CoreContext, work: () => void): string[] {
 
 describe('listing by status', () => {
   it('returns exactly the codes of that status, newest first', async () => {
-    const { ctx, clock, organizationId } = testStore();
+    const { ctx, clock, organizationId } = await testStore();
     await churn({ ...ctx, clock }, organizationId, 5);
     const now = clock.now().getTime();
     for (const status of ['active', 'consumed', 'expired', 'all'] as const) {
-      const listed = listVerificationCodes(ctx, { organizationId, status, limit: 1000 }).items.map((c) => c.id);
-      const all = listVerificationCodes(ctx, { organizationId, status: 'all', limit: 1000 }).items;
+      const listed = (await listVerificationCodes(ctx, { organizationId, status, limit: 1000 })).items.map((c) => c.id);
+      const all = (await listVerificationCodes(ctx, { organizationId, status: 'all', limit: 1000 })).items;
       expect(listed).toEqual(all.filter((c) => status === 'all' || c.status === status).map((c) => c.id));
     }
     for (const status of ['active', 'locked', 'consumed', 'invalidated', 'expired'] as const) {
       for (const filter of [{}, { userId: 'ann' }, { purpose: 'add_credential' }, { userId: 'bob', purpose: 'add_credential' }]) {
-        const listed = listOneTimeCodes(ctx, { organizationId, status, limit: 1000, ...filter }).items.map((c) => c.id);
-        const all = listOneTimeCodes(ctx, { organizationId, status: 'all', limit: 1000 }).items;
+        const listed = (await listOneTimeCodes(ctx, { organizationId, status, limit: 1000, ...filter })).items.map((c) => c.id);
+        const all = (await listOneTimeCodes(ctx, { organizationId, status: 'all', limit: 1000 })).items;
         const expected = all.filter((c) => c.status === status && (!('userId' in filter) || c.user_id === filter.userId)).map((c) => c.id);
         expect(listed, `${status} ${JSON.stringify(filter)}`).toEqual(expected);
       }
@@ -186,23 +189,23 @@ describe('listing by status', () => {
     expect(now).toBe(clock.now().getTime());
   });
 
-  it('reads only the index of the status asked for, never the whole table', () => {
-    const { ctx, organizationId } = testStore();
+  it('reads only the index of the status asked for, never the whole table', async () => {
+    const { ctx, organizationId } = await testStore();
     const expectations = [
       ['active', 'verification_codes_live_by_expiry'],
       ['consumed', 'verification_codes_consumed'],
       ['expired', 'verification_codes_unconsumed'],
     ] as const;
     for (const [status, index] of expectations) {
-      const plans = plansOf(ctx, () => listVerificationCodes(ctx, { organizationId, status }));
+      const plans = await plansOf(ctx, () => listVerificationCodes(ctx, { organizationId, status }));
       expect(plans.join('\n')).toContain(`USING INDEX ${index}`);
     }
     for (const [status, index] of [['active', 'one_time_codes_live_by_expiry'], ['locked', 'one_time_codes_live_by_expiry'], ['consumed', 'one_time_codes_consumed'],
       ['invalidated', 'one_time_codes_invalidated'], ['expired', 'one_time_codes_unspent']] as const) {
-      const plans = plansOf(ctx, () => listOneTimeCodes(ctx, { organizationId, status }));
+      const plans = await plansOf(ctx, () => listOneTimeCodes(ctx, { organizationId, status }));
       expect(plans.join('\n')).toContain(`USING INDEX ${index}`);
     }
-    const counting = plansOf(ctx, () => storeInfo(ctx)).join('\n');
+    const counting = (await plansOf(ctx, () => storeInfo(ctx))).join('\n');
     expect(counting).not.toMatch(/SCAN (c|v|verification_codes|one_time_codes|audit_events)\b(?! USING)/);
   });
 });

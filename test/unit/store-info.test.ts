@@ -7,17 +7,17 @@ import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { TEST_KEY, testStore } from '../helpers/store.js';
 
 describe('storeInfo', () => {
-  it('counts codes by status and reports the format, schema, size and audit head, never the key', () => {
-    const { ctx, clock, path, organizationId } = testStore();
-    const consumed = issueVerificationCode(ctx, { organizationId });
-    consumeVerificationCode(ctx, organizationId, consumed.code, 'test');
-    issueVerificationCode(ctx, { organizationId, ttlMs: 300_000 });
-    issueVerificationCode(ctx, { organizationId });
+  it('counts codes by status and reports the format, schema, size and audit head, never the key', async () => {
+    const { ctx, clock, path, organizationId } = await testStore();
+    const consumed = await issueVerificationCode(ctx, { organizationId });
+    await consumeVerificationCode(ctx, organizationId, consumed.code, 'test');
+    await issueVerificationCode(ctx, { organizationId, ttlMs: 300_000 });
+    await issueVerificationCode(ctx, { organizationId });
     clock.advance(300_000);
 
-    const info = storeInfo(ctx);
+    const info = await storeInfo(ctx);
 
-    const chain = verifyAuditChain(ctx);
+    const chain = await verifyAuditChain(ctx);
     expect(info).toEqual({
       path,
       format: 'sqlcipher-4',
@@ -39,8 +39,8 @@ describe('storeInfo', () => {
     expect(JSON.stringify(info)).not.toContain(TEST_KEY.toString('hex'));
   });
 
-  it('reports zero counts for a store without codes', () => {
-    const { ctx } = testStore();
-    expect(storeInfo(ctx)).toMatchObject({ records: { verification_codes: { active: 0, consumed: 0, expired: 0 } }, audit: { events: 1 } });
+  it('reports zero counts for a store without codes', async () => {
+    const { ctx } = await testStore();
+    expect(await storeInfo(ctx)).toMatchObject({ records: { verification_codes: { active: 0, consumed: 0, expired: 0 } }, audit: { events: 1 } });
   });
 });

@@ -24,43 +24,43 @@ function storeKeyedByPragma(path: string, pragmaValue: string): void {
 }
 
 describe('keys as bytes', () => {
-  it('opens a passphrase store keyed with PRAGMA key (quotes and non-ASCII included)', () => {
+  it('opens a passphrase store keyed with PRAGMA key (quotes and non-ASCII included)', async () => {
     const path = join(tempDir(), 'store.db');
     const passphrase = "it's a long pässphrase";
     storeKeyedByPragma(path, `'${passphrase.replaceAll("'", "''")}'`);
     for (const key of [{ mode: 'passphrase', passphrase }, { mode: 'passphrase', passphrase: Buffer.from(passphrase, 'utf8') }] as StoreKey[]) {
-      const store = Store.open(path, key);
+      const store = await Store.open(path, key);
       expect(store.db.pragma('user_version', { simple: true })).toBeGreaterThan(0);
       store.close();
     }
   });
 
-  it('opens a key-file store keyed with PRAGMA key="x\'…\'"', () => {
+  it('opens a key-file store keyed with PRAGMA key="x\'…\'"', async () => {
     const path = join(tempDir(), 'store.db');
     storeKeyedByPragma(path, `"x'${TEST_KEY.toString('hex')}'"`);
-    Store.open(path, { mode: 'key-file', key: TEST_KEY }).close();
+    (await Store.open(path, { mode: 'key-file', key: TEST_KEY })).close();
   });
 
-  it('keeps every byte of a passphrase, NUL included', () => {
+  it('keeps every byte of a passphrase, NUL included', async () => {
     const path = join(tempDir(), 'store.db');
-    Store.open(path, { mode: 'passphrase', passphrase: Buffer.from('before\0after') }, { create: true }).close();
-    expect(() => Store.open(path, { mode: 'passphrase', passphrase: Buffer.from('before') })).toThrowError(
+    (await Store.open(path, { mode: 'passphrase', passphrase: Buffer.from('before\0after') }, { create: true })).close();
+    await expect(Store.open(path, { mode: 'passphrase', passphrase: Buffer.from('before') })).rejects.toThrowError(
       expect.objectContaining({ code: 'store_locked', message: `wrong passphrase or key for ${path} (tried a passphrase)` }),
     );
-    Store.open(path, { mode: 'passphrase', passphrase: Buffer.from('before\0after') }).close();
+    (await Store.open(path, { mode: 'passphrase', passphrase: Buffer.from('before\0after') })).close();
   });
 });
 
 describe('creating a store', () => {
-  it('leaves nothing at the path when it fails part-way, and the next try succeeds', () => {
+  it('leaves nothing at the path when it fails part-way, and the next try succeeds', async () => {
     const dir = tempDir();
     const path = join(dir, 'store.db');
-    const failing = (): never => {
+    const failing = async (): Promise<never> => {
       throw new Error('disk full');
     };
-    expect(() => Store.open(path, { mode: 'key-file', key: TEST_KEY }, { create: true, initialize: failing })).toThrow('disk full');
+    await expect(Store.open(path, { mode: 'key-file', key: TEST_KEY }, { create: true, initialize: failing })).rejects.toThrow('disk full');
     expect(readdirSync(dir)).toEqual([]);
-    const store = Store.open(path, { mode: 'key-file', key: TEST_KEY }, { create: true, initialize: (s) => s.write(() => s.db.prepare("INSERT INTO meta (key, value) VALUES ('probe', x'01')").run()) });
+    const store = await Store.open(path, { mode: 'key-file', key: TEST_KEY }, { create: true, initialize: async (s) => { s.write(() => s.db.prepare("INSERT INTO meta (key, value) VALUES ('probe', x'01')").run()); } });
     expect(store.db.prepare("SELECT value FROM meta WHERE key = 'probe'").get()).toEqual({ value: Buffer.from([1]) });
     store.close();
     expect(readdirSync(dir).filter((name) => name.includes('.new'))).toEqual([]);

@@ -16,30 +16,30 @@ const DAY = 86_400_000;
 
 describe('store info and purge over every record kind', () => {
   it('counts CAs and one-time codes, and purges only spent one-time codes', async () => {
-    const t = testStore();
+    const t = await testStore();
     const pair = { organizationId: t.organizationId, userId: 'alice', purpose: 'add_credential' };
     const redeemed = await issueOneTimeCode(t.ctx, { ...pair, type: 'long', authorize: true });
     await redeemOneTimeCode(t.ctx, { ...pair, type: 'long', code: redeemed.code });
     await issueOneTimeCode(t.ctx, { ...pair, userId: 'bob', type: 'long' });
-    invalidateOneTimeCodes(t.ctx, { ...pair, userId: 'bob' });
+    await invalidateOneTimeCodes(t.ctx, { ...pair, userId: 'bob' });
     await issueOneTimeCode(t.ctx, { ...pair, userId: 'carol', type: 'phrase', ttlMs: 3_600_000 });
     const root = selfSignedCa({ subject: 'Counted Root', key: testKey('ec-p256') });
-    registerCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: { bytes: Buffer.from(root.pem), label: 'CA certificate ca.pem' }, verified: true });
+    await registerCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: { bytes: Buffer.from(root.pem), label: 'CA certificate ca.pem' }, verified: true });
 
     t.clock.advance(2 * 3_600_000);
     const live = await issueOneTimeCode(t.ctx, { ...pair, userId: 'dave', type: 'phrase', ttlMs: 72 * 3_600_000 });
-    expect(storeInfo(t.ctx).records).toMatchObject({
+    expect((await storeInfo(t.ctx)).records).toMatchObject({
       ca_certificates: { active: 1, inactive: 0, verified: 1, unverified: 0 },
       one_time_codes: { active: 1, locked: 0, consumed: 1, invalidated: 1, expired: 1 },
     });
 
     t.clock.advance(DAY);
-    const result = purgeStore(t.ctx, { olderThanMs: DAY });
+    const result = await purgeStore(t.ctx, { olderThanMs: DAY });
     expect(result.removed).toEqual({ verification_codes: 0, one_time_codes: 3 });
-    expect(storeInfo(t.ctx).records).toMatchObject({
+    expect((await storeInfo(t.ctx)).records).toMatchObject({
       ca_certificates: { active: 1, verified: 1 },
       one_time_codes: { active: 1, consumed: 0, invalidated: 0, expired: 0 },
     });
-    expect(getOneTimeCode(t.ctx, t.organizationId, live.id).status).toBe('active');
+    expect((await getOneTimeCode(t.ctx, t.organizationId, live.id)).status).toBe('active');
   });
 });

@@ -36,7 +36,7 @@ export function configureInit(command: Command, cli: Cli): void {
         if (created && keyFile !== null) removeIfPresent(keyFile);
         throw error;
       }
-      const organization = listOrganizations(ctx).find((o) => o.is_default)!;
+      const organization = (await listOrganizations(ctx)).find((o) => o.is_default)!;
       const result: InitResult = { store: path, key_mode: key.mode, key_file: keyFile, key_file_created: created, organization };
       cli.output.result(result, {
         quiet: (r) => r.organization.prn,

@@ -4,8 +4,7 @@
  * only an anchor kept elsewhere proves it was not truncated, rolled back or rebuilt
  * (whoever holds the key can recompute every hash).
  */
-import { lastStoredEvent, seqOfHash, storedEventAt } from '../../store/audit-log.js';
-import type { Store } from '../../store/store.js';
+import type { StoreReader } from '../store-port.js';
 import type { CoreContext } from '../context.js';
 import { COMMAND, UsageError, VerificationError } from '../errors.js';
 import { GENESIS_HASH } from './chain.js';
@@ -20,8 +19,8 @@ export interface AuditAnchor {
 const HASH = /^[0-9a-f]{64}$/;
 
 /** The head of the log, as an anchor; `{seq: 0, hash: 64 zeros, at: null}` while it is empty. */
-export function auditAnchor(ctx: CoreContext): AuditAnchor {
-  const head = ctx.store.read(() => lastStoredEvent(ctx.store));
+export async function auditAnchor(ctx: CoreContext): Promise<AuditAnchor> {
+  const head = await ctx.store.read((tx) => tx.lastAuditEvent());
   return head ? { seq: head.seq, hash: head.hash, at: head.at } : { seq: 0, hash: GENESIS_HASH, at: null };
 }
 
@@ -53,12 +52,12 @@ function invalidAnchor(source: string): UsageError {
 
 /**
  * Checks that the log still holds the anchored event: event `seq` with `hash`, or,
- * for a bare hash, some event with that hash. Call inside `store.read`.
+ * for a bare hash, some event with that hash. Read in the caller's unit of work.
  * @throws VerificationError (`audit_broken`) when it does not.
  */
-export function checkAnchor(store: Store, anchor: { seq?: number; hash: string }): number {
+export async function checkAnchor(tx: StoreReader, anchor: { seq?: number; hash: string }): Promise<number> {
   if (anchor.seq === undefined) {
-    const seq = anchor.hash === GENESIS_HASH ? 0 : seqOfHash(store, anchor.hash);
+    const seq = anchor.hash === GENESIS_HASH ? 0 : await tx.seqOfAuditHash(anchor.hash);
     if (seq === undefined) throw anchorMissing(`no event has the anchored hash ${anchor.hash}`);
     return seq;
   }
@@ -66,7 +65,7 @@ export function checkAnchor(store: Store, anchor: { seq?: number; hash: string }
     if (anchor.hash !== GENESIS_HASH) throw anchorMissing(`an anchor of event 0 must have a hash of 64 zeros`);
     return 0;
   }
-  const event = storedEventAt(store, anchor.seq);
+  const event = await tx.auditEventAt(anchor.seq);
   if (!event) throw anchorMissing(`the log has no event ${anchor.seq} (it was truncated or rolled back)`);
   if (event.hash !== anchor.hash) throw anchorMissing(`event ${anchor.seq} has hash ${event.hash}, not the anchored ${anchor.hash} (the log was rewritten or rolled back)`);
   return anchor.seq;

@@ -126,3 +126,37 @@ export function chainBroken(broken: ChainBreak): VerificationError {
     `the store was changed outside vericode; compare with a backup or an exported copy (${COMMAND} audit export)`,
   );
 }
+
+/** What a use case records; the log assigns `seq` and the hashes. */
+export type AuditEventInput = Omit<AuditEventBody, 'seq' | 'details'> & { details?: Record<string, unknown> };
+
+/**
+ * The event that follows `head` (undefined for an empty log): numbered, its details
+ * stored as canonical JSON so the stored bytes are exactly what the hash covers, and hashed.
+ */
+export function nextEvent(head: Pick<StoredAuditEvent, 'seq' | 'hash'> | undefined, input: AuditEventInput): StoredAuditEvent {
+  const stored: Omit<StoredAuditEvent, 'hash'> = {
+    seq: (head?.seq ?? 0) + 1,
+    at: input.at,
+    action: input.action,
+    organization_id: input.organization_id,
+    subject: input.subject,
+    outcome: input.outcome,
+    reason: input.reason,
+    details: canonicalJson(input.details ?? {}),
+    prev_hash: head?.hash ?? GENESIS_HASH,
+  };
+  return { ...stored, hash: hashEventText(stored.prev_hash, eventJson(stored)) };
+}
+
+/**
+ * An event as users see it, its details parsed.
+ * @throws VerificationError (`audit_broken`) naming an event whose details are not JSON.
+ */
+export function parseStoredEvent(row: StoredAuditEvent): AuditEvent {
+  try {
+    return { ...row, details: JSON.parse(row.details) as Record<string, unknown> };
+  } catch {
+    throw chainBroken({ seq: row.seq, problem: 'its details are not valid JSON' });
+  }
+}

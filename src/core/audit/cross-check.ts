@@ -3,33 +3,47 @@
  * back (a rollback, possible without the key) can revive a spent code while the log,
  * on other pages, still records its use; these checks name such a disagreement.
  */
-import { firstSuccessAbout } from '../../store/audit-log.js';
-import { CODE_LEDGERS, firstSpendMismatch, ledgerCounts, spentTwice } from '../../store/audit-cross-check.js';
-import type { Store } from '../../store/store.js';
 import { COMMAND, VerificationError } from '../errors.js';
+import type { CodeLedger, StoreReader } from '../store-port.js';
+
+/** The codes tables as the log accounts for them. */
+export const CODE_LEDGERS: readonly CodeLedger[] = [
+  {
+    table: 'verification_codes',
+    kind: 'ca_verification_code',
+    create: 'verification_code.create',
+    spends: [{ action: 'verification_code.consume', column: 'consumed_at' }],
+  },
+  {
+    table: 'one_time_codes',
+    kind: 'code',
+    create: 'code.create',
+    spends: [{ action: 'code.redeem', column: 'consumed_at' }, { action: 'code.invalidate', column: 'invalidated_at' }],
+  },
+];
 
 /**
  * Checks, for verification codes and one-time codes, that every consumed or
  * invalidated code has its event, that every code the log spent is spent in the
  * table (unless purged), that no code was spent twice, and that the codes issued
- * equal the codes present plus those purged. Call inside `store.read`.
+ * equal the codes present plus those purged, in the caller's unit of work.
  * `legacyBefore` is the first event written under schema version 5.
  * @throws VerificationError (`audit_broken`) naming the first disagreement.
  */
-export function crossCheckState(store: Store, legacyBefore: number): void {
+export async function crossCheckState(tx: StoreReader, legacyBefore: number): Promise<void> {
   for (const ledger of CODE_LEDGERS) {
     for (const spend of ledger.spends) {
       const word = spend.column === 'consumed_at' ? 'consumed' : 'invalidated';
-      const mismatch = firstSpendMismatch(store, ledger, spend, legacyBefore);
+      const mismatch = await tx.firstSpendMismatch(ledger, spend, legacyBefore);
       if (mismatch?.spent === 1) throw disagreement(`${mismatch.subject} is ${word} in the store, but the log has no ${spend.action} event for it`);
       if (mismatch) {
-        const seq = firstSuccessAbout(store, mismatch.subject, [spend.action])!.seq;
+        const seq = (await tx.firstSuccessAbout(mismatch.subject, [spend.action]))!.seq;
         throw disagreement(`event ${seq} (${spend.action}) says ${mismatch.subject} was ${word}, but the store shows it not ${word}`);
       }
     }
-    const twice = spentTwice(store, ledger);
+    const twice = await tx.spentTwice(ledger);
     if (twice) throw disagreement(`the log spends ${twice.subject} more than once (events ${twice.first} and ${twice.last})`);
-    const counts = ledgerCounts(store, ledger);
+    const counts = await tx.ledgerCounts(ledger);
     if (counts.issued !== counts.present + counts.purged) {
       throw disagreement(`the log issued ${counts.issued} ${ledger.table.replaceAll('_', ' ')}, but the store holds ${counts.present} and ${counts.purged} were purged`);
     }

@@ -7,10 +7,9 @@
  * every event did.
  */
 import { hash } from 'node:crypto';
-import { chainBatch, lastStoredEvent, storedBytesHashedFrom, storedEventAt } from '../../store/audit-log.js';
-import type { Store } from '../../store/store.js';
 import type { CoreContext } from '../context.js';
 import { UsageError } from '../errors.js';
+import type { StoreReader } from '../store-port.js';
 import { rfc3339 } from '../time.js';
 import { checkAnchor } from './anchor.js';
 import { chainBroken, checkStoredLink, GENESIS_HASH } from './chain.js';
@@ -47,17 +46,16 @@ export interface AuditVerification {
  * (`audit_broken`) naming the first bad event, the anchor the log no longer holds,
  * or the first disagreement between state and log.
  */
-export function verifyAuditChain(ctx: CoreContext, options: VerifyAuditOptions = {}): AuditVerification {
-  return ctx.store.read(() => {
-    const store = ctx.store;
-    const headSeq = lastStoredEvent(store)?.seq ?? 0;
+export async function verifyAuditChain(ctx: CoreContext, options: VerifyAuditOptions = {}): Promise<AuditVerification> {
+  return ctx.store.read(async (tx) => {
+    const headSeq = (await tx.lastAuditEvent())?.seq ?? 0;
     const since = options.since ?? 1;
     if (!Number.isSafeInteger(since) || since < 1 || (since > headSeq && options.since !== undefined)) {
       throw new UsageError(`invalid --since ${since}: it must be the number of an event, from 1 to ${headSeq}`);
     }
-    const { checked, headHash } = recompute(store, since, headSeq, options.onProgress);
-    const anchored = options.anchor && { seq: checkAnchor(store, options.anchor), hash: options.anchor.hash };
-    crossCheckState(store, storedBytesHashedFrom(store));
+    const { checked, headHash } = await recompute(tx, since, headSeq, options.onProgress);
+    const anchored = options.anchor && { seq: await checkAnchor(tx, options.anchor), hash: options.anchor.hash };
+    await crossCheckState(tx, await tx.auditStoredBytesFrom());
     return {
       events: checked,
       head_hash: headHash,
@@ -68,17 +66,17 @@ export function verifyAuditChain(ctx: CoreContext, options: VerifyAuditOptions =
   });
 }
 
-function recompute(store: Store, since: number, headSeq: number, onProgress: VerifyAuditOptions['onProgress']): { checked: number; headHash: string } {
-  let prevHash = since === 1 ? GENESIS_HASH : storedEventAt(store, since - 1)?.hash;
+async function recompute(tx: StoreReader, since: number, headSeq: number, onProgress: VerifyAuditOptions['onProgress']): Promise<{ checked: number; headHash: string }> {
+  let prevHash = since === 1 ? GENESIS_HASH : (await tx.auditEventAt(since - 1))?.hash;
   if (prevHash === undefined) throw chainBroken({ seq: since, problem: `event ${since - 1}, the one before it, is missing` });
-  const legacyBefore = storedBytesHashedFrom(store);
+  const legacyBefore = await tx.auditStoredBytesFrom();
   const total = headSeq - since + 1;
   let expected = since;
   for (;;) {
-    const batch = chainBatch(store, expected, BATCH);
+    const batch = await tx.auditChainBatch(expected, BATCH);
     for (const [seq, eventHash, text, detailsAreJson] of batch) {
       if (seq !== expected || detailsAreJson !== 1 || !text.startsWith(prevHash) || hash('sha256', text) !== eventHash) {
-        const broken = checkStoredLink(storedEventAt(store, seq)!, prevHash, expected, seq < legacyBefore);
+        const broken = checkStoredLink((await tx.auditEventAt(seq))!, prevHash, expected, seq < legacyBefore);
         if (broken) throw chainBroken(broken);
       }
       prevHash = eventHash;

@@ -16,14 +16,14 @@ export interface AttemptRecord {
 
 /**
  * Runs `work`; when it throws a VericodeError, records a failure event (its own
- * transaction, after `work`'s has rolled back) with the error code as the reason,
+ * unit of work, after `work`'s has rolled back) with the error code as the reason,
  * then rethrows. Anything else is a bug and passes through unrecorded.
  */
-export function auditedAttempt<T>(ctx: CoreContext, record: AttemptRecord, work: () => T): T {
+export async function auditedAttempt<T>(ctx: CoreContext, record: AttemptRecord, work: () => Promise<T>): Promise<T> {
   try {
-    return work();
+    return await work();
   } catch (error) {
-    if (error instanceof VericodeError) recordFailure(ctx, { ...record, reason: error.code });
+    if (error instanceof VericodeError) await recordFailure(ctx, { ...record, reason: error.code });
     throw error;
   }
 }

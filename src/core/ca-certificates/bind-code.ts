@@ -4,7 +4,7 @@
  */
 import type { CoreContext } from '../context.js';
 import { COMMAND, ConflictError } from '../errors.js';
-import { issueVerificationCode, type IssuedVerificationCode, type IssueVerificationCodeInput } from '../verification-codes.js';
+import { issueVerificationCodeIn, type IssuedVerificationCode, type IssueVerificationCodeInput } from '../verification-codes.js';
 import { organizationPrn } from '../prn.js';
 import { auditedAttempt } from './audited.js';
 import { caCertificateLabel } from './ca-certificate.js';
@@ -18,15 +18,15 @@ import { findForChange, writeChange, type CaChangeTarget } from './change.js';
  * @throws UsageError (bad TTL, length or reference), NotFoundError, ConflictError
  * (`etag_mismatch` for a stale `ifMatch`; `already_registered` when the CA is already verified).
  */
-export function issueBoundVerificationCode(ctx: CoreContext, target: CaChangeTarget, options: Pick<IssueVerificationCodeInput, 'ttlMs' | 'length'>): IssuedVerificationCode {
+export async function issueBoundVerificationCode(ctx: CoreContext, target: CaChangeTarget, options: Pick<IssueVerificationCodeInput, 'ttlMs' | 'length'>): Promise<IssuedVerificationCode> {
   const record = { action: 'verification_code.create', organization_id: organizationPrn(target.organizationId), subject: target.certificate };
-  return auditedAttempt(ctx, record, () => ctx.store.write(() => {
-    const row = findForChange(ctx, target);
+  return auditedAttempt(ctx, record, () => ctx.store.write(async (tx) => {
+    const row = await findForChange(tx, target);
     if (row.is_verified === 1) {
       const label = caCertificateLabel(row);
       throw new ConflictError('already_registered', `CA certificate ${label} is already verified: it needs no verification code`, `see ${COMMAND} ca-certificates get ${label}`);
     }
-    const changed = writeChange(ctx, row, {});
-    return issueVerificationCode(ctx, { ...options, organizationId: target.organizationId, certificateId: row.id, certificateEtag: changed.etag });
+    const changed = await writeChange(ctx, tx, row, {});
+    return issueVerificationCodeIn(ctx, tx, { ...options, organizationId: target.organizationId, certificateId: row.id, certificateEtag: changed.etag });
   }));
 }

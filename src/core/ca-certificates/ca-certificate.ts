@@ -2,7 +2,7 @@
  * A registered CA certificate as users and scripts see it (the JSON of
  * `ca-certificates create/get/list/update/verify`), and its mapping from the store.
  */
-import type { CaCertificateRow } from '../../store/ca-certificates.js';
+import type { CaCertificateRow } from '../records.js';
 import { UsageError } from '../errors.js';
 import { resourcePrn } from '../prn.js';
 import { rfc3339 } from '../time.js';

@@ -2,8 +2,9 @@
  * The shared steps of every change to a registered CA, run inside one write
  * transaction: find the record, check `--if-match`, write the change with a new etag.
  */
-import { updateCaCertificateRow, type CaCertificateChanges, type CaCertificateRow } from '../../store/ca-certificates.js';
 import type { CoreContext } from '../context.js';
+import type { CaCertificateChanges, CaCertificateRow } from '../records.js';
+import type { StoreReader, StoreWriter } from '../store-port.js';
 import { nowWholeSeconds } from '../time.js';
 import { caCertificateLabel } from './ca-certificate.js';
 import { assertEtagMatches, etagMismatch, newEtag } from './etag.js';
@@ -19,24 +20,23 @@ export interface CaChangeTarget {
 }
 
 /**
- * The CA `target` names, once its etag is checked. Call inside `store.write`.
+ * The CA `target` names, once its etag is checked, read in the caller's unit of work.
  * @throws UsageError, NotFoundError (see `findCaCertificate`), ConflictError
  * (`etag_mismatch`).
  */
-export function findForChange(ctx: CoreContext, target: CaChangeTarget): CaCertificateRow {
-  const row = findCaCertificate(ctx.store, target.organizationId, target.certificate);
+export async function findForChange(tx: StoreReader, target: CaChangeTarget): Promise<CaCertificateRow> {
+  const row = await findCaCertificate(tx, target.organizationId, target.certificate);
   assertEtagMatches(target.ifMatch, row.etag, caCertificateLabel(row));
   return row;
 }
 
 /**
- * Writes `changes` over `row` with a new etag and `updated_at`. Call inside the same
- * `store.write` as `findForChange`.
+ * Writes `changes` over `row` with a new etag and `updated_at`. Call in the same unit of
+ * work as `findForChange`.
  * @throws ConflictError (`etag_mismatch`) if the record changed underneath.
  */
-export function writeChange(ctx: CoreContext, row: CaCertificateRow, changes: Partial<Omit<CaCertificateChanges, 'etag' | 'updated_at'>>): CaCertificateRow {
-  const updated = updateCaCertificateRow(
-    ctx.store,
+export async function writeChange(ctx: CoreContext, tx: StoreWriter, row: CaCertificateRow, changes: Partial<Omit<CaCertificateChanges, 'etag' | 'updated_at'>>): Promise<CaCertificateRow> {
+  const updated = await tx.updateCaCertificate(
     { organizationId: row.organization_id, id: row.id, expectedEtag: row.etag },
     {
       is_verified: changes.is_verified ?? row.is_verified,

@@ -1,5 +1,4 @@
 /** Deleting a registered CA: devices chaining to it are no longer accepted. */
-import { deleteCaCertificateRow } from '../../store/ca-certificates.js';
 import { recordEvent } from '../audit.js';
 import type { CoreContext } from '../context.js';
 import { organizationPrn } from '../prn.js';
@@ -13,14 +12,14 @@ import { etagMismatch } from './etag.js';
  * Codes bound to it stay in the log of codes but can no longer prove anything.
  * @throws UsageError, NotFoundError, ConflictError (`etag_mismatch`) for a stale `ifMatch`.
  */
-export function deleteCaCertificate(ctx: CoreContext, target: CaChangeTarget): CaCertificate {
+export async function deleteCaCertificate(ctx: CoreContext, target: CaChangeTarget): Promise<CaCertificate> {
   const record = { action: 'ca_certificate.delete', organization_id: organizationPrn(target.organizationId), subject: target.certificate };
-  return auditedAttempt(ctx, record, () => ctx.store.write(() => {
-    const row = findForChange(ctx, target);
-    if (!deleteCaCertificateRow(ctx.store, { organizationId: row.organization_id, id: row.id, expectedEtag: row.etag })) {
+  return auditedAttempt(ctx, record, () => ctx.store.write(async (tx) => {
+    const row = await findForChange(tx, target);
+    if (!(await tx.deleteCaCertificate({ organizationId: row.organization_id, id: row.id, expectedEtag: row.etag }))) {
       throw etagMismatch(caCertificateLabel(row), row.etag);
     }
-    recordEvent(ctx, {
+    await recordEvent(ctx, tx, {
       action: 'ca_certificate.delete',
       organization_id: record.organization_id,
       subject: caCertificatePrn(row),

@@ -3,19 +3,13 @@
  * (same SHA-256 fingerprint in the organization), a taken name, or an 11th CA with
  * the same subject, then insert the record and its audit event.
  */
-import {
-  countCaCertificatesWithSubject,
-  findCaCertificateByFingerprint,
-  findCaCertificateByName,
-  insertCaCertificate,
-  type CaCertificateRow,
-} from '../../store/ca-certificates.js';
-import type { Store } from '../../store/store.js';
 import { recordEvent } from '../audit.js';
 import type { CoreContext } from '../context.js';
 import { COMMAND, ConflictError } from '../errors.js';
 import { randomUuid } from '../ports.js';
 import { organizationPrn, resourcePrn } from '../prn.js';
+import type { CaCertificateRow } from '../records.js';
+import type { StoreReader } from '../store-port.js';
 import { nowWholeSeconds } from '../time.js';
 import { subjectDer, summarizeCertificate } from '../x509/describe.js';
 import type { ParsedCertificate } from '../x509/parse.js';
@@ -45,17 +39,17 @@ export interface NewCaFields {
  * @throws ConflictError `already_registered` (duplicate certificate, naming the
  * existing PRN, or a taken name) or `limit_exceeded` (10 CAs with this subject).
  */
-export function insertCheckedCaCertificate(ctx: CoreContext, organizationId: string, ca: ParsedCertificate, fields: NewCaFields, proof: Proof): CaCertificate {
+export async function insertCheckedCaCertificate(ctx: CoreContext, organizationId: string, ca: ParsedCertificate, fields: NewCaFields, proof: Proof): Promise<CaCertificate> {
   const summary = summarizeCertificate(ca);
   const subject = subjectDer(ca);
-  return ctx.store.write(() => {
-    const duplicate = findCaCertificateByFingerprint(ctx.store, organizationId, summary.fingerprint_sha256);
+  return ctx.store.write(async (tx) => {
+    const duplicate = await tx.findCaCertificateByFingerprint(organizationId, summary.fingerprint_sha256);
     if (duplicate) {
       const prn = caCertificatePrn(duplicate);
       throw new ConflictError('already_registered', `this CA certificate is already registered in this organization as ${prn}`, `see ${COMMAND} ca-certificates get ${duplicate.name ?? prn}`);
     }
-    if (fields.name !== null) assertNameFree(ctx.store, organizationId, fields.name);
-    if (countCaCertificatesWithSubject(ctx.store, organizationId, subject) >= MAX_CAS_PER_SUBJECT) {
+    if (fields.name !== null) await assertNameFree(tx, organizationId, fields.name);
+    if (await tx.countCaCertificatesWithSubject(organizationId, Buffer.from(subject)) >= MAX_CAS_PER_SUBJECT) {
       throw new ConflictError(
         'limit_exceeded',
         `the organization already has ${MAX_CAS_PER_SUBJECT} CA certificates with the subject ${summary.subject}`,
@@ -83,8 +77,8 @@ export function insertCheckedCaCertificate(ctx: CoreContext, organizationId: str
       created_at: now,
       updated_at: now,
     };
-    insertCaCertificate(ctx.store, row);
-    recordEvent(ctx, {
+    await tx.insertCaCertificate(row);
+    await recordEvent(ctx, tx, {
       action: 'ca_certificate.create',
       organization_id: organizationPrn(organizationId),
       subject: caCertificatePrn(row),
@@ -103,8 +97,8 @@ export function insertCheckedCaCertificate(ctx: CoreContext, organizationId: str
 }
 
 /** @throws ConflictError (`already_registered`) when the organization already has a CA named `name`. */
-export function assertNameFree(store: Store, organizationId: string, name: string): void {
-  if (findCaCertificateByName(store, organizationId, name)) {
+export async function assertNameFree(tx: StoreReader, organizationId: string, name: string): Promise<void> {
+  if (await tx.findCaCertificateByName(organizationId, name)) {
     throw new ConflictError('already_registered', `a CA certificate named ${name} already exists in this organization`, `choose another --name, or see: ${COMMAND} ca-certificates get ${name}`);
   }
 }

@@ -1,5 +1,4 @@
 /** Reading registered CAs: a page of them, or one by name or PRN. */
-import { listCaCertificateRows } from '../../store/ca-certificates.js';
 import { decodePageToken, toPage, type Page } from '../pagination.js';
 import type { CoreContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -36,7 +35,7 @@ const SEARCH_LIMIT = 256;
  * A page token continues the order it was made in.
  * @throws UsageError for a limit outside 1..1000, an over-long search, an unknown order or a bad page token.
  */
-export function listCaCertificates(ctx: CoreContext, options: ListCaCertificatesOptions): Page<CaCertificate> {
+export async function listCaCertificates(ctx: CoreContext, options: ListCaCertificatesOptions): Promise<Page<CaCertificate>> {
   const limit = options.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new UsageError(`invalid --limit ${options.limit}: it must be a whole number from 1 to 1000`);
@@ -45,7 +44,7 @@ export function listCaCertificates(ctx: CoreContext, options: ListCaCertificates
   if (search !== undefined && search.length > SEARCH_LIMIT) throw new UsageError(`invalid --search: at most ${SEARCH_LIMIT} characters`);
   const order = parseListOrder(options.order ?? 'desc');
   const cursorSeq = decodePageToken(options.page);
-  const rows = ctx.store.read(() => listCaCertificateRows(ctx.store, { organizationId: options.organizationId, search, limit, cursorSeq, order }));
+  const rows = await ctx.store.read((tx) => tx.listCaCertificates({ organizationId: options.organizationId, search, limit, cursorSeq, order }));
   return toPage(rows, limit, toCaCertificate);
 }
 
@@ -54,14 +53,14 @@ export function listCaCertificates(ctx: CoreContext, options: ListCaCertificates
  * @throws UsageError when `nameOrPrn` is neither; NotFoundError when the
  * organization has no such CA.
  */
-export function getCaCertificate(ctx: CoreContext, organizationId: string, nameOrPrn: string): CaCertificate {
-  return toCaCertificate(ctx.store.read(() => findCaCertificate(ctx.store, organizationId, nameOrPrn)));
+export async function getCaCertificate(ctx: CoreContext, organizationId: string, nameOrPrn: string): Promise<CaCertificate> {
+  return toCaCertificate(await ctx.store.read((tx) => findCaCertificate(tx, organizationId, nameOrPrn)));
 }
 
 /**
  * The registered certificate itself (DER), for `get --pem` / `--der`.
  * @throws UsageError, NotFoundError as `getCaCertificate`.
  */
-export function getCaCertificateDer(ctx: CoreContext, organizationId: string, nameOrPrn: string): Buffer {
-  return ctx.store.read(() => findCaCertificate(ctx.store, organizationId, nameOrPrn)).der;
+export async function getCaCertificateDer(ctx: CoreContext, organizationId: string, nameOrPrn: string): Promise<Buffer> {
+  return (await ctx.store.read((tx) => findCaCertificate(tx, organizationId, nameOrPrn))).der;
 }

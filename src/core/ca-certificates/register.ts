@@ -8,7 +8,6 @@
  *
  * Loads the X.509 modules: import this module lazily from commands.
  */
-import { findCaCertificateById } from '../../store/ca-certificates.js';
 import type { CoreContext } from '../context.js';
 import { COMMAND, UsageError, VerificationError } from '../errors.js';
 import { organizationPrn } from '../prn.js';
@@ -58,7 +57,7 @@ export interface RegisterCaCertificateInput {
  * (`already_registered`) for a taken name or the same certificate registered twice,
  * (`limit_exceeded`) past 10 CAs with one subject.
  */
-export function registerCaCertificate(ctx: CoreContext, input: RegisterCaCertificateInput): CaCertificate {
+export async function registerCaCertificate(ctx: CoreContext, input: RegisterCaCertificateInput): Promise<CaCertificate> {
   if (input.verified && input.verificationCertificate) {
     throw new UsageError('--verified and -v/--verification-certificate-path exclude each other', 'prove possession with -v, or register without proof with --verified');
   }
@@ -70,8 +69,8 @@ export function registerCaCertificate(ctx: CoreContext, input: RegisterCaCertifi
     jitp: input.jitp && hasJitpInput(input.jitp) ? applyJitpInput(null, input.jitp, input.organizationId) : null,
   };
   const record = { action: 'ca_certificate.create', organization_id: organizationPrn(input.organizationId), subject: null };
-  return auditedAttempt(ctx, record, () => {
-    if (fields.name !== null) ctx.store.read(() => assertNameFree(ctx.store, input.organizationId, fields.name!));
+  return auditedAttempt(ctx, record, async () => {
+    if (fields.name !== null) await ctx.store.read((tx) => assertNameFree(tx, input.organizationId, fields.name!));
     const ca = parseCertificate(input.certificate.bytes, input.certificate.label);
     const verification = input.verificationCertificate && parseCertificate(input.verificationCertificate.bytes, input.verificationCertificate.label);
     const code = verification && singleCommonName(verification, input.verificationCertificate!.label);
@@ -82,10 +81,10 @@ export function registerCaCertificate(ctx: CoreContext, input: RegisterCaCertifi
       return insertCheckedCaCertificate(ctx, input.organizationId, ca, fields, proof);
     }
     checkVerificationCertificate(verification, ca, now);
-    const consumed = consumeVerificationCode(ctx, input.organizationId, code!, 'the verification certificate\'s CN');
+    const consumed = await consumeVerificationCode(ctx, input.organizationId, code!, 'the verification certificate\'s CN');
     try {
-      if (consumed.certificate_id !== null) throw boundElsewhere(ctx, input.organizationId, consumed.certificate_id);
-      return insertCheckedCaCertificate(ctx, input.organizationId, ca, fields, { kind: 'verification_certificate', codeId: consumed.id });
+      if (consumed.certificate_id !== null) throw await boundElsewhere(ctx, input.organizationId, consumed.certificate_id);
+      return await insertCheckedCaCertificate(ctx, input.organizationId, ca, fields, { kind: 'verification_certificate', codeId: consumed.id });
     } catch (error) {
       throw noteConsumedCode(error);
     }
@@ -93,8 +92,8 @@ export function registerCaCertificate(ctx: CoreContext, input: RegisterCaCertifi
 }
 
 /** The error for a code issued for one registered CA (Azure flow) presented to register another. */
-function boundElsewhere(ctx: CoreContext, organizationId: string, certificateId: string): VerificationError {
-  const bound = ctx.store.read(() => findCaCertificateById(ctx.store, organizationId, certificateId));
+async function boundElsewhere(ctx: CoreContext, organizationId: string, certificateId: string): Promise<VerificationError> {
+  const bound = await ctx.store.read((tx) => tx.findCaCertificateById(organizationId, certificateId));
   const label = bound ? caCertificateLabel(bound) : undefined;
   return new VerificationError(
     'verification_failed',

@@ -25,7 +25,7 @@ export interface UpdateCaCertificateInput extends CaChangeTarget {
  * or a value is malformed; NotFoundError; ConflictError (`etag_mismatch`) for a stale
  * `ifMatch`.
  */
-export function updateCaCertificate(ctx: CoreContext, input: UpdateCaCertificateInput): CaCertificate {
+export async function updateCaCertificate(ctx: CoreContext, input: UpdateCaCertificateInput): Promise<CaCertificate> {
   const jitpInput = input.jitp && hasJitpInput(input.jitp) ? input.jitp : undefined;
   if (input.disableJitp && jitpInput) throw new UsageError('--disable-jitp excludes the other --jitp-… flags');
   if (input.description === undefined && input.status === undefined && !jitpInput && !input.disableJitp) {
@@ -33,11 +33,11 @@ export function updateCaCertificate(ctx: CoreContext, input: UpdateCaCertificate
   }
   const description = input.description === undefined ? undefined : parseDescription(input.description);
   const record = { action: 'ca_certificate.update', organization_id: organizationPrn(input.organizationId), subject: input.certificate };
-  return auditedAttempt(ctx, record, () => ctx.store.write(() => {
-    const row = findForChange(ctx, input);
+  return auditedAttempt(ctx, record, () => ctx.store.write(async (tx) => {
+    const row = await findForChange(tx, input);
     const jitp = input.disableJitp ? null : jitpInput ? applyJitpInput(parseStoredJitp(row.jitp), jitpInput, input.organizationId) : undefined;
-    const updated = writeChange(ctx, row, { description, status: input.status, jitp: jitp === undefined ? undefined : storedJitp(jitp) });
-    recordEvent(ctx, {
+    const updated = await writeChange(ctx, tx, row, { description, status: input.status, jitp: jitp === undefined ? undefined : storedJitp(jitp) });
+    await recordEvent(ctx, tx, {
       action: 'ca_certificate.update',
       organization_id: record.organization_id,
       subject: caCertificatePrn(row),

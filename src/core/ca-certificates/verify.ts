@@ -4,7 +4,6 @@
  *
  * Loads the X.509 modules: import this module lazily from commands.
  */
-import { findCaCertificateById } from '../../store/ca-certificates.js';
 import { recordEvent } from '../audit.js';
 import type { CoreContext } from '../context.js';
 import { COMMAND, ConflictError, NotFoundError, VerificationError } from '../errors.js';
@@ -39,10 +38,10 @@ export interface VerifyCaCertificateInput extends CaChangeTarget {
  * the errors of `consumeVerificationCode`; VerificationError when the code is not
  * bound to this CA.
  */
-export function verifyCaCertificate(ctx: CoreContext, input: VerifyCaCertificateInput): CaCertificate {
+export async function verifyCaCertificate(ctx: CoreContext, input: VerifyCaCertificateInput): Promise<CaCertificate> {
   const record = { action: 'ca_certificate.verify', organization_id: organizationPrn(input.organizationId), subject: input.certificate };
-  return auditedAttempt(ctx, record, () => {
-    const row = ctx.store.read(() => findForChange(ctx, input));
+  return auditedAttempt(ctx, record, async () => {
+    const row = await ctx.store.read((tx) => findForChange(tx, input));
     const label = caCertificateLabel(row);
     if (row.is_verified === 1) throw alreadyVerified(label);
     const verification = parseCertificate(input.verificationCertificate.bytes, input.verificationCertificate.label);
@@ -51,18 +50,18 @@ export function verifyCaCertificate(ctx: CoreContext, input: VerifyCaCertificate
     const now = ctx.clock.now();
     checkCaCertificate(ca, now);
     checkVerificationCertificate(verification, ca, now);
-    const consumed = consumeVerificationCode(ctx, input.organizationId, code, 'the verification certificate\'s CN');
+    const consumed = await consumeVerificationCode(ctx, input.organizationId, code, 'the verification certificate\'s CN');
     try {
       if (consumed.certificate_id !== row.id) {
         throw new VerificationError('verification_failed', `the verification certificate's CN is not a code bound to CA certificate ${label}`);
       }
-      return ctx.store.write(() => {
-        const current = findCaCertificateById(ctx.store, row.organization_id, row.id);
+      return await ctx.store.write(async (tx) => {
+        const current = await tx.findCaCertificateById(row.organization_id, row.id);
         if (!current) throw new NotFoundError(`CA certificate ${label} was deleted while it was being verified`);
         assertEtagMatches(input.ifMatch, current.etag, label);
         if (current.is_verified === 1) throw alreadyVerified(label);
-        const updated = writeChange(ctx, current, { is_verified: 1 });
-        recordEvent(ctx, {
+        const updated = await writeChange(ctx, tx, current, { is_verified: 1 });
+        await recordEvent(ctx, tx, {
           action: 'ca_certificate.verify',
           organization_id: record.organization_id,
           subject: caCertificatePrn(updated),

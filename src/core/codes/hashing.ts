@@ -7,6 +7,8 @@
  * scrypt hash instead.
  */
 import { createHmac, scrypt, timingSafeEqual } from 'node:crypto';
+import type { RandomSource } from '../ports.js';
+import type { StoreWriter } from '../store-port.js';
 
 /** HMAC-SHA256 of the UTF-8 code under `secret`. */
 export function hmacCode(secret: Uint8Array, code: string): Buffer {
@@ -14,6 +16,18 @@ export function hmacCode(secret: Uint8Array, code: string): Buffer {
 }
 
 /** Constant-time equality of two digests (false when the lengths differ). */
+/**
+ * The 32-byte secret code HMACs are keyed with, made on first use inside the caller's
+ * unit of work. It never leaves the store.
+ */
+export async function codeHmacSecret(tx: StoreWriter, random: RandomSource): Promise<Buffer> {
+  const existing = await tx.hmacSecret();
+  if (existing) return existing;
+  const secret = Buffer.from(random.bytes(32));
+  await tx.setHmacSecret(secret);
+  return secret;
+}
+
 export function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -4,7 +4,7 @@
  * and write that state inside one immediate transaction, so counts stay exact when
  * processes race.
  */
-import type { AttemptState } from '../../store/one-time-code-attempts.js';
+import type { AttemptState } from '../records.js';
 import { LOCK_DURATION_MS, MAX_FAILED_ATTEMPTS } from './policy.js';
 
 /** True while the pair's lock lasts at `now`. */

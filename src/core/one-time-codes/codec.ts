@@ -3,8 +3,7 @@
  * it is stored in. The phrase codec is loaded on first use, so commands that never
  * touch a phrase do not pay for the BIP-39 word list.
  */
-import type { Store } from '../../store/store.js';
-import { existingHmacSecret } from '../../store/meta.js';
+import type { StoreReader } from '../store-port.js';
 import { hmacCode, SCRYPT_LOG_N, SCRYPT_SALT_BYTES, scryptCode } from '../codes/hashing.js';
 import {
   generateLongCode,
@@ -64,7 +63,7 @@ export async function shortCodeDigest(code: string, random: RandomSource): Promi
 }
 
 /** The HMAC a long or phrase code is stored and looked up by; undefined before the store has a secret. */
-export function lookupDigest(store: Store, code: string): Buffer | undefined {
-  const secret = existingHmacSecret(store);
+export async function lookupDigest(tx: StoreReader, code: string): Promise<Buffer | undefined> {
+  const secret = await tx.hmacSecret();
   return secret && hmacCode(secret, code);
 }

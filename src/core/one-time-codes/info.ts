@@ -3,7 +3,7 @@
  * code. Status is derived at read time, with expiry exclusive (a code is valid while
  * now < expires_at).
  */
-import type { OneTimeCodeRow } from '../../store/one-time-codes.js';
+import type { OneTimeCodeRow } from '../records.js';
 import type { OneTimeCodeType } from '../codes/one-time-code-format.js';
 import { organizationPrn, resourcePrn } from '../prn.js';
 import { rfc3339 } from '../time.js';

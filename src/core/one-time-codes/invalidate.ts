@@ -1,5 +1,4 @@
 /** Invalidating a user's codes for a purpose before they expire. */
-import { invalidateOneTimeCodeRows } from '../../store/one-time-codes.js';
 import { recordEvent } from '../audit.js';
 import type { OneTimeCodeType } from '../codes/one-time-code-format.js';
 import type { CoreContext } from '../context.js';
@@ -30,20 +29,20 @@ export interface InvalidatedOneTimeCodes {
  * failed-attempt count and any lock are left as they are.
  * @throws UsageError for a bad user id or purpose.
  */
-export function invalidateOneTimeCodes(ctx: CoreContext, input: InvalidateOneTimeCodesInput): InvalidatedOneTimeCodes {
+export async function invalidateOneTimeCodes(ctx: CoreContext, input: InvalidateOneTimeCodesInput): Promise<InvalidatedOneTimeCodes> {
   assertUserId(input.userId);
   assertPurpose(input.purpose);
   const pair = { organizationId: input.organizationId, userId: input.userId, purpose: input.purpose };
-  return ctx.store.write(() => {
-    const rows = invalidateOneTimeCodeRows(ctx.store, pair, input.type, { now: ctx.clock.now().getTime(), stamp: nowWholeSeconds(ctx.clock) });
+  return ctx.store.write(async (tx) => {
+    const rows = await tx.invalidateOneTimeCodes(pair, input.type, { now: ctx.clock.now().getTime(), stamp: nowWholeSeconds(ctx.clock) });
     const result = { user_id: input.userId, purpose: input.purpose, type: input.type ?? null, invalidated: rows.length };
     const event = { action: 'code.invalidate', organization_id: organizationPrn(input.organizationId), outcome: 'success', reason: null } as const;
     // One event per code, so a redeem can find (through the subject index) that the
     // log saw this code invalidated, and `audit verify` can account for each one.
     for (const row of rows) {
-      recordEvent(ctx, { ...event, subject: oneTimeCodePrn(row), details: { user_id: input.userId, purpose: input.purpose, type: row.type } });
+      await recordEvent(ctx, tx, { ...event, subject: oneTimeCodePrn(row), details: { user_id: input.userId, purpose: input.purpose, type: row.type } });
     }
-    recordEvent(ctx, { ...event, subject: null, details: { ...result } });
+    await recordEvent(ctx, tx, { ...event, subject: null, details: { ...result } });
     return result;
   });
 }

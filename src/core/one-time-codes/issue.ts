@@ -1,8 +1,6 @@
 /** Issuing a one-time code for a user and purpose. */
-import { hmacSecret } from '../../store/meta.js';
-import { countLiveCodes, insertOneTimeCode } from '../../store/one-time-codes.js';
 import { recordEvent } from '../audit.js';
-import { hmacCode } from '../codes/hashing.js';
+import { codeHmacSecret, hmacCode } from '../codes/hashing.js';
 import type { OneTimeCodeType } from '../codes/one-time-code-format.js';
 import type { CoreContext } from '../context.js';
 import { formatDuration } from '../duration.js';
@@ -79,12 +77,12 @@ export async function issueOneTimeCode(ctx: CoreContext, input: IssueOneTimeCode
   const prepared = input.prepared ?? await prepareOneTimeCode(input.type, ctx.random);
   if (prepared.type !== input.type) throw new Error(`a prepared ${prepared.type} code cannot be issued as ${input.type}`);
   const code = prepared.code;
-  // scrypt is asynchronous, so it finishes before the (synchronous) transaction.
+  // scrypt runs on libuv's pool: it finishes before the unit of work, which then holds the write lock briefly.
   const short = await prepared.short;
   const pair = { organizationId: input.organizationId, userId: input.userId, purpose: input.purpose };
-  return ctx.store.write(() => {
+  return ctx.store.write(async (tx) => {
     const createdAt = nowWholeSeconds(ctx.clock);
-    if (input.type === 'short' && countLiveCodes(ctx.store, pair, 'short', ctx.clock.now().getTime()) >= MAX_LIVE_SHORT_CODES) {
+    if (input.type === 'short' && await tx.countLiveOneTimeCodes(pair, 'short', ctx.clock.now().getTime()) >= MAX_LIVE_SHORT_CODES) {
       throw new ConflictError(
         'limit_exceeded',
         `user ${JSON.stringify(input.userId)} already has ${MAX_LIVE_SHORT_CODES} active short codes for purpose ${input.purpose}`,
@@ -97,14 +95,14 @@ export async function issueOneTimeCode(ctx: CoreContext, input: IssueOneTimeCode
       type: input.type,
       user_id: input.userId,
       purpose: input.purpose,
-      code_digest: short?.digest ?? hmacCode(hmacSecret(ctx.store, ctx.random), code),
+      code_digest: short?.digest ?? hmacCode(await codeHmacSecret(tx, ctx.random), code),
       code_salt: short?.salt ?? null,
       scrypt_log_n: short?.logN ?? null,
       is_authorized: input.authorize ? 1 as const : 0 as const,
       created_at: createdAt,
       expires_at: createdAt + ttlMs,
     };
-    insertOneTimeCode(ctx.store, row);
+    await tx.insertOneTimeCode(row);
     const issued: IssuedOneTimeCode = {
       id: oneTimeCodePrn(row),
       type: row.type,
@@ -115,7 +113,7 @@ export async function issueOneTimeCode(ctx: CoreContext, input: IssueOneTimeCode
       created_at: rfc3339(row.created_at),
       expires_at: rfc3339(row.expires_at),
     };
-    recordEvent(ctx, {
+    await recordEvent(ctx, tx, {
       action: 'code.create',
       organization_id: organizationPrn(row.organization_id),
       subject: issued.id,

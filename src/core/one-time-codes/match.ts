@@ -8,7 +8,7 @@
  * ones), and at least one hash is always computed, so a pair without codes answers no
  * faster than a pair with one.
  */
-import { findCodeByDigest, listShortCandidates, type CodePair, type OneTimeCodeCandidate } from '../../store/one-time-codes.js';
+import type { CodePair, OneTimeCodeCandidate } from '../records.js';
 import { digestsEqual, SCRYPT_SALT_BYTES, scryptCode } from '../codes/hashing.js';
 import type { CoreContext } from '../context.js';
 import { lookupDigest, type PresentedCode } from './codec.js';
@@ -19,9 +19,9 @@ const DUMMY_SALT = Buffer.alloc(SCRYPT_SALT_BYTES);
 /** The pair's stored code equal to `presented`, in whatever state, or undefined. */
 export async function findPresentedCode(ctx: CoreContext, pair: CodePair, presented: PresentedCode, now: number): Promise<OneTimeCodeCandidate | undefined> {
   if (presented.type === 'short') return findShortCode(ctx, pair, presented.code, now);
-  return ctx.store.read(() => {
-    const digest = lookupDigest(ctx.store, presented.code);
-    const row = digest && findCodeByDigest(ctx.store, pair, presented.type, digest);
+  return ctx.store.read(async (tx) => {
+    const digest = await lookupDigest(tx, presented.code);
+    const row = digest && await tx.findOneTimeCodeByDigest(pair, presented.type, digest);
     return row && digest && digestsEqual(row.code_digest, digest) ? row : undefined;
   });
 }
@@ -29,7 +29,7 @@ export async function findPresentedCode(ctx: CoreContext, pair: CodePair, presen
 async function findShortCode(ctx: CoreContext, pair: CodePair, code: string, now: number): Promise<OneTimeCodeCandidate | undefined> {
   // Every live short code was created within the longest short TTL.
   const since = now - ONE_TIME_CODE_TTL.short.maxMs;
-  const candidates = ctx.store.read(() => listShortCandidates(ctx.store, pair, { now, since, limit: SHORT_CODE_CANDIDATES }));
+  const candidates = await ctx.store.read((tx) => tx.listShortCandidates(pair, { now, since, limit: SHORT_CODE_CANDIDATES }));
   if (candidates.length === 0) {
     await scryptCode(code, DUMMY_SALT);
     return undefined;

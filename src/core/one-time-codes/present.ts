@@ -8,14 +8,8 @@
  * conditional UPDATE, the failure count, the audit events) is one immediate
  * transaction, so concurrent processes cannot both redeem a code or lose a count.
  */
-import { clearAttempts, readAttempts, writeAttempts } from '../../store/one-time-code-attempts.js';
-import {
-  authorizeOneTimeCodeRow,
-  consumeOneTimeCodeRow,
-  findOneTimeCodeById,
-  type CodePair,
-  type OneTimeCodeCandidate,
-} from '../../store/one-time-codes.js';
+import type { CodePair, OneTimeCodeCandidate } from '../records.js';
+import type { StoreWriter } from '../store-port.js';
 import { earlierSpend, recordEvent, revivedCodeError } from '../audit.js';
 import type { OneTimeCodeType } from '../codes/one-time-code-format.js';
 import type { CoreContext } from '../context.js';
@@ -87,64 +81,65 @@ async function presentCode(ctx: CoreContext, input: PresentOneTimeCodeInput, att
   }
   // Hashing is skipped while locked; a lock cannot end before `now`, so the
   // transaction below reaches the same verdict.
-  const lockedBefore = ctx.store.read(() => isLocked(readAttempts(ctx.store, pair), now));
+  const lockedBefore = await ctx.store.read(async (tx) => isLocked(await tx.readAttempts(pair), now));
   const match = presented && !lockedBefore ? await findPresentedCode(ctx, pair, presented, now) : undefined;
-  const outcome = ctx.store.write(() => decide(ctx, pair, attempt, now, presented, match));
+  const outcome = await ctx.store.write((tx) => decide(ctx, tx, pair, attempt, now, presented, match));
   if (outcome.kind === 'ok') return toOneTimeCodeInfo({ ...outcome.row, locked_until: null }, now);
   throw failureError(outcome, formatError, input);
 }
 
-/** The decisive step, inside one immediate transaction. */
-function decide(ctx: CoreContext, pair: CodePair, attempt: Attempt, now: number, presented: PresentedCode | undefined, match: OneTimeCodeCandidate | undefined): Outcome {
+/** The decisive step, in one unit of work. */
+async function decide(ctx: CoreContext, tx: StoreWriter, pair: CodePair, attempt: Attempt, now: number, presented: PresentedCode | undefined, match: OneTimeCodeCandidate | undefined): Promise<Outcome> {
   const action = `code.${attempt}`;
   const orgPrn = organizationPrn(pair.organizationId);
   const details = { user_id: pair.userId, purpose: pair.purpose, type: presented?.type ?? null };
-  const state = readAttempts(ctx.store, pair);
+  const state = await tx.readAttempts(pair);
   if (isLocked(state, now)) {
-    recordEvent(ctx, { action, organization_id: orgPrn, subject: null, outcome: 'failure', reason: 'locked', details });
+    await recordEvent(ctx, tx, { action, organization_id: orgPrn, subject: null, outcome: 'failure', reason: 'locked', details });
     return { kind: 'locked', until: state.locked_until! };
   }
   if (match) {
     const at = { now, stamp: Math.floor(now / 1000) * 1000 };
     const row = attempt === 'redeem'
-      ? consumeOneTimeCodeRow(ctx.store, pair.organizationId, match.id, at)
-      : authorizeOneTimeCodeRow(ctx.store, pair.organizationId, match.id, at);
+      ? await tx.consumeOneTimeCode(pair.organizationId, match.id, at)
+      : await tx.authorizeOneTimeCode(pair.organizationId, match.id, at);
     // The row says usable; the log must not have seen the code spent, or old pages
     // of the store were copied back. The row stays consumed and the attempt fails.
-    const spentAt = row && attempt === 'redeem' ? earlierSpend(ctx, oneTimeCodePrn(row), SPENDING_ACTIONS) : undefined;
+    const spentAt = row && attempt === 'redeem' ? await earlierSpend(tx, oneTimeCodePrn(row), SPENDING_ACTIONS) : undefined;
     if (row && spentAt === undefined) {
-      if (attempt === 'redeem') clearAttempts(ctx.store, pair);
-      recordEvent(ctx, { action, organization_id: orgPrn, subject: oneTimeCodePrn(row), outcome: 'success', reason: null, details });
+      if (attempt === 'redeem') await tx.clearAttempts(pair);
+      await recordEvent(ctx, tx, { action, organization_id: orgPrn, subject: oneTimeCodePrn(row), outcome: 'success', reason: null, details });
       return { kind: 'ok', row };
     }
     if (row && spentAt !== undefined) {
-      recordFailedAttempt(ctx, pair, action, now, 'state_mismatch', { ...details, spent_at_event: spentAt }, match);
+      await recordFailedAttempt(ctx, tx, pair, action, now, 'state_mismatch', { ...details, spent_at_event: spentAt }, match);
       return { kind: 'revived', subject: oneTimeCodePrn(row), spentAt };
     }
   }
-  const reason: AttemptFailureReason = presented === undefined ? 'invalid_format' : failureReason(ctx, match, now, attempt);
-  recordFailedAttempt(ctx, pair, action, now, reason, details, match);
+  const reason: AttemptFailureReason = presented === undefined ? 'invalid_format' : await failureReason(tx, match, now, attempt);
+  await recordFailedAttempt(ctx, tx, pair, action, now, reason, details, match);
   return { kind: 'failed', reason };
 }
 
-/** Counts a failed attempt and records it (and a lock it starts), in the caller's transaction. */
-function recordFailedAttempt(
+/** Counts a failed attempt and records it (and a lock it starts), in the caller's unit of work. */
+async function recordFailedAttempt(
   ctx: CoreContext,
+  tx: StoreWriter,
   pair: CodePair,
   action: string,
   now: number,
   reason: AttemptFailureReason,
   details: Record<string, unknown>,
   match: OneTimeCodeCandidate | undefined,
-): void {
+): Promise<void> {
   const orgPrn = organizationPrn(pair.organizationId);
-  const state = readAttempts(ctx.store, pair);
+  const state = await tx.readAttempts(pair);
   const next = afterFailure(state, now);
-  writeAttempts(ctx.store, pair, next);
+  await tx.writeAttempts(pair, next);
   const subject = match ? oneTimeCodePrn(match) : null;
-  recordEvent(ctx, { action, organization_id: orgPrn, subject, outcome: 'failure', reason, details: { ...details, failures: next.failures } });
+  await recordEvent(ctx, tx, { action, organization_id: orgPrn, subject, outcome: 'failure', reason, details: { ...details, failures: next.failures } });
   if (next.locked_until !== null) {
-    recordEvent(ctx, {
+    await recordEvent(ctx, tx, {
       action: 'code.lock',
       organization_id: orgPrn,
       subject: null,
@@ -155,9 +150,9 @@ function recordFailedAttempt(
   }
 }
 
-/** Why the matched code (read again, inside the transaction) could not be used. */
-function failureReason(ctx: CoreContext, match: OneTimeCodeCandidate | undefined, now: number, attempt: Attempt): AttemptFailureReason {
-  const row = match && findOneTimeCodeById(ctx.store, match.organization_id, match.id);
+/** Why the matched code (read again, in the unit of work) could not be used. */
+async function failureReason(tx: StoreWriter, match: OneTimeCodeCandidate | undefined, now: number, attempt: Attempt): Promise<AttemptFailureReason> {
+  const row = match && await tx.findOneTimeCodeById(match.organization_id, match.id);
   if (!row) return 'no_match';
   if (row.consumed_at !== null) return 'consumed';
   if (row.invalidated_at !== null) return 'invalidated';

@@ -1,14 +1,14 @@
 /** Listing and getting one-time codes: status only, never the code. */
 import type { Page } from '../pagination.js';
 import { decodePageToken, toPage } from '../pagination.js';
-import { findOneTimeCodeById, listOneTimeCodeRows, type OneTimeCodeStatusFilter } from '../../store/one-time-codes.js';
+import type { OneTimeCodeStatusFilter } from '../records.js';
 import type { CoreContext } from '../context.js';
 import { COMMAND, NotFoundError, UsageError } from '../errors.js';
 import { parseResourcePrn } from '../prn.js';
 import { toOneTimeCodeInfo, type OneTimeCodeInfo } from './info.js';
 import { assertPurpose, assertUserId } from './policy.js';
 
-export type { OneTimeCodeStatusFilter } from '../../store/one-time-codes.js';
+export type { OneTimeCodeStatusFilter } from '../records.js';
 
 /** Options of `listOneTimeCodes`; all filters optional. */
 export interface ListOneTimeCodesOptions {
@@ -26,7 +26,7 @@ const STATUS_FILTERS: readonly OneTimeCodeStatusFilter[] = ['active', 'consumed'
  * A page of the organization's one-time codes, newest first.
  * @throws UsageError for a bad user id, purpose, status, limit (1..1000) or page token.
  */
-export function listOneTimeCodes(ctx: CoreContext, options: ListOneTimeCodesOptions): Page<OneTimeCodeInfo> {
+export async function listOneTimeCodes(ctx: CoreContext, options: ListOneTimeCodesOptions): Promise<Page<OneTimeCodeInfo>> {
   if (options.userId !== undefined) assertUserId(options.userId);
   if (options.purpose !== undefined) assertPurpose(options.purpose);
   const status = (options.status ?? 'all') as OneTimeCodeStatusFilter;
@@ -39,7 +39,7 @@ export function listOneTimeCodes(ctx: CoreContext, options: ListOneTimeCodesOpti
   }
   const beforeSeq = decodePageToken(options.page);
   const now = ctx.clock.now().getTime();
-  const rows = ctx.store.read(() => listOneTimeCodeRows(ctx.store, { ...options, status, now, limit, beforeSeq }));
+  const rows = await ctx.store.read((tx) => tx.listOneTimeCodes({ ...options, status, now, limit, beforeSeq }));
   return toPage(rows, limit, (row) => toOneTimeCodeInfo(row, now));
 }
 
@@ -47,9 +47,9 @@ export function listOneTimeCodes(ctx: CoreContext, options: ListOneTimeCodesOpti
  * One code's status, by PRN or bare id.
  * @throws NotFoundError when the organization has no such code.
  */
-export function getOneTimeCode(ctx: CoreContext, organizationId: string, idOrPrn: string): OneTimeCodeInfo {
+export async function getOneTimeCode(ctx: CoreContext, organizationId: string, idOrPrn: string): Promise<OneTimeCodeInfo> {
   const id = parseResourcePrn(idOrPrn, 'code')?.id ?? idOrPrn;
-  const row = ctx.store.read(() => findOneTimeCodeById(ctx.store, organizationId, id));
+  const row = await ctx.store.read((tx) => tx.findOneTimeCodeById(organizationId, id));
   if (!row) throw new NotFoundError(`one-time code ${idOrPrn} not found`, `see ${COMMAND} codes list`);
   return toOneTimeCodeInfo(row, ctx.clock.now().getTime());
 }

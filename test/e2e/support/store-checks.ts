@@ -3,7 +3,8 @@ import { expect } from 'vitest';
 import { verifyAuditChain } from '../../../src/core/audit.js';
 import { fixedClock } from '../../helpers/clock.js';
 import { seededRandom } from '../../helpers/random.js';
-import { Store, type StoreKey } from '../../../src/store/store.js';
+import type { StoreKey } from '../../../src/core/records.js';
+import { openSqliteStore } from '../../../src/store/sqlite-port.js';
 
 /** Facts about a store that has been through crashes. */
 export interface StoreFacts {
@@ -18,12 +19,13 @@ export interface StoreFacts {
  * code has its create event and vice versa, every consumed code its consume event and
  * every successful consume event its consumed code.
  */
-export function expectConsistentStore(path: string, key: StoreKey): StoreFacts {
-  const store = Store.open(path, key);
+export async function expectConsistentStore(path: string, key: StoreKey): Promise<StoreFacts> {
+  const store = await openSqliteStore(path, key);
+  const db = store.connection.db;
   try {
-    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const chain = verifyAuditChain({ store, clock: fixedClock(), random: seededRandom(1) });
-    const prns = (sql: string): string[] => (store.db.prepare(sql).pluck().all() as string[]).sort();
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const chain = await verifyAuditChain({ store, clock: fixedClock(), random: seededRandom(1) });
+    const prns = (sql: string): string[] => (db.prepare(sql).pluck().all() as string[]).sort();
     const codePrn = "'prn:1:' || organization_id || ':ca_verification_code:' || id";
     const codes = prns(`SELECT ${codePrn} FROM verification_codes`);
     const consumed = prns(`SELECT ${codePrn} FROM verification_codes WHERE consumed_at IS NOT NULL`);
@@ -31,6 +33,6 @@ export function expectConsistentStore(path: string, key: StoreKey): StoreFacts {
     expect(prns("SELECT subject FROM audit_events WHERE action = 'verification_code.consume' AND outcome = 'success'")).toEqual(consumed);
     return { events: chain.events, codes: codes.length, consumed: consumed.length };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -17,40 +17,41 @@
 //
 // Any error is printed on stderr with its code, and the process exits 1.
 import { consumeVerificationCode, cryptoRandom, issueVerificationCode, resolveOrganizationId, systemClock } from '../../../dist/core/index.js';
-import { Store } from '../../../dist/store/store.js';
+import { openSqliteStore } from '../../../dist/store/sqlite-port.js';
 
 const [path, keyHex, mode, countText] = process.argv.slice(2);
 try {
-  const store = Store.open(path, { mode: 'key-file', key: Buffer.from(keyHex, 'hex') });
+  const store = await openSqliteStore(path, { mode: 'key-file', key: Buffer.from(keyHex, 'hex') });
   const ctx = { store, clock: systemClock, random: cryptoRandom };
-  const organizationId = resolveOrganizationId(ctx, undefined);
-  const issue = () => issueVerificationCode(ctx, { organizationId }).code;
+  const organizationId = await resolveOrganizationId(ctx, undefined);
+  const issue = async () => (await issueVerificationCode(ctx, { organizationId })).code;
   const consume = (code) => consumeVerificationCode(ctx, organizationId, code, 'worker');
   if (mode === 'loop') {
     process.stdout.write('ready\n');
-    for (;;) consume(issue());
+    for (;;) await consume(await issue());
   } else if (mode === 'steady' || mode === 'checkpointing') {
-    if (mode === 'checkpointing') store.db.pragma('wal_autocheckpoint = 1');
+    if (mode === 'checkpointing') store.connection.db.pragma('wal_autocheckpoint = 1');
     process.stdout.write('ready\n');
     for (;;) {
-      consume(issue());
+      await consume(await issue());
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
   } else if (mode === 'pool') {
-    const pool = Array.from({ length: 20 }, issue);
+    const pool = [];
+    for (let i = 0; i < 20; i += 1) pool.push(await issue());
     process.stdout.write('ready\n');
     for (let consumed = 0; consumed < Number(countText); consumed += 1) {
-      consume(pool.shift());
-      pool.push(issue());
+      await consume(pool.shift());
+      pool.push(await issue());
       // Spread the work over time so purges run between consumes.
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
-    store.close();
+    await store.close();
   } else if (mode === 'hold') {
-    issue();
+    await issue();
     process.stdout.write('ready\n');
     await new Promise((resolve) => setTimeout(resolve, Number(countText)));
-    store.close();
+    await store.close();
   } else {
     throw new Error(`unknown mode ${mode}`);
   }

@@ -9,7 +9,7 @@ export function anchorCommand(cli: Cli): Command {
   const command = new Command('anchor')
     .option('--out <file>', 'write the anchor to this new file (0600, never overwritten) instead of stdout')
     .action(async (opts: { out?: string }) => {
-      const anchor = auditAnchor(await cli.core());
+      const anchor = await auditAnchor(await cli.core());
       if (opts.out === undefined) {
         cli.output.line(JSON.stringify(anchor));
         return;

@@ -9,7 +9,7 @@ export function exportCommand(cli: Cli): Command {
     .option('--since <time>', 'start at the first event at or after this ISO 8601 time, and include every event after it')
     .action(async (opts: { since?: string }) => {
       const ctx = await cli.core();
-      const summary = exportAudit(ctx, { since: opts.since }, (event) => cli.output.line(JSON.stringify(event)));
+      const summary = await exportAudit(ctx, { since: opts.since }, (event) => cli.output.line(JSON.stringify(event)));
       if (summary.events === 0) cli.output.notice('no audit events to export');
     });
   return documented(command, {

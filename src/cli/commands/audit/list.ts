@@ -38,7 +38,7 @@ export function listCommand(cli: Cli): Command {
       const limit = parseLimit(opts.limit);
       if (opts.since !== undefined) parseTimestamp(opts.since, '--since');
       decodePageToken(opts.page, order);
-      const page = listAuditPage(await cli.core(), { since: opts.since, action: opts.action, limit, page: opts.page, order });
+      const page = await listAuditPage(await cli.core(), { since: opts.since, action: opts.action, limit, page: opts.page, order });
       cli.output.result(page, rendering);
       if (page.next_page) cli.output.hint(`more events: add --page ${page.next_page}${order === 'asc' ? ' --order asc' : ''}`);
     });

@@ -21,7 +21,7 @@ export function verifyCommand(cli: Cli): Command {
         anchor: opts.anchor === undefined ? undefined : await readAnchor(cli, opts.anchor),
       };
       const ctx = await cli.core();
-      const result = withProgress(cli, (progress) => verifyAuditChain(ctx, {
+      const result = await withProgress(cli, (progress) => verifyAuditChain(ctx, {
         ...options,
         onProgress: (checked, total) => progress.update(`verifying the audit chain: ${checked} of ${total} events (${Math.floor((checked * 100) / Math.max(total, 1))}%)`),
       }));

@@ -36,7 +36,7 @@ export function createCommand(cli: Cli): Command {
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();
       const { registerCaCertificate } = await import('../../../core/ca-certificates/register.js');
-      const registered = registerCaCertificate(ctx, {
+      const registered = await registerCaCertificate(ctx, {
         organizationId,
         certificate,
         verificationCertificate,

@@ -18,9 +18,9 @@ export function deleteCommand(cli: Cli): Command {
         import('../../../core/ca-certificates/query.js'),
         import('../../../core/ca-certificates/delete.js'),
       ]);
-      const existing = getCaCertificate(ctx, organizationId, certificate);
+      const existing = await getCaCertificate(ctx, organizationId, certificate);
       await cli.confirm(`delete CA certificate ${existing.name ?? existing.prn} (${existing.subject})? devices chaining to it will be refused`);
-      cli.output.result(deleteCaCertificate(ctx, { organizationId, certificate, ifMatch: ifMatchFrom(opts) }), deletedRendering);
+      cli.output.result(await deleteCaCertificate(ctx, { organizationId, certificate, ifMatch: ifMatchFrom(opts) }), deletedRendering);
     });
   return documented(command, {
     summary: 'delete a registered CA certificate',

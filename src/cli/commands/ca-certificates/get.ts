@@ -23,11 +23,11 @@ export function getCommand(cli: Cli): Command {
       const organizationId = await cli.organizationId();
       const { getCaCertificate, getCaCertificateDer } = await import('../../../core/ca-certificates/query.js');
       if (opts.pem || opts.der) {
-        const der = getCaCertificateDer(ctx, organizationId, certificate);
+        const der = await getCaCertificateDer(ctx, organizationId, certificate);
         cli.output.raw(opts.der ? der : (await import('../../../core/x509/pem.js')).pemEncode(der, 'CERTIFICATE'));
         return;
       }
-      cli.output.result(getCaCertificate(ctx, organizationId, certificate), caRendering);
+      cli.output.result(await getCaCertificate(ctx, organizationId, certificate), caRendering);
     });
   return documented(command, {
     summary: 'show one registered CA certificate, with its etag',

@@ -16,7 +16,7 @@ export function listCommand(cli: Cli): Command {
       const { listCaCertificates, parseListOrder } = await import('../../../core/ca-certificates/query.js');
       const order = parseListOrder(opts.order);
       const ctx = await cli.core();
-      const page = listCaCertificates(ctx, { organizationId: await cli.organizationId(), limit, page: opts.page, search: opts.search, order });
+      const page = await listCaCertificates(ctx, { organizationId: await cli.organizationId(), limit, page: opts.page, search: opts.search, order });
       cli.output.result(page, caPageRendering);
       const same = order === 'asc' ? ' --order asc' : '';
       if (page.next_page) cli.output.hint(`more CA certificates: add${same} --page ${page.next_page}`);

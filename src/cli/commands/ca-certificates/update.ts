@@ -23,7 +23,7 @@ export function updateCommand(cli: Cli): Command {
       const certificate = caTarget(positional, opts.prn);
       const ctx = await cli.core();
       const { updateCaCertificate } = await import('../../../core/ca-certificates/update.js');
-      const updated = updateCaCertificate(ctx, {
+      const updated = await updateCaCertificate(ctx, {
         organizationId: await cli.organizationId(),
         certificate,
         ifMatch: ifMatchFrom(opts),

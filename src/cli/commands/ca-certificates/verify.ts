@@ -17,7 +17,7 @@ export function verifyCommand(cli: Cli): Command {
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();
       const { verifyCaCertificate } = await import('../../../core/ca-certificates/verify.js');
-      const verified = verifyCaCertificate(ctx, { organizationId, certificate, ifMatch: ifMatchFrom(opts), verificationCertificate: { bytes, label } });
+      const verified = await verifyCaCertificate(ctx, { organizationId, certificate, ifMatch: ifMatchFrom(opts), verificationCertificate: { bytes, label } });
       cli.output.result(verified, caRendering);
     });
   return documented(command, {

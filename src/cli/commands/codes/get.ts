@@ -10,7 +10,7 @@ export function getCommand(cli: Cli): Command {
     .argument('<id>', 'the code\'s PRN or id')
     .action(async (id: string) => {
       const ctx = await cli.core();
-      cli.output.result(getOneTimeCode(ctx, await cli.organizationId(), id), infoRendering);
+      cli.output.result(await getOneTimeCode(ctx, await cli.organizationId(), id), infoRendering);
     });
   return documented(command, {
     summary: 'show one code\'s status (never the code)',

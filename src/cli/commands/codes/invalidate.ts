@@ -11,7 +11,7 @@ export function invalidateCommand(cli: Cli): Command {
     const type = optionalType(opts.type);
     const ctx = await cli.core();
     const organizationId = await cli.organizationId();
-    cli.output.result(invalidateOneTimeCodes(ctx, { organizationId, userId: opts.user, purpose: opts.purpose, type }), invalidatedRendering);
+    cli.output.result(await invalidateOneTimeCodes(ctx, { organizationId, userId: opts.user, purpose: opts.purpose, type }), invalidatedRendering);
   });
   return documented(command, {
     summary: 'invalidate every active code of a user and purpose',

@@ -25,7 +25,7 @@ export function listCommand(cli: Cli): Command {
       const limit = parseLimit(opts.limit);
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();
-      const page = listOneTimeCodes(ctx, { organizationId, userId: opts.user, purpose: opts.purpose, status: opts.status, limit, page: opts.page });
+      const page = await listOneTimeCodes(ctx, { organizationId, userId: opts.user, purpose: opts.purpose, status: opts.status, limit, page: opts.page });
       cli.output.result(page, pageRendering);
       if (page.next_page) cli.output.hint(`more codes: add --page ${page.next_page}`);
     });

@@ -60,7 +60,7 @@ export function verifyCommand(cli: Cli): Command {
       const { verifyDeviceCertificate } = await import('../../../core/device-certificates.js');
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();
-      cli.output.result(verifyDeviceCertificate(ctx, { organizationId, certificate, chain, at, purpose: opts.purpose, identity, crls, maxDepth: depth }), rendering);
+      cli.output.result(await verifyDeviceCertificate(ctx, { organizationId, certificate, chain, at, purpose: opts.purpose, identity, crls, maxDepth: depth }), rendering);
     });
   return documented(command, {
     summary: 'check that a device certificate chains to a registered CA',

@@ -9,7 +9,7 @@ export function createCommand(cli: Cli): Command {
   const command = new Command('create')
     .requiredOption('--name <name>', 'the organization\'s name')
     .action(async (opts: { name: string }) => {
-      cli.output.result(createOrganization(await cli.core(), opts.name), organizationRendering);
+      cli.output.result(await createOrganization(await cli.core(), opts.name), organizationRendering);
     });
   return documented(command, {
     summary: 'create an organization',

@@ -9,7 +9,7 @@ export function getCommand(cli: Cli): Command {
   const command = new Command('get')
     .argument('<prn>', 'the organization\'s PRN')
     .action(async (prn: string) => {
-      cli.output.result(getOrganization(await cli.core(), prn), organizationRendering);
+      cli.output.result(await getOrganization(await cli.core(), prn), organizationRendering);
     });
   return documented(command, {
     summary: 'show one organization',

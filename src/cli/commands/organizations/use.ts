@@ -9,7 +9,7 @@ export function useCommand(cli: Cli): Command {
   const command = new Command('use')
     .argument('<prn>', 'the organization\'s PRN')
     .action(async (prn: string) => {
-      cli.output.result(useOrganization(await cli.core(), prn), organizationRendering);
+      cli.output.result(await useOrganization(await cli.core(), prn), organizationRendering);
     });
   return documented(command, {
     summary: 'make an organization the store\'s default',

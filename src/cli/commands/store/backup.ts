@@ -8,7 +8,7 @@ export function backupCommand(cli: Cli): Command {
   const command = new Command('backup')
     .requiredOption('--out <file>', 'the new backup file (never overwritten)')
     .action(async (opts: { out: string }) => {
-      const result = backupStore(await cli.core(), opts.out);
+      const result = await backupStore(await cli.core(), opts.out);
       cli.output.result(result, {
         quiet: (r) => r.path,
         human: (r, view) => view.fields([['backup', r.path], ['size', `${r.bytes} bytes`], ['audit events', r.audit.events], ['audit head', r.audit.head_hash]]),

@@ -12,7 +12,7 @@ const rendering: Rendering<StoreInfo> = {
     ['format', info.format],
     ['key mode', info.key_mode],
     ['schema version', info.schema_version],
-    ['size', `${info.size_bytes} bytes${info.wal_bytes > 0 ? ` (+ ${info.wal_bytes} bytes of WAL)` : ''}`],
+    ['size', `${info.size_bytes} bytes${(info.wal_bytes ?? 0) > 0 ? ` (+ ${info.wal_bytes} bytes of WAL)` : ''}`],
     ['free', `${info.free_bytes} bytes${info.auto_vacuum === 'incremental' ? '' : " (given back by: store purge --compact)"}`],
     ['organizations', info.organizations],
     ...Object.entries(info.records).map(([kind, counts]) => [kind.replaceAll('_', ' '), Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ')] as const),
@@ -23,7 +23,7 @@ const rendering: Rendering<StoreInfo> = {
 
 export function infoCommand(cli: Cli): Command {
   const command = new Command('info').action(async () => {
-    cli.output.result(storeInfo(await cli.core()), rendering);
+    cli.output.result(await storeInfo(await cli.core()), rendering);
   });
   return documented(command, {
     summary: 'show where the store is, how it is encrypted and what it holds (never the key)',

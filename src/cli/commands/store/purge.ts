@@ -24,7 +24,7 @@ export function purgeCommand(cli: Cli): Command {
     .action(async (opts: { olderThan: string; compact?: boolean }) => {
       const olderThanMs = parseDuration(opts.olderThan, '--older-than');
       const ctx = await cli.core();
-      const result = withProgress(cli, (progress) => purgeStore(ctx, { olderThanMs, compact: opts.compact === true, onProgress: (removed) => progress.update(`purging: ${removed} records removed`) }));
+      const result = await withProgress(cli, (progress) => purgeStore(ctx, { olderThanMs, compact: opts.compact === true, onProgress: (removed) => progress.update(`purging: ${removed} records removed`) }));
       cli.output.result(result, rendering);
     });
   return documented(command, {

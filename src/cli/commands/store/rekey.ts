@@ -41,7 +41,7 @@ export function rekeyCommand(cli: Cli): Command {
       const { key, createdKeyFile } = await newKey(cli, opts);
       let result: RekeyResult;
       try {
-        result = withProgress(cli, (progress) => rekeyStore(ctx, key, (step) => progress.update(`rekey: ${STEP_TEXT[step]}`)));
+        result = await withProgress(cli, (progress) => rekeyStore(ctx, key, (step) => progress.update(`rekey: ${STEP_TEXT[step]}`)));
       } catch (error) {
         if (createdKeyFile) removeIfPresent(createdKeyFile);
         throw error;

@@ -33,8 +33,8 @@ export function createCommand(cli: Cli, name = 'create'): Command {
       const organizationId = await cli.organizationId();
       // Binding to a CA loads the CA modules; plain codes stay on the fast path.
       const issued = opts.certificate === undefined
-        ? issueVerificationCode(ctx, { organizationId, ttlMs, length })
-        : (await import('../../../core/ca-certificates/bind-code.js')).issueBoundVerificationCode(ctx, { organizationId, certificate: opts.certificate, ifMatch }, { ttlMs, length });
+        ? await issueVerificationCode(ctx, { organizationId, ttlMs, length })
+        : await (await import('../../../core/ca-certificates/bind-code.js')).issueBoundVerificationCode(ctx, { organizationId, certificate: opts.certificate, ifMatch }, { ttlMs, length });
       cli.output.result(issued, issuedRendering);
       cli.output.hint(nextSteps(issued.code, opts.certificate ?? null).join('\n'));
     });

@@ -10,7 +10,7 @@ export function getCommand(cli: Cli): Command {
     .argument('<id>', 'the code\'s PRN or id')
     .action(async (id: string) => {
       const ctx = await cli.core();
-      cli.output.result(getVerificationCode(ctx, await cli.organizationId(), id), infoRendering);
+      cli.output.result(await getVerificationCode(ctx, await cli.organizationId(), id), infoRendering);
     });
   return documented(command, {
     summary: 'show one verification code\'s status (never the code)',

@@ -18,7 +18,7 @@ export function listCommand(cli: Cli): Command {
       const limit = parseLimit(opts.limit);
       decodePageToken(opts.page);
       const ctx = await cli.core();
-      const page = listVerificationCodes(ctx, { organizationId: await cli.organizationId(), status, limit, page: opts.page });
+      const page = await listVerificationCodes(ctx, { organizationId: await cli.organizationId(), status, limit, page: opts.page });
       cli.output.result(page, pageRendering);
       if (page.next_page) cli.output.hint(`more codes: add --page ${page.next_page}`);
     });

@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { isVerificationCodeFormat } from '../../../core/codes/verification-code-format.js';
-import { COMMAND, UsageError, VericodeError } from '../../../core/errors.js';
+import { COMMAND, UsageError } from '../../../core/errors.js';
 import type { ParsedCertificate } from '../../../core/x509/parse.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
@@ -23,30 +23,12 @@ interface CreateOptions extends FormFlags {
   keyType?: string;
 }
 
-/**
- * A verification certificate proves possession only for a CA that registration will
- * accept; say so now rather than when registration refuses it.
- */
-function warnIfNotRegistrable(cli: Cli, signer: ParsedCertificate, check: (cert: ParsedCertificate, now: Date) => void): void {
-  try {
-    check(signer, cli.deps.clock.now());
-  } catch (error) {
-    if (!(error instanceof VericodeError)) throw error;
-    cli.output.warn(`${error.message.replace(/^CA certificate/, 'the signer certificate')}: ca-certificates create will refuse it as a CA`);
-  }
-}
-
 const SIGNER_FLAGS = { signerCert: '--signer-cert', signerKey: '--signer-key', signerKeyPassphraseFile: '--signer-key-passphrase-file' };
 
 /** The signer's certificate and key, read from the files the flags name (prompting for an encrypted key's passphrase on a TTY). */
-async function readSigner(cli: Cli, opts: CreateOptions): Promise<{ signer: ParsedCertificate; signerKey: import('node:crypto').KeyObject }> {
-  const [{ parseCertificate }, { readPrivateKey, isEncryptedPem }, { checkCaCertificate }] = await Promise.all([
-    import('../../../core/x509/parse.js'),
-    import('../../../core/x509/keys.js'),
-    import('../../../core/x509/check-ca.js'),
-  ]);
-  const signer = parseCertificate(await readInputFile(cli.deps.stdin, opts.signerCert!, 'signer certificate'), `signer certificate ${opts.signerCert}`);
-  warnIfNotRegistrable(cli, signer, checkCaCertificate);
+async function readSigner(cli: Cli, opts: CreateOptions): Promise<{ certificate: ParsedCertificate; key: import('node:crypto').KeyObject }> {
+  const [{ parseCertificate }, { readPrivateKey, isEncryptedPem }] = await Promise.all([import('../../../core/x509/parse.js'), import('../../../core/x509/keys.js')]);
+  const certificate = parseCertificate(await readInputFile(cli.deps.stdin, opts.signerCert!, 'signer certificate'), `signer certificate ${opts.signerCert}`);
   const keyBytes = await readInputFile(cli.deps.stdin, opts.signerKey!, 'signer key', { code: 'usage' });
   let passphrase: string | undefined;
   if (opts.signerKeyPassphraseFile !== undefined) {
@@ -54,7 +36,7 @@ async function readSigner(cli: Cli, opts: CreateOptions): Promise<{ signer: Pars
   } else if (isEncryptedPem(keyBytes) && cli.canPrompt) {
     passphrase = await cli.prompter.secret(`Passphrase for ${opts.signerKey}`);
   }
-  return { signer, signerKey: readPrivateKey(keyBytes, `signer key ${opts.signerKey}`, passphrase) };
+  return { certificate, key: readPrivateKey(keyBytes, `signer key ${opts.signerKey}`, passphrase) };
 }
 
 export function createCommand(cli: Cli): Command {
@@ -76,17 +58,17 @@ export function createCommand(cli: Cli): Command {
       if (form.kind === 'files' && form.keyOut === '-') throw new UsageError('--key-out - would print a private key: give --key-out FILE');
       const toStdout = form.kind === 'files' && form.out === '-';
       if (toStdout && (cli.options.json || cli.options.quiet)) throw new UsageError('--out - prints the certificate itself: drop --json and -q');
-      const [{ parseKeyType, privateKeyPem }, { createSelfSignedCa, createVerificationCertificate, parseValidityDates }, { pemEncode }] = await Promise.all([
+      const [{ parseKeyType }, { parseValidityDates }, { createCertificate }] = await Promise.all([
         import('../../../core/x509/keys.js'),
         import('../../../core/x509/create.js'),
-        import('../../../core/x509/pem.js'),
+        import('../../../core/x509/create-certificate.js'),
       ]);
       const keyType = parseKeyType(opts.keyType);
       const validity = form.kind === 'files' ? { days: parseDays(form.days, form.isCa ? 365 : 30) } : parseValidityDates(form.startDate, form.endDate);
       const ports = { clock: cli.deps.clock, random: cli.deps.random };
       const flags = opts as unknown as Record<string, unknown>;
       const signed = opts.signerCert !== undefined || opts.signerKey !== undefined;
-      let created;
+      let signer;
       if (form.isCa && (form.kind === 'files' || !signed)) {
         if (form.kind === 'files') {
           refuseFlags(flags, SIGNER_FLAGS, 'with --ca: a development CA signs itself');
@@ -94,15 +76,15 @@ export function createCommand(cli: Cli): Command {
         } else {
           refuseFlags(flags, SIGNER_FLAGS, 'without --signer-cert and --signer-key');
         }
-        created = createSelfSignedCa(ports, { commonName: opts.commonName, keyType, ...validity });
       } else {
         const reason = form.kind === 'files' ? 'to sign a verification certificate (or pass --ca for a development CA)' : 'to sign a certificate (or pass --is-ca for a self-signed CA)';
         requireFlags(flags, { signerCert: '--signer-cert', signerKey: '--signer-key' }, reason);
-        const { signer, signerKey } = await readSigner(cli, opts);
-        created = createVerificationCertificate(ports, { commonName: opts.commonName, signer, signerKey, keyType, isCa: form.isCa, ...validity });
+        signer = await readSigner(cli, opts);
       }
-      const certificatePem = pemEncode(created.der, 'CERTIFICATE');
-      const keyPem = privateKeyPem(created.privateKey);
+      const created = createCertificate(ports, { commonName: opts.commonName, keyType, validity, isCa: form.isCa, signer });
+      // A proof signed by a CA that registration refuses would prove nothing: say so now.
+      if (created.signerProblem) cli.output.warn(`${created.signerProblem.replace(/^CA certificate/, 'the signer certificate')}: ca-certificates create will refuse it as a CA`);
+      const { certificatePem, keyPem } = created;
       let certificatePath: string;
       let keyPath: string | undefined;
       if (form.kind === 'directory') {
