@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { issueVerificationCode } from '../../src/core/verification-codes.js';
 import { ensureDefaultOrganization } from '../../src/core/organizations.js';
 import { openSqliteStore } from '../../src/store/sqlite-port.js';
 import { Store } from '../../src/store/store.js';
 import { fixedClock } from '../helpers/clock.js';
 import { seededRandom } from '../helpers/random.js';
 import { cliHome, runCli, type CliHome } from '../helpers/run-cli.js';
-import { TEST_KEY } from '../helpers/store.js';
+import { issueManyCodes, TEST_KEY } from '../helpers/store.js';
 
 /** A CLI home whose store holds `codes` issued codes (and so codes + 1 audit events). */
 async function homeWithEvents(codes: number): Promise<CliHome> {
@@ -15,7 +14,7 @@ async function homeWithEvents(codes: number): Promise<CliHome> {
   try {
     const ctx = { store, clock: fixedClock(), random: seededRandom(3) };
     const organizationId = (await ensureDefaultOrganization(ctx)).organization.prn.slice('prn:1:'.length);
-    for (let i = 0; i < codes; i += 1) await issueVerificationCode(ctx, { organizationId });
+    await issueManyCodes(ctx, codes, { organizationId });
   } finally {
     await store.close();
   }

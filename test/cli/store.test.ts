@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { resolveOrganizationId } from '../../src/core/organizations.js';
-import { issueVerificationCode } from '../../src/core/verification-codes.js';
 import { openSqliteStore } from '../../src/store/sqlite-port.js';
 import { fixedClock } from '../helpers/clock.js';
 import { seededRandom } from '../helpers/random.js';
-import { TEST_KEY } from '../helpers/store.js';
+import { issueManyCodes, TEST_KEY } from '../helpers/store.js';
 import { cliHome, runCli, scriptedPrompter, type CliHome } from '../helpers/run-cli.js';
 
 async function initialized(): Promise<CliHome> {
@@ -61,7 +60,7 @@ describe('peridio store purge', () => {
     try {
       const ctx = { store, clock: fixedClock(), random: seededRandom(8) };
       const organizationId = await resolveOrganizationId(ctx, undefined);
-      for (let i = 0; i < 1001; i += 1) await issueVerificationCode(ctx, { organizationId, ttlMs: 300_000 });
+      await issueManyCodes(ctx, 1001, { organizationId, ttlMs: 300_000 });
     } finally {
       await store.close();
     }
@@ -139,7 +138,7 @@ describe('peridio store backup', () => {
     try {
       const ctx = { store, clock: fixedClock(), random: seededRandom(3) };
       const organizationId = await resolveOrganizationId(ctx, undefined);
-      for (let i = 0; i < 4000; i += 1) await issueVerificationCode(ctx, { organizationId });
+      await issueManyCodes(ctx, 4000, { organizationId });
     } finally {
       await store.close();
     }

@@ -7,7 +7,6 @@ import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureDefaultOrganization } from '../../src/core/organizations.js';
-import { issueVerificationCode } from '../../src/core/verification-codes.js';
 import { replaceStoreKey } from '../../src/store/rekey.js';
 import type { StoreKey } from '../../src/core/records.js';
 import { openSqliteStore } from '../../src/store/sqlite-port.js';
@@ -15,7 +14,7 @@ import { Store } from '../../src/store/store.js';
 import { fixedClock } from '../helpers/clock.js';
 import { seededRandom } from '../helpers/random.js';
 import { cliHome } from '../helpers/run-cli.js';
-import { TEST_KEY } from '../helpers/store.js';
+import { issueManyCodes, TEST_KEY } from '../helpers/store.js';
 import { tempDir } from '../helpers/temp.js';
 import { BIN, killHard, peridio, requireBuild, sleep, start, waitForLine, worker } from './support/processes.js';
 import { expectConsistentStore } from './support/store-checks.js';
@@ -30,7 +29,7 @@ async function storeWithCodes(codes: number): Promise<string> {
   const store = await openSqliteStore(path, keyFor(0), { create: true });
   const ctx = { store, clock: fixedClock(), random: seededRandom(4) };
   const organizationId = (await ensureDefaultOrganization(ctx)).organization.prn.slice('prn:1:'.length);
-  for (let i = 0; i < codes; i += 1) await issueVerificationCode(ctx, { organizationId });
+  await issueManyCodes(ctx, codes, { organizationId });
   await store.close();
   return path;
 }
