@@ -12,11 +12,11 @@ export const name = 'codes';
 const REDEEMS = { short: 10, long: 400, phrase: 400 };
 
 async function redeemsPerSecond(home) {
-  const { Store } = await import('../../dist/store/index.js');
+  const { openSqliteStore } = await import('../../dist/store/index.js');
   const core = await import('../../dist/core/index.js');
-  const store = Store.open(join(home, 'library.db'), { mode: 'key-file', key: Buffer.alloc(32, 9) }, { create: true });
+  const store = await openSqliteStore(join(home, 'library.db'), { mode: 'key-file', key: Buffer.alloc(32, 9) }, { create: true });
   const ctx = { store, clock: core.systemClock, random: core.cryptoRandom };
-  const organizationId = core.ensureDefaultOrganization(ctx).organization.prn.slice('prn:1:'.length);
+  const organizationId = (await core.ensureDefaultOrganization(ctx)).organization.prn.slice('prn:1:'.length);
   for (const [type, count] of Object.entries(REDEEMS)) {
     const issued = [];
     for (let i = 0; i < count; i += 1) {
@@ -32,7 +32,7 @@ async function redeemsPerSecond(home) {
     const note = type === 'short' ? '  (one scrypt per redeem dominates)' : '';
     console.log(`${`codes redeem (${type}, core library, key-file store)`.padEnd(48)} ${(count / seconds).toFixed(0).padStart(7)} redeems/s  (${((seconds / count) * 1000).toFixed(1)} ms each, ${count} redeems)${note}`);
   }
-  store.close();
+  await store.close();
 }
 
 export async function run() {

@@ -26,16 +26,17 @@ export async function run() {
 /** Adds `events` audit events (codes issued, every other one consumed) in one process. */
 async function fillStore(path, events) {
   const core = await import(join(ROOT, 'dist', 'core', 'index.js'));
-  const { Store } = await import(join(ROOT, 'dist', 'store', 'store.js'));
-  const store = Store.open(path, { mode: 'key-file', key: Buffer.from('ab'.repeat(32), 'hex') });
+  const { openSqliteStore } = await import(join(ROOT, 'dist', 'store', 'index.js'));
+  const store = await openSqliteStore(path, { mode: 'key-file', key: Buffer.from('ab'.repeat(32), 'hex') });
   const ctx = { store, clock: core.systemClock, random: core.cryptoRandom };
-  const organizationId = core.resolveOrganizationId(ctx, undefined);
-  store.write(() => {
+  const organizationId = await core.resolveOrganizationId(ctx, undefined);
+  // Bulk settings: each use case commits on its own, without an fsync each.
+  await store.withBulkWrites(async () => {
     for (let i = 0; i < events; i += 1) {
-      const { code } = core.issueVerificationCode(ctx, { organizationId });
+      const { code } = await core.issueVerificationCode(ctx, { organizationId });
       i += 1;
-      if (i < events) core.consumeVerificationCode(ctx, organizationId, code, 'bench');
+      if (i < events) await core.consumeVerificationCode(ctx, organizationId, code, 'bench');
     }
   });
-  store.close();
+  await store.close();
 }
