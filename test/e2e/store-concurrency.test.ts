@@ -6,12 +6,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureDefaultOrganization, resolveOrganizationId } from '../../src/core/organizations.js';
+import { issueVerificationCode } from '../../src/core/verification-codes.js';
 import { openSqliteStore } from '../../src/store/sqlite-port.js';
 import { Store } from '../../src/store/store.js';
 import { fixedClock } from '../helpers/clock.js';
 import { seededRandom } from '../helpers/random.js';
 import { cliHome } from '../helpers/run-cli.js';
-import { issueManyCodes, TEST_KEY } from '../helpers/store.js';
+import { TEST_KEY } from '../helpers/store.js';
 import { killHard, peridio, requireBuild, sleep, waitForLine, worker, type Child } from './support/processes.js';
 import { expectConsistentStore } from './support/store-checks.js';
 
@@ -71,7 +72,9 @@ describe('store maintenance under concurrent use', () => {
     try {
       const ctx = { store, clock: fixedClock(), random: seededRandom(2) };
       const organizationId = await resolveOrganizationId(ctx, undefined);
-      await issueManyCodes(ctx, 6000, { organizationId });
+      await ctx.store.withBulkWrites(async () => {
+        for (let i = 0; i < 6000; i += 1) await issueVerificationCode(ctx, { organizationId });
+      });
     } finally {
       await store.close();
     }

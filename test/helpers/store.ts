@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { CoreContext } from '../../src/core/context.js';
 import { ensureDefaultOrganization } from '../../src/core/organizations.js';
-import { issueVerificationCodeIn, type IssueVerificationCodeInput } from '../../src/core/verification-codes.js';
 import { openSqliteStore } from '../../src/store/sqlite-port.js';
 import type { Store } from '../../src/store/store.js';
 import { fixedClock, type FixedClock } from './clock.js';
@@ -32,11 +31,4 @@ export async function testStore(options: { seed?: string | number; at?: string; 
   const ctx: CoreContext = { store, clock, random: seededRandom(options.seed ?? 1) };
   const { organization } = await ensureDefaultOrganization(ctx);
   return { ctx, clock, path, organizationId: organization.prn.slice('prn:1:'.length), connection: store.connection };
-}
-
-/** Issues `count` verification codes in one unit of work: the quick way to a big store. */
-export async function issueManyCodes(ctx: CoreContext, count: number, input: IssueVerificationCodeInput): Promise<void> {
-  await ctx.store.write(async (tx) => {
-    for (let i = 0; i < count; i += 1) await issueVerificationCodeIn(ctx, tx, input);
-  });
 }

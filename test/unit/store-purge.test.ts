@@ -6,7 +6,7 @@ import { storeInfo } from '../../src/core/store-info.js';
 import { purgeStore } from '../../src/core/store-purge.js';
 import { consumeVerificationCode, issueVerificationCode, listVerificationCodes } from '../../src/core/verification-codes.js';
 import type { Store } from '../../src/store/store.js';
-import { issueManyCodes, testStore } from '../helpers/store.js';
+import { testStore } from '../helpers/store.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -55,7 +55,7 @@ describe('purgeStore', () => {
     const { ctx, clock, organizationId } = await testStore();
     const batchSize = 40;
     const count = batchSize * 2 + 7;
-    await issueManyCodes(ctx, count, { organizationId, ttlMs: 5 * MINUTE });
+    for (let i = 0; i < count; i += 1) await issueVerificationCode(ctx, { organizationId, ttlMs: 5 * MINUTE });
     clock.advance(DAY);
     const progress: number[] = [];
     const result = await purgeStore(ctx, { olderThanMs: MINUTE, batchSize, onProgress: (n) => progress.push(n) });
@@ -92,7 +92,9 @@ describe('purgeStore', () => {
 
   it('gives the freed space back to the file system on a store created with incremental auto-vacuum', async () => {
     const { ctx, clock, path, organizationId, connection } = await testStore();
-    await issueManyCodes(ctx, 3000, { organizationId, ttlMs: 5 * MINUTE });
+    await ctx.store.withBulkWrites(async () => {
+      for (let i = 0; i < 3000; i += 1) await issueVerificationCode(ctx, { organizationId, ttlMs: 5 * MINUTE });
+    });
     checkpoint(connection);
     const grown = statSync(path).size;
     const events = (await listAudit(ctx)).length;
@@ -112,7 +114,9 @@ describe('purgeStore', () => {
   it('keeps the space of a store made before incremental auto-vacuum for reuse, until --compact rewrites it', async () => {
     const { ctx, clock, path, organizationId, connection } = await testStore();
     connection.db.exec('PRAGMA auto_vacuum = NONE; VACUUM');
-    await issueManyCodes(ctx, 3000, { organizationId, ttlMs: 5 * MINUTE });
+    await ctx.store.withBulkWrites(async () => {
+      for (let i = 0; i < 3000; i += 1) await issueVerificationCode(ctx, { organizationId, ttlMs: 5 * MINUTE });
+    });
     clock.advance(DAY);
     const kept = await purgeStore(ctx, { olderThanMs: MINUTE });
     expect(kept.reclaimed_bytes).toBe(0);
