@@ -19,7 +19,7 @@ export function insertAuditEvent(store: Store, event: StoredAuditEvent): void {
       `INSERT INTO audit_events (seq, at, action, organization_id, subject, outcome, reason, details, prev_hash, hash)
        SELECT @seq, @at, @action, @organization_id, @subject, @outcome, @reason, @details, @prev_hash, @hash
        WHERE (SELECT coalesce(max(seq), 0) + 1 FROM audit_events) = @seq
-         AND coalesce((SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1), @genesis) = @prev_hash`,
+         AND coalesce((SELECT hash FROM audit_events WHERE seq = @seq - 1), @genesis) = @prev_hash`,
     )
     .run({ ...event, genesis: GENESIS_HASH }).changes;
   if (inserted !== 1) throw new Error(`audit event ${event.seq} is not the next link of the chain`);
@@ -46,7 +46,7 @@ export function firstAuditSeqSince(store: Store, at: string): number | undefined
 
 /** The last event as stored, or undefined while the log is empty. */
 export function lastStoredEvent(store: Store): StoredAuditEvent | undefined {
-  return store.db.prepare('SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1').get() as StoredAuditEvent | undefined;
+  return store.db.prepare('SELECT * FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)').get() as StoredAuditEvent | undefined;
 }
 
 /** Event `seq` as stored, or undefined. */

@@ -72,7 +72,9 @@ describe('store maintenance under concurrent use', () => {
     try {
       const ctx = { store, clock: fixedClock(), random: seededRandom(2) };
       const organizationId = await resolveOrganizationId(ctx, undefined);
-      for (let i = 0; i < 6000; i += 1) await issueVerificationCode(ctx, { organizationId });
+      await ctx.store.withBulkWrites(async () => {
+        for (let i = 0; i < 6000; i += 1) await issueVerificationCode(ctx, { organizationId });
+      });
     } finally {
       await store.close();
     }

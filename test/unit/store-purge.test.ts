@@ -92,7 +92,9 @@ describe('purgeStore', () => {
 
   it('gives the freed space back to the file system on a store created with incremental auto-vacuum', async () => {
     const { ctx, clock, path, organizationId, connection } = await testStore();
-    for (let i = 0; i < 3000; i += 1) await issueVerificationCode(ctx, { organizationId, ttlMs: 5 * MINUTE });
+    await ctx.store.withBulkWrites(async () => {
+      for (let i = 0; i < 3000; i += 1) await issueVerificationCode(ctx, { organizationId, ttlMs: 5 * MINUTE });
+    });
     checkpoint(connection);
     const grown = statSync(path).size;
     const events = (await listAudit(ctx)).length;
@@ -112,7 +114,9 @@ describe('purgeStore', () => {
   it('keeps the space of a store made before incremental auto-vacuum for reuse, until --compact rewrites it', async () => {
     const { ctx, clock, path, organizationId, connection } = await testStore();
     connection.db.exec('PRAGMA auto_vacuum = NONE; VACUUM');
-    for (let i = 0; i < 3000; i += 1) await issueVerificationCode(ctx, { organizationId, ttlMs: 5 * MINUTE });
+    await ctx.store.withBulkWrites(async () => {
+      for (let i = 0; i < 3000; i += 1) await issueVerificationCode(ctx, { organizationId, ttlMs: 5 * MINUTE });
+    });
     clock.advance(DAY);
     const kept = await purgeStore(ctx, { olderThanMs: MINUTE });
     expect(kept.reclaimed_bytes).toBe(0);

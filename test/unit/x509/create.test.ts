@@ -1,5 +1,5 @@
 /** The x509 create/csr use cases: dates from the clock, serials from the random source, the profiles written. */
-import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/core/errors.js';
 import { checkCaCertificate } from '../../../src/core/x509/check-ca.js';
@@ -89,5 +89,21 @@ describe('readPrivateKey', () => {
     expect(() => readPrivateKey(der, 'signer key k')).toThrow('signer key k is encrypted and no passphrase was given');
     expect(() => readPrivateKey(der, 'signer key k', 'nope')).toThrow('wrong passphrase for signer key k');
     expect(readPrivateKey(der, 'signer key k', 'pw').asymmetricKeyType).toBe('ec');
+  });
+
+  it('names a wrong passphrase even when the wrong key happens to pass the padding check (about 1 in 256)', () => {
+    const der = generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: 'pw' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+    // Find a wrong passphrase whose decryption is not refused as "bad decrypt" but fails to parse.
+    const slipsThrough = (passphrase: string): boolean => {
+      try {
+        createPrivateKey({ key: der, format: 'der', type: 'pkcs8', passphrase });
+        return false;
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code !== 'ERR_OSSL_BAD_DECRYPT';
+      }
+    };
+    let wrong = 0;
+    while (!slipsThrough(`wrong-${wrong}`)) wrong += 1;
+    expect(() => readPrivateKey(der, 'signer key k', `wrong-${wrong}`)).toThrow('wrong passphrase for signer key k');
   });
 });
