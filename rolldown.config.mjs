@@ -15,6 +15,8 @@
  *   commands-<noun>.js    the verbs of one noun
  *   chalk.js, prompts.js  loaded only on a terminal
  *   jmespath.js           loaded only with --query
+ *   postgres.js           the PostgreSQL store and node-postgres: loaded only for a
+ *                         postgres:// store URL
  *
  * The library entry points (`vericode`, `vericode/store`) are built by tsc into dist/
  * as separate modules; this bundle is only the command. The release executable has
@@ -37,6 +39,7 @@ const GROUPS = [
   ['phrase', /node_modules[\\/]@(scure|noble)[\\/]|src[\\/]core[\\/]codes[\\/]phrase-code\.ts$/],
   ['x509', /src[\\/]core[\\/](x509[\\/]|ca-certificates[\\/](?!name-rule)|device-certificates\.ts$)/],
   ['one-time-codes', /src[\\/]core[\\/](one-time-codes[\\/]|codes[\\/]one-time-code-format\.ts$)/],
+  ['postgres', /src[\\/]postgres[\\/]|node_modules[\\/](pg|pg-[^\\/]+|pgpass|postgres-[^\\/]+|split2|xtend)[\\/]/],
   ['core', /src[\\/](core|store)[\\/]|node_modules[\\/](better-sqlite3-multiple-ciphers|bindings|file-uri-to-path)[\\/]/],
   ['cli', /src[\\/]cli[\\/][^\\/]+\.ts$|node_modules[\\/]commander[\\/]/],
   ['chalk', /node_modules[\\/]chalk[\\/]/],

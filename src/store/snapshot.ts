@@ -51,15 +51,8 @@ export function copySnapshotInto(store: Store, target: string, describe = (reaso
 export function writeBackup(store: Store, out: string): BackupFacts {
   refuseCompanion(store.path, out);
   refuseExisting(out);
+  refuseMissingDirectory(out);
   const directory = dirname(out);
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(directory).isDirectory();
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new UsageError(`cannot write backup ${out}: ${missing ? `directory ${directory} does not exist` : describeFsError(error)}`, 'create the directory first, or choose another --out path');
-  }
-  if (!isDirectory) throw new UsageError(`cannot write backup ${out}: ${directory} is not a directory`);
   const partial = join(directory, `.${basename(out)}.partial-${randomBytes(6).toString('hex')}`);
   let facts: Omit<BackupFacts, 'bytes'>;
   try {
@@ -112,7 +105,27 @@ function refuseCompanion(storePath: string, out: string): void {
   throw new UsageError(`--out ${out} is ${what}`, 'choose another file for the backup');
 }
 
-function refuseExisting(out: string): void {
+/**
+ * Refuses a backup directory that is missing or not a directory (a backup never makes one).
+ * @throws UsageError naming `out`.
+ */
+export function refuseMissingDirectory(out: string): void {
+  const directory = dirname(out);
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(directory).isDirectory();
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new UsageError(`cannot write backup ${out}: ${missing ? `directory ${directory} does not exist` : describeFsError(error)}`, 'create the directory first, or choose another --out path');
+  }
+  if (!isDirectory) throw new UsageError(`cannot write backup ${out}: ${directory} is not a directory`);
+}
+
+/**
+ * Refuses a backup path where something already is: backups never overwrite.
+ * @throws ConflictError (`already_registered`).
+ */
+export function refuseExisting(out: string): void {
   let exists = true;
   try {
     statSync(out);

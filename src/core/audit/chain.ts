@@ -109,7 +109,8 @@ export function checkStoredLink(event: StoredAuditEvent, expectedPrevHash: strin
   return legacy ? checkLegacyDetails(event) : { seq: event.seq, problem: 'its contents do not match its hash' };
 }
 
-function isJson(text: string): boolean {
+/** True when `text` parses as JSON (the verifier's check of stored details). */
+export function isJson(text: string): boolean {
   try {
     JSON.parse(text);
     return true;
