@@ -9,11 +9,12 @@
 //   SHA256SUMS                           of each of the above
 // Everything comes from the npm registry (scripts/node24.mjs) and this checkout.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { rolldown } from 'rolldown';
-import { lazyChildProcessInCommander } from '../rolldown.config.mjs';
+import npmBuild, { lazyChildProcessInCommander } from '../rolldown.config.mjs';
 import { manPage } from './man-page.mjs';
 import { ensureNode24, NODE_PACKAGE, ROOT } from './node24.mjs';
 
@@ -36,35 +37,107 @@ function sha256(path) {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-/** The command and everything it loads, as one CommonJS file: a SEA runs one script and can require only Node's own modules. */
+const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+const LAZY_BUILTIN = '\0lazy-builtin:';
+
+/**
+ * Node's own modules, each required when the module that imports it first runs. rolldown
+ * hoists every `require` of a builtin to the top of its chunk, and a chunk holds modules
+ * that load at different times (the lazy `await import()`s of src/ become functions run
+ * on demand): the one-file bundle loaded node:readline, async_hooks, tty, child_process
+ * and net (for prompts, chalk and an editor) on every start, whatever the command. A
+ * builtin resolved to a one-line CommonJS module of our own is required inside the
+ * function of its importer instead.
+ */
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  resolveId(source, importer) {
+    // The module's own require is of the builtin itself (external).
+    if (!BUILTINS.has(source) || importer?.startsWith(LAZY_BUILTIN)) return null;
+    return `${LAZY_BUILTIN}${source.replace(/^node:/, '')}`;
+  },
+  load(id) {
+    return id.startsWith(LAZY_BUILTIN) ? `module.exports = require(${JSON.stringify(`node:${id.slice(LAZY_BUILTIN.length)}`)});` : null;
+  },
+};
+
+/**
+ * The command and everything it loads, in CommonJS chunks grouped as the npm build
+ * groups them (rolldown.config.mjs), so a command compiles only what it runs; a SEA
+ * runs one script (scripts/sea-main.cjs), which runs the chunks from the executable's
+ * assets. Each chunk is written wrapped as a CommonJS module function.
+ */
 async function bundle(addonSha256) {
+  const npmSplitting = npmBuild.output.codeSplitting;
+  // The modules of lazyBuiltins (a line each) go with the start-up code, not into
+  // chunks of their own.
+  const [npmGroups] = npmSplitting.groups;
   const build = await rolldown({
-    input: join(ROOT, 'src', 'sea.ts'),
+    input: { vericode: join(ROOT, 'src', 'sea.ts') },
     platform: 'node',
-    plugins: [lazyChildProcessInCommander],
+    plugins: [lazyChildProcessInCommander, lazyBuiltins],
+    preserveEntrySignatures: 'allow-extension',
     transform: { target: 'node24', define: { __VERICODE_SQLITE_ADDON_SHA256__: JSON.stringify(addonSha256) } },
     logLevel: 'warn',
   });
-  const file = join(WORK, 'vericode.js');
-  await build.write({ file, format: 'cjs', codeSplitting: false, minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } });
+  const dir = join(WORK, 'chunks');
+  const { output } = await build.write({
+    dir,
+    format: 'cjs',
+    entryFileNames: '[name].js',
+    chunkFileNames: '[name].js',
+    codeSplitting: { ...npmSplitting, groups: [{ ...npmGroups, name: (id, ctx) => (id.startsWith(LAZY_BUILTIN) ? 'cli' : npmGroups.name(id, ctx)) }] },
+    minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
+  });
   await build.close();
-  return file;
+  const chunks = output.filter((item) => item.type === 'chunk').map((chunk) => chunk.fileName);
+  for (const name of chunks) {
+    const file = join(dir, name);
+    writeFileSync(file, `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`);
+  }
+  return { dir, chunks };
 }
 
-/** The executable: a copy of Node 24 with the SEA blob (script, code cache, addon) injected. */
-function buildExecutable(node24, main) {
+/**
+ * The V8 code cache of each chunk (scripts/sea-code-cache.cjs): of every chunk compiled,
+ * then of the chunks `init`, `x509 create --ca` and `verification-codes create` run,
+ * with the functions they ran, in a scratch store under WORK.
+ */
+function codeCaches(node24, { dir }) {
+  // The training runs' output (a PRN, a code) is not the build's.
+  const cache = (args, env = process.env) => run(node24.node, [join(ROOT, 'scripts', 'sea-code-cache.cjs'), dir, node24.addonPackage, ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  cache([]);
+  const home = join(WORK, 'training');
+  mkdirSync(home, { recursive: true });
+  const keyFile = join(home, 'store.key');
+  writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  const env = { PATH: process.env.PATH, HOME: home, VERICODE_STORE: join(home, 'store.db'), VERICODE_KEY_FILE: keyFile, CI: 'true' };
+  // In this order: a chunk's cache is the last run's that ran it.
+  cache(['init', '-q'], env);
+  cache(['x509', 'create', '--ca', '--common-name', 'Code Cache', '--key-out', join(home, 'ca.key'), '--out', join(home, 'ca.pem'), '-q'], env);
+  cache(['ca-certificates', 'verification-codes', 'create', '-q'], env);
+  rmSync(home, { recursive: true, force: true });
+}
+
+/** The executable: a copy of Node 24 with the SEA blob (main script, its code cache, chunks, addon) injected. */
+function buildExecutable(node24, { dir, chunks }) {
   const blob = join(WORK, 'sea.blob');
   const config = join(WORK, 'sea-config.json');
   // A startup snapshot (useSnapshot, with the entry deferring main through
   // v8.startupSnapshot.setDeserializeMainFunction) was tried: it built and ran, but
   // cost 6-9% more CPU than the code cache (which it turns off) and Node warns that
   // child_process and tty are not verified in snapshots. The code cache stays.
+  const assets = { 'better_sqlite3.node': node24.addon };
+  for (const name of chunks) {
+    assets[`chunk:./${name}`] = join(dir, name);
+    assets[`cache:./${name}`] = join(dir, `${name}.cache`);
+  }
   writeFileSync(config, JSON.stringify({
-    main,
+    main: join(ROOT, 'scripts', 'sea-main.cjs'),
     output: blob,
     disableExperimentalSEAWarning: true,
     useCodeCache: true,
-    assets: { 'better_sqlite3.node': node24.addon },
+    assets,
   }, null, 2));
   run(node24.node, ['--experimental-sea-config', config], { cwd: WORK });
   copyFileSync(node24.node, EXECUTABLE);
@@ -116,8 +189,9 @@ async function release() {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(RELEASE, { recursive: true });
   mkdirSync(WORK, { recursive: true });
-  const main = await bundle(sha256(node24.addon));
-  buildExecutable(node24, main);
+  const bundled = await bundle(sha256(node24.addon));
+  codeCaches(node24, bundled);
+  buildExecutable(node24, bundled);
   const tarball = buildTarball();
   buildSbom(node24);
   const artifacts = [EXECUTABLE, tarball, SBOM];

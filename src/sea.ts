@@ -1,8 +1,8 @@
 /**
  * The release executable's entry point (a Node single executable application, built by
- * scripts/release.mjs): what bin/peridio.js is to the npm install. Its compiled code
- * comes from the executable's own code cache; its SQLite addon from the executable's
- * asset (src/store/sea-binding.ts).
+ * scripts/release.mjs): what bin/peridio.js is to the npm install. Its chunks and their
+ * compiled code come from the executable's assets (scripts/sea-main.cjs); its SQLite
+ * addon too (src/store/sea-binding.ts).
  */
 import { main } from './main.js';
 

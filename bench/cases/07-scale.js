@@ -85,17 +85,17 @@ async function builtStore(home, keyFile) {
 /** Registers one CA (verified) in every store and returns a device certificate it signed. */
 async function registerDeviceCa(stores, key, home) {
   const core = await import(join(ROOT, 'dist', 'core', 'index.js'));
-  const { Store } = await import(join(ROOT, 'dist', 'store', 'store.js'));
+  const { openSqliteStore } = await import(join(ROOT, 'dist', 'store', 'index.js'));
   const ports = { clock: core.systemClock, random: core.cryptoRandom };
-  const ca = core.createSelfSignedCa(ports, { commonName: 'Bench Device CA', keyType: 'ec-p256', days: 30 });
-  const device = core.createVerificationCertificate(ports, { commonName: 'device-0001', signer: core.parseCertificate(ca.der, 'ca'), signerKey: ca.privateKey, keyType: 'ec-p256', days: 30 });
+  const ca = await core.createSelfSignedCa(ports, { commonName: 'Bench Device CA', keyType: 'ec-p256', days: 30 });
+  const device = await core.createVerificationCertificate(ports, { commonName: 'device-0001', signer: core.parseCertificate(ca.der, 'ca'), signerKey: ca.privateKey, keyType: 'ec-p256', days: 30 });
   for (const path of stores) {
-    const store = Store.open(path, { mode: 'key-file', key });
+    const store = await openSqliteStore(path, { mode: 'key-file', key });
     try {
       const ctx = { store, ...ports };
-      core.registerCaCertificate(ctx, { organizationId: core.resolveOrganizationId(ctx, undefined), certificate: { bytes: ca.der, label: 'bench device CA' }, verified: true });
+      await core.registerCaCertificate(ctx, { organizationId: await core.resolveOrganizationId(ctx, undefined), certificate: { bytes: ca.der, label: 'bench device CA' }, verified: true });
     } finally {
-      store.close();
+      await store.close();
     }
   }
   const file = join(home, 'device.pem');

@@ -24,6 +24,8 @@ export async function run() {
     const node24Baseline = () => timeRun([NODE24, '-e', '0']);
     report('release: verification-codes create', compare(create, node24Baseline), 'its node 24 -e 0', 1.0);
   }
+  const version = () => timeRun([EXECUTABLE, '-V'], { env });
+  report('release: -V (start, no store)', compare(version, nodeBaseline), `node ${process.version} -e 0`);
   const ca = join(home, 'ca.pem');
   const key = join(home, 'ca.key');
   const x509 = () => {

@@ -14,7 +14,7 @@ import type { Store } from './store.js';
  * @throws Error when it is not the next link (a caller bug: the chain is never forked).
  */
 export function insertAuditEvent(store: Store, event: StoredAuditEvent): void {
-  const inserted = store.db
+  const inserted = store
     .prepare(
       `INSERT INTO audit_events (seq, at, action, organization_id, subject, outcome, reason, details, prev_hash, hash)
        SELECT @seq, @at, @action, @organization_id, @subject, @outcome, @reason, @details, @prev_hash, @hash
@@ -36,27 +36,27 @@ export function listAuditEvents(store: Store, query: AuditQuery = {}): StoredAud
   if (query.beforeSeq !== undefined) { where.push('seq < @beforeSeq'); params.beforeSeq = query.beforeSeq; }
   const sql = `SELECT * FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq${query.order === 'desc' ? ' DESC' : ''}${query.limit ? ' LIMIT @limit' : ''}`;
   if (query.limit) params.limit = query.limit;
-  return store.db.prepare(sql).all(params) as StoredAuditEvent[];
+  return store.prepare(sql).all(params) as StoredAuditEvent[];
 }
 
 /** The seq of the first event at or after `at` (ISO 8601), or undefined. */
 export function firstAuditSeqSince(store: Store, at: string): number | undefined {
-  return (store.db.prepare('SELECT min(seq) FROM audit_events WHERE at >= ?').pluck().get(at) as number | null) ?? undefined;
+  return (store.prepare('SELECT min(seq) FROM audit_events WHERE at >= ?').pluck().get(at) as number | null) ?? undefined;
 }
 
 /** The last event as stored, or undefined while the log is empty. */
 export function lastStoredEvent(store: Store): StoredAuditEvent | undefined {
-  return store.db.prepare('SELECT * FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)').get() as StoredAuditEvent | undefined;
+  return store.prepare('SELECT * FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)').get() as StoredAuditEvent | undefined;
 }
 
 /** Event `seq` as stored, or undefined. */
 export function storedEventAt(store: Store, seq: number): StoredAuditEvent | undefined {
-  return store.db.prepare('SELECT * FROM audit_events WHERE seq = ?').get(seq) as StoredAuditEvent | undefined;
+  return store.prepare('SELECT * FROM audit_events WHERE seq = ?').get(seq) as StoredAuditEvent | undefined;
 }
 
 /** The lowest seq of an event with this hash, or undefined. Scans the table (hashes are not indexed). */
 export function seqOfHash(store: Store, hash: string): number | undefined {
-  return store.db.prepare('SELECT min(seq) FROM audit_events WHERE hash = ?').pluck().get(hash) as number | null ?? undefined;
+  return store.prepare('SELECT min(seq) FROM audit_events WHERE hash = ?').pluck().get(hash) as number | null ?? undefined;
 }
 
 /**
@@ -64,14 +64,14 @@ export function seqOfHash(store: Store, hash: string): number | undefined {
  * subject index: how a consume checks that the log has not seen the code spent.
  */
 export function firstSuccessAbout(store: Store, subject: string, actions: readonly string[]): { seq: number; action: string } | undefined {
-  return store.db
+  return store
     .prepare(`SELECT seq, action FROM audit_events WHERE subject = ? AND action IN (${actions.map(() => '?').join(', ')}) AND outcome = 'success' ORDER BY seq LIMIT 1`)
     .get(subject, ...actions) as { seq: number; action: string } | undefined;
 }
 
 /** The first event whose hash covers its stored bytes (schema version 5); earlier ones may follow the old rule. */
 export function storedBytesHashedFrom(store: Store): number {
-  const value = store.db.prepare("SELECT value FROM meta WHERE key = 'audit_stored_bytes_from'").pluck().get() as Buffer | undefined;
+  const value = store.prepare("SELECT value FROM meta WHERE key = 'audit_stored_bytes_from'").pluck().get() as Buffer | undefined;
   return value === undefined ? 1 : Number(value.toString('utf8'));
 }
 
@@ -83,7 +83,7 @@ export function storedBytesHashedFrom(store: Store): number {
  * vericode writes) fails the fast check and is checked again from `storedEventAt`.
  */
 export function chainBatch(store: Store, fromSeq: number, limit: number): Array<[number, string, string, number]> {
-  return store.db
+  return store
     .prepare(
       `SELECT seq, hash, prev_hash || '{"action":' || json_quote(action) || ',"at":' || json_quote(at) || ',"details":' || details
          || ',"organization_id":' || json_quote(organization_id) || ',"outcome":' || json_quote(outcome) || ',"reason":' || json_quote(reason)

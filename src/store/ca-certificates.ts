@@ -13,7 +13,7 @@ const COLUMNS = `seq, id, organization_id, name, der, fingerprint_sha256, subjec
 
 /** Inserts a new record; UNIQUE constraints back the name and fingerprint checks. Call inside `store.write`. */
 export function insertCaCertificate(store: Store, row: Omit<CaCertificateRow, 'seq'>): void {
-  store.db
+  store
     .prepare(
       `INSERT INTO ca_certificates (id, organization_id, name, der, fingerprint_sha256, subject_der, subject, issuer, serial,
          not_before, not_after, is_verified, status, etag, description, jitp, created_at, updated_at)
@@ -25,28 +25,28 @@ export function insertCaCertificate(store: Store, row: Omit<CaCertificateRow, 's
 
 /** The organization's CA with this id. */
 export function findCaCertificateById(store: Store, organizationId: string, id: string): CaCertificateRow | undefined {
-  return store.db
+  return store
     .prepare(`SELECT ${COLUMNS} FROM ca_certificates WHERE organization_id = ? AND id = ?`)
     .get(organizationId, id) as CaCertificateRow | undefined;
 }
 
 /** The organization's CA with this name. */
 export function findCaCertificateByName(store: Store, organizationId: string, name: string): CaCertificateRow | undefined {
-  return store.db
+  return store
     .prepare(`SELECT ${COLUMNS} FROM ca_certificates WHERE organization_id = ? AND name = ?`)
     .get(organizationId, name) as CaCertificateRow | undefined;
 }
 
 /** The organization's CA whose DER has this SHA-256 fingerprint (lowercase hex). */
 export function findCaCertificateByFingerprint(store: Store, organizationId: string, fingerprint: string): CaCertificateRow | undefined {
-  return store.db
+  return store
     .prepare(`SELECT ${COLUMNS} FROM ca_certificates WHERE organization_id = ? AND fingerprint_sha256 = ?`)
     .get(organizationId, fingerprint) as CaCertificateRow | undefined;
 }
 
 /** How many CAs of the organization have exactly this subject (DER), for the per-subject limit. */
 export function countCaCertificatesWithSubject(store: Store, organizationId: string, subjectDer: Buffer): number {
-  const row = store.db
+  const row = store
     .prepare('SELECT count(*) AS n FROM ca_certificates WHERE organization_id = ? AND subject_der = ?')
     .get(organizationId, subjectDer) as { n: number };
   return row.n;
@@ -64,7 +64,7 @@ export function listCaCertificateRows(
 ): CaCertificateRow[] {
   const searching = query.search !== undefined && query.search.length > 0;
   const ascending = query.order === 'asc';
-  return store.db
+  return store
     .prepare(
       `SELECT ${COLUMNS} FROM ca_certificates
        WHERE organization_id = @organizationId AND seq ${ascending ? '>' : '<'} @cursorSeq
@@ -89,7 +89,7 @@ export function updateCaCertificateRow(
   key: { organizationId: string; id: string; expectedEtag: string },
   changes: CaCertificateChanges,
 ): CaCertificateRow | undefined {
-  return store.db
+  return store
     .prepare(
       `UPDATE ca_certificates
        SET is_verified = @is_verified, status = @status, description = @description, jitp = @jitp, etag = @etag, updated_at = @updated_at
@@ -101,7 +101,7 @@ export function updateCaCertificateRow(
 
 /** Deletes the record when it still has `expectedEtag`; false when it is gone or changed. */
 export function deleteCaCertificateRow(store: Store, key: { organizationId: string; id: string; expectedEtag: string }): boolean {
-  const result = store.db
+  const result = store
     .prepare('DELETE FROM ca_certificates WHERE organization_id = @organizationId AND id = @id AND etag = @expectedEtag')
     .run(key);
   return result.changes === 1;
@@ -114,7 +114,7 @@ export function deleteCaCertificateRow(store: Store, key: { organizationId: stri
  * a subject. Call inside `store.read` when it must agree with other reads.
  */
 export function findTrustedCaCertificates(store: Store, organizationId: string, subjectDers: readonly Buffer[]): Array<{ id: string; der: Buffer }> {
-  const statement = store.db.prepare(
+  const statement = store.prepare(
     `SELECT seq, id, der FROM ca_certificates INDEXED BY ca_certificates_by_subject
      WHERE organization_id = ? AND subject_der = ? AND is_verified = 1 AND status = 'active'`,
   );
@@ -125,7 +125,7 @@ export function findTrustedCaCertificates(store: Store, organizationId: string, 
 
 /** How many CAs are active, inactive, verified and unverified, across all organizations (for `store info`). */
 export function countCaCertificatesByStatus(store: Store): Record<'active' | 'inactive' | 'verified' | 'unverified', number> {
-  return store.db
+  return store
     .prepare(
       `SELECT coalesce(sum(status = 'active'), 0) AS active, coalesce(sum(status = 'inactive'), 0) AS inactive,
               coalesce(sum(is_verified = 1), 0) AS verified, coalesce(sum(is_verified = 0), 0) AS unverified

@@ -32,7 +32,7 @@ export function reclaimFreePages(store: Store): number {
   const before = pages();
   for (;;) {
     const free = store.write(() => {
-      store.db.prepare(`PRAGMA incremental_vacuum(${PAGES_PER_STEP})`).run();
+      store.prepare(`PRAGMA incremental_vacuum(${PAGES_PER_STEP})`).run();
       return store.db.pragma('freelist_count', { simple: true }) as number;
     });
     if (free === 0) break;

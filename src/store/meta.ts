@@ -8,12 +8,12 @@ const HMAC_SECRET = 'hmac_secret';
 const DEFAULT_ORGANIZATION = 'default_organization_id';
 
 function getMeta(store: Store, key: string): Buffer | undefined {
-  const row = store.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: Buffer | string } | undefined;
+  const row = store.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: Buffer | string } | undefined;
   return row === undefined ? undefined : Buffer.from(row.value);
 }
 
 function setMeta(store: Store, key: string, value: Buffer): void {
-  store.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  store.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 }
 
 /** Stores the 32-byte secret code HMACs are keyed with. Call inside `store.write`. */

@@ -10,7 +10,7 @@ export type { AttemptState } from '../core/records.js';
 
 /** The pair's state; no row means no failures and no lock. */
 export function readAttempts(store: Store, pair: CodePair): AttemptState {
-  const row = store.db
+  const row = store
     .prepare('SELECT failures, locked_until FROM one_time_code_attempts WHERE organization_id = @organizationId AND user_id = @userId AND purpose = @purpose')
     .get(pair) as AttemptState | undefined;
   return row ?? { failures: 0, locked_until: null };
@@ -18,7 +18,7 @@ export function readAttempts(store: Store, pair: CodePair): AttemptState {
 
 /** Stores the pair's state. Call inside `store.write`. */
 export function writeAttempts(store: Store, pair: CodePair, state: AttemptState): void {
-  store.db
+  store
     .prepare(
       `INSERT INTO one_time_code_attempts (organization_id, user_id, purpose, failures, locked_until)
        VALUES (@organizationId, @userId, @purpose, @failures, @locked_until)
@@ -29,7 +29,7 @@ export function writeAttempts(store: Store, pair: CodePair, state: AttemptState)
 
 /** Forgets the pair's failures (after a successful redeem). Call inside `store.write`. */
 export function clearAttempts(store: Store, pair: CodePair): void {
-  store.db
+  store
     .prepare('DELETE FROM one_time_code_attempts WHERE organization_id = @organizationId AND user_id = @userId AND purpose = @purpose')
     .run(pair);
 }

@@ -35,7 +35,7 @@ const STATUS_QUERY: Record<OneTimeCodeStatusFilter, { condition: string; index: 
 
 /** Inserts a new code; authorized at creation when `is_authorized` is 1. */
 export function insertOneTimeCode(store: Store, row: Omit<OneTimeCodeCandidate, 'seq' | 'authorized_at' | 'consumed_at' | 'invalidated_at'>): void {
-  store.db
+  store
     .prepare(
       `INSERT INTO one_time_codes (id, organization_id, type, user_id, purpose, code_digest, code_salt, scrypt_log_n, is_authorized, created_at, expires_at, authorized_at)
        VALUES (@id, @organization_id, @type, @user_id, @purpose, @code_digest, @code_salt, @scrypt_log_n, @is_authorized, @created_at, @expires_at,
@@ -46,14 +46,14 @@ export function insertOneTimeCode(store: Store, row: Omit<OneTimeCodeCandidate, 
 
 /** One code of the organization by id, with its pair's lock. */
 export function findOneTimeCodeById(store: Store, organizationId: string, id: string): OneTimeCodeRow | undefined {
-  return store.db
+  return store
     .prepare(`SELECT ${COLUMNS}, a.locked_until FROM ${FROM_WITH_LOCK} WHERE c.organization_id = ? AND c.id = ?`)
     .get(organizationId, id) as OneTimeCodeRow | undefined;
 }
 
 /** The long or phrase code of the pair whose HMAC is `digest`, whatever its state. */
 export function findCodeByDigest(store: Store, pair: CodePair, type: OneTimeCodeType, digest: Buffer): OneTimeCodeCandidate | undefined {
-  return store.db
+  return store
     .prepare(
       `SELECT ${COLUMNS}, c.code_digest, c.code_salt, c.scrypt_log_n FROM one_time_codes c
        WHERE c.organization_id = @organizationId AND c.code_digest = @digest
@@ -68,7 +68,7 @@ export function findCodeByDigest(store: Store, pair: CodePair, type: OneTimeCode
  * the caller bounds how many rows it hashes against.
  */
 export function listShortCandidates(store: Store, pair: CodePair, query: { now: number; since: number; limit: number }): OneTimeCodeCandidate[] {
-  return store.db
+  return store
     .prepare(
       `SELECT ${COLUMNS}, c.code_digest, c.code_salt, c.scrypt_log_n FROM one_time_codes c
        WHERE c.organization_id = @organizationId AND c.user_id = @userId AND c.purpose = @purpose
@@ -80,7 +80,7 @@ export function listShortCandidates(store: Store, pair: CodePair, query: { now: 
 
 /** How many codes of the pair and type are unspent and unexpired at `now`. */
 export function countLiveCodes(store: Store, pair: CodePair, type: OneTimeCodeType, now: number): number {
-  const row = store.db
+  const row = store
     .prepare(
       `SELECT count(*) AS n FROM one_time_codes c
        WHERE c.organization_id = @organizationId AND c.user_id = @userId AND c.purpose = @purpose AND c.type = @type AND ${LIVE}`,
@@ -95,7 +95,7 @@ export function countLiveCodes(store: Store, pair: CodePair, type: OneTimeCodeTy
  * first or the code is not redeemable.
  */
 export function consumeOneTimeCodeRow(store: Store, organizationId: string, id: string, at: Instant): OneTimeCodeCandidate | undefined {
-  return store.db
+  return store
     .prepare(
       `UPDATE one_time_codes AS c SET consumed_at = @stamp
        WHERE c.organization_id = @organizationId AND c.id = @id AND c.is_authorized = 1 AND ${LIVE}
@@ -106,7 +106,7 @@ export function consumeOneTimeCodeRow(store: Store, organizationId: string, id: 
 
 /** Marks a live code authorized (keeping the first authorization time); undefined when it is not live. */
 export function authorizeOneTimeCodeRow(store: Store, organizationId: string, id: string, at: Instant): OneTimeCodeCandidate | undefined {
-  return store.db
+  return store
     .prepare(
       `UPDATE one_time_codes AS c SET is_authorized = 1, authorized_at = coalesce(c.authorized_at, @stamp)
        WHERE c.organization_id = @organizationId AND c.id = @id AND ${LIVE}
@@ -117,7 +117,7 @@ export function authorizeOneTimeCodeRow(store: Store, organizationId: string, id
 
 /** Invalidates every live code of the pair (of `type` when given); returns them, oldest first. */
 export function invalidateOneTimeCodeRows(store: Store, pair: CodePair, type: OneTimeCodeType | undefined, at: Instant): Array<Pick<OneTimeCodeRow, 'seq' | 'id' | 'organization_id' | 'type'>> {
-  const rows = store.db
+  const rows = store
     .prepare(
       `UPDATE one_time_codes AS c SET invalidated_at = @stamp
        WHERE c.organization_id = @organizationId AND c.user_id = @userId AND c.purpose = @purpose
@@ -142,7 +142,7 @@ export function listOneTimeCodeRows(
     ...(query.userId === undefined ? [] : ['c.user_id = @userId']),
     ...(query.purpose === undefined ? [] : ['c.purpose = @purpose']),
   ];
-  return store.db
+  return store
     .prepare(
       `SELECT ${COLUMNS}, a.locked_until FROM one_time_codes c INDEXED BY ${query.userId === undefined ? index : 'one_time_codes_by_pair'}
        LEFT JOIN one_time_code_attempts a ON ${LOCK_JOIN}
@@ -166,7 +166,7 @@ export function listOneTimeCodeRows(
  */
 export function countOneTimeCodesByStatus(store: Store, now: number): Record<'active' | 'locked' | 'consumed' | 'invalidated' | 'expired', number> {
   const counts = recordCounts(store.db, 'one_time_codes');
-  const live = store.db
+  const live = store
     .prepare(
       `SELECT count(*) AS live, coalesce(sum(a.locked_until > @now), 0) AS locked
        FROM organizations o CROSS JOIN one_time_codes c INDEXED BY one_time_codes_live_by_expiry
@@ -189,7 +189,7 @@ export function countOneTimeCodesByStatus(store: Store, now: number): Record<'ac
  * Returns how many were deleted. Call inside `store.write`.
  */
 export function purgeOneTimeCodes(store: Store, before: number, limit: number): number {
-  return store.db
+  return store
     .prepare(
       `DELETE FROM one_time_codes WHERE seq IN (
          SELECT seq FROM one_time_codes

@@ -38,7 +38,7 @@ import { openUnlocked, type Store, type StoreKey } from './store.js';
 export function copyEncryptedSnapshot(store: Store, target: string, describe: (reason: string) => string): void {
   store.read(() => {
     // The first read takes the read lock that pins the snapshot (see the module comment).
-    store.db.prepare('SELECT count(*) FROM sqlite_master').get();
+    store.prepare('SELECT count(*) FROM sqlite_master').get();
     copyFileBytes(store.path, target, describe);
     copyFileBytes(`${store.path}-wal`, `${target}-wal`, describe);
   });

@@ -9,7 +9,7 @@
  * starting at once each see either no file or a whole one.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StoreError } from '../core/errors.js';
 import { privateCacheDirectory } from './private-directory.js';
@@ -62,6 +62,14 @@ export function unpackReleaseAddon(env: Record<string, string | undefined> = pro
   return path;
 }
 
+/**
+ * Read in pieces into one small buffer: every start hashes the whole addon (2.7 MB),
+ * and reading it into a buffer of its size cost more than the hashing (measured on
+ * Node 24: a fresh 2.7 MB buffer is that many page faults; 64 KiB pieces about a third
+ * of the time of readFileSync and one update).
+ */
+const PIECE = 64 * 1024;
+
 /** The SHA-256 of the regular file at `path` (not followed through a symbolic link), or undefined. */
 function sha256OfFile(path: string): string | undefined {
   let fd: number;
@@ -72,7 +80,10 @@ function sha256OfFile(path: string): string | undefined {
   }
   try {
     if (!fstatSync(fd).isFile()) return undefined;
-    return createHash('sha256').update(readFileSync(fd)).digest('hex');
+    const hash = createHash('sha256');
+    const piece = Buffer.allocUnsafe(PIECE);
+    for (let read = readSync(fd, piece); read > 0; read = readSync(fd, piece)) hash.update(piece.subarray(0, read));
+    return hash.digest('hex');
   } catch {
     return undefined;
   } finally {

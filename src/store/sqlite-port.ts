@@ -156,7 +156,7 @@ class SqliteUnit implements StoreWriter {
     const columns = Object.keys(rows[0]!);
     // A new store already holds its own settings (the audit rule's start, say): the copied store's win.
     const verb = table === 'meta' ? 'INSERT OR REPLACE' : 'INSERT';
-    const insert = this.store.db.prepare(`${verb} INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')})`);
+    const insert = this.store.prepare(`${verb} INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')})`);
     for (const row of rows) insert.run(row);
   }
 }

@@ -16,6 +16,10 @@ import { isReleaseExecutable, unpackReleaseAddon } from './sea-binding.js';
 export { Database };
 /** An open database. */
 export type Db = Database.Database;
+/** A prepared statement. */
+export type Statement = Database.Statement;
+/** A function wrapped in a transaction by `db.transaction`. */
+export type Transaction<F extends (...args: never[]) => unknown> = Database.Transaction<F>;
 
 /** The addon's exports, as better-sqlite3 takes them in its `nativeBinding` option. */
 type Addon = object;

@@ -33,7 +33,7 @@ export function storeFileStats(store: Store): StoreFileStats {
     wal_bytes: fileSize(`${store.path}-wal`),
     free_bytes: freeBytes(store),
     auto_vacuum: AUTO_VACUUM_MODES[store.db.pragma('auto_vacuum', { simple: true }) as number] ?? 'none',
-    organizations: (store.db.prepare('SELECT count(*) AS n FROM organizations').get() as { n: number }).n,
+    organizations: (store.prepare('SELECT count(*) AS n FROM organizations').get() as { n: number }).n,
   };
 }
 

@@ -8,7 +8,7 @@
  * place only when complete, so a failed creation leaves nothing that blocks the next.
  * A store this process cannot write is opened read-only (see ./connection.ts).
  */
-import { sqliteAddon, type Db } from './sqlite.js';
+import { sqliteAddon, type Db, type Statement, type Transaction } from './sqlite.js';
 import { closeSync, existsSync, linkSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { COMMAND, StoreError } from '../core/errors.js';
@@ -66,15 +66,31 @@ export interface OpenOptions {
   initialize?: (store: Store) => Promise<void>;
 }
 
+/**
+ * Prepared statements kept per store: preparing costs more than running most of the
+ * store's statements (a bulk load or a purge runs the same few thousands of times).
+ * The SQL texts are a small fixed set, so the bound is only a guard.
+ */
+const MAX_CACHED_STATEMENTS = 256;
+
 /** An open store. Every write goes through `write`, in one immediate transaction. */
 export class Store {
+  private readonly statements = new Map<string, Statement>();
+  /**
+   * One transaction function for every unit of work: better-sqlite3 builds a new one
+   * (with its savepoint statements) for each `db.transaction` call.
+   */
+  private readonly transaction: Transaction<(work: () => unknown) => unknown>;
+
   private constructor(
     readonly db: Db,
     readonly path: string,
     readonly keyMode: StoreKey['mode'],
     /** True when this process cannot write the store: reads work, `write` refuses. */
     readonly readOnly: boolean,
-  ) {}
+  ) {
+    this.transaction = db.transaction((work: () => unknown) => work());
+  }
 
   /**
    * Opens an existing store, or with `create` creates it (0600, directory 0700) when
@@ -177,7 +193,7 @@ export class Store {
    */
   write<T>(work: () => T): T {
     this.assertWritable();
-    return this.db.transaction(work).immediate();
+    return this.transaction.immediate(work) as T;
   }
 
   /**
@@ -190,7 +206,22 @@ export class Store {
 
   /** Runs `work` in one read transaction, so it sees a single snapshot. */
   read<T>(work: () => T): T {
-    return this.db.transaction(work).deferred();
+    return this.transaction.deferred(work) as T;
+  }
+
+  /**
+   * The statement for `sql`, prepared once per store. Not for `iterate()`: a statement
+   * being iterated cannot run again until the iteration ends. A mode set on it
+   * (`pluck()`, `raw()`) stays: each SQL text is used in one mode.
+   */
+  prepare(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   close(): void {

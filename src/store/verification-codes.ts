@@ -23,7 +23,7 @@ const STATUS_QUERY: Record<VerificationCodeStatusFilter, { condition: string; in
 };
 
 export function insertVerificationCode(store: Store, row: Omit<VerificationCodeRow, 'seq' | 'consumed_at'> & { code_hmac: Buffer }): void {
-  store.db
+  store
     .prepare(
       `INSERT INTO verification_codes (id, organization_id, code_hmac, certificate_id, created_at, expires_at)
        VALUES (@id, @organization_id, @code_hmac, @certificate_id, @created_at, @expires_at)`,
@@ -32,13 +32,13 @@ export function insertVerificationCode(store: Store, row: Omit<VerificationCodeR
 }
 
 export function findVerificationCodeById(store: Store, organizationId: string, id: string): VerificationCodeRow | undefined {
-  return store.db
+  return store
     .prepare(`SELECT ${COLUMNS} FROM verification_codes WHERE organization_id = ? AND id = ?`)
     .get(organizationId, id) as VerificationCodeRow | undefined;
 }
 
 export function findVerificationCodeByHmac(store: Store, organizationId: string, codeHmac: Buffer): VerificationCodeRow | undefined {
-  return store.db
+  return store
     .prepare(`SELECT ${COLUMNS} FROM verification_codes WHERE organization_id = ? AND code_hmac = ?`)
     .get(organizationId, codeHmac) as VerificationCodeRow | undefined;
 }
@@ -49,7 +49,7 @@ export function findVerificationCodeByHmac(store: Store, organizationId: string,
  * another attempt got there first or the code is no longer valid.
  */
 export function consumeVerificationCodeRow(store: Store, organizationId: string, codeHmac: Buffer, now: number): VerificationCodeRow | undefined {
-  return store.db
+  return store
     .prepare(
       `UPDATE verification_codes SET consumed_at = @now
        WHERE organization_id = @organizationId AND code_hmac = @codeHmac AND consumed_at IS NULL AND expires_at > @now
@@ -64,7 +64,7 @@ export function listVerificationCodeRows(
   query: { organizationId: string; status: VerificationCodeStatusFilter; now: number; limit: number; beforeSeq?: number },
 ): VerificationCodeRow[] {
   const { condition, index } = STATUS_QUERY[query.status];
-  return store.db
+  return store
     .prepare(
       `SELECT ${COLUMNS} FROM verification_codes INDEXED BY ${index}
        WHERE organization_id = @organizationId AND ${condition} AND seq < @beforeSeq
@@ -85,7 +85,7 @@ export function listVerificationCodeRows(
  */
 export function countVerificationCodesByStatus(store: Store, now: number): Record<'active' | 'consumed' | 'expired', number> {
   const counts = recordCounts(store.db, 'verification_codes');
-  const active = (store.db
+  const active = (store
     .prepare(
       // CROSS JOIN keeps organizations outside, so each one's live codes are a range of the index.
       `SELECT count(*) AS n FROM organizations o CROSS JOIN verification_codes v INDEXED BY verification_codes_live_by_expiry
@@ -101,7 +101,7 @@ export function countVerificationCodesByStatus(store: Store, now: number): Recor
  * Returns how many were deleted. Call inside `store.write`.
  */
 export function purgeVerificationCodes(store: Store, before: number, limit: number): number {
-  return store.db
+  return store
     .prepare(
       `DELETE FROM verification_codes WHERE seq IN (
          SELECT seq FROM verification_codes
@@ -116,7 +116,7 @@ export function purgeVerificationCodes(store: Store, before: number, limit: numb
  * code replaces the earlier ones). Returns the rows as they were. Call inside `store.write`.
  */
 export function supersedeBoundVerificationCodes(store: Store, organizationId: string, certificateId: string, now: number): VerificationCodeRow[] {
-  return store.db
+  return store
     .prepare(
       `UPDATE verification_codes SET expires_at = @now
        WHERE organization_id = @organizationId AND certificate_id = @certificateId AND consumed_at IS NULL AND expires_at > @now
@@ -127,7 +127,7 @@ export function supersedeBoundVerificationCodes(store: Store, organizationId: st
 
 /** The newest code bound to the same CA as `row` and issued after it, if any: the code that superseded it. */
 export function findNewerBoundVerificationCode(store: Store, row: Pick<VerificationCodeRow, 'organization_id' | 'certificate_id' | 'seq'>): VerificationCodeRow | undefined {
-  return store.db
+  return store
     .prepare(`SELECT ${COLUMNS} FROM verification_codes WHERE organization_id = ? AND certificate_id = ? AND seq > ? ORDER BY seq LIMIT 1`)
     .get(row.organization_id, row.certificate_id, row.seq) as VerificationCodeRow | undefined;
 }

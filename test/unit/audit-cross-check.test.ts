@@ -90,4 +90,24 @@ describe('audit verify cross-checks the store against the log', () => {
     // A summary written under schema version 5 accounts for nothing: each code needs its own.
     await expect(t.ctx.store.read((tx) => crossCheckState(tx, summary))).rejects.toThrow(`the store disagrees with its audit log: ${t.invalidated} is invalidated in the store, but the log has no code.invalidate event for it`);
   });
+
+  it('accounts for a code invalidated before schema version 5 only by a summary of its own organization, user and purpose', async () => {
+    const t = await spentStore();
+    t.connection.db.prepare("DELETE FROM audit_events WHERE action = 'code.invalidate' AND subject IS NOT NULL").run();
+    const summary = t.connection.db.prepare("SELECT seq FROM audit_events WHERE action = 'code.invalidate'").pluck().get() as number;
+    const problem = `the store disagrees with its audit log: ${t.invalidated} is invalidated in the store, but the log has no code.invalidate event for it`;
+    for (const change of [
+      "json_set(details, '$.purpose', 'temporary_authentication')",
+      "json_set(details, '$.user_id', 'bob')",
+      // The same user as a number, which SQL never equals to the text column.
+      "json_set(details, '$.user_id', 7)",
+    ]) {
+      t.connection.db.prepare(`UPDATE audit_events SET details = ${change} WHERE seq = ?`).run(summary);
+      await expect(t.ctx.store.read((tx) => crossCheckState(tx, summary + 1))).rejects.toThrow(problem);
+      t.connection.db.prepare("UPDATE audit_events SET details = json_set(json_set(details, '$.purpose', ?), '$.user_id', ?) WHERE seq = ?").run(PAIR.purpose, PAIR.userId, summary);
+      await expect(t.ctx.store.read((tx) => crossCheckState(tx, summary + 1))).resolves.toBeUndefined();
+    }
+    t.connection.db.prepare("UPDATE audit_events SET organization_id = 'prn:1:00000000-0000-4000-8000-000000000000' WHERE seq = ?").run(summary);
+    await expect(t.ctx.store.read((tx) => crossCheckState(tx, summary + 1))).rejects.toThrow(problem);
+  });
 });

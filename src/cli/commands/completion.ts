@@ -1,27 +1,14 @@
 /**
  * `peridio completion bash|zsh|fish`: a completion script generated from the command
  * tree commander holds (every noun is loaded for this command), so it never drifts
- * from the commands: no hand-kept lists. Each script walks the words typed so far the
- * way commander parses them (a command word moves down the tree, an option that takes
- * a value skips that value) and offers the commands and options of where it ended up,
- * with the root's global options everywhere; after an option that takes a value, files.
+ * from the commands: no hand-kept lists. The scripts themselves are written by
+ * ../completion-scripts.ts from the flattened tree made here.
  */
 import type { Command } from 'commander';
 import { COMMAND, UsageError } from '../../core/errors.js';
 import type { Cli } from '../cli.js';
+import { type CompletionNode, type CompletionOption, completionScript, SHELLS, type Shell } from '../completion-scripts.js';
 import { documented } from '../help.js';
-
-const SHELLS = ['bash', 'zsh', 'fish'] as const;
-type Shell = (typeof SHELLS)[number];
-
-/** One command of the tree: its path of canonical names from the root ('' for the root). */
-interface Node {
-  path: string;
-  /** Names and aliases of the commands under it, each with the path it leads to. */
-  children: ReadonlyArray<{ word: string; path: string; summary: string }>;
-  options: readonly string[];
-  valueOptions: readonly string[];
-}
 
 /** `peridio completion`: options, action and help. */
 export function configureCompletion(command: Command, cli: Cli): void {
@@ -43,148 +30,44 @@ export function configureCompletion(command: Command, cli: Cli): void {
   });
 }
 
+/** The help option commander adds to every command (not in `command.options`). */
+const HELP: CompletionOption = { names: ['--help', '-h'], takesValue: false, description: 'show help' };
+
 /** The tree under `root`, flattened: one node per command, the root first. */
-function commandTree(root: Command): Node[] {
-  const rootOptions = flagsOf(root);
-  const nodes: Node[] = [];
-  const visit = (command: Command, path: string, inherited: ReturnType<typeof flagsOf>): void => {
-    const own = command === root ? rootOptions : flagsOf(command);
+function commandTree(root: Command): CompletionNode[] {
+  const rootOptions = optionsOf(root);
+  const nodes: CompletionNode[] = [];
+  const visit = (command: Command, path: string): void => {
     const visible = command.commands.filter((sub) => !(sub as unknown as { _hidden?: boolean })._hidden && sub.name() !== 'help');
     const childPath = (sub: Command) => (path ? `${path} ${sub.name()}` : sub.name());
+    const own = command === root ? [] : optionsOf(command);
     nodes.push({
       path,
       children: visible.flatMap((sub) => [sub.name(), ...sub.aliases()].map((word) => ({ word, path: childPath(sub), summary: sub.summary() || sub.description() }))),
-      options: unique([...own.options, ...inherited.options, '--help']),
-      valueOptions: unique([...own.valueOptions, ...inherited.valueOptions]),
+      // The root's options are global: commander accepts them after any command word.
+      options: uniqueByName([...own, ...rootOptions, HELP]),
     });
-    for (const sub of visible) visit(sub, childPath(sub), rootOptions);
+    for (const sub of visible) visit(sub, childPath(sub));
   };
-  visit(root, '', { options: [], valueOptions: [] });
+  visit(root, '');
   return nodes;
 }
 
-function flagsOf(command: Command): { options: string[]; valueOptions: string[] } {
-  const options: string[] = [];
-  const valueOptions: string[] = [];
-  for (const option of command.options) {
-    if ((option as unknown as { hidden?: boolean }).hidden) continue;
-    const flags = [option.long, option.short].filter((flag): flag is string => flag !== undefined);
-    options.push(...flags);
-    if (option.required || option.optional) valueOptions.push(...flags);
-  }
-  return { options, valueOptions };
+function optionsOf(command: Command): CompletionOption[] {
+  return command.options
+    .filter((option) => !(option as unknown as { hidden?: boolean }).hidden)
+    .map((option) => ({
+      names: [option.long, option.short].filter((flag): flag is string => flag !== undefined),
+      takesValue: option.required || option.optional,
+      description: option.description,
+    }));
 }
 
-function unique(words: readonly string[]): string[] {
-  return [...new Set(words)];
-}
-
-function completionScript(shell: Shell, nodes: readonly Node[]): string {
-  if (shell === 'fish') return fishScript(nodes);
-  const bash = bashScript(nodes);
-  // zsh runs the bash function through its bash completion layer.
-  return shell === 'zsh' ? `#compdef peridio vericode\nautoload -U +X bashcompinit && bashcompinit\n${bash}` : bash;
-}
-
-/** `case` arms of `$1 $2` (path, word) for every child of every node. */
-function childArms(nodes: readonly Node[], indent: string): string {
-  return nodes.flatMap((node) => node.children.map((child) => `${indent}${shellQuote(`${node.path} ${child.word}`)}) echo ${shellQuote(child.path)} ;;`)).join('\n');
-}
-
-function bashScript(nodes: readonly Node[]): string {
-  const words = nodes.map((node) => `    ${shellQuote(node.path)}) echo ${shellQuote([...node.children.map((c) => c.word), ...node.options].join(' '))} ;;`).join('\n');
-  const values = nodes.filter((node) => node.valueOptions.length > 0).map((node) => `    ${shellQuote(node.path)}) echo ${shellQuote(node.valueOptions.join(' '))} ;;`).join('\n');
-  return `# bash completion for peridio and vericode, generated by \`peridio completion bash\`
-_peridio_child() {
-  case "$1 $2" in
-${childArms(nodes, '    ')}
-  esac
-}
-_peridio_words() {
-  case "$1" in
-${words}
-  esac
-}
-_peridio_value_options() {
-  case "$1" in
-${values}
-  esac
-}
-_peridio() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" path="" word next i
-  local after_value=0
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    word="\${COMP_WORDS[i]}"
-    if ((after_value)); then after_value=0; continue; fi
-    case "$word" in
-      --*=*) continue ;;
-      -*) [[ " $(_peridio_value_options "$path") " == *" $word "* ]] && after_value=1; continue ;;
-    esac
-    next="$(_peridio_child "$path" "$word")"
-    [[ -n "$next" ]] && path="$next"
-  done
-  if ((after_value)); then
-    COMPREPLY=($(compgen -f -- "$cur"))
-    return
-  fi
-  COMPREPLY=($(compgen -W "$(_peridio_words "$path")" -- "$cur"))
-}
-complete -o default -F _peridio peridio vericode
-`;
-}
-
-function fishScript(nodes: readonly Node[]): string {
-  const values = nodes.filter((node) => node.valueOptions.length > 0).map((node) => `        case ${fishQuote(node.path)}\n            printf '%s\\n' ${node.valueOptions.map(fishQuote).join(' ')}`).join('\n');
-  const children = nodes.flatMap((node) => node.children.map((child) => `        case ${fishQuote(`${node.path} ${child.word}`)}\n            echo ${fishQuote(child.path)}`)).join('\n');
-  const completions = nodes.flatMap((node) => [
-    ...node.children.map((child) => `complete -c peridio -c vericode -f -n ${fishQuote(`__peridio_at ${fishQuote(node.path)}`)} -a ${fishQuote(child.word)} -d ${fishQuote(child.summary)}`),
-    ...node.options.filter((flag) => flag.startsWith('--')).map((flag) => `complete -c peridio -c vericode -n ${fishQuote(`__peridio_at ${fishQuote(node.path)}`)} -l ${fishQuote(flag.slice(2))}${node.valueOptions.includes(flag) ? ' -r -F' : ''}`),
-  ]).join('\n');
-  return `# fish completion for peridio and vericode, generated by \`peridio completion fish\`
-function __peridio_value_options
-    switch $argv[1]
-${values}
-    end
-end
-function __peridio_at
-    set -l path (__peridio_path)
-    test "$path" = "$argv[1]"
-end
-function __peridio_child
-    switch "$argv[1] $argv[2]"
-${children}
-    end
-end
-function __peridio_path
-    set -l path ''
-    set -l after_value 0
-    for word in (commandline -opc)[2..-1]
-        if test $after_value = 1
-            set after_value 0
-            continue
-        end
-        switch $word
-            case '--*=*'
-                continue
-            case '-*'
-                contains -- $word (__peridio_value_options "$path"); and set after_value 1
-                continue
-        end
-        set -l next (__peridio_child "$path" $word)
-        test -n "$next"; and set path $next
-    end
-    echo $path
-end
-${completions}
-`;
-}
-
-/** Single-quoted for sh. */
-function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
-}
-
-/** Single-quoted for fish. */
-function fishQuote(text: string): string {
-  return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+function uniqueByName(options: readonly CompletionOption[]): CompletionOption[] {
+  const seen = new Set<string>();
+  return options.filter((option) => {
+    if (option.names.some((name) => seen.has(name))) return false;
+    for (const name of option.names) seen.add(name);
+    return true;
+  });
 }
