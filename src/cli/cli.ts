@@ -11,7 +11,7 @@ import { COMMAND, UsageError } from '../core/errors.js';
 import type { Clock, RandomSource } from '../core/ports.js';
 import type { StoreKey } from '../core/records.js';
 import type { StorePort } from '../core/store-port.js';
-import { isStoreUrl, openStoreAt } from './open-store.js';
+import { displayLocation, isStoreUrl, openStoreAt } from './open-store.js';
 import { Output } from './output.js';
 import type { JsonQuery } from './query.js';
 import { inquirerPrompter, type Prompter } from './prompt.js';
@@ -123,9 +123,9 @@ export class Cli {
     if (!this.store) {
       const path = this.storePath;
       const remote = isStoreUrl(path);
-      const resolution = resolveStoreKey(path, this.options, this.deps.env, this.deps.random, () => this.canPrompt, remote);
+      const resolution = resolveStoreKey(displayLocation(path), this.options, this.deps.env, this.deps.random, () => this.canPrompt, remote);
       const key: StoreKey = resolution.kind === 'prompt'
-        ? { mode: 'passphrase', passphrase: Buffer.from(await this.prompter.secret(`Passphrase for ${path}`), 'utf8'), source: 'the passphrase typed at the prompt' }
+        ? { mode: 'passphrase', passphrase: Buffer.from(await this.prompter.secret(`Passphrase for ${displayLocation(path)}`), 'utf8'), source: 'the passphrase typed at the prompt' }
         : resolution.key;
       const created = !remote && !existsSync(path);
       await this.openStore(path, key, created);
@@ -144,17 +144,22 @@ export class Cli {
     return this.context();
   }
 
-  /** Opens (or with `create`, creates) the store with `key` and makes sure it has a default organization. */
-  async openStore(path: string, key: StoreKey, create: boolean, organizationName?: string): Promise<CoreContext> {
+  /**
+   * Opens (or with `create`, creates) the store with `key` and makes sure it has a
+   * default organization. `created` says whether this run made the store.
+   */
+  async openStore(path: string, key: StoreKey, create: boolean, organizationName?: string): Promise<CoreContext & { created: boolean }> {
     // Loaded here, not at the top: --help, --version and the x509 commands never open
     // a store, and the SQLite binding is the largest thing they would otherwise load.
     const { ensureDefaultOrganization } = await import('../core/organizations.js');
+    let created = false;
     const initialize = async (store: StorePort): Promise<void> => {
       await ensureDefaultOrganization({ store, clock: this.deps.clock, random: this.deps.random }, organizationName);
+      created = true;
     };
     this.store = await openStoreAt(path, key, { create, initialize });
     this.storeKeyUsed = key;
-    return this.context();
+    return { ...this.context(), created };
   }
 
   /** The key the open store was unlocked with: `store migrate` encrypts the new store with it by default. */

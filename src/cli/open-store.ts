@@ -18,8 +18,25 @@ export function isStoreUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
 
+/** `location` as messages may show it: a URL without its password. */
+export function displayLocation(location: string): string {
+  if (!isStoreUrl(location)) return location;
+  try {
+    const url = new URL(location);
+    url.password = '';
+    url.searchParams.delete('password');
+    return url.toString();
+  } catch {
+    return location.replace(/:[^:@/]*@/, '@');
+  }
+}
+
 /** Opens the store at `location` (see the module comment) with `key`. */
 export async function openStoreAt(location: string, key: StoreKey, options: OpenStoreOptions): Promise<StorePort> {
+  if (isStoreUrl(location)) {
+    const { openPostgresStore } = await import('../postgres/index.js');
+    return openPostgresStore(location, key, options);
+  }
   const { openSqliteStore } = await import('../store/sqlite-port.js');
   return openSqliteStore(location, key, options);
 }

@@ -261,3 +261,26 @@ describe('store migrate between a file and PostgreSQL', { timeout: 300_000 }, ()
     expect(json<{ events: number }>(p.peridio(['audit', 'verify', '--json'])).events).toBe(1);
   });
 });
+
+describe('init and store info against PostgreSQL', { timeout: 120_000 }, () => {
+  it('names the store without its password, refuses a second init (exit 5), and shows no SQLite-only advice', async () => {
+    requireBuild();
+    const url = await freshDatabase();
+    const password = new URL(url).password;
+    expect(password).not.toBe('');
+    const { home, env } = cliHome();
+    const peridio = (args: readonly string[]): BinRun => runBin(args, { env: { ...env, CI: 'true', VERICODE_STORE: url }, cwd: home });
+    const first = json<{ store: string }>(peridio(['init', '--json']));
+    const shown = new URL(url);
+    shown.password = '';
+    expect(first.store).toBe(shown.toString());
+    const again = peridio(['init']);
+    expect(again.exitCode).toBe(5);
+    expect(again.stderr).toContain(`a store already exists at ${shown.toString()}`);
+    expect(`${again.stdout}${again.stderr}`).not.toContain(password);
+    const info = peridio(['store', 'info']);
+    expect(info.exitCode, info.stderr).toBe(0);
+    expect(info.stdout).not.toContain('purge --compact');
+    expect(info.stdout).not.toContain(password);
+  });
+});

@@ -9,6 +9,7 @@ import type { StoreKey } from '../../store/store.js';
 import type { Cli } from '../cli.js';
 import { documented } from '../help.js';
 import { newPassphrase } from '../new-passphrase.js';
+import { isStoreUrl } from '../open-store.js';
 import { defaultKeyFilePath, explicitKeyFile, passphraseFromSources } from '../store-access.js';
 
 interface InitResult {
@@ -26,18 +27,20 @@ export function configureInit(command: Command, cli: Cli): void {
     .option('--org-name <name>', 'name of the default organization', DEFAULT_ORGANIZATION_NAME)
     .action(async (opts: { passphrase?: boolean; orgName: string }) => {
       const path = cli.storePath;
-      refuseExistingStore(path);
+      if (!isStoreUrl(path)) refuseExistingStore(path);
       const { key, keyFile, created } = opts.passphrase ? { key: await passphraseKey(cli), keyFile: null, created: false } : keyFileKey(cli);
       let ctx;
       try {
         ctx = await cli.openStore(path, key, true, opts.orgName);
+        // A server's store is found only by opening it.
+        if (!ctx.created) throw new ConflictError('already_registered', `a store already exists at ${ctx.store.location}`, 'use it as it is, or name another database in --store');
       } catch (error) {
         // A key file made for a store that was never created would only mislead.
         if (created && keyFile !== null) removeIfPresent(keyFile);
         throw error;
       }
       const organization = (await listOrganizations(ctx)).find((o) => o.is_default)!;
-      const result: InitResult = { store: path, key_mode: key.mode, key_file: keyFile, key_file_created: created, organization };
+      const result: InitResult = { store: ctx.store.location, key_mode: key.mode, key_file: keyFile, key_file_created: created, organization };
       cli.output.result(result, {
         quiet: (r) => r.organization.prn,
         human: (r, view) => view.fields([

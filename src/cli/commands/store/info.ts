@@ -13,7 +13,7 @@ const rendering: Rendering<StoreInfo> = {
     ['key mode', info.key_mode],
     ['schema version', info.schema_version],
     ['size', `${info.size_bytes} bytes${(info.wal_bytes ?? 0) > 0 ? ` (+ ${info.wal_bytes} bytes of WAL)` : ''}`],
-    ['free', `${info.free_bytes} bytes${info.auto_vacuum === 'incremental' ? '' : " (given back by: store purge --compact)"}`],
+    ['free', `${info.free_bytes} bytes${info.auto_vacuum === undefined || info.auto_vacuum === 'incremental' ? '' : " (given back by: store purge --compact)"}`],
     ['organizations', info.organizations],
     ...Object.entries(info.records).map(([kind, counts]) => [kind.replaceAll('_', ' '), Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ')] as const),
     ['audit events', info.audit.events],
