@@ -69,7 +69,8 @@ function freePort() {
  * database of the test role (a superuser, so tests can create databases).
  * @throws Error when PostgreSQL is not installed or does not start.
  */
-export async function startCluster() {
+/** Starts a cluster; `durable` keeps PostgreSQL's fsync on, as a real server runs (benchmarks). */
+export async function startCluster({ durable = false } = {}) {
   const bin = findPostgresBin();
   if (bin instanceof Error) throw bin;
   const dir = mkdtempSync(join(tmpdir(), 'vericode-pg-'));
@@ -91,10 +92,8 @@ export async function startCluster() {
       // Enough for the races the CLI tests run (12 processes) and the suite's workers.
       'max_connections=100',
       'shared_buffers=16MB',
-      // A throwaway cluster: durability across a power cut does not matter.
-      'fsync=off',
-      'synchronous_commit=off',
-      'full_page_writes=off',
+      // A throwaway cluster for tests: durability across a power cut does not matter.
+      ...(durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off']),
     ];
     writeFileSync(join(dataDir, 'postgresql.auto.conf'), `${settings.join('\n')}\n`);
     run(bin, 'pg_ctl', ['-D', dataDir, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], dir);
