@@ -9,7 +9,8 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { COMMAND, StoreError, UsageError } from '../core/errors.js';
+import { StoreError, UsageError } from '../core/errors.js';
+import { COMMAND } from './output.js';
 import type { RandomSource } from '../core/ports.js';
 import { readBoundedFile } from '../store/bounded-file.js';
 import { createKeyFile, isExposedToOthers, MAX_KEY_FILE_BYTES, readKeyFile } from '../store/key-file.js';

@@ -8,12 +8,13 @@ import { earlierSpend, recordEvent, recordFailure, revivedCodeError } from './au
 import { codeHmacSecret, hmacCode } from './codes/hashing.js';
 import { assertVerificationCodeFormat, generateVerificationCode, VERIFICATION_CODE_DEFAULT_LENGTH } from './codes/verification-code-format.js';
 import type { CoreContext } from './context.js';
-import { COMMAND, ConflictError, ExpiredError, NotFoundError, UsageError, VerificationError } from './errors.js';
+import { ConflictError, ExpiredError, NotFoundError, UsageError, VerificationError } from './errors.js';
 import type { TtlPolicy } from './duration.js';
 import { randomUuid } from './ports.js';
 import { organizationPrn, parseResourcePrn, resourcePrn } from './prn.js';
 import { existingOrganizationId } from './organizations.js';
 import type { VerificationCodeRow, VerificationCodeStatusFilter } from './records.js';
+import type { NextStep } from './next-steps.js';
 import type { StoreWriter } from './store-port.js';
 import { nowWholeSeconds, rfc3339 } from './time.js';
 
@@ -165,7 +166,7 @@ export async function listVerificationCodes(ctx: CoreContext, options: ListVerif
 export async function getVerificationCode(ctx: CoreContext, organizationId: string, idOrPrn: string): Promise<VerificationCodeInfo> {
   const id = parseResourcePrn(idOrPrn, 'ca_verification_code')?.id ?? idOrPrn;
   const row = await ctx.store.read((tx) => tx.findVerificationCodeById(organizationId, id));
-  if (!row) throw new NotFoundError(`verification code ${idOrPrn} not found`, `see ${COMMAND} ca-certificates verification-codes list`);
+  if (!row) throw new NotFoundError(`verification code ${idOrPrn} not found`, { kind: 'list_verification_codes' });
   return toInfo(row, ctx.clock.now().getTime());
 }
 
@@ -220,7 +221,7 @@ export async function consumeVerificationCode(ctx: CoreContext, organizationId: 
   const existing = codeHmac && await ctx.store.read((tx) => tx.findVerificationCodeByHmac(organizationId, codeHmac));
   if (!existing) {
     await failure('unknown_code');
-    throw new VerificationError('unknown_code', `${where} does not match any verification code of this organization`, `request a code with: ${COMMAND} ca-certificates verification-codes create`);
+    throw new VerificationError('unknown_code', `${where} does not match any verification code of this organization`, { kind: 'issue_verification_code' });
   }
   const hint = await nextCodeHint(ctx, existing);
   if (existing.consumed_at !== null) {
@@ -230,7 +231,7 @@ export async function consumeVerificationCode(ctx: CoreContext, organizationId: 
   const newer = existing.certificate_id === null ? undefined : await ctx.store.read((tx) => tx.findNewerBoundVerificationCode(existing));
   if (newer && newer.created_at <= existing.expires_at) {
     await failure('code_superseded', verificationCodePrn(existing));
-    throw new ExpiredError('code_expired', `the verification code was superseded at ${rfc3339(newer.created_at)} by a newer code for the same CA certificate: a CA has one live code`, `use the newest code, or ${hint}`);
+    throw new ExpiredError('code_expired', `the verification code was superseded at ${rfc3339(newer.created_at)} by a newer code for the same CA certificate: a CA has one live code`, { kind: 'use_newest_verification_code', otherwise: hint });
   }
   await failure('code_expired', verificationCodePrn(existing));
   throw new ExpiredError('code_expired', `the verification code expired at ${rfc3339(existing.expires_at)}`, hint);
@@ -241,14 +242,13 @@ export async function consumeVerificationCode(ctx: CoreContext, organizationId: 
  * CA while that CA still waits for proof (never an unbound code, which its verify
  * would refuse).
  */
-async function nextCodeHint(ctx: CoreContext, row: VerificationCodeRow): Promise<string> {
-  const command = `${COMMAND} ca-certificates verification-codes create`;
-  if (row.certificate_id === null) return `request a new code with: ${command}`;
+async function nextCodeHint(ctx: CoreContext, row: VerificationCodeRow): Promise<NextStep> {
+  if (row.certificate_id === null) return { kind: 'issue_new_verification_code' };
   const ca = await ctx.store.read((tx) => tx.findCaCertificateById(row.organization_id, row.certificate_id!));
-  if (!ca) return `the CA certificate this code was bound to was deleted: register it again (${COMMAND} ca-certificates create -c ca.pem --name NAME), then: ${command} --certificate NAME`;
+  if (!ca) return { kind: 'register_deleted_ca_again' };
   const label = ca.name ?? resourcePrn(ca.organization_id, 'ca_certificate', ca.id);
-  if (ca.is_verified === 1) return `CA certificate ${label} is already verified: see ${COMMAND} ca-certificates get ${label}`;
-  return `request a new code with: ${command} --certificate ${label}`;
+  if (ca.is_verified === 1) return { kind: 'ca_certificate_already_verified', ca: label };
+  return { kind: 'issue_new_verification_code', ca: label };
 }
 
 function verificationCodePrn(row: Pick<VerificationCodeRow, 'organization_id' | 'id'>): string {

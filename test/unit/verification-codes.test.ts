@@ -114,7 +114,7 @@ describe('consumeVerificationCode', () => {
     await expect(consumeVerificationCode(t.ctx, t.organizationId, issued.code, 'the CN')).rejects.toThrowError(expect.objectContaining({
       code: 'code_used',
       message: 'the verification code was already used: each code is single-use, even when the registration failed',
-      hint: 'request a new code with: {command} ca-certificates verification-codes create',
+      next: { kind: 'issue_new_verification_code' },
     }));
     expect((await listAudit(t.ctx, { action: 'verification_code.consume' })).map((e) => [e.outcome, e.reason, e.subject])).toEqual([
       ['success', null, issued.id],

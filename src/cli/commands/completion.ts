@@ -7,7 +7,8 @@
  * with the root's global options everywhere; after an option that takes a value, files.
  */
 import type { Command } from 'commander';
-import { COMMAND, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
+import { COMMAND } from '../output.js';
 import type { Cli } from '../cli.js';
 import { documented } from '../help.js';
 

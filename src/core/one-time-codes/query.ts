@@ -3,7 +3,7 @@ import type { Page } from '../pagination.js';
 import { decodePageToken, toPage } from '../pagination.js';
 import type { OneTimeCodeStatusFilter } from '../records.js';
 import type { CoreContext } from '../context.js';
-import { COMMAND, NotFoundError, UsageError } from '../errors.js';
+import { NotFoundError, UsageError } from '../errors.js';
 import { parseResourcePrn } from '../prn.js';
 import { toOneTimeCodeInfo, type OneTimeCodeInfo } from './info.js';
 import { assertPurpose, assertUserId } from './policy.js';
@@ -50,6 +50,6 @@ export async function listOneTimeCodes(ctx: CoreContext, options: ListOneTimeCod
 export async function getOneTimeCode(ctx: CoreContext, organizationId: string, idOrPrn: string): Promise<OneTimeCodeInfo> {
   const id = parseResourcePrn(idOrPrn, 'code')?.id ?? idOrPrn;
   const row = await ctx.store.read((tx) => tx.findOneTimeCodeById(organizationId, id));
-  if (!row) throw new NotFoundError(`one-time code ${idOrPrn} not found`, `see ${COMMAND} codes list`);
+  if (!row) throw new NotFoundError(`one-time code ${idOrPrn} not found`, { kind: 'list_one_time_codes' });
   return toOneTimeCodeInfo(row, ctx.clock.now().getTime());
 }

@@ -6,7 +6,7 @@ import { documented } from '../../help.js';
 import { readInputFile } from '../../read-input.js';
 import { addSharedCaOptions, jitpFrom, statusFrom, type SharedCaOptions } from './options.js';
 import { caReference, caRendering } from './render.js';
-import { COMMAND } from '../../../core/errors.js';
+import { COMMAND } from '../../output.js';
 
 interface CreateOptions extends SharedCaOptions {
   certificatePath: string;

@@ -2,7 +2,8 @@
 import { Option, type Command } from 'commander';
 import type { CaCertificateStatus } from '../../../core/ca-certificates/ca-certificate.js';
 import type { JitpInput } from '../../../core/ca-certificates/jitp.js';
-import { COMMAND, UsageError } from '../../../core/errors.js';
+import { UsageError } from '../../../core/errors.js';
+import { COMMAND } from '../../output.js';
 
 /** The raw values of the shared flags, as commander parses them. */
 export interface SharedCaOptions {

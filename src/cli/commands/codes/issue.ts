@@ -6,7 +6,7 @@ import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { withPairOptions, type PairOptions } from './flags.js';
 import { issuedRendering } from './render.js';
-import { COMMAND } from '../../../core/errors.js';
+import { COMMAND } from '../../output.js';
 
 const SUMMARY: Record<OneTimeCodeType, string> = {
   short: 'issue a 6-digit code, for a user to type',

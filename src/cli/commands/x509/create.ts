@@ -5,7 +5,8 @@
  */
 import { Command } from 'commander';
 import { isVerificationCodeFormat } from '../../../core/codes/verification-code-format.js';
-import { COMMAND, UsageError } from '../../../core/errors.js';
+import { UsageError } from '../../../core/errors.js';
+import { COMMAND } from '../../output.js';
 import type { ParsedCertificate } from '../../../core/x509/parse.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
