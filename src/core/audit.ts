@@ -46,9 +46,9 @@ export interface ListAuditOptions {
  */
 export async function listAudit(ctx: CoreContext, options: ListAuditOptions = {}): Promise<AuditEvent[]> {
   if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 1)) {
-    throw new UsageError(`invalid --limit ${options.limit}: it must be a whole number of at least 1`);
+    throw new UsageError(`limit ${options.limit} is not a whole number of at least 1`);
   }
-  const sinceAt = options.since === undefined ? undefined : new Date(parseTimestamp(options.since, '--since')).toISOString();
+  const sinceAt = options.since === undefined ? undefined : new Date(parseTimestamp(options.since)).toISOString();
   const rows = await ctx.store.read((tx) => tx.listAuditEvents({ sinceAt, action: options.action, limit: options.limit }));
   return rows.map(parseStoredEvent);
 }

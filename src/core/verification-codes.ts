@@ -3,7 +3,7 @@
  * their status (never the code); consume one when a verification certificate
  * presents it. Codes are kept only as HMAC-SHA256 under the store's secret.
  */
-import { decodePageToken, toPage, type Page } from './pagination.js';
+import { decodePageToken, pageSize, toPage, type Page } from './pagination.js';
 import { earlierSpend, recordEvent, recordFailure, revivedCodeError } from './audit.js';
 import { codeHmacSecret, hmacCode } from './codes/hashing.js';
 import { assertVerificationCodeFormat, generateVerificationCode, VERIFICATION_CODE_DEFAULT_LENGTH } from './codes/verification-code-format.js';
@@ -130,29 +130,19 @@ export interface ListVerificationCodesOptions {
   page?: string;
 }
 
-const STATUS_FILTERS: readonly VerificationCodeStatusFilter[] = ['active', 'consumed', 'expired', 'all'];
-
-/**
- * Parses `--status` text.
- * @throws UsageError unless it is active, consumed, expired or all.
- */
-export function parseVerificationCodeStatus(text: string): VerificationCodeStatusFilter {
-  if (!(STATUS_FILTERS as readonly string[]).includes(text)) {
-    throw new UsageError(`invalid --status "${text}": expected one of ${STATUS_FILTERS.join(', ')}`);
-  }
-  return text as VerificationCodeStatusFilter;
-}
+/** The statuses a list of verification codes can be filtered by. */
+export const VERIFICATION_CODE_STATUS_FILTERS: readonly VerificationCodeStatusFilter[] = ['active', 'consumed', 'expired', 'all'];
 
 /**
  * A page of the organization's codes, newest first.
  * @throws UsageError for an unknown status, a limit outside 1..1000 or a bad page token.
  */
 export async function listVerificationCodes(ctx: CoreContext, options: ListVerificationCodesOptions): Promise<Page<VerificationCodeInfo>> {
-  const status = parseVerificationCodeStatus(options.status ?? 'all');
-  const limit = options.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new UsageError(`invalid --limit ${options.limit}: it must be a whole number from 1 to 1000`);
+  const status = options.status ?? 'all';
+  if (!VERIFICATION_CODE_STATUS_FILTERS.includes(status)) {
+    throw new UsageError(`unknown status filter "${status}": expected one of ${VERIFICATION_CODE_STATUS_FILTERS.join(', ')}`);
   }
+  const limit = pageSize(options.limit);
   const beforeSeq = decodePageToken(options.page);
   const now = ctx.clock.now().getTime();
   const rows = await ctx.store.read((tx) => tx.listVerificationCodes({ organizationId: options.organizationId, status, now, limit, beforeSeq }));

@@ -1,9 +1,9 @@
 /** `peridio codes list [--user U] [--purpose P] [--status S]` */
 import { Command } from 'commander';
-import { listOneTimeCodes } from '../../../core/one-time-codes/index.js';
+import { listOneTimeCodes, ONE_TIME_CODE_STATUS_FILTERS } from '../../../core/one-time-codes/index.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
-import { parseLimit } from '../../parse.js';
+import { checkPageToken, parseChoice, parseLimit } from '../../parse.js';
 import { pageRendering } from './render.js';
 
 interface ListOptions {
@@ -22,10 +22,12 @@ export function listCommand(cli: Cli): Command {
     .option('--limit <n>', 'at most this many codes (1 to 1000)', '50')
     .option('--page <token>', 'continue from the next_page of the previous list')
     .action(async (opts: ListOptions) => {
+      const status = parseChoice(opts.status, '--status', ONE_TIME_CODE_STATUS_FILTERS, (text) => JSON.stringify(text));
       const limit = parseLimit(opts.limit);
+      checkPageToken(opts.page);
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();
-      const page = await listOneTimeCodes(ctx, { organizationId, userId: opts.user, purpose: opts.purpose, status: opts.status, limit, page: opts.page });
+      const page = await listOneTimeCodes(ctx, { organizationId, userId: opts.user, purpose: opts.purpose, status, limit, page: opts.page });
       cli.output.result(page, pageRendering);
       if (page.next_page) cli.output.hint(`more codes: add --page ${page.next_page}`);
     });

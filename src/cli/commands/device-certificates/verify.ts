@@ -2,9 +2,9 @@
 import { Command } from 'commander';
 import type { DeviceCertificateCheck } from '../../../core/device-certificates.js';
 import { UsageError } from '../../../core/errors.js';
-import { parseTimestamp } from '../../../core/time.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
+import { parseTimestamp } from '../../parse.js';
 import type { Rendering } from '../../output.js';
 import { readInputFile } from '../../read-input.js';
 

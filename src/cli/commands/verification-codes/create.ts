@@ -1,11 +1,10 @@
 /** `peridio ca-certificates verification-codes create` (and its aliases) */
 import { Command } from 'commander';
-import { resolveTtl } from '../../../core/duration.js';
 import { UsageError } from '../../../core/errors.js';
-import { parseVerificationCodeLength } from '../../../core/codes/verification-code-format.js';
 import { issueVerificationCode, VERIFICATION_CODE_TTL } from '../../../core/verification-codes.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
+import { parseTtl, parseVerificationCodeLength } from '../../parse.js';
 import { addIfMatchOptions, ifMatchFrom, type IfMatchOptions } from '../ca-certificates/options.js';
 import { issuedRendering, nextSteps } from './render.js';
 
@@ -23,7 +22,7 @@ export function createCommand(cli: Cli, name = 'create'): Command {
     .option('--certificate <name|prn>', 'bind the code to this registered, unverified CA (Azure flow): the CA gets a new etag, and its earlier codes end');
   addIfMatchOptions(command, 'with --certificate: only if the CA\'s etag is still this one (default *: any)')
     .action(async (opts: CreateOptions) => {
-      const ttlMs = resolveTtl(opts.ttl, VERIFICATION_CODE_TTL);
+      const ttlMs = parseTtl(opts.ttl, VERIFICATION_CODE_TTL);
       const length = parseVerificationCodeLength(opts.length);
       const ifMatch = ifMatchFrom(opts);
       if (ifMatch !== undefined && opts.certificate === undefined) {
