@@ -24,6 +24,8 @@ export function nextStepText(step: NextStep, program: string): string {
   switch (step.kind) {
     case 'list_organizations':
       return `see ${p} organizations list`;
+    case 'choose_organization_by_prn':
+      return 'choose one by its PRN with --org PRN';
     case 'create_organization':
       return `create one with: ${p} organizations create --name NAME`;
     case 'list_ca_certificates':

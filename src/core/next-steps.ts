@@ -12,6 +12,8 @@ export type NextStep =
   // Organizations
   | { kind: 'list_organizations' }
   | { kind: 'create_organization' }
+  /** Several organizations share the name: choose one by its PRN. */
+  | { kind: 'choose_organization_by_prn' }
   // CA certificates
   | { kind: 'list_ca_certificates' }
   /** Look at one CA certificate (its state, its etag). */

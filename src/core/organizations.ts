@@ -126,7 +126,7 @@ async function organizationIdByName(tx: StoreReader, name: string): Promise<stri
   if (matches.length > 1) {
     throw new UsageError(
       `${matches.length} organizations are named "${wanted}": ${matches.map((row) => organizationPrn(row.id)).join(', ')}`,
-      'choose one by its PRN with --org PRN',
+      { kind: 'choose_organization_by_prn' },
     );
   }
   return matches[0]!.id;

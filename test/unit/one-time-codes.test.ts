@@ -67,7 +67,7 @@ describe('issuing one-time codes', () => {
   ])('rejects the %s %s with a usage error and stores nothing', async (value, field) => {
     const t = await testStore();
     const input = field === 'user' ? { userId: value } : { purpose: value };
-    await expect(issue(t, input)).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining(`invalid --${field} ${JSON.stringify(value)}`) });
+    await expect(issue(t, input)).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining(`invalid ${field === 'user' ? 'user id' : 'purpose'} ${JSON.stringify(value)}`) });
     expect((await listOneTimeCodes(t.ctx, { organizationId: t.organizationId })).items).toEqual([]);
   });
 

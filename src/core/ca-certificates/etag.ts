@@ -19,7 +19,7 @@ export function newEtag(random: RandomSource): string {
  */
 export function expectedEtag(ifMatch: string | undefined, current: string): string {
   const wanted = normalizeEtag(ifMatch);
-  if (wanted === '') throw new UsageError('invalid --if-match "": expected an etag, or * for any', { kind: 'copy_etag' });
+  if (wanted === '') throw new UsageError('an empty etag matches nothing: expected an etag, or * for any', { kind: 'copy_etag' });
   return wanted === undefined || wanted === '*' ? current : wanted;
 }
 
@@ -41,7 +41,8 @@ export function etagMismatch(label: string, wanted: string): ConflictError {
   );
 }
 
-function normalizeEtag(text: string | undefined): string | undefined {
+/** An etag as typed, without surrounding whitespace and the double quotes of an HTTP entity tag. */
+export function normalizeEtag(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   const trimmed = text.trim();
   const quoted = /^(?:W\/)?"(.*)"$/.exec(trimmed);

@@ -12,11 +12,12 @@ export { oneTimeCodeStatus, type OneTimeCodeInfo, type OneTimeCodeStatus } from 
 export {
   assertPurpose,
   assertUserId,
+  isPurpose,
+  isUserId,
   LOCK_DURATION_MS,
   MAX_FAILED_ATTEMPTS,
   MAX_LIVE_SHORT_CODES,
   ONE_TIME_CODE_TTL,
-  parseCodeType,
 } from './policy.js';
 export {
   guessCodeType,

@@ -19,7 +19,8 @@ export function listCommand(cli: Cli): Command {
       const limit = parseLimit(opts.limit);
       if (opts.search !== undefined && opts.search.trim().length > SEARCH_LIMIT) throw new UsageError(`invalid --search: at most ${SEARCH_LIMIT} characters`);
       const order = parseListOrder(opts.order);
-      checkPageToken(opts.page, order);
+      // A CA list's token carries its position only (the core pages either order from it).
+      checkPageToken(opts.page);
       const { listCaCertificates } = await import('../../../core/ca-certificates/query.js');
       const ctx = await cli.core();
       const page = await listCaCertificates(ctx, { organizationId: await cli.organizationId(), limit, page: opts.page, search: opts.search, order });

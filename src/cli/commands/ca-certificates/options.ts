@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import type { CaCertificateStatus } from '../../../core/ca-certificates/ca-certificate.js';
 import type { JitpInput } from '../../../core/ca-certificates/jitp.js';
 import { UsageError } from '../../../core/errors.js';
+import { normalizeEtag } from '../../../core/ca-certificates/etag.js';
 import { COMMAND } from '../../output.js';
 
 /** The raw values of the shared flags, as commander parses them. */
@@ -60,7 +61,9 @@ export function addIfMatchOptions(command: Command, help = 'only if the CA\'s et
 
 /** The etag `--if-match` or `--etag` gives, or undefined for any. */
 export function ifMatchFrom(opts: IfMatchOptions): string | undefined {
-  return opts.ifMatch ?? opts.etag;
+  const ifMatch = opts.ifMatch ?? opts.etag;
+  if (ifMatch !== undefined && normalizeEtag(ifMatch) === '') throw new UsageError('invalid --if-match "": expected an etag, or * for any', { kind: 'copy_etag' });
+  return ifMatch;
 }
 
 /**

@@ -57,7 +57,10 @@ export function verifyCommand(cli: Cli): Command {
       const crls: Array<{ bytes: Buffer; label: string }> = [];
       for (const path of opts.crlPath) crls.push({ bytes: await readInputFile(cli.deps.stdin, path, 'CRL', { code: 'usage' }), label: `crl ${path}` });
       const identity = { dnsName: opts.dnsName, ipAddress: opts.ipAddress, email: opts.email };
-      const { verifyDeviceCertificate } = await import('../../../core/device-certificates.js');
+      const { verifyDeviceCertificate, MAX_DEPTH_LIMIT } = await import('../../../core/device-certificates.js');
+      if (depth !== undefined && depth > MAX_DEPTH_LIMIT) {
+        throw new UsageError(`--max-depth must be a whole number from 0 to ${MAX_DEPTH_LIMIT}`, 'it counts the intermediate CA certificates between the device certificate and the registered CA');
+      }
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();
       cli.output.result(await verifyDeviceCertificate(ctx, { organizationId, certificate, chain, at, purpose: opts.purpose, identity, crls, maxDepth: depth }), rendering);
