@@ -17,8 +17,6 @@ const NOT_YET_MOVED: Record<string, number> = {
   'audit/verify.ts': 1,
   'ca-certificates/ca-certificate.ts': 1,
   'ca-certificates/jitp.ts': 11,
-  'ca-certificates/register.ts': 2,
-  'ca-certificates/update.ts': 2,
   'x509/create.ts': 6,
   'x509/keys.ts': 2,
   'x509/parse.ts': 1,

@@ -59,7 +59,7 @@ export interface RegisterCaCertificateInput {
  */
 export async function registerCaCertificate(ctx: CoreContext, input: RegisterCaCertificateInput): Promise<CaCertificate> {
   if (input.verified && input.verificationCertificate) {
-    throw new UsageError('--verified and -v/--verification-certificate-path exclude each other', 'prove possession with -v, or register without proof with --verified');
+    throw new UsageError('a CA certificate is registered either with a proof of possession or as verified without one, not both', 'give a verification certificate, or register it verified without proof');
   }
   if (input.name !== undefined) assertCaName(input.name);
   const fields = {

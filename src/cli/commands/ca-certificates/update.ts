@@ -1,5 +1,6 @@
 /** `peridio ca-certificates update NAME|PRN …` (or `--prn PRN`) */
 import { Command } from 'commander';
+import { UsageError } from '../../../core/errors.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { addIfMatchOptions, addSharedCaOptions, caTarget, ifMatchFrom, jitpFrom, statusFrom, type IfMatchOptions, type SharedCaOptions } from './options.js';
@@ -21,15 +22,24 @@ export function updateCommand(cli: Cli): Command {
   addIfMatchOptions(command)
     .action(async (positional: string | undefined, opts: UpdateOptions) => {
       const certificate = caTarget(positional, opts.prn);
+      const ifMatch = ifMatchFrom(opts);
+      const status = statusFrom(opts);
+      const jitp = jitpFrom(opts);
+      // Flags are checked before the store is opened; the core checks the same in its own words.
+      const changesJitp = Object.values(jitp).some((value) => value !== undefined);
+      if (opts.disableJitp && changesJitp) throw new UsageError('--disable-jitp excludes the other --jitp-… flags');
+      if (opts.description === undefined && status === undefined && !changesJitp && !opts.disableJitp) {
+        throw new UsageError('nothing to update', 'pass --description, --active, --inactive, --jitp-… or --disable-jitp');
+      }
       const ctx = await cli.core();
       const { updateCaCertificate } = await import('../../../core/ca-certificates/update.js');
       const updated = await updateCaCertificate(ctx, {
         organizationId: await cli.organizationId(),
         certificate,
-        ifMatch: ifMatchFrom(opts),
+        ifMatch,
         description: opts.description,
-        status: statusFrom(opts),
-        jitp: jitpFrom(opts),
+        status,
+        jitp,
         disableJitp: opts.disableJitp === true,
       });
       cli.output.result(updated, caRendering);
