@@ -46,6 +46,14 @@ export function nextStepText(step: NextStep, program: string): string {
       return step.ca === undefined
         ? `codes issued with --certificate prove possession only with: ${p} ca-certificates verify NAME -v verification.pem`
         : `a bound code proves possession only for its CA, with: ${p} ca-certificates verify ${step.ca} -v verification.pem`;
+    case 'separate_certificates':
+      return 'put each certificate in its own file; pass intermediates with --chain-path';
+    case 'register_issuer_or_give_chain':
+      return 'register the CA that issued it, or pass the intermediate certificates with --chain-path';
+    case 'pair_signer_key':
+      return 'pass the CA certificate with --signer-cert and its own key with --signer-key';
+    case 'give_key_passphrase':
+      return 'pass its passphrase in a file with --signer-key-passphrase-file';
     case 'list_verification_codes':
       return `see ${p} ca-certificates verification-codes list`;
     case 'issue_verification_code':

@@ -11,7 +11,9 @@ import { parseCrls } from './x509/crl.js';
 import { parseCertificate, parseCertificateChain, type ParsedCertificate } from './x509/parse.js';
 import { validatePath, type PathOptions } from './x509/path-validation.js';
 import { parsePeerIdentity } from './x509/peer-identity.js';
-import { parsePurpose } from './x509/purpose.js';
+import { parsePurpose, PURPOSES, purposeNamed } from './x509/purpose.js';
+
+export { PURPOSES, purposeNamed };
 import { UsageError } from './errors.js';
 
 /** A registered CA to validate against, with the id that names it. */

@@ -30,6 +30,15 @@ export type NextStep =
   | { kind: 'refresh_etag'; ca: string }
   /** A code bound to a CA proves possession only for that CA (`ca`, or a CA by name when it was deleted). */
   | { kind: 'verify_with_bound_code'; ca?: string }
+  // Certificates
+  /** A file held several certificates where one was expected: one per file, intermediates apart. */
+  | { kind: 'separate_certificates' }
+  /** No registered CA issued the device certificate: register it, or give the intermediates. */
+  | { kind: 'register_issuer_or_give_chain' }
+  /** The signer key does not belong to the signer certificate: give the CA's own key. */
+  | { kind: 'pair_signer_key' }
+  /** A signer key is encrypted: give its passphrase. */
+  | { kind: 'give_key_passphrase' }
   // Verification codes
   | { kind: 'list_verification_codes' }
   /** Request a first verification code. */

@@ -17,12 +17,9 @@ const NOT_YET_MOVED: Record<string, number> = {
   'audit/verify.ts': 1,
   'ca-certificates/ca-certificate.ts': 1,
   'ca-certificates/jitp.ts': 11,
-  'x509/create.ts': 6,
-  'x509/keys.ts': 2,
-  'x509/parse.ts': 1,
-  'x509/path-validation.ts': 2,
+  'x509/path-validation.ts': 1,
   'x509/peer-identity.ts': 5,
-  'x509/purpose.ts': 3,
+  'x509/purpose.ts': 1,
 };
 
 function sourceFiles(dir: string): string[] {

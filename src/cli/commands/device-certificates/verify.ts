@@ -57,13 +57,17 @@ export function verifyCommand(cli: Cli): Command {
       const crls: Array<{ bytes: Buffer; label: string }> = [];
       for (const path of opts.crlPath) crls.push({ bytes: await readInputFile(cli.deps.stdin, path, 'CRL', { code: 'usage' }), label: `crl ${path}` });
       const identity = { dnsName: opts.dnsName, ipAddress: opts.ipAddress, email: opts.email };
-      const { verifyDeviceCertificate, MAX_DEPTH_LIMIT } = await import('../../../core/device-certificates.js');
+      const { verifyDeviceCertificate, MAX_DEPTH_LIMIT, PURPOSES, purposeNamed } = await import('../../../core/device-certificates.js');
+      const purpose = opts.purpose === undefined ? undefined : purposeNamed(opts.purpose);
+      if (opts.purpose !== undefined && purpose === undefined) {
+        throw new UsageError(`invalid --purpose "${opts.purpose}": expected one of ${PURPOSES.join(', ')}`, 'devices authenticate as TLS clients: --purpose client-auth');
+      }
       if (depth !== undefined && depth > MAX_DEPTH_LIMIT) {
         throw new UsageError(`--max-depth must be a whole number from 0 to ${MAX_DEPTH_LIMIT}`, 'it counts the intermediate CA certificates between the device certificate and the registered CA');
       }
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();
-      cli.output.result(await verifyDeviceCertificate(ctx, { organizationId, certificate, chain, at, purpose: opts.purpose, identity, crls, maxDepth: depth }), rendering);
+      cli.output.result(await verifyDeviceCertificate(ctx, { organizationId, certificate, chain, at, purpose, identity, crls, maxDepth: depth }), rendering);
     });
   return documented(command, {
     summary: 'check that a device certificate chains to a registered CA',
