@@ -14,6 +14,7 @@ import { parsePeerIdentity } from './x509/peer-identity.js';
 import { parsePurpose, PURPOSES, purposeNamed } from './x509/purpose.js';
 
 export { PURPOSES, purposeNamed };
+export { identityInputProblem, type PeerIdentityProblem } from './x509/peer-identity.js';
 import { UsageError } from './errors.js';
 
 /** A registered CA to validate against, with the id that names it. */

@@ -18,7 +18,6 @@ const NOT_YET_MOVED: Record<string, number> = {
   'ca-certificates/ca-certificate.ts': 1,
   'ca-certificates/jitp.ts': 11,
   'x509/path-validation.ts': 1,
-  'x509/peer-identity.ts': 5,
   'x509/purpose.ts': 1,
 };
 
