@@ -4,6 +4,7 @@ import type { CaCertificateStatus } from '../../../core/ca-certificates/ca-certi
 import type { JitpInput } from '../../../core/ca-certificates/jitp.js';
 import { UsageError } from '../../../core/errors.js';
 import { normalizeEtag } from '../../../core/ca-certificates/etag.js';
+import { DESCRIPTION_LIMIT, isCaDescription } from '../../../core/ca-certificates/name-rule.js';
 import { COMMAND } from '../../output.js';
 
 /** The raw values of the shared flags, as commander parses them. */
@@ -80,4 +81,13 @@ export function caTarget(positional: string | undefined, prn: string | undefined
   const target = positional ?? prn;
   if (target === undefined) throw new UsageError('missing the CA: pass its NAME or PRN, or --prn PRN');
   return target;
+}
+
+/**
+ * `--description` text, checked as commander reads it.
+ * @throws UsageError when it is too long or holds control characters.
+ */
+export function parseDescriptionFlag(text: string): string {
+  if (isCaDescription(text)) return text;
+  throw new UsageError(`invalid --description: it must be at most ${DESCRIPTION_LIMIT} printable characters`);
 }

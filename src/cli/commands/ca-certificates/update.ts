@@ -1,9 +1,9 @@
 /** `peridio ca-certificates update NAME|PRN …` (or `--prn PRN`) */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { UsageError } from '../../../core/errors.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
-import { addIfMatchOptions, addSharedCaOptions, caTarget, ifMatchFrom, jitpFrom, statusFrom, type IfMatchOptions, type SharedCaOptions } from './options.js';
+import { addIfMatchOptions, addSharedCaOptions, caTarget, ifMatchFrom, jitpFrom, parseDescriptionFlag, statusFrom, type IfMatchOptions, type SharedCaOptions } from './options.js';
 import { caRendering } from './render.js';
 
 interface UpdateOptions extends SharedCaOptions, IfMatchOptions {
@@ -16,7 +16,7 @@ export function updateCommand(cli: Cli): Command {
   const command = new Command('update')
     .argument('[certificate]', 'the CA\'s name or PRN')
     .option('--prn <prn>', 'the CA\'s PRN (the Peridio CLI\'s spelling)')
-    .option('--description <text>', 'a new description ("" removes it)');
+    .addOption(new Option('--description <text>', 'a new description ("" removes it)').argParser(parseDescriptionFlag));
   addSharedCaOptions(command, 'include the CA in device checks')
     .option('--disable-jitp', 'turn just-in-time provisioning off');
   addIfMatchOptions(command)
