@@ -2,7 +2,6 @@
  * Parsers for flag values: each flag's text is read and range-checked here, once,
  * with errors that name the flag; the core gets typed values.
  */
-import { VERIFICATION_CODE_DEFAULT_LENGTH, VERIFICATION_CODE_MAX_LENGTH, VERIFICATION_CODE_MIN_LENGTH } from '../core/codes/verification-code-format.js';
 import { formatDuration, parseDurationText, type TtlPolicy } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
 import { pageTokenOrder, type ListOrder } from '../core/pagination.js';
@@ -84,17 +83,4 @@ export function checkPageToken(token: string | undefined, order: ListOrder = 'de
 export function parseChoice<T extends string>(text: string, flag: string, choices: readonly T[], quote: (text: string) => string = (t) => `"${t}"`): T {
   if (!(choices as readonly string[]).includes(text)) throw new UsageError(`invalid ${flag} ${quote(text)}: expected one of ${choices.join(', ')}`);
   return text as T;
-}
-
-/**
- * `--length` text: the default when absent.
- * @throws UsageError when it is not a whole number from 32 to 64.
- */
-export function parseVerificationCodeLength(text: string | undefined): number {
-  if (text === undefined) return VERIFICATION_CODE_DEFAULT_LENGTH;
-  const value = /^[0-9]{1,3}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-  if (!(value >= VERIFICATION_CODE_MIN_LENGTH && value <= VERIFICATION_CODE_MAX_LENGTH)) {
-    throw new UsageError(`invalid --length "${text}": it must be a whole number from ${VERIFICATION_CODE_MIN_LENGTH} to ${VERIFICATION_CODE_MAX_LENGTH}`);
-  }
-  return value;
 }

@@ -5,7 +5,7 @@ import {
   generateVerificationCode,
   isVerificationCodeFormat,
 } from '../../src/core/codes/verification-code-format.js';
-import { parseVerificationCodeLength } from '../../src/cli/parse.js';
+import { parseVerificationCodeLength } from '../../src/cli/commands/verification-codes/create.js';
 import { seededRandom } from '../helpers/random.js';
 
 describe('generateVerificationCode', () => {
