@@ -32,12 +32,15 @@ const PRIVATE_DIRECTORY = resolve(import.meta.dirname, 'src', 'store', 'private-
 
 /**
  * Chunk names by path, most specific first; the first match wins. The 'cli' group is
- * merged into the entry, main.js. The CA name rule stays in core: the ca-certificates
- * verbs check names before anything loads x509.js.
+ * merged into the entry, main.js. The CA name rule and etags stay in core: the
+ * ca-certificates verbs check names, descriptions and --if-match before anything loads
+ * x509.js. The flag parsers (src/cli/parse.ts, in main.js) read durations, times and
+ * page tokens with the core's small pure modules, which go with them.
  */
 const GROUPS = [
   ['phrase', /node_modules[\\/]@(scure|noble)[\\/]|src[\\/]core[\\/]codes[\\/]phrase-code\.ts$/],
-  ['x509', /src[\\/]core[\\/](x509[\\/]|ca-certificates[\\/](?!name-rule)|device-certificates\.ts$)/],
+  ['cli', /src[\\/]core[\\/](duration|time|pagination)\.ts$/],
+  ['x509', /src[\\/]core[\\/](x509[\\/]|ca-certificates[\\/](?!name-rule|etag)|device-certificates\.ts$)/],
   ['one-time-codes', /src[\\/]core[\\/](one-time-codes[\\/]|codes[\\/]one-time-code-format\.ts$)/],
   ['postgres', /src[\\/]postgres[\\/]|node_modules[\\/](pg|pg-[^\\/]+|pgpass|postgres-[^\\/]+|split2|xtend)[\\/]/],
   ['core', /src[\\/](core|store)[\\/]|node_modules[\\/](better-sqlite3-multiple-ciphers|bindings|file-uri-to-path)[\\/]/],

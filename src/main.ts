@@ -8,8 +8,8 @@ import type { Writable } from 'node:stream';
 import { buildProgram } from './cli/program.js';
 import { printVersion, VersionRequested } from './cli/version.js';
 import type { CliDeps } from './cli/cli.js';
-import { writeFailure } from './cli/output.js';
-import { COMMAND, exitCodeFor, StoreError, UsageError, VericodeError } from './core/errors.js';
+import { COMMAND, writeFailure } from './cli/output.js';
+import { exitCodeFor, StoreError, UsageError, VericodeError } from './core/errors.js';
 import { cryptoRandom, systemClock } from './core/ports.js';
 import { version } from '../package.json';
 
@@ -104,7 +104,7 @@ function storeFailure(code: string, error: Error): StoreError {
     return new StoreError('store_locked', 'the store is busy: another process kept it locked for more than 5 seconds', 'try again when the other process has finished');
   }
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
-    return new StoreError('store_corrupt', `the store is damaged: ${error.message.toLowerCase()}`, `restore it from a backup (${COMMAND} store backup)`);
+    return new StoreError('store_corrupt', `the store is damaged: ${error.message.toLowerCase()}`, { kind: 'restore_from_backup' });
   }
   return new StoreError('store_locked', `cannot write the store: ${error.message.toLowerCase()}`, 'check free disk space and the permissions of the store and its directory');
 }

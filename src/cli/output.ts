@@ -10,11 +10,13 @@
  * - Human, piped: one line per record, fields separated by tabs, no headers, no colour.
  * - Every human line and message shows control and bidi characters as visible escapes
  *   (see terminal-text.ts); JSON keeps values exact.
- * - Messages name the command as it was invoked: the core writes `{command}` in hints
- *   (COMMAND in core/errors.ts) and this writer fills in the program name.
+ * - Messages name the command as it was invoked: commands write `{command}` (COMMAND)
+ *   and this writer fills in the program name; an error's `next` step is worded here
+ *   (next-steps.ts) with that name too.
  */
 import type { Writable } from 'node:stream';
-import { COMMAND, type VericodeError } from '../core/errors.js';
+import type { VericodeError } from '../core/errors.js';
+import { hintText } from './next-steps.js';
 import type { JsonQuery } from './query.js';
 import type { Style } from './style.js';
 import { displayWidth, escapeText, escapeValue, inertJson } from './terminal-text.js';
@@ -54,6 +56,12 @@ export interface OutputOptions {
   /** `--query`, compiled before the command ran. */
   query?: JsonQuery;
 }
+
+/**
+ * Stands for the command in the CLI's own hints and messages (`see {command} --help`):
+ * written as the user invoked it (`peridio`, `vericode`) when printed.
+ */
+export const COMMAND = '{command}';
 
 export class Output {
   readonly style: Style;
@@ -133,7 +141,8 @@ export class Output {
 
 /** Writes a failure on stderr: `NAME: error: …` and `NAME: hint: …`, or `{"error": …}` with `json`. */
 export function writeFailure(stderr: Writable, failure: VericodeError, options: { json: boolean; programName: string }): void {
-  const hint = failure.hint === undefined ? null : fillCommand(failure.hint, options.programName);
+  const text = hintText(failure, options.programName);
+  const hint = text === undefined ? null : fillCommand(text, options.programName);
   if (options.json) {
     stderr.write(`${jsonText({ error: { code: failure.code, message: fillCommand(failure.message, options.programName), hint } }, false)}\n`);
     return;
@@ -142,7 +151,7 @@ export function writeFailure(stderr: Writable, failure: VericodeError, options: 
   if (hint !== null) stderr.write(messageLine(options.programName, 'hint: ', hint));
 }
 
-/** `text` with the core's `{command}` placeholder replaced by the program name. */
+/** `text` with the `{command}` placeholder replaced by the program name. */
 function fillCommand(text: string, programName: string): string {
   return text.replaceAll(COMMAND, programName);
 }

@@ -8,7 +8,8 @@
  * streams, so the whole CLI runs in-process in tests.
  */
 import { Command, Option } from 'commander';
-import { COMMAND, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
+import { COMMAND } from './output.js';
 import { Cli, type CliDeps } from './cli.js';
 import { addVersionOptions } from './version.js';
 

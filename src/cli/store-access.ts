@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { COMMAND, StoreError, UsageError } from '../core/errors.js';
+import { StoreError, UsageError } from '../core/errors.js';
 import type { RandomSource } from '../core/ports.js';
 import { readBoundedFile } from '../store/bounded-file.js';
 import { createKeyFile, isExposedToOthers, MAX_KEY_FILE_BYTES, readKeyFile } from '../store/key-file.js';
@@ -83,7 +83,7 @@ export function resolveStoreKey(path: string, flags: StoreLocation, env: Env, ra
   // Only the default store appears on first use: a mistyped --store must not quietly
   // become a new, empty store (and a new key file).
   if (!storeExists && (flags.store !== undefined || nonEmpty(env.VERICODE_STORE) !== undefined)) {
-    throw new StoreError('store_locked', `no store at ${path}`, `check the path, or create a store there with: ${COMMAND} init --store ${path}`);
+    throw new StoreError('store_locked', `no store at ${path}`, { kind: 'create_store', path });
   }
   const given = passphraseFromSources(flags, env);
   if (given !== undefined) return { kind: 'key', key: { mode: 'passphrase', ...given } };

@@ -28,7 +28,7 @@ export interface AuditExportSummary {
  * @throws UsageError for a malformed `since`.
  */
 export async function exportAudit(ctx: CoreContext, options: AuditExportOptions, emit: (event: AuditEvent) => void): Promise<AuditExportSummary> {
-  const sinceAt = options.since === undefined ? undefined : new Date(parseTimestamp(options.since, '--since')).toISOString();
+  const sinceAt = options.since === undefined ? undefined : new Date(parseTimestamp(options.since)).toISOString();
   return ctx.store.read(async (tx) => {
     let events = 0;
     let firstSeq: number | null = null;

@@ -4,8 +4,7 @@
  */
 import { parseStoredEvent, type AuditEvent } from './audit/chain.js';
 import type { CoreContext } from './context.js';
-import { UsageError } from './errors.js';
-import { decodePageToken, toPage, type ListOrder, type Page } from './pagination.js';
+import { decodePageToken, pageSize, toPage, type ListOrder, type Page } from './pagination.js';
 import { parseTimestamp } from './time.js';
 
 /** Options of `listAuditPage`. */
@@ -31,11 +30,8 @@ export const DEFAULT_AUDIT_PAGE = 50;
  */
 export async function listAuditPage(ctx: CoreContext, options: ListAuditPageOptions = {}): Promise<Page<AuditEvent>> {
   const order = options.order ?? 'desc';
-  const limit = options.limit ?? DEFAULT_AUDIT_PAGE;
-  if (!(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) {
-    throw new UsageError(`invalid --limit ${limit}: it must be a whole number from 1 to 1000`);
-  }
-  const sinceAt = options.since === undefined ? undefined : new Date(parseTimestamp(options.since, '--since')).toISOString();
+  const limit = pageSize(options.limit, DEFAULT_AUDIT_PAGE);
+  const sinceAt = options.since === undefined ? undefined : new Date(parseTimestamp(options.since)).toISOString();
   const from = decodePageToken(options.page, order);
   const rows = await ctx.store.read((tx) => tx.listAuditEvents({
     sinceAt,

@@ -4,7 +4,7 @@
  */
 import { nextEvent, parseStoredEvent, type AuditEvent, type AuditEventInput } from './audit/chain.js';
 import type { CoreContext } from './context.js';
-import { COMMAND, UsageError, VerificationError } from './errors.js';
+import { UsageError, VerificationError } from './errors.js';
 import type { StoreReader, StoreWriter } from './store-port.js';
 import { parseTimestamp, rfc3339 } from './time.js';
 
@@ -46,9 +46,9 @@ export interface ListAuditOptions {
  */
 export async function listAudit(ctx: CoreContext, options: ListAuditOptions = {}): Promise<AuditEvent[]> {
   if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 1)) {
-    throw new UsageError(`invalid --limit ${options.limit}: it must be a whole number of at least 1`);
+    throw new UsageError(`limit ${options.limit} is not a whole number of at least 1`);
   }
-  const sinceAt = options.since === undefined ? undefined : new Date(parseTimestamp(options.since, '--since')).toISOString();
+  const sinceAt = options.since === undefined ? undefined : new Date(parseTimestamp(options.since)).toISOString();
   const rows = await ctx.store.read((tx) => tx.listAuditEvents({ sinceAt, action: options.action, limit: options.limit }));
   return rows.map(parseStoredEvent);
 }
@@ -68,6 +68,6 @@ export function revivedCodeError(what: string, seq: number): VerificationError {
   return new VerificationError(
     'audit_broken',
     `the store disagrees with its audit log: ${what} was already used (audit event ${seq}), but the store showed it unused; it was refused and is spent again`,
-    `the store file may have been rolled back by copying old pages or an old copy into it: run ${COMMAND} audit verify, compare with an anchor kept elsewhere (${COMMAND} audit verify --anchor), and restore from a trusted backup`,
+    { kind: 'check_for_rollback' },
   );
 }

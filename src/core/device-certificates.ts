@@ -11,7 +11,10 @@ import { parseCrls } from './x509/crl.js';
 import { parseCertificate, parseCertificateChain, type ParsedCertificate } from './x509/parse.js';
 import { validatePath, type PathOptions } from './x509/path-validation.js';
 import { parsePeerIdentity } from './x509/peer-identity.js';
-import { parsePurpose } from './x509/purpose.js';
+import { parsePurpose, PURPOSES, purposeNamed } from './x509/purpose.js';
+
+export { PURPOSES, purposeNamed };
+export { identityInputProblem, type PeerIdentityProblem } from './x509/peer-identity.js';
 import { UsageError } from './errors.js';
 
 /** A registered CA to validate against, with the id that names it. */
@@ -73,13 +76,13 @@ export interface VerifyDeviceCertificateInput {
   maxDepth?: number;
 }
 
-/** The deepest `--max-depth` accepted: the path search never builds longer paths. */
+/** The deepest path (intermediate CA certificates) accepted: the path search never builds longer paths. */
 export const MAX_DEPTH_LIMIT = 8;
 
 /** The path options from the input, every value checked before the store is opened. */
 function pathOptions(input: VerifyDeviceCertificateInput): PathOptions {
   if (input.maxDepth !== undefined && (!Number.isInteger(input.maxDepth) || input.maxDepth < 0 || input.maxDepth > MAX_DEPTH_LIMIT)) {
-    throw new UsageError(`--max-depth must be a whole number from 0 to ${MAX_DEPTH_LIMIT}`, 'it counts the intermediate CA certificates between the device certificate and the registered CA');
+    throw new UsageError(`the path depth must be a whole number from 0 to ${MAX_DEPTH_LIMIT}`, 'it counts the intermediate CA certificates between the device certificate and the registered CA');
   }
   return {
     purpose: input.purpose === undefined ? undefined : parsePurpose(input.purpose),

@@ -2,8 +2,18 @@
  * The few error classes the core throws. Each carries a stable `code` from the
  * table in SPEC section 7; the CLI's `main` is the one place that turns a code into
  * an exit status. Messages are lowercase with no final period, and never contain a
- * plaintext code or key.
+ * plaintext code or key. What to do next is `hint` (advice in domain words) and
+ * `next` (a step the front end words, such as a command to run; see next-steps.ts).
  */
+import type { NextStep } from './next-steps.js';
+
+export type { NextStep } from './next-steps.js';
+
+/**
+ * What an error suggests: advice in domain words, a next step, or both (then the
+ * advice comes first).
+ */
+export type Hint = string | NextStep | { text: string; next: NextStep };
 
 /** Every stable error code a caller may see, grouped by the exit status they map to. */
 export const ERROR_CODES = {
@@ -35,13 +45,17 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 /** Base class: a failure the user can understand and act on. */
 export class VericodeError extends Error {
   readonly code: ErrorCode;
+  /** Advice in domain words, naming no command. */
   readonly hint: string | undefined;
+  /** The step to take next, for the front end to word (the CLI as a command line). */
+  readonly next: NextStep | undefined;
 
-  constructor(code: ErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, hint?: Hint, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
-    this.hint = hint;
+    this.hint = typeof hint === 'string' ? hint : hint !== undefined && 'text' in hint ? hint.text : undefined;
+    this.next = typeof hint === 'object' ? ('text' in hint ? hint.next : hint) : undefined;
   }
 }
 
@@ -49,7 +63,7 @@ export class VericodeError extends Error {
 export class UsageError extends VericodeError {
   constructor(
     message: string,
-    hint?: string,
+    hint?: Hint,
     code: 'usage' | 'invalid_format' | 'invalid_certificate' = 'usage',
   ) {
     super(code, message, hint);
@@ -61,7 +75,7 @@ export class VerificationError extends VericodeError {
   constructor(
     code: 'verification_failed' | 'unknown_code' | 'invalid_code' | 'not_authorized' | 'audit_broken' | 'revoked',
     message: string,
-    hint?: string,
+    hint?: Hint,
   ) {
     super(code, message, hint);
   }
@@ -69,7 +83,7 @@ export class VerificationError extends VericodeError {
 
 /** The named record does not exist in this organization (exit 4). */
 export class NotFoundError extends VericodeError {
-  constructor(message: string, hint?: string) {
+  constructor(message: string, hint?: Hint) {
     super('not_found', message, hint);
   }
 }
@@ -79,7 +93,7 @@ export class ConflictError extends VericodeError {
   constructor(
     code: 'code_used' | 'already_registered' | 'etag_mismatch' | 'locked' | 'limit_exceeded',
     message: string,
-    hint?: string,
+    hint?: Hint,
   ) {
     super(code, message, hint);
   }
@@ -87,14 +101,14 @@ export class ConflictError extends VericodeError {
 
 /** A code or certificate is outside its validity window (exit 6). */
 export class ExpiredError extends VericodeError {
-  constructor(code: 'code_expired' | 'certificate_expired', message: string, hint?: string) {
+  constructor(code: 'code_expired' | 'certificate_expired', message: string, hint?: Hint) {
     super(code, message, hint);
   }
 }
 
 /** The store cannot be opened: wrong or missing key, not a store at all, or no SQLite binding (exit 7). */
 export class StoreError extends VericodeError {
-  constructor(code: 'store_locked' | 'store_corrupt' | 'sqlite_unavailable', message: string, hint?: string, options?: { cause?: unknown }) {
+  constructor(code: 'store_locked' | 'store_corrupt' | 'sqlite_unavailable', message: string, hint?: Hint, options?: { cause?: unknown }) {
     super(code, message, hint, options);
   }
 }
@@ -104,9 +118,3 @@ export function exitCodeFor(code: ErrorCode): number {
   return ERROR_CODES[code];
 }
 
-/**
- * Stands for the command in hints and messages (`see {command} ca-certificates list`):
- * the CLI writes it as the user invoked it (`peridio`, `vericode`); a library caller
- * may replace it with whatever its users type.
- */
-export const COMMAND = '{command}';

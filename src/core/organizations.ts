@@ -4,7 +4,7 @@
  */
 import { recordEvent } from './audit.js';
 import type { CoreContext } from './context.js';
-import { COMMAND, NotFoundError, UsageError } from './errors.js';
+import { NotFoundError, UsageError } from './errors.js';
 import { randomUuid } from './ports.js';
 import { organizationPrn, parseOrganizationPrn } from './prn.js';
 import type { OrganizationRow } from './records.js';
@@ -108,7 +108,7 @@ export async function resolveOrganizationId(ctx: CoreContext, reference: string 
   return ctx.store.read(async (tx) => {
     if (reference === undefined) {
       const id = await tx.defaultOrganizationId();
-      if (id === undefined) throw new NotFoundError('the store has no default organization', `create one with: ${COMMAND} organizations create --name NAME`);
+      if (id === undefined) throw new NotFoundError('the store has no default organization', { kind: 'create_organization' });
       return id;
     }
     if (kind === 'name' || (kind === 'prn-or-name' && !reference.startsWith('prn:'))) return organizationIdByName(tx, reference);
@@ -122,11 +122,11 @@ export async function resolveOrganizationId(ctx: CoreContext, reference: string 
 async function organizationIdByName(tx: StoreReader, name: string): Promise<string> {
   const wanted = name.trim();
   const matches = (await tx.listOrganizations()).filter((row) => row.name === wanted);
-  if (matches.length === 0) throw new NotFoundError(`no organization is named "${wanted}"`, `see ${COMMAND} organizations list`);
+  if (matches.length === 0) throw new NotFoundError(`no organization is named "${wanted}"`, { kind: 'list_organizations' });
   if (matches.length > 1) {
     throw new UsageError(
       `${matches.length} organizations are named "${wanted}": ${matches.map((row) => organizationPrn(row.id)).join(', ')}`,
-      'choose one by its PRN with --org PRN',
+      { kind: 'choose_organization_by_prn' },
     );
   }
   return matches[0]!.id;
@@ -145,7 +145,7 @@ export async function existingOrganizationId(tx: StoreReader, idOrPrn: string): 
 }
 
 function unknownOrganization(prn: string): NotFoundError {
-  return new NotFoundError(`organization ${prn} not found`, `see ${COMMAND} organizations list`);
+  return new NotFoundError(`organization ${prn} not found`, { kind: 'list_organizations' });
 }
 
 function toOrganization(row: OrganizationRow, defaultId: string | undefined): Organization {

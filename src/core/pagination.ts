@@ -9,26 +9,47 @@ import { UsageError } from './errors.js';
 /** The order of a list: `desc` newest first, `asc` oldest first. */
 export type ListOrder = 'asc' | 'desc';
 
+/** The most items a page may hold. */
+export const MAX_PAGE_SIZE = 1000;
+
 /**
- * `--order` text as a ListOrder.
- * @throws UsageError for anything but `asc` or `desc`.
+ * `limit` as a page size, `fallback` when it is undefined.
+ * @throws UsageError unless it is a whole number from 1 to MAX_PAGE_SIZE.
  */
-export function parseListOrder(text: string): ListOrder {
-  if (text !== 'asc' && text !== 'desc') throw new UsageError(`invalid --order "${text}": expected asc (oldest first) or desc (newest first)`);
-  return text;
+export function pageSize(limit: number | undefined, fallback = 50): number {
+  const size = limit ?? fallback;
+  if (!(Number.isInteger(size) && size >= 1 && size <= MAX_PAGE_SIZE)) throw new UsageError(`page size ${size} is not a whole number from 1 to ${MAX_PAGE_SIZE}`);
+  return size;
 }
 
 /**
- * Decodes a `--page` token into the `seq` to continue after (in `order`).
+ * Checks that an order is asc or desc (a caller outside TypeScript may pass anything).
+ * @throws UsageError otherwise.
+ */
+export function assertListOrder(order: string): asserts order is ListOrder {
+  if (order !== 'asc' && order !== 'desc') throw new UsageError(`unknown list order "${order}": expected asc or desc`);
+}
+
+function decodeToken(token: string): { order: ListOrder; seq: number } | undefined {
+  const match = /^v1:(asc:)?([0-9]{1,15})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  return match ? { order: match[1] ? 'asc' : 'desc', seq: Number(match[2]) } : undefined;
+}
+
+/** The order a page token continues; undefined when it is not a page token. */
+export function pageTokenOrder(token: string): ListOrder | undefined {
+  return decodeToken(token)?.order;
+}
+
+/**
+ * Decodes a page token into the `seq` to continue after (in `order`).
  * @throws UsageError for a malformed token, or one from a list in the other order.
  */
 export function decodePageToken(token: string | undefined, order: ListOrder = 'desc'): number | undefined {
   if (token === undefined) return undefined;
-  const match = /^v1:(asc:)?([0-9]{1,15})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!match) throw new UsageError(`invalid --page token "${token}"`, 'pass the next_page value from the previous page unchanged');
-  const tokenOrder: ListOrder = match[1] ? 'asc' : 'desc';
-  if (tokenOrder !== order) throw new UsageError(`the --page token "${token}" continues a list in --order ${tokenOrder}`, `pass --order ${tokenOrder} with it, or start again without --page`);
-  return Number(match[2]);
+  const decoded = decodeToken(token);
+  if (!decoded) throw new UsageError(`invalid page token "${token}"`, 'pass the next_page value from the previous page unchanged');
+  if (decoded.order !== order) throw new UsageError(`page token "${token}" continues a list in ${decoded.order} order`, `list in ${decoded.order} order with it, or start again from the first page`);
+  return decoded.seq;
 }
 
 /** The token for the page after the one that ended at `lastSeq`. */

@@ -2,7 +2,7 @@
  * Peridio-style resource names: `prn:1:<org-uuid>` for an organization and
  * `prn:1:<org-uuid>:<kind>:<uuid>` for what lives inside one.
  */
-import { COMMAND, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const ORG_PRN = new RegExp(`^prn:1:(${UUID})$`);
@@ -28,7 +28,7 @@ export function resourcePrn(organizationId: string, kind: ResourceKind, id: stri
 export function parseOrganizationPrn(text: string): string {
   const match = ORG_PRN.exec(text);
   if (!match) {
-    throw new UsageError(`"${text}" is not an organization PRN`, `organization PRNs look like prn:1:<uuid>; see ${COMMAND} organizations list`);
+    throw new UsageError(`"${text}" is not an organization PRN`, { text: 'organization PRNs look like prn:1:<uuid>', next: { kind: 'list_organizations' } });
   }
   return match[1]!;
 }

@@ -30,7 +30,7 @@ export interface BackupResult {
  * writing it fails (a full disk), (`store_corrupt`) when the copy does not open.
  */
 export async function backupStore(ctx: CoreContext, out: string): Promise<BackupResult> {
-  if (out.trim() === '') throw new UsageError('--out needs a file name');
+  if (out.trim() === '') throw new UsageError('the backup needs a file name');
   const path = resolve(out);
   const facts = await ctx.store.backup(path);
   const eventRecorded = !ctx.store.readOnly;

@@ -61,7 +61,7 @@ export interface PurgeResult {
 export async function purgeStore(ctx: CoreContext, options: PurgeOptions = {}): Promise<PurgeResult> {
   const olderThanMs = options.olderThanMs ?? DEFAULT_PURGE_AGE_MS;
   if (!Number.isSafeInteger(olderThanMs) || olderThanMs < 1) {
-    throw new UsageError(`invalid --older-than: ${olderThanMs} ms is not a positive duration`);
+    throw new UsageError(`purge age ${olderThanMs} ms is not a positive whole number of milliseconds`);
   }
   const before = ctx.clock.now().getTime() - olderThanMs;
   const batchSize = options.batchSize ?? PURGE_BATCH_SIZE;

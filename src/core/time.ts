@@ -15,14 +15,18 @@ export function nowWholeSeconds(clock: Clock): number {
   return Math.floor(clock.now().getTime() / 1000) * 1000;
 }
 
-/**
- * Parses an RFC 3339 / ISO 8601 timestamp given on the command line.
- * @throws UsageError naming `flag` when it is not a valid date and time.
- */
-export function parseTimestamp(text: string, flag: string): number {
+/** An RFC 3339 / ISO 8601 date (and time) in epoch milliseconds; undefined when it is not one. */
+export function timestampMs(text: string): number | undefined {
   const ms = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text.trim()) ? Date.parse(text.trim()) : Number.NaN;
-  if (Number.isNaN(ms)) {
-    throw new UsageError(`invalid ${flag} "${text}": expected an ISO 8601 date and time`, `for example ${flag} 2024-03-01T00:00:00Z`);
-  }
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * Parses an RFC 3339 / ISO 8601 timestamp (a list's `since`).
+ * @throws UsageError when it is not a valid date and time.
+ */
+export function parseTimestamp(text: string): number {
+  const ms = timestampMs(text);
+  if (ms === undefined) throw new UsageError(`invalid time "${text}": expected an ISO 8601 date and time`, 'for example 2024-03-01T00:00:00Z');
   return ms;
 }

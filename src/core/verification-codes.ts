@@ -3,17 +3,18 @@
  * their status (never the code); consume one when a verification certificate
  * presents it. Codes are kept only as HMAC-SHA256 under the store's secret.
  */
-import { decodePageToken, toPage, type Page } from './pagination.js';
+import { decodePageToken, pageSize, toPage, type Page } from './pagination.js';
 import { earlierSpend, recordEvent, recordFailure, revivedCodeError } from './audit.js';
 import { codeHmacSecret, hmacCode } from './codes/hashing.js';
 import { assertVerificationCodeFormat, generateVerificationCode, VERIFICATION_CODE_DEFAULT_LENGTH } from './codes/verification-code-format.js';
 import type { CoreContext } from './context.js';
-import { COMMAND, ConflictError, ExpiredError, NotFoundError, UsageError, VerificationError } from './errors.js';
+import { ConflictError, ExpiredError, NotFoundError, UsageError, VerificationError } from './errors.js';
 import type { TtlPolicy } from './duration.js';
 import { randomUuid } from './ports.js';
 import { organizationPrn, parseResourcePrn, resourcePrn } from './prn.js';
 import { existingOrganizationId } from './organizations.js';
 import type { VerificationCodeRow, VerificationCodeStatusFilter } from './records.js';
+import type { NextStep } from './next-steps.js';
 import type { StoreWriter } from './store-port.js';
 import { nowWholeSeconds, rfc3339 } from './time.js';
 
@@ -129,29 +130,19 @@ export interface ListVerificationCodesOptions {
   page?: string;
 }
 
-const STATUS_FILTERS: readonly VerificationCodeStatusFilter[] = ['active', 'consumed', 'expired', 'all'];
-
-/**
- * Parses `--status` text.
- * @throws UsageError unless it is active, consumed, expired or all.
- */
-export function parseVerificationCodeStatus(text: string): VerificationCodeStatusFilter {
-  if (!(STATUS_FILTERS as readonly string[]).includes(text)) {
-    throw new UsageError(`invalid --status "${text}": expected one of ${STATUS_FILTERS.join(', ')}`);
-  }
-  return text as VerificationCodeStatusFilter;
-}
+/** The statuses a list of verification codes can be filtered by. */
+export const VERIFICATION_CODE_STATUS_FILTERS: readonly VerificationCodeStatusFilter[] = ['active', 'consumed', 'expired', 'all'];
 
 /**
  * A page of the organization's codes, newest first.
  * @throws UsageError for an unknown status, a limit outside 1..1000 or a bad page token.
  */
 export async function listVerificationCodes(ctx: CoreContext, options: ListVerificationCodesOptions): Promise<Page<VerificationCodeInfo>> {
-  const status = parseVerificationCodeStatus(options.status ?? 'all');
-  const limit = options.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new UsageError(`invalid --limit ${options.limit}: it must be a whole number from 1 to 1000`);
+  const status = options.status ?? 'all';
+  if (!VERIFICATION_CODE_STATUS_FILTERS.includes(status)) {
+    throw new UsageError(`unknown status filter "${status}": expected one of ${VERIFICATION_CODE_STATUS_FILTERS.join(', ')}`);
   }
+  const limit = pageSize(options.limit);
   const beforeSeq = decodePageToken(options.page);
   const now = ctx.clock.now().getTime();
   const rows = await ctx.store.read((tx) => tx.listVerificationCodes({ organizationId: options.organizationId, status, now, limit, beforeSeq }));
@@ -165,7 +156,7 @@ export async function listVerificationCodes(ctx: CoreContext, options: ListVerif
 export async function getVerificationCode(ctx: CoreContext, organizationId: string, idOrPrn: string): Promise<VerificationCodeInfo> {
   const id = parseResourcePrn(idOrPrn, 'ca_verification_code')?.id ?? idOrPrn;
   const row = await ctx.store.read((tx) => tx.findVerificationCodeById(organizationId, id));
-  if (!row) throw new NotFoundError(`verification code ${idOrPrn} not found`, `see ${COMMAND} ca-certificates verification-codes list`);
+  if (!row) throw new NotFoundError(`verification code ${idOrPrn} not found`, { kind: 'list_verification_codes' });
   return toInfo(row, ctx.clock.now().getTime());
 }
 
@@ -220,7 +211,7 @@ export async function consumeVerificationCode(ctx: CoreContext, organizationId: 
   const existing = codeHmac && await ctx.store.read((tx) => tx.findVerificationCodeByHmac(organizationId, codeHmac));
   if (!existing) {
     await failure('unknown_code');
-    throw new VerificationError('unknown_code', `${where} does not match any verification code of this organization`, `request a code with: ${COMMAND} ca-certificates verification-codes create`);
+    throw new VerificationError('unknown_code', `${where} does not match any verification code of this organization`, { kind: 'issue_verification_code' });
   }
   const hint = await nextCodeHint(ctx, existing);
   if (existing.consumed_at !== null) {
@@ -230,7 +221,7 @@ export async function consumeVerificationCode(ctx: CoreContext, organizationId: 
   const newer = existing.certificate_id === null ? undefined : await ctx.store.read((tx) => tx.findNewerBoundVerificationCode(existing));
   if (newer && newer.created_at <= existing.expires_at) {
     await failure('code_superseded', verificationCodePrn(existing));
-    throw new ExpiredError('code_expired', `the verification code was superseded at ${rfc3339(newer.created_at)} by a newer code for the same CA certificate: a CA has one live code`, `use the newest code, or ${hint}`);
+    throw new ExpiredError('code_expired', `the verification code was superseded at ${rfc3339(newer.created_at)} by a newer code for the same CA certificate: a CA has one live code`, { kind: 'use_newest_verification_code', otherwise: hint });
   }
   await failure('code_expired', verificationCodePrn(existing));
   throw new ExpiredError('code_expired', `the verification code expired at ${rfc3339(existing.expires_at)}`, hint);
@@ -241,14 +232,13 @@ export async function consumeVerificationCode(ctx: CoreContext, organizationId: 
  * CA while that CA still waits for proof (never an unbound code, which its verify
  * would refuse).
  */
-async function nextCodeHint(ctx: CoreContext, row: VerificationCodeRow): Promise<string> {
-  const command = `${COMMAND} ca-certificates verification-codes create`;
-  if (row.certificate_id === null) return `request a new code with: ${command}`;
+async function nextCodeHint(ctx: CoreContext, row: VerificationCodeRow): Promise<NextStep> {
+  if (row.certificate_id === null) return { kind: 'issue_new_verification_code' };
   const ca = await ctx.store.read((tx) => tx.findCaCertificateById(row.organization_id, row.certificate_id!));
-  if (!ca) return `the CA certificate this code was bound to was deleted: register it again (${COMMAND} ca-certificates create -c ca.pem --name NAME), then: ${command} --certificate NAME`;
+  if (!ca) return { kind: 'register_deleted_ca_again' };
   const label = ca.name ?? resourcePrn(ca.organization_id, 'ca_certificate', ca.id);
-  if (ca.is_verified === 1) return `CA certificate ${label} is already verified: see ${COMMAND} ca-certificates get ${label}`;
-  return `request a new code with: ${command} --certificate ${label}`;
+  if (ca.is_verified === 1) return { kind: 'ca_certificate_already_verified', ca: label };
+  return { kind: 'issue_new_verification_code', ca: label };
 }
 
 function verificationCodePrn(row: Pick<VerificationCodeRow, 'organization_id' | 'id'>): string {

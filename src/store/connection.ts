@@ -18,7 +18,7 @@
  */
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { COMMAND, StoreError } from '../core/errors.js';
+import { StoreError, type Hint } from '../core/errors.js';
 import { describeFsError } from './bounded-file.js';
 import type { StoreKey } from '../core/records.js';
 import { openDatabase, type Db } from './sqlite.js';
@@ -88,11 +88,11 @@ export function proveKey(db: Db, path: string, key: StoreKey, existed: boolean):
   }
 }
 
-function wrongKeyHint(key: StoreKey): string {
+function wrongKeyHint(key: StoreKey): Hint {
   const hint = 'check --key-file, --passphrase-file, VERICODE_KEY_FILE or VERICODE_PASSPHRASE';
   const bytes = key.mode === 'passphrase' ? keyBytes(key) : undefined;
   if (bytes === undefined || Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)) return hint;
-  return `${hint}; this passphrase is not valid UTF-8, and version 0.1.0 keyed stores with each invalid byte replaced by U+FFFD: a store made then opens with a file holding the replaced text (then run ${COMMAND} store rekey)`;
+  return { text: hint, next: { kind: 'rekey_legacy_passphrase' } };
 }
 
 /** WAL mode and the settings every connection needs; a read-only one changes nothing. */
@@ -111,7 +111,7 @@ export function configure(db: Db, path: string, access: Access): void {
 
 /** `store_corrupt`, with SQLite's reason. */
 export function corrupt(path: string, cause: unknown): StoreError {
-  return new StoreError('store_corrupt', `store ${path} is damaged: ${(cause as Error).message.toLowerCase()}`, `restore it from a backup (${COMMAND} store backup)`, { cause });
+  return new StoreError('store_corrupt', `store ${path} is damaged: ${(cause as Error).message.toLowerCase()}`, { kind: 'restore_from_backup' }, { cause });
 }
 
 /** `store_locked`: the store or its directory cannot be written. */

@@ -30,7 +30,7 @@
  */
 import { existsSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { COMMAND, StoreError, UsageError } from '../core/errors.js';
+import { StoreError, UsageError } from '../core/errors.js';
 import { copySnapshotInto, fsyncPath, removeIfPresent } from './snapshot.js';
 import { keyBytes, readOnlyStore } from './connection.js';
 import type { RekeyStep } from '../core/store-port.js';
@@ -126,7 +126,7 @@ function takeSoleLock(store: Store): void {
       throw new StoreError(
         'store_locked',
         `the store ${store.path} is in use by another process: rekey needs it to itself`,
-        `wait for other ${COMMAND} commands on this store to finish, then try again`,
+        { kind: 'wait_for_other_processes' },
       );
     }
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SOLE_USE_RETRY_MS);

@@ -11,7 +11,7 @@
 import { sqliteAddon, type Db, type Statement, type Transaction } from './sqlite.js';
 import { closeSync, existsSync, linkSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { COMMAND, StoreError } from '../core/errors.js';
+import { StoreError } from '../core/errors.js';
 import { describeFsError } from './bounded-file.js';
 import { canWrite, configure, connect, corrupt, keyBytes, needsImmutable, proveKey, readOnlyStore, unlock, unwritable, type Access, type StoreKey } from './connection.js';
 import { ensurePrivateDirectory, fsyncDirectory } from './key-file.js';
@@ -104,7 +104,7 @@ export class Store {
     // A binding that does not load must fail before any store file is made.
     sqliteAddon();
     if (!inspectStoreFile(path)) {
-      if (!options.create) throw new StoreError('store_locked', `no store at ${path}`, `check the path, or create a store there with: ${COMMAND} init --store ${path}`);
+      if (!options.create) throw new StoreError('store_locked', `no store at ${path}`, { kind: 'create_store', path });
       await Store.create(path, key, options.initialize);
     }
     for (let attempt = 1; ; attempt += 1) {
@@ -297,10 +297,10 @@ function inspectStoreFile(path: string): boolean {
     throw new StoreError('store_locked', `cannot read store ${path}: ${describeFsError(error)}`);
   }
   if (size === 0) {
-    throw new StoreError('store_corrupt', `${path} is an empty file, not a vericode store`, `a failed first run of version 0.1.0 leaves one: if nothing else uses ${path}, remove it and run: ${COMMAND} init --store ${path}`);
+    throw new StoreError('store_corrupt', `${path} is an empty file, not a vericode store`, { kind: 'replace_empty_store', path });
   }
   if (size % PAGE_SIZE !== 0) {
-    throw new StoreError('store_corrupt', `${path} is not a vericode store: its size (${size} bytes) is not a whole number of ${PAGE_SIZE}-byte pages`, `the file may be truncated: restore it from a backup (${COMMAND} store backup)`);
+    throw new StoreError('store_corrupt', `${path} is not a vericode store: its size (${size} bytes) is not a whole number of ${PAGE_SIZE}-byte pages`, { kind: 'restore_truncated_store' });
   }
   if (readHeader(path) === PLAINTEXT_SQLITE_HEADER) {
     throw new StoreError('store_corrupt', `${path} is an unencrypted SQLite database, not a vericode store`);

@@ -80,6 +80,6 @@ describe('stack traces of the built command', () => {
     const run = runBin(['verification-codes', 'create', '--ttl', 'soon'], { env: { HOME: home, VERICODE_DEBUG: '1' } });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/^peridio: error: .*\n/);
-    expect(run.stderr).toMatch(/\(.*src\/core\/duration\.ts:\d+:\d+\)/);
+    expect(run.stderr).toMatch(/\(.*src\/cli\/parse\.ts:\d+:\d+\)/);
   });
 });

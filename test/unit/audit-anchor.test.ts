@@ -87,7 +87,7 @@ describe('parseAnchor', () => {
     for (const text of ['', 'not json', '{"seq":7}', `{"seq":-1,"hash":"${hash}"}`, `{"seq":7,"hash":"${'A'.repeat(64)}"}`, 'null']) {
       expect(() => parseAnchor(text, 'anchor file a.json')).toThrowError(expect.objectContaining({
         code: 'invalid_format',
-        message: 'anchor file a.json is not an audit anchor: expected JSON {"seq", "hash", "at"} as {command} audit anchor writes it, or a 64-character hex hash',
+        message: 'anchor file a.json is not an audit anchor: expected JSON {"seq", "hash", "at"} as an audit anchor holds it, or a 64-character hex hash',
       }));
     }
   });

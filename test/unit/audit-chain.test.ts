@@ -87,7 +87,7 @@ describe('listAudit', () => {
 
   it('rejects a bad --since and --limit', async () => {
     const t = await testStore();
-    await expect(listAudit(t.ctx, { since: 'yesterday' })).rejects.toThrow('invalid --since "yesterday": expected an ISO 8601 date and time');
-    await expect(listAudit(t.ctx, { limit: 0 })).rejects.toThrow('invalid --limit 0: it must be a whole number of at least 1');
+    await expect(listAudit(t.ctx, { since: 'yesterday' })).rejects.toThrow('invalid time "yesterday": expected an ISO 8601 date and time');
+    await expect(listAudit(t.ctx, { limit: 0 })).rejects.toThrow('limit 0 is not a whole number of at least 1');
   });
 });

@@ -12,7 +12,7 @@ import { consumeVerificationCode, issueVerificationCode } from '../../src/core/v
 import { testStore, type TestStore } from '../helpers/store.js';
 
 const PAIR = { userId: 'alice', purpose: 'add_credential' };
-const HINT = 'the store file may have been rolled back, in part or whole, or edited: compare it with a backup and with an anchor kept elsewhere ({command} audit verify --anchor)';
+const NEXT = { kind: 'compare_with_anchor' };
 
 /** A store with two verification codes (the first consumed) and one-time codes: one redeemed, one invalidated. */
 async function spentStore(): Promise<TestStore & { consumed: string; redeemed: string; invalidated: string }> {
@@ -33,7 +33,7 @@ async function expectDisagreement(t: TestStore, problem: string): Promise<void> 
   await expect(verifyAuditChain(t.ctx)).rejects.toThrowError(expect.objectContaining({
     code: 'audit_broken',
     message: `the store disagrees with its audit log: ${problem}`,
-    hint: HINT,
+    next: NEXT,
   }));
 }
 

@@ -70,7 +70,7 @@ describe('verifyCaCertificate (Azure flow)', () => {
     await expect(verify(t, v1Certificate(root, { subject: unbound }))).rejects.toThrow(expect.objectContaining({
       code: 'verification_failed',
       message: `the verification certificate's CN is not a code bound to CA certificate pending${CONSUMED}`,
-      hint: 'request a new code with: {command} ca-certificates verification-codes create --certificate pending, and sign a new verification certificate with it',
+      next: { kind: 'sign_with_new_verification_code', ca: 'pending' },
     }));
     expect(await codeStatuses(t)).toEqual(['consumed']);
     expect((await getCaCertificate(t.ctx, t.organizationId, 'pending')).is_verified).toBe(false);
@@ -102,7 +102,7 @@ describe('verifyCaCertificate (Azure flow)', () => {
     await expect(verify(t, v1Certificate(root, { subject: first.code }))).rejects.toThrow(expect.objectContaining({
       code: 'code_expired',
       message: 'the verification code was superseded at 2025-01-01T00:01:00Z by a newer code for the same CA certificate: a CA has one live code',
-      hint: 'use the newest code, or request a new code with: {command} ca-certificates verification-codes create --certificate pending',
+      next: { kind: 'use_newest_verification_code', otherwise: { kind: 'issue_new_verification_code', ca: 'pending' } },
     }));
     expect((await listAudit(t.ctx, { action: 'verification_code.consume' })).map((e) => [e.subject, e.reason])).toEqual([[first.id, 'code_superseded']]);
     expect((await verify(t, v1Certificate(root, { subject: second.code }))).is_verified).toBe(true);
@@ -118,13 +118,13 @@ describe('verifyCaCertificate (Azure flow)', () => {
     await expect(verifyCaCertificate(t.ctx, forOther)).rejects.toThrow(expect.objectContaining({ code: 'verification_failed' }));
     await expect(verify(t, v1Certificate(root, { subject: code }))).rejects.toThrow(expect.objectContaining({
       code: 'code_used',
-      hint: 'request a new code with: {command} ca-certificates verification-codes create --certificate pending',
+      next: { kind: 'issue_new_verification_code', ca: 'pending' },
     }));
     const second = await bound(t);
     await verify(t, v1Certificate(root, { subject: second }));
     await expect(registerCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: { bytes: other.der, label: 'ca' }, verificationCertificate: { bytes: Buffer.from(v1Certificate(other, { subject: second }).pem), label: 'v' } })).rejects.toThrow(expect.objectContaining({
       code: 'code_used',
-      hint: 'CA certificate pending is already verified: see {command} ca-certificates get pending',
+      next: { kind: 'ca_certificate_already_verified', ca: 'pending' },
     }));
   });
 });

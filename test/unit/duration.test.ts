@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration, resolveTtl } from '../../src/core/duration.js';
+import { formatDuration } from '../../src/core/duration.js';
+import { parseDuration, parseTtl as resolveTtl } from '../../src/cli/parse.js';
 import { VERIFICATION_CODE_TTL } from '../../src/core/verification-codes.js';
 
 describe('parseDuration', () => {

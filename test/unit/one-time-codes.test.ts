@@ -67,7 +67,7 @@ describe('issuing one-time codes', () => {
   ])('rejects the %s %s with a usage error and stores nothing', async (value, field) => {
     const t = await testStore();
     const input = field === 'user' ? { userId: value } : { purpose: value };
-    await expect(issue(t, input)).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining(`invalid --${field} ${JSON.stringify(value)}`) });
+    await expect(issue(t, input)).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining(`invalid ${field === 'user' ? 'user id' : 'purpose'} ${JSON.stringify(value)}`) });
     expect((await listOneTimeCodes(t.ctx, { organizationId: t.organizationId })).items).toEqual([]);
   });
 
@@ -220,7 +220,7 @@ describe('invalidating, listing and getting', () => {
     expect((await listOneTimeCodes(t.ctx, { organizationId: t.organizationId, limit: 2, page: page.next_page! })).items.map((i) => i.id)).toEqual([a.id]);
     const text = JSON.stringify(await listOneTimeCodes(t.ctx, { organizationId: t.organizationId }));
     for (const code of [a.code, b.code, c.code]) expect(text).not.toContain(code);
-    await expect(listOneTimeCodes(t.ctx, { organizationId: t.organizationId, status: 'used' })).rejects.toThrow('invalid --status "used": expected one of active, consumed, expired, invalidated, locked, all');
+    await expect(listOneTimeCodes(t.ctx, { organizationId: t.organizationId, status: 'used' })).rejects.toThrow('unknown status filter "used": expected one of active, consumed, expired, invalidated, locked, all');
   });
 
   it('gets a code by PRN or bare id; an unknown one is not found', async () => {

@@ -55,7 +55,7 @@ describe('organizations', () => {
     await expect(resolveOrganizationId(t.ctx, 'Acme Corp')).rejects.toThrowError(expect.objectContaining({
       code: 'usage',
       message: `2 organizations are named "Acme Corp": ${[acme.prn, twin.prn].sort().join(', ')}`,
-      hint: 'choose one by its PRN with --org PRN',
+      next: { kind: 'choose_organization_by_prn' },
     }));
   });
 });

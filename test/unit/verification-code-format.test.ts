@@ -4,8 +4,8 @@ import {
   assertVerificationCodeFormat,
   generateVerificationCode,
   isVerificationCodeFormat,
-  parseVerificationCodeLength,
 } from '../../src/core/codes/verification-code-format.js';
+import { parseVerificationCodeLength } from '../../src/cli/commands/verification-codes/create.js';
 import { seededRandom } from '../helpers/random.js';
 
 describe('generateVerificationCode', () => {
@@ -19,8 +19,8 @@ describe('generateVerificationCode', () => {
   it('makes every length from 32 to 64 and refuses others', () => {
     const random = seededRandom(1);
     for (let length = 32; length <= 64; length += 1) expect(generateVerificationCode(random, length)).toHaveLength(length);
-    expect(() => generateVerificationCode(random, 31)).toThrow('invalid --length 31: it must be a whole number from 32 to 64');
-    expect(() => generateVerificationCode(random, 65)).toThrow('invalid --length 65');
+    expect(() => generateVerificationCode(random, 31)).toThrow('code length 31 is not a whole number from 32 to 64');
+    expect(() => generateVerificationCode(random, 65)).toThrow('code length 65 is not');
   });
 });
 

@@ -91,9 +91,9 @@ describe('status, list and get', () => {
   it('rejects bad filters, limits and page tokens', async () => {
     const t = await testStore();
     const org = t.organizationId;
-    await expect(listVerificationCodes(t.ctx, { organizationId: org, status: 'used' as never })).rejects.toThrow('invalid --status "used": expected one of active, consumed, expired, all');
-    await expect(listVerificationCodes(t.ctx, { organizationId: org, limit: 0 })).rejects.toThrow('invalid --limit 0');
-    await expect(listVerificationCodes(t.ctx, { organizationId: org, page: 'garbage' })).rejects.toThrow('invalid --page token "garbage"');
+    await expect(listVerificationCodes(t.ctx, { organizationId: org, status: 'used' as never })).rejects.toThrow('unknown status filter "used": expected one of active, consumed, expired, all');
+    await expect(listVerificationCodes(t.ctx, { organizationId: org, limit: 0 })).rejects.toThrow('page size 0 is not a whole number from 1 to 1000');
+    await expect(listVerificationCodes(t.ctx, { organizationId: org, page: 'garbage' })).rejects.toThrow('invalid page token "garbage"');
   });
 
   it('keeps organizations apart', async () => {
@@ -114,7 +114,7 @@ describe('consumeVerificationCode', () => {
     await expect(consumeVerificationCode(t.ctx, t.organizationId, issued.code, 'the CN')).rejects.toThrowError(expect.objectContaining({
       code: 'code_used',
       message: 'the verification code was already used: each code is single-use, even when the registration failed',
-      hint: 'request a new code with: {command} ca-certificates verification-codes create',
+      next: { kind: 'issue_new_verification_code' },
     }));
     expect((await listAudit(t.ctx, { action: 'verification_code.consume' })).map((e) => [e.outcome, e.reason, e.subject])).toEqual([
       ['success', null, issued.id],

@@ -5,7 +5,8 @@
  * ../completion-scripts.ts from the flattened tree made here.
  */
 import type { Command } from 'commander';
-import { COMMAND, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
+import { COMMAND } from '../output.js';
 import type { Cli } from '../cli.js';
 import { type CompletionNode, type CompletionOption, completionScript, SHELLS, type Shell } from '../completion-scripts.js';
 import { documented } from '../help.js';

@@ -6,7 +6,7 @@
  */
 import type { StoreReader } from '../store-port.js';
 import type { CoreContext } from '../context.js';
-import { COMMAND, UsageError, VerificationError } from '../errors.js';
+import { UsageError, VerificationError } from '../errors.js';
 import { GENESIS_HASH } from './chain.js';
 
 /** An anchor: event `seq` had `hash` (and was recorded `at`). */
@@ -47,7 +47,7 @@ export function parseAnchor(text: string, source: string): Pick<AuditAnchor, 'se
 }
 
 function invalidAnchor(source: string): UsageError {
-  return new UsageError(`${source} is not an audit anchor: expected JSON {"seq", "hash", "at"} as ${COMMAND} audit anchor writes it, or a 64-character hex hash`, undefined, 'invalid_format');
+  return new UsageError(`${source} is not an audit anchor: expected JSON {"seq", "hash", "at"} as an audit anchor holds it, or a 64-character hex hash`, undefined, 'invalid_format');
 }
 
 /**

@@ -12,7 +12,7 @@
  * stored text is exactly how `JSON.stringify` wrote it, so it has one reading.
  */
 import { createHash } from 'node:crypto';
-import { COMMAND, VerificationError } from '../errors.js';
+import { VerificationError } from '../errors.js';
 
 /** One audit event as stored, without its hashes. Never holds a code or key. */
 export interface AuditEventBody {
@@ -124,7 +124,7 @@ export function chainBroken(broken: ChainBreak): VerificationError {
   return new VerificationError(
     'audit_broken',
     `audit log is broken at event ${broken.seq}: ${broken.problem}`,
-    `the store was changed outside vericode; compare with a backup or an exported copy (${COMMAND} audit export)`,
+    { kind: 'compare_with_export' },
   );
 }
 

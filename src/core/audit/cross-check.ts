@@ -3,7 +3,7 @@
  * back (a rollback, possible without the key) can revive a spent code while the log,
  * on other pages, still records its use; these checks name such a disagreement.
  */
-import { COMMAND, VerificationError } from '../errors.js';
+import { VerificationError } from '../errors.js';
 import type { CodeLedger, StoreReader } from '../store-port.js';
 
 /** The codes tables as the log accounts for them. */
@@ -54,6 +54,6 @@ function disagreement(problem: string): VerificationError {
   return new VerificationError(
     'audit_broken',
     `the store disagrees with its audit log: ${problem}`,
-    `the store file may have been rolled back, in part or whole, or edited: compare it with a backup and with an anchor kept elsewhere (${COMMAND} audit verify --anchor)`,
+    { kind: 'compare_with_anchor' },
   );
 }

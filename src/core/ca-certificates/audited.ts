@@ -4,7 +4,8 @@
  */
 import { recordFailure } from '../audit.js';
 import type { CoreContext } from '../context.js';
-import { COMMAND, VericodeError } from '../errors.js';
+import { VericodeError } from '../errors.js';
+import type { NextStep } from '../next-steps.js';
 
 /** What a failure event records besides its reason. */
 export interface AttemptRecord {
@@ -28,20 +29,16 @@ export async function auditedAttempt<T>(ctx: CoreContext, record: AttemptRecord,
   }
 }
 
-/** How to go on after a spent code: the command that issues a new one (bound to `certificate` in the Azure flow). */
-export function newCodeHint(certificate?: string): string {
-  const command = certificate === undefined ? `${COMMAND} ca-certificates verification-codes create` : `${COMMAND} ca-certificates verification-codes create --certificate ${certificate}`;
-  return `request a new code with: ${command}, and sign a new verification certificate with it`;
-}
-
 /**
  * Adds to an error raised after the verification code was consumed that the code is
  * spent (single use, even when the registration fails), and how to go on: its own
- * hint first, then `next` (see `newCodeHint`).
+ * advice first, then a new code (bound to `ca` in the Azure flow) and a new
+ * verification certificate signed with it.
  */
-export function noteConsumedCode(error: unknown, next = newCodeHint()): unknown {
+export function noteConsumedCode(error: unknown, ca?: string): unknown {
   if (!(error instanceof VericodeError) || error.message.includes('verification code was consumed')) return error;
   error.message = `${error.message} (the verification code was consumed by this attempt)`;
-  (error as { hint: string | undefined }).hint = error.hint ? `${error.hint}; then ${next}` : next;
+  const next: NextStep = { kind: 'sign_with_new_verification_code', ...(ca === undefined ? {} : { ca }), ...(error.next === undefined ? {} : { first: error.next }) };
+  (error as { next: NextStep | undefined }).next = next;
   return error;
 }

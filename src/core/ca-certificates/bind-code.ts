@@ -3,7 +3,7 @@
  * unverified CA, which only `verifyCaCertificate` for that CA accepts.
  */
 import type { CoreContext } from '../context.js';
-import { COMMAND, ConflictError } from '../errors.js';
+import { ConflictError } from '../errors.js';
 import { issueVerificationCodeIn, type IssuedVerificationCode, type IssueVerificationCodeInput } from '../verification-codes.js';
 import { organizationPrn } from '../prn.js';
 import { auditedAttempt } from './audited.js';
@@ -24,7 +24,7 @@ export async function issueBoundVerificationCode(ctx: CoreContext, target: CaCha
     const row = await findForChange(tx, target);
     if (row.is_verified === 1) {
       const label = caCertificateLabel(row);
-      throw new ConflictError('already_registered', `CA certificate ${label} is already verified: it needs no verification code`, `see ${COMMAND} ca-certificates get ${label}`);
+      throw new ConflictError('already_registered', `CA certificate ${label} is already verified: it needs no verification code`, { kind: 'show_ca_certificate', ca: label });
     }
     const changed = await writeChange(ctx, tx, row, {});
     return issueVerificationCodeIn(ctx, tx, { ...options, organizationId: target.organizationId, certificateId: row.id, certificateEtag: changed.etag });

@@ -8,6 +8,7 @@ import { resourcePrn } from '../prn.js';
 import { rfc3339 } from '../time.js';
 import type { CertificateSummary } from '../x509/describe.js';
 import { parseStoredJitp, type Jitp } from './jitp.js';
+import { DESCRIPTION_LIMIT, isCaDescription } from './name-rule.js';
 
 /** Whether a registered CA takes part in device checks. */
 export type CaCertificateStatus = 'active' | 'inactive';
@@ -56,7 +57,6 @@ export function toCaCertificate(row: CaCertificateRow): CaCertificate {
   };
 }
 
-const DESCRIPTION_LIMIT = 1024;
 
 /**
  * A `--description` as stored: trimmed; empty means none (null).
@@ -64,8 +64,6 @@ const DESCRIPTION_LIMIT = 1024;
  */
 export function parseDescription(text: string): string | null {
   const trimmed = text.trim();
-  if (trimmed.length > DESCRIPTION_LIMIT || /\p{Cc}/u.test(trimmed)) {
-    throw new UsageError(`invalid --description: it must be at most ${DESCRIPTION_LIMIT} printable characters`);
-  }
+  if (!isCaDescription(trimmed)) throw new UsageError(`invalid description: it must be at most ${DESCRIPTION_LIMIT} printable characters`);
   return trimmed.length === 0 ? null : trimmed;
 }

@@ -3,7 +3,7 @@
  * gives it a new random etag, and a change made with `--if-match ETAG` applies only
  * while the record still has that etag. No `--if-match` means `*`: any etag.
  */
-import { COMMAND, ConflictError, UsageError } from '../errors.js';
+import { ConflictError, UsageError } from '../errors.js';
 import type { RandomSource } from '../ports.js';
 
 /** A new opaque etag: 16 hex characters from 64 random bits. */
@@ -19,7 +19,7 @@ export function newEtag(random: RandomSource): string {
  */
 export function expectedEtag(ifMatch: string | undefined, current: string): string {
   const wanted = normalizeEtag(ifMatch);
-  if (wanted === '') throw new UsageError('invalid --if-match "": expected an etag, or * for any', `copy the etag from ${COMMAND} ca-certificates get`);
+  if (wanted === '') throw new UsageError('an empty etag matches nothing: expected an etag, or * for any', { kind: 'copy_etag' });
   return wanted === undefined || wanted === '*' ? current : wanted;
 }
 
@@ -37,11 +37,12 @@ export function etagMismatch(label: string, wanted: string): ConflictError {
   return new ConflictError(
     'etag_mismatch',
     `CA certificate ${label} has changed: its etag is no longer ${wanted}`,
-    `read the current etag with: ${COMMAND} ca-certificates get ${label}, then retry`,
+    { kind: 'refresh_etag', ca: label },
   );
 }
 
-function normalizeEtag(text: string | undefined): string | undefined {
+/** An etag as typed, without surrounding whitespace and the double quotes of an HTTP entity tag. */
+export function normalizeEtag(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   const trimmed = text.trim();
   const quoted = /^(?:W\/)?"(.*)"$/.exec(trimmed);

@@ -5,7 +5,7 @@
  */
 import { recordEvent } from '../audit.js';
 import type { CoreContext } from '../context.js';
-import { COMMAND, ConflictError } from '../errors.js';
+import { ConflictError } from '../errors.js';
 import { randomUuid } from '../ports.js';
 import { organizationPrn, resourcePrn } from '../prn.js';
 import type { CaCertificateRow } from '../records.js';
@@ -46,14 +46,14 @@ export async function insertCheckedCaCertificate(ctx: CoreContext, organizationI
     const duplicate = await tx.findCaCertificateByFingerprint(organizationId, summary.fingerprint_sha256);
     if (duplicate) {
       const prn = caCertificatePrn(duplicate);
-      throw new ConflictError('already_registered', `this CA certificate is already registered in this organization as ${prn}`, `see ${COMMAND} ca-certificates get ${duplicate.name ?? prn}`);
+      throw new ConflictError('already_registered', `this CA certificate is already registered in this organization as ${prn}`, { kind: 'show_ca_certificate', ca: duplicate.name ?? prn });
     }
     if (fields.name !== null) await assertNameFree(tx, organizationId, fields.name);
     if (await tx.countCaCertificatesWithSubject(organizationId, Buffer.from(subject)) >= MAX_CAS_PER_SUBJECT) {
       throw new ConflictError(
         'limit_exceeded',
         `the organization already has ${MAX_CAS_PER_SUBJECT} CA certificates with the subject ${summary.subject}`,
-        `delete one you no longer use (${COMMAND} ca-certificates delete NAME), or give the new CA another subject`,
+        { kind: 'delete_unused_ca_certificate' },
       );
     }
     const now = nowWholeSeconds(ctx.clock);
@@ -99,6 +99,6 @@ export async function insertCheckedCaCertificate(ctx: CoreContext, organizationI
 /** @throws ConflictError (`already_registered`) when the organization already has a CA named `name`. */
 export async function assertNameFree(tx: StoreReader, organizationId: string, name: string): Promise<void> {
   if (await tx.findCaCertificateByName(organizationId, name)) {
-    throw new ConflictError('already_registered', `a CA certificate named ${name} already exists in this organization`, `choose another --name, or see: ${COMMAND} ca-certificates get ${name}`);
+    throw new ConflictError('already_registered', `a CA certificate named ${name} already exists in this organization`, { kind: 'choose_another_ca_name', name });
   }
 }

@@ -1,11 +1,20 @@
 /**
- * The rule for CA names, `^[A-Za-z0-9-._]{1,64}$` (Azure IoT Hub's certificate
- * names), alone in a module with no store dependency so commands can check `--name`
- * before they load anything else.
+ * The rules for CA names, `^[A-Za-z0-9-._]{1,64}$` (Azure IoT Hub's certificate
+ * names), and descriptions, alone in a module with no store dependency so commands
+ * can check `--name` and `--description` before they load anything else.
  */
 import { UsageError } from '../errors.js';
 
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The longest description, in UTF-16 code units after trimming. */
+export const DESCRIPTION_LIMIT = 1024;
+
+/** True when `text`, trimmed, is a valid description: at most DESCRIPTION_LIMIT printable characters. */
+export function isCaDescription(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed.length <= DESCRIPTION_LIMIT && !/\p{Cc}/u.test(trimmed);
+}
 
 /** True when `text` is a valid CA name. */
 export function isCaName(text: string): boolean {

@@ -4,7 +4,7 @@
  */
 import type { CaCertificateRow } from '../records.js';
 import type { StoreReader } from '../store-port.js';
-import { COMMAND, NotFoundError, UsageError } from '../errors.js';
+import { NotFoundError, UsageError } from '../errors.js';
 import { parseResourcePrn } from '../prn.js';
 import { isCaName } from './name-rule.js';
 
@@ -26,10 +26,10 @@ export async function findCaCertificate(tx: StoreReader, organizationId: string,
     row = prn.organizationId === organizationId ? await tx.findCaCertificateById(organizationId, prn.id) : undefined;
   } else {
     if (!isCaName(nameOrPrn)) {
-      throw new UsageError(`"${nameOrPrn}" is neither a CA certificate PRN nor a valid CA certificate name`, `names follow ^[A-Za-z0-9-._]{1,64}$; see ${COMMAND} ca-certificates list`);
+      throw new UsageError(`"${nameOrPrn}" is neither a CA certificate PRN nor a valid CA certificate name`, { text: 'names follow ^[A-Za-z0-9-._]{1,64}$', next: { kind: 'list_ca_certificates' } });
     }
     row = await tx.findCaCertificateByName(organizationId, nameOrPrn);
   }
-  if (!row) throw new NotFoundError(`CA certificate ${nameOrPrn} not found in this organization`, `see ${COMMAND} ca-certificates list`);
+  if (!row) throw new NotFoundError(`CA certificate ${nameOrPrn} not found in this organization`, { kind: 'list_ca_certificates' });
   return row;
 }

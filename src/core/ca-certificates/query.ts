@@ -1,5 +1,5 @@
 /** Reading registered CAs: a page of them, or one by name or PRN. */
-import { decodePageToken, toPage, type Page } from '../pagination.js';
+import { assertListOrder, decodePageToken, pageSize, toPage, type Page } from '../pagination.js';
 import type { CoreContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { toCaCertificate, type CaCertificate } from './ca-certificate.js';
@@ -19,15 +19,6 @@ export interface ListCaCertificatesOptions {
 /** The order of a list, as `--order` spells it. */
 export type ListOrder = 'asc' | 'desc';
 
-/**
- * Parses `--order` text.
- * @throws UsageError unless it is asc or desc.
- */
-export function parseListOrder(text: string): ListOrder {
-  if (text !== 'asc' && text !== 'desc') throw new UsageError(`invalid --order "${text}": expected asc or desc`);
-  return text;
-}
-
 const SEARCH_LIMIT = 256;
 
 /**
@@ -36,13 +27,11 @@ const SEARCH_LIMIT = 256;
  * @throws UsageError for a limit outside 1..1000, an over-long search, an unknown order or a bad page token.
  */
 export async function listCaCertificates(ctx: CoreContext, options: ListCaCertificatesOptions): Promise<Page<CaCertificate>> {
-  const limit = options.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new UsageError(`invalid --limit ${options.limit}: it must be a whole number from 1 to 1000`);
-  }
+  const limit = pageSize(options.limit);
   const search = options.search?.trim();
-  if (search !== undefined && search.length > SEARCH_LIMIT) throw new UsageError(`invalid --search: at most ${SEARCH_LIMIT} characters`);
-  const order = parseListOrder(options.order ?? 'desc');
+  if (search !== undefined && search.length > SEARCH_LIMIT) throw new UsageError(`search text longer than ${SEARCH_LIMIT} characters`);
+  const order = options.order ?? 'desc';
+  assertListOrder(order);
   const cursorSeq = decodePageToken(options.page);
   const rows = await ctx.store.read((tx) => tx.listCaCertificates({ organizationId: options.organizationId, search, limit, cursorSeq, order }));
   return toPage(rows, limit, toCaCertificate);

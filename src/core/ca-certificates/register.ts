@@ -9,7 +9,7 @@
  * Loads the X.509 modules: import this module lazily from commands.
  */
 import type { CoreContext } from '../context.js';
-import { COMMAND, UsageError, VerificationError } from '../errors.js';
+import { UsageError, VerificationError } from '../errors.js';
 import { organizationPrn } from '../prn.js';
 import { consumeVerificationCode } from '../verification-codes.js';
 import { checkCaCertificate } from '../x509/check-ca.js';
@@ -59,7 +59,7 @@ export interface RegisterCaCertificateInput {
  */
 export async function registerCaCertificate(ctx: CoreContext, input: RegisterCaCertificateInput): Promise<CaCertificate> {
   if (input.verified && input.verificationCertificate) {
-    throw new UsageError('--verified and -v/--verification-certificate-path exclude each other', 'prove possession with -v, or register without proof with --verified');
+    throw new UsageError('a CA certificate is registered either with a proof of possession or as verified without one, not both', 'give a verification certificate, or register it verified without proof');
   }
   if (input.name !== undefined) assertCaName(input.name);
   const fields = {
@@ -98,8 +98,6 @@ async function boundElsewhere(ctx: CoreContext, organizationId: string, certific
   return new VerificationError(
     'verification_failed',
     `the verification certificate's CN is a code bound to ${label ? `CA certificate ${label}` : 'a deleted CA certificate'}, not to a new one`,
-    label
-      ? `a bound code proves possession only for its CA, with: ${COMMAND} ca-certificates verify ${label} -v verification.pem`
-      : `codes issued with --certificate prove possession only with: ${COMMAND} ca-certificates verify NAME -v verification.pem`,
+    { kind: 'verify_with_bound_code', ca: label },
   );
 }

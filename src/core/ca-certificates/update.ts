@@ -27,9 +27,9 @@ export interface UpdateCaCertificateInput extends CaChangeTarget {
  */
 export async function updateCaCertificate(ctx: CoreContext, input: UpdateCaCertificateInput): Promise<CaCertificate> {
   const jitpInput = input.jitp && hasJitpInput(input.jitp) ? input.jitp : undefined;
-  if (input.disableJitp && jitpInput) throw new UsageError('--disable-jitp excludes the other --jitp-… flags');
+  if (input.disableJitp && jitpInput) throw new UsageError('turning JITP off excludes changing its settings');
   if (input.description === undefined && input.status === undefined && !jitpInput && !input.disableJitp) {
-    throw new UsageError('nothing to update', 'pass --description, --active, --inactive, --jitp-… or --disable-jitp');
+    throw new UsageError('nothing to update', 'give a description, a status or JITP settings, or turn JITP off');
   }
   const description = input.description === undefined ? undefined : parseDescription(input.description);
   const record = { action: 'ca_certificate.update', organization_id: organizationPrn(input.organizationId), subject: input.certificate };

@@ -6,14 +6,14 @@
  */
 import { recordEvent } from '../audit.js';
 import type { CoreContext } from '../context.js';
-import { COMMAND, ConflictError, NotFoundError, VerificationError } from '../errors.js';
+import { ConflictError, NotFoundError, VerificationError } from '../errors.js';
 import { organizationPrn, resourcePrn } from '../prn.js';
 import { consumeVerificationCode } from '../verification-codes.js';
 import { checkCaCertificate } from '../x509/check-ca.js';
 import { checkVerificationCertificate } from '../x509/check-verification.js';
 import { singleCommonName } from '../x509/describe.js';
 import { parseCertificate } from '../x509/parse.js';
-import { auditedAttempt, newCodeHint, noteConsumedCode } from './audited.js';
+import { auditedAttempt, noteConsumedCode } from './audited.js';
 import { caCertificateLabel, caCertificatePrn, toCaCertificate, type CaCertificate } from './ca-certificate.js';
 import { findForChange, writeChange, type CaChangeTarget } from './change.js';
 import { assertEtagMatches } from './etag.js';
@@ -72,11 +72,11 @@ export async function verifyCaCertificate(ctx: CoreContext, input: VerifyCaCerti
         return toCaCertificate(updated);
       });
     } catch (error) {
-      throw noteConsumedCode(error, newCodeHint(label));
+      throw noteConsumedCode(error, label);
     }
   });
 }
 
 function alreadyVerified(label: string): ConflictError {
-  return new ConflictError('already_registered', `CA certificate ${label} is already verified`, `see ${COMMAND} ca-certificates get ${label}`);
+  return new ConflictError('already_registered', `CA certificate ${label} is already verified`, { kind: 'show_ca_certificate', ca: label });
 }

@@ -18,22 +18,9 @@ const FORMAT = /^[A-Za-z0-9]{32,64}$/;
  */
 export function generateVerificationCode(random: RandomSource, length = VERIFICATION_CODE_DEFAULT_LENGTH): string {
   if (!Number.isInteger(length) || length < VERIFICATION_CODE_MIN_LENGTH || length > VERIFICATION_CODE_MAX_LENGTH) {
-    throw new UsageError(`invalid --length ${length}: it must be a whole number from 32 to 64`);
+    throw new UsageError(`code length ${length} is not a whole number from ${VERIFICATION_CODE_MIN_LENGTH} to ${VERIFICATION_CODE_MAX_LENGTH}`);
   }
   return randomString(random, ALPHANUMERIC, length);
-}
-
-/**
- * Parses `--length` text.
- * @throws UsageError when it is not a whole number from 32 to 64.
- */
-export function parseVerificationCodeLength(text: string | undefined): number {
-  if (text === undefined) return VERIFICATION_CODE_DEFAULT_LENGTH;
-  const value = /^[0-9]{1,3}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-  if (!(value >= VERIFICATION_CODE_MIN_LENGTH && value <= VERIFICATION_CODE_MAX_LENGTH)) {
-    throw new UsageError(`invalid --length "${text}": it must be a whole number from 32 to 64`);
-  }
-  return value;
 }
 
 /** True when `text` is exactly a well-formed verification code (no trimming). */

@@ -6,17 +6,18 @@
 export { issueOneTimeCode, prepareOneTimeCode, type IssueOneTimeCodeInput, type IssuedOneTimeCode, type PreparedOneTimeCode } from './issue.js';
 export { authorizeOneTimeCode, redeemOneTimeCode, type AttemptFailureReason, type PresentOneTimeCodeInput } from './present.js';
 export { invalidateOneTimeCodes, type InvalidateOneTimeCodesInput, type InvalidatedOneTimeCodes } from './invalidate.js';
-export { getOneTimeCode, listOneTimeCodes, type ListOneTimeCodesOptions, type OneTimeCodeStatusFilter } from './query.js';
+export { getOneTimeCode, listOneTimeCodes, ONE_TIME_CODE_STATUS_FILTERS, type ListOneTimeCodesOptions, type OneTimeCodeStatusFilter } from './query.js';
 export { checkPresentedCode, type PresentedCode } from './codec.js';
 export { oneTimeCodeStatus, type OneTimeCodeInfo, type OneTimeCodeStatus } from './info.js';
 export {
   assertPurpose,
   assertUserId,
+  isPurpose,
+  isUserId,
   LOCK_DURATION_MS,
   MAX_FAILED_ATTEMPTS,
   MAX_LIVE_SHORT_CODES,
   ONE_TIME_CODE_TTL,
-  parseCodeType,
 } from './policy.js';
 export {
   guessCodeType,

@@ -4,7 +4,7 @@ import { codeHmacSecret, hmacCode } from '../codes/hashing.js';
 import type { OneTimeCodeType } from '../codes/one-time-code-format.js';
 import type { CoreContext } from '../context.js';
 import { formatDuration } from '../duration.js';
-import { COMMAND, ConflictError, UsageError } from '../errors.js';
+import { ConflictError, UsageError } from '../errors.js';
 import { randomUuid, type RandomSource } from '../ports.js';
 import { organizationPrn } from '../prn.js';
 import { nowWholeSeconds, rfc3339 } from '../time.js';
@@ -86,7 +86,7 @@ export async function issueOneTimeCode(ctx: CoreContext, input: IssueOneTimeCode
       throw new ConflictError(
         'limit_exceeded',
         `user ${JSON.stringify(input.userId)} already has ${MAX_LIVE_SHORT_CODES} active short codes for purpose ${input.purpose}`,
-        `redeem one or let them expire, or invalidate them: ${COMMAND} codes invalidate --user ${input.userId} --purpose ${input.purpose} --type short`,
+        { kind: 'invalidate_one_time_codes', userId: input.userId, purpose: input.purpose, type: 'short' },
       );
     }
     const row = {

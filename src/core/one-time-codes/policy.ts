@@ -4,7 +4,7 @@
  */
 import type { TtlPolicy } from '../duration.js';
 import { UsageError } from '../errors.js';
-import { ONE_TIME_CODE_TYPES, type OneTimeCodeType } from '../codes/one-time-code-format.js';
+import type { OneTimeCodeType } from '../codes/one-time-code-format.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -33,35 +33,38 @@ const PURPOSE = /^[a-z0-9_]{1,64}$/;
 const USER_ID = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]{1,128}$/u;
 
 /**
- * Checks a user id: 1 to 128 letters, digits, punctuation or symbols (no whitespace or
- * control characters), compared exactly as given.
+ * True for a valid user id: 1 to 128 letters, digits, punctuation or symbols (no
+ * whitespace or control characters), compared exactly as given.
+ */
+export function isUserId(userId: string): boolean {
+  return USER_ID.test(userId);
+}
+
+/** True for a valid purpose: `[a-z0-9_]{1,64}`, such as `add_credential`. */
+export function isPurpose(purpose: string): boolean {
+  return PURPOSE.test(purpose);
+}
+
+/**
+ * Checks a user id (see isUserId).
  * @throws UsageError otherwise.
  */
 export function assertUserId(userId: string): void {
-  if (USER_ID.test(userId)) return;
+  if (isUserId(userId)) return;
   throw new UsageError(
-    `invalid --user ${JSON.stringify(userId)}: a user id is 1 to 128 characters with no spaces or control characters`,
-    'for example --user alice@example.com or --user 4f1c2d',
+    `invalid user id ${JSON.stringify(userId)}: a user id is 1 to 128 characters with no spaces or control characters`,
+    'for example alice@example.com or 4f1c2d',
   );
 }
 
 /**
- * Checks a purpose: `[a-z0-9_]{1,64}`, such as `add_credential`.
+ * Checks a purpose (see isPurpose).
  * @throws UsageError otherwise.
  */
 export function assertPurpose(purpose: string): void {
-  if (PURPOSE.test(purpose)) return;
+  if (isPurpose(purpose)) return;
   throw new UsageError(
-    `invalid --purpose ${JSON.stringify(purpose)}: a purpose is 1 to 64 characters of a-z, 0-9 and _`,
-    'for example --purpose add_credential or --purpose temporary_authentication',
+    `invalid purpose ${JSON.stringify(purpose)}: a purpose is 1 to 64 characters of a-z, 0-9 and _`,
+    'for example add_credential or temporary_authentication',
   );
-}
-
-/**
- * The code type named by `text`.
- * @throws UsageError unless it is short, long or phrase.
- */
-export function parseCodeType(text: string): OneTimeCodeType {
-  if ((ONE_TIME_CODE_TYPES as readonly string[]).includes(text)) return text as OneTimeCodeType;
-  throw new UsageError(`invalid --type ${JSON.stringify(text)}: expected one of ${ONE_TIME_CODE_TYPES.join(', ')}`);
 }

@@ -13,7 +13,7 @@ import type { StoreWriter } from '../store-port.js';
 import { earlierSpend, recordEvent, revivedCodeError } from '../audit.js';
 import type { OneTimeCodeType } from '../codes/one-time-code-format.js';
 import type { CoreContext } from '../context.js';
-import { COMMAND, ConflictError, UsageError, VerificationError } from '../errors.js';
+import { ConflictError, UsageError, VerificationError } from '../errors.js';
 import { organizationPrn } from '../prn.js';
 import { rfc3339 } from '../time.js';
 import { afterFailure, isLocked } from './attempts.js';
@@ -162,7 +162,7 @@ async function failureReason(tx: StoreWriter, match: OneTimeCodeCandidate | unde
 }
 
 function failureError(outcome: Exclude<Outcome, { kind: 'ok' }>, formatError: UsageError | undefined, input: PresentOneTimeCodeInput): Error {
-  const flags = `--user ${input.userId} --purpose ${input.purpose}`;
+  const user = { userId: input.userId, purpose: input.purpose };
   if (outcome.kind === 'locked') {
     return new ConflictError(
       'locked',
@@ -173,11 +173,11 @@ function failureError(outcome: Exclude<Outcome, { kind: 'ok' }>, formatError: Us
   if (outcome.kind === 'revived') return revivedCodeError(`code ${outcome.subject}`, outcome.spentAt);
   if (outcome.reason === 'invalid_format' && formatError) return formatError;
   if (outcome.reason === 'not_authorized') {
-    return new VerificationError('not_authorized', 'the code has not been authorized yet', `authorize it first: ${COMMAND} codes authorize ${flags}`);
+    return new VerificationError('not_authorized', 'the code has not been authorized yet', { kind: 'authorize_one_time_code', ...user });
   }
   return new VerificationError(
     'invalid_code',
     'the code is not valid for this user and purpose',
-    `check the code and try again, or issue a new one: codes expire and each can be used once (${COMMAND} codes list ${flags})`,
+    { kind: 'retry_one_time_code', ...user },
   );
 }

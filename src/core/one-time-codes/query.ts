@@ -1,9 +1,9 @@
 /** Listing and getting one-time codes: status only, never the code. */
 import type { Page } from '../pagination.js';
-import { decodePageToken, toPage } from '../pagination.js';
+import { decodePageToken, pageSize, toPage } from '../pagination.js';
 import type { OneTimeCodeStatusFilter } from '../records.js';
 import type { CoreContext } from '../context.js';
-import { COMMAND, NotFoundError, UsageError } from '../errors.js';
+import { NotFoundError, UsageError } from '../errors.js';
 import { parseResourcePrn } from '../prn.js';
 import { toOneTimeCodeInfo, type OneTimeCodeInfo } from './info.js';
 import { assertPurpose, assertUserId } from './policy.js';
@@ -20,7 +20,8 @@ export interface ListOneTimeCodesOptions {
   page?: string;
 }
 
-const STATUS_FILTERS: readonly OneTimeCodeStatusFilter[] = ['active', 'consumed', 'expired', 'invalidated', 'locked', 'all'];
+/** The statuses a list of one-time codes can be filtered by. */
+export const ONE_TIME_CODE_STATUS_FILTERS: readonly OneTimeCodeStatusFilter[] = ['active', 'consumed', 'expired', 'invalidated', 'locked', 'all'];
 
 /**
  * A page of the organization's one-time codes, newest first.
@@ -30,13 +31,10 @@ export async function listOneTimeCodes(ctx: CoreContext, options: ListOneTimeCod
   if (options.userId !== undefined) assertUserId(options.userId);
   if (options.purpose !== undefined) assertPurpose(options.purpose);
   const status = (options.status ?? 'all') as OneTimeCodeStatusFilter;
-  if (!STATUS_FILTERS.includes(status)) {
-    throw new UsageError(`invalid --status ${JSON.stringify(options.status)}: expected one of ${STATUS_FILTERS.join(', ')}`);
+  if (!ONE_TIME_CODE_STATUS_FILTERS.includes(status)) {
+    throw new UsageError(`unknown status filter ${JSON.stringify(options.status)}: expected one of ${ONE_TIME_CODE_STATUS_FILTERS.join(', ')}`);
   }
-  const limit = options.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new UsageError(`invalid --limit ${options.limit}: it must be a whole number from 1 to 1000`);
-  }
+  const limit = pageSize(options.limit);
   const beforeSeq = decodePageToken(options.page);
   const now = ctx.clock.now().getTime();
   const rows = await ctx.store.read((tx) => tx.listOneTimeCodes({ ...options, status, now, limit, beforeSeq }));
@@ -50,6 +48,6 @@ export async function listOneTimeCodes(ctx: CoreContext, options: ListOneTimeCod
 export async function getOneTimeCode(ctx: CoreContext, organizationId: string, idOrPrn: string): Promise<OneTimeCodeInfo> {
   const id = parseResourcePrn(idOrPrn, 'code')?.id ?? idOrPrn;
   const row = await ctx.store.read((tx) => tx.findOneTimeCodeById(organizationId, id));
-  if (!row) throw new NotFoundError(`one-time code ${idOrPrn} not found`, `see ${COMMAND} codes list`);
+  if (!row) throw new NotFoundError(`one-time code ${idOrPrn} not found`, { kind: 'list_one_time_codes' });
   return toOneTimeCodeInfo(row, ctx.clock.now().getTime());
 }

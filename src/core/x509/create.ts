@@ -31,16 +31,21 @@ export interface CreatedCertificate extends Created {
   summary: CertificateSummary;
 }
 
+/** What is wrong with a CN (`it must be 1 to 64 characters`, …), or undefined when it is usable. */
+export function commonNameProblem(commonName: string): string | undefined {
+  if (commonName.length === 0 || [...commonName].length > MAX_COMMON_NAME) return `it must be 1 to ${MAX_COMMON_NAME} characters`;
+  if (/[\u0000-\u001f\u007f]/.test(commonName)) return 'it contains a control character';
+  return undefined;
+}
+
 /**
- * Checks a CN given on the command line: 1 to 64 characters, no control characters.
- * It is used byte for byte (a verification code must match exactly).
+ * Checks a CN: 1 to 64 characters, no control characters. It is used byte for byte
+ * (a verification code must match exactly).
  * @throws UsageError otherwise.
  */
 export function checkCommonName(commonName: string): string {
-  if (commonName.length === 0 || [...commonName].length > MAX_COMMON_NAME) {
-    throw new UsageError(`invalid --common-name: it must be 1 to ${MAX_COMMON_NAME} characters`);
-  }
-  if (/[\u0000-\u001f\u007f]/.test(commonName)) throw new UsageError('invalid --common-name: it contains a control character');
+  const problem = commonNameProblem(commonName);
+  if (problem !== undefined) throw new UsageError(`invalid common name: ${problem}`);
   return commonName;
 }
 
@@ -51,17 +56,20 @@ function randomSerial(random: RandomSource): Buffer {
   return serial;
 }
 
-/** When a new certificate is valid: `days` from now, or explicit bounds (epoch ms, see `parseValidityDates`). */
+/** When a new certificate is valid: `days` from now, or explicit bounds (epoch ms). */
 export type ValiditySpec = { days: number } | { notBefore: number; notAfter: number };
 
 function validity(clock: Clock, spec: ValiditySpec): { notBefore: number; notAfter: number } {
-  if (!('days' in spec)) return { notBefore: spec.notBefore, notAfter: spec.notAfter };
+  if (!('days' in spec)) {
+    if (!(spec.notAfter > spec.notBefore)) throw new UsageError('a certificate must end after it starts');
+    return { notBefore: spec.notBefore, notAfter: spec.notAfter };
+  }
   const notBefore = nowWholeSeconds(clock);
   return { notBefore, notAfter: notBefore + spec.days * DAY_MS };
 }
 
 /** One `YYYY-MM-DD` date as midnight UTC, or undefined when it is malformed or not a calendar date. */
-function parseDate(text: string): number | undefined {
+export function parseDate(text: string): number | undefined {
   const match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text.trim());
   if (!match) return undefined;
   const at = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
@@ -69,20 +77,6 @@ function parseDate(text: string): number | undefined {
   return new Date(at).toISOString().startsWith(text.trim()) ? at : undefined;
 }
 
-/**
- * The validity the Peridio CLI's `--start-date` and `--end-date` give: from the start
- * date's midnight UTC to the end date's midnight UTC.
- * @throws UsageError for a date that is not `YYYY-MM-DD` on the calendar, or an end
- * date that is not after the start date.
- */
-export function parseValidityDates(startDate: string, endDate: string): { notBefore: number; notAfter: number } {
-  const notBefore = parseDate(startDate);
-  if (notBefore === undefined) throw new UsageError(`invalid --start-date "${startDate}": expected a date as YYYY-MM-DD`);
-  const notAfter = parseDate(endDate);
-  if (notAfter === undefined) throw new UsageError(`invalid --end-date "${endDate}": expected a date as YYYY-MM-DD`);
-  if (notAfter <= notBefore) throw new UsageError(`invalid --end-date "${endDate}": it must be after --start-date "${startDate}"`);
-  return { notBefore, notAfter };
-}
 
 function finish(der: Buffer, privateKey: KeyObject): CreatedCertificate {
   return { der, privateKey, summary: summarizeCertificate(parseCertificate(der, 'new certificate')) };
@@ -148,7 +142,7 @@ export function createVerificationCertificate(
   options: { commonName: string; signer: ParsedCertificate; signerKey: KeyObject; keyType: KeyType; isCa?: boolean } & ValiditySpec,
 ): CreatedCertificate {
   if (!keysMatch(options.signerKey, options.signer.x509.publicKey)) {
-    throw new UsageError('the signer key is not the private key of the signer certificate', 'pass the CA certificate with --signer-cert and its own key with --signer-key');
+    throw new UsageError('the signer key is not the private key of the signer certificate', { kind: 'pair_signer_key' });
   }
   const { privateKey, publicKey } = generateKeyPair(options.keyType);
   const spki = publicKey.export({ type: 'spki', format: 'der' });

@@ -11,16 +11,6 @@ export const KEY_TYPES = ['ec-p256', 'ec-p384', 'rsa-2048', 'rsa-3072', 'rsa-409
 /** One of KEY_TYPES. */
 export type KeyType = (typeof KEY_TYPES)[number];
 
-/**
- * `--key-type` text as a KeyType.
- * @throws UsageError listing the choices.
- */
-export function parseKeyType(text: string | undefined, fallback: KeyType = 'ec-p256'): KeyType {
-  if (text === undefined) return fallback;
-  if ((KEY_TYPES as readonly string[]).includes(text)) return text as KeyType;
-  throw new UsageError(`invalid --key-type "${text}": expected one of ${KEY_TYPES.join(', ')}`);
-}
-
 /** A new key pair of `type`, from OpenSSL's CSPRNG. */
 export function generateKeyPair(type: KeyType): { privateKey: KeyObject; publicKey: KeyObject } {
   const [kind, size] = type.split('-') as ['ec' | 'rsa', string];
@@ -88,7 +78,7 @@ function encryptedPkcs8Der(text: string): Buffer {
 }
 
 function encryptedWithoutPassphrase(label: string): UsageError {
-  return new UsageError(`${label} is encrypted and no passphrase was given`, 'pass its passphrase in a file with --signer-key-passphrase-file');
+  return new UsageError(`${label} is encrypted and no passphrase was given`, { kind: 'give_key_passphrase' });
 }
 
 /** True for a DER encrypted PKCS#8 key: OpenSSL asks for its passphrase. */

@@ -4,7 +4,7 @@
  * naming the input, never a stack trace.
  */
 import { X509Certificate } from 'node:crypto';
-import { UsageError } from '../errors.js';
+import { UsageError, type Hint } from '../errors.js';
 import { DerError, readSingle, TAG } from './der-reader.js';
 import { decodeCertificateFields, type CertificateFields } from './certificate-fields.js';
 import { looksLikePem, readPemBlocks, type PemBlock } from './pem.js';
@@ -27,7 +27,7 @@ const NOT_CERTIFICATE: Array<[RegExp, string]> = [
   [/PUBLIC KEY/, 'a public key'],
 ];
 
-function invalid(label: string, reason: string, hint?: string): UsageError {
+function invalid(label: string, reason: string, hint?: Hint): UsageError {
   return new UsageError(`${label} is not a valid certificate: ${reason}`, hint ?? 'give one X.509 certificate, PEM or DER', 'invalid_certificate');
 }
 
@@ -91,7 +91,7 @@ export function parseCertificate(bytes: Uint8Array, label: string): ParsedCertif
   if (Buffer.from(bytes).toString('latin1').trim().length === 0) throw invalid(label, 'it is empty');
   if (!looksLikePem(bytes)) return fromDer(Buffer.from(bytes), label, false);
   const blocks = pemBlocks(bytes, label);
-  if (blocks.length !== 1) throw invalid(label, `it holds ${blocks.length} certificates where one is expected`, 'put each certificate in its own file; pass intermediates with --chain-path');
+  if (blocks.length !== 1) throw invalid(label, `it holds ${blocks.length} certificates where one is expected`, { kind: 'separate_certificates' });
   return fromDer(blocks[0]!.der, label, true);
 }
 

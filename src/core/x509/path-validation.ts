@@ -171,5 +171,5 @@ export function validatePath(leaf: ParsedCertificate, intermediates: ParsedCerti
   }
   if (firstProblem?.revoked) throw new VerificationError('revoked', firstProblem.message, 'the issuer revoked this certificate: issue the device a new one');
   const reason = firstProblem?.message ?? search.stuck?.reason ?? 'no registered, verified and active CA';
-  throw new VerificationError('verification_failed', `device certificate does not validate: ${reason}`, firstProblem ? undefined : 'register the CA that issued it, or pass the intermediate certificates with --chain-path');
+  throw new VerificationError('verification_failed', `device certificate does not validate: ${reason}`, firstProblem ? undefined : { kind: 'register_issuer_or_give_chain' });
 }

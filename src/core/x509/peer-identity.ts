@@ -17,29 +17,50 @@ import { canonicalIpText, ipBytes } from './ip-address.js';
 /** A parsed identity to look for in the leaf. */
 export type PeerIdentity = { kind: 'dns'; name: string } | { kind: 'ip'; bytes: Buffer; text: string } | { kind: 'email'; address: string };
 
-/**
- * Reads the identity options; at most one may be given.
- * @throws UsageError naming the option for a value that is not a host name, an IPv4
- * or IPv6 address, or a mailbox, or when several are given.
- */
-export function parsePeerIdentity(options: { dnsName?: string; ipAddress?: string; email?: string }): PeerIdentity | undefined {
+/** The identity to check, as given: at most one of a DNS name, an IP address and a mailbox. */
+export interface PeerIdentityInput {
+  dnsName?: string;
+  ipAddress?: string;
+  email?: string;
+}
+
+/** What is wrong with a PeerIdentityInput: several identities, or the one given is malformed. */
+export type PeerIdentityProblem = { kind: 'several' } | { kind: 'dns' | 'ip' | 'email'; value: string };
+
+/** The host name a `dnsName` stands for: without a final dot. */
+function hostNameOf(dnsName: string): string {
+  return dnsName.replace(/\.$/, '');
+}
+
+/** What is wrong with `options`, or undefined (front ends word it; parsePeerIdentity throws it). */
+export function identityInputProblem(options: PeerIdentityInput): PeerIdentityProblem | undefined {
   const given = [options.dnsName, options.ipAddress, options.email].filter((v) => v !== undefined);
-  if (given.length > 1) throw new UsageError('give at most one of --dns-name, --ip-address and --email', 'check one identity per run');
-  if (options.dnsName !== undefined) {
-    const name = options.dnsName.replace(/\.$/, '');
-    // Underscores are accepted here (some internal names have them), and refused in certificates (RFC 5280 4.2.1.6).
-    if (!isHostName(name, { underscore: true })) throw new UsageError(`--dns-name "${options.dnsName}" is not a host name`, 'give a name such as device-42.example.com, without a wildcard; use --ip-address for an IP address');
-    return { kind: 'dns', name: name.toLowerCase() };
-  }
-  if (options.ipAddress !== undefined) {
-    const text = options.ipAddress;
-    if (!isIPv4(text) && !isIPv6(text)) throw new UsageError(`--ip-address "${text}" is not an IPv4 or IPv6 address`, 'give an address such as 192.0.2.10 or 2001:db8::1');
-    return { kind: 'ip', bytes: ipBytes(text), text };
-  }
-  if (options.email !== undefined) {
-    if (!isMailbox(options.email)) throw new UsageError(`--email "${options.email}" is not a mailbox address`, 'give an address such as device-42@example.com');
-    return { kind: 'email', address: options.email };
-  }
+  if (given.length > 1) return { kind: 'several' };
+  // Underscores are accepted here (some internal names have them), and refused in certificates (RFC 5280 4.2.1.6).
+  if (options.dnsName !== undefined && !isHostName(hostNameOf(options.dnsName), { underscore: true })) return { kind: 'dns', value: options.dnsName };
+  if (options.ipAddress !== undefined && !isIPv4(options.ipAddress) && !isIPv6(options.ipAddress)) return { kind: 'ip', value: options.ipAddress };
+  if (options.email !== undefined && !isMailbox(options.email)) return { kind: 'email', value: options.email };
+  return undefined;
+}
+
+const PROBLEM_WORDS = {
+  dns: ['is not a host name', 'give a name such as device-42.example.com, without a wildcard; check an IP address as an IP address'],
+  ip: ['is not an IPv4 or IPv6 address', 'give an address such as 192.0.2.10 or 2001:db8::1'],
+  email: ['is not a mailbox address', 'give an address such as device-42@example.com'],
+} as const;
+
+/**
+ * Reads the identity to check; at most one may be given.
+ * @throws UsageError for a value that is not a host name, an IPv4 or IPv6 address, or
+ * a mailbox, or when several are given.
+ */
+export function parsePeerIdentity(options: PeerIdentityInput): PeerIdentity | undefined {
+  const problem = identityInputProblem(options);
+  if (problem?.kind === 'several') throw new UsageError('give at most one identity: a DNS name, an IP address or a mailbox', 'check one identity per run');
+  if (problem) throw new UsageError(`"${problem.value}" ${PROBLEM_WORDS[problem.kind][0]}`, PROBLEM_WORDS[problem.kind][1]);
+  if (options.dnsName !== undefined) return { kind: 'dns', name: hostNameOf(options.dnsName).toLowerCase() };
+  if (options.ipAddress !== undefined) return { kind: 'ip', bytes: ipBytes(options.ipAddress), text: options.ipAddress };
+  if (options.email !== undefined) return { kind: 'email', address: options.email };
   return undefined;
 }
 

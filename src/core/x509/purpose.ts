@@ -12,15 +12,21 @@ import type { PathPosition } from './device-profile.js';
 /** `client-auth` (TLS client, as devices are), `server-auth`, or `any` (no extendedKeyUsage check). */
 export type Purpose = 'client-auth' | 'server-auth' | 'any';
 
-const PURPOSES: readonly Purpose[] = ['client-auth', 'server-auth', 'any'];
+/** Every purpose, in the order help and errors list them. */
+export const PURPOSES: readonly Purpose[] = ['client-auth', 'server-auth', 'any'];
+
+/** The purpose `text` names (surrounding whitespace ignored), or undefined. */
+export function purposeNamed(text: string): Purpose | undefined {
+  return PURPOSES.find((p) => p === text.trim());
+}
 
 /**
- * Parses `--purpose` text.
+ * Parses a purpose's name.
  * @throws UsageError naming the accepted values.
  */
 export function parsePurpose(text: string): Purpose {
-  const purpose = PURPOSES.find((p) => p === text.trim());
-  if (!purpose) throw new UsageError(`invalid --purpose "${text}": expected one of ${PURPOSES.join(', ')}`, 'devices authenticate as TLS clients: --purpose client-auth');
+  const purpose = purposeNamed(text);
+  if (!purpose) throw new UsageError(`unknown purpose "${text}": expected one of ${PURPOSES.join(', ')}`, 'devices authenticate as TLS clients: client-auth');
   return purpose;
 }
 

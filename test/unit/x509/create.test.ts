@@ -69,7 +69,7 @@ describe('checkCommonName', () => {
     expect(checkCommonName('x'.repeat(64))).toBe('x'.repeat(64));
     expect(checkCommonName('é'.repeat(64))).toBe('é'.repeat(64));
     expect(() => checkCommonName('')).toThrow(UsageError);
-    expect(() => checkCommonName('x'.repeat(65))).toThrow('invalid --common-name: it must be 1 to 64 characters');
+    expect(() => checkCommonName('x'.repeat(65))).toThrow('invalid common name: it must be 1 to 64 characters');
   });
 });
 

@@ -3,11 +3,14 @@ import { Command } from 'commander';
 import { exportAudit } from '../../../core/audit-export.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
+import { parseTimestamp } from '../../parse.js';
 
 export function exportCommand(cli: Cli): Command {
   const command = new Command('export')
     .option('--since <time>', 'start at the first event at or after this ISO 8601 time, and include every event after it')
     .action(async (opts: { since?: string }) => {
+      // Flags are checked before the store is opened.
+      if (opts.since !== undefined) parseTimestamp(opts.since, '--since');
       const ctx = await cli.core();
       const summary = await exportAudit(ctx, { since: opts.since }, (event) => cli.output.line(JSON.stringify(event)));
       if (summary.events === 0) cli.output.notice('no audit events to export');

@@ -2,12 +2,11 @@
 import { Command } from 'commander';
 import type { AuditEvent } from '../../../core/audit.js';
 import { DEFAULT_AUDIT_PAGE, listAuditPage } from '../../../core/audit-list.js';
-import { decodePageToken, parseListOrder, type Page } from '../../../core/pagination.js';
-import { parseTimestamp } from '../../../core/time.js';
+import type { Page } from '../../../core/pagination.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import type { Rendering } from '../../output.js';
-import { parseLimit } from '../../parse.js';
+import { checkPageToken, parseLimit, parseListOrder, parseTimestamp } from '../../parse.js';
 
 const rendering: Rendering<Page<AuditEvent>> = {
   quiet: (page) => page.items.map((e) => String(e.seq)),
@@ -34,10 +33,10 @@ export function listCommand(cli: Cli): Command {
     .option('--order <order>', 'desc: newest first; asc: oldest first (the chain\'s order)', 'desc')
     .action(async (opts: ListOptions) => {
       // Flags are checked before the store is opened (or created on first use).
-      const order = parseListOrder(opts.order);
+      const order = parseListOrder(opts.order, 'asc (oldest first) or desc (newest first)');
       const limit = parseLimit(opts.limit);
       if (opts.since !== undefined) parseTimestamp(opts.since, '--since');
-      decodePageToken(opts.page, order);
+      checkPageToken(opts.page, order);
       const page = await listAuditPage(await cli.core(), { since: opts.since, action: opts.action, limit, page: opts.page, order });
       cli.output.result(page, rendering);
       if (page.next_page) cli.output.hint(`more events: add --page ${page.next_page}${order === 'asc' ? ' --order asc' : ''}`);

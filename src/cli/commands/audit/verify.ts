@@ -5,6 +5,7 @@ import { isAnchorHash, parseAnchor, verifyAuditChain, type VerifyAuditOptions } 
 import { UsageError } from '../../../core/errors.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
+import { COMMAND } from '../../output.js';
 import { withProgress } from '../../progress.js';
 import { readInputFile } from '../../read-input.js';
 
@@ -60,5 +61,13 @@ function parseSeq(text: string): number {
 async function readAnchor(cli: Cli, text: string): Promise<VerifyAuditOptions['anchor']> {
   if (isAnchorHash(text) && !existsSync(text)) return { hash: text };
   const contents = (await readInputFile(cli.deps.stdin, text, 'anchor file', { maxBytes: MAX_ANCHOR_BYTES, code: 'usage' })).toString('utf8');
-  return parseAnchor(contents, `anchor file ${text}`);
+  try {
+    return parseAnchor(contents, `anchor file ${text}`);
+  } catch (error) {
+    // The core describes the format; the CLI names the command that writes it.
+    if (error instanceof UsageError && error.code === 'invalid_format') {
+      throw new UsageError(`anchor file ${text} is not an audit anchor: expected JSON {"seq", "hash", "at"} as ${COMMAND} audit anchor writes it, or a 64-character hex hash`, undefined, 'invalid_format');
+    }
+    throw error;
+  }
 }

@@ -4,9 +4,9 @@ import { assertCaName } from '../../../core/ca-certificates/name-rule.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { readInputFile } from '../../read-input.js';
-import { addSharedCaOptions, jitpFrom, statusFrom, type SharedCaOptions } from './options.js';
+import { addSharedCaOptions, jitpFrom, parseDescriptionFlag, statusFrom, type SharedCaOptions } from './options.js';
 import { caReference, caRendering } from './render.js';
-import { COMMAND } from '../../../core/errors.js';
+import { COMMAND } from '../../output.js';
 
 interface CreateOptions extends SharedCaOptions {
   certificatePath: string;
@@ -22,7 +22,7 @@ export function createCommand(cli: Cli): Command {
     .requiredOption('-c, --certificate-path <file>', 'the CA certificate, PEM or DER')
     .option('-v, --verification-certificate-path <file>', 'a certificate whose CN is a verification code, signed by the CA\'s key')
     .option('--name <name>', 'a name for the CA, unique in the organization (^[A-Za-z0-9-._]{1,64}$)')
-    .option('--description <text>', 'a description')
+    .addOption(new Option('--description <text>', 'a description').argParser(parseDescriptionFlag))
     .addOption(new Option('--verified', 'register as verified without proof of possession (audited, with a warning)').conflicts('verificationCertificatePath'));
   addSharedCaOptions(command, 'include the CA in device checks (the default)')
     .action(async (opts: CreateOptions) => {

@@ -1,8 +1,12 @@
 /** `peridio ca-certificates list` */
 import { Command } from 'commander';
+import { UsageError } from '../../../core/errors.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
-import { parseLimit } from '../../parse.js';
+import { checkPageToken, parseLimit, parseListOrder } from '../../parse.js';
+
+/** The longest `--search` text, as the core allows it. */
+const SEARCH_LIMIT = 256;
 import { caPageRendering } from './render.js';
 
 export function listCommand(cli: Cli): Command {
@@ -13,8 +17,11 @@ export function listCommand(cli: Cli): Command {
     .option('--order <order>', 'desc: newest first; asc: oldest first (the Peridio CLI\'s --order)', 'desc')
     .action(async (opts: { limit: string; page?: string; search?: string; order: string }) => {
       const limit = parseLimit(opts.limit);
-      const { listCaCertificates, parseListOrder } = await import('../../../core/ca-certificates/query.js');
+      if (opts.search !== undefined && opts.search.trim().length > SEARCH_LIMIT) throw new UsageError(`invalid --search: at most ${SEARCH_LIMIT} characters`);
       const order = parseListOrder(opts.order);
+      // A CA list's token carries its position only (the core pages either order from it).
+      checkPageToken(opts.page);
+      const { listCaCertificates } = await import('../../../core/ca-certificates/query.js');
       const ctx = await cli.core();
       const page = await listCaCertificates(ctx, { organizationId: await cli.organizationId(), limit, page: opts.page, search: opts.search, order });
       cli.output.result(page, caPageRendering);

@@ -2,7 +2,10 @@
 import { Option, type Command } from 'commander';
 import type { CaCertificateStatus } from '../../../core/ca-certificates/ca-certificate.js';
 import type { JitpInput } from '../../../core/ca-certificates/jitp.js';
-import { COMMAND, UsageError } from '../../../core/errors.js';
+import { UsageError } from '../../../core/errors.js';
+import { normalizeEtag } from '../../../core/ca-certificates/etag.js';
+import { DESCRIPTION_LIMIT, isCaDescription } from '../../../core/ca-certificates/name-rule.js';
+import { COMMAND } from '../../output.js';
 
 /** The raw values of the shared flags, as commander parses them. */
 export interface SharedCaOptions {
@@ -59,7 +62,9 @@ export function addIfMatchOptions(command: Command, help = 'only if the CA\'s et
 
 /** The etag `--if-match` or `--etag` gives, or undefined for any. */
 export function ifMatchFrom(opts: IfMatchOptions): string | undefined {
-  return opts.ifMatch ?? opts.etag;
+  const ifMatch = opts.ifMatch ?? opts.etag;
+  if (ifMatch !== undefined && normalizeEtag(ifMatch) === '') throw new UsageError('invalid --if-match "": expected an etag, or * for any', { kind: 'copy_etag' });
+  return ifMatch;
 }
 
 /**
@@ -76,4 +81,13 @@ export function caTarget(positional: string | undefined, prn: string | undefined
   const target = positional ?? prn;
   if (target === undefined) throw new UsageError('missing the CA: pass its NAME or PRN, or --prn PRN');
   return target;
+}
+
+/**
+ * `--description` text, checked as commander reads it.
+ * @throws UsageError when it is too long or holds control characters.
+ */
+export function parseDescriptionFlag(text: string): string {
+  if (isCaDescription(text)) return text;
+  throw new UsageError(`invalid --description: it must be at most ${DESCRIPTION_LIMIT} printable characters`);
 }

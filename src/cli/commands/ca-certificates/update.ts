@@ -1,8 +1,9 @@
 /** `peridio ca-certificates update NAME|PRN …` (or `--prn PRN`) */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { UsageError } from '../../../core/errors.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
-import { addIfMatchOptions, addSharedCaOptions, caTarget, ifMatchFrom, jitpFrom, statusFrom, type IfMatchOptions, type SharedCaOptions } from './options.js';
+import { addIfMatchOptions, addSharedCaOptions, caTarget, ifMatchFrom, jitpFrom, parseDescriptionFlag, statusFrom, type IfMatchOptions, type SharedCaOptions } from './options.js';
 import { caRendering } from './render.js';
 
 interface UpdateOptions extends SharedCaOptions, IfMatchOptions {
@@ -15,21 +16,30 @@ export function updateCommand(cli: Cli): Command {
   const command = new Command('update')
     .argument('[certificate]', 'the CA\'s name or PRN')
     .option('--prn <prn>', 'the CA\'s PRN (the Peridio CLI\'s spelling)')
-    .option('--description <text>', 'a new description ("" removes it)');
+    .addOption(new Option('--description <text>', 'a new description ("" removes it)').argParser(parseDescriptionFlag));
   addSharedCaOptions(command, 'include the CA in device checks')
     .option('--disable-jitp', 'turn just-in-time provisioning off');
   addIfMatchOptions(command)
     .action(async (positional: string | undefined, opts: UpdateOptions) => {
       const certificate = caTarget(positional, opts.prn);
+      const ifMatch = ifMatchFrom(opts);
+      const status = statusFrom(opts);
+      const jitp = jitpFrom(opts);
+      // Flags are checked before the store is opened; the core checks the same in its own words.
+      const changesJitp = Object.values(jitp).some((value) => value !== undefined);
+      if (opts.disableJitp && changesJitp) throw new UsageError('--disable-jitp excludes the other --jitp-… flags');
+      if (opts.description === undefined && status === undefined && !changesJitp && !opts.disableJitp) {
+        throw new UsageError('nothing to update', 'pass --description, --active, --inactive, --jitp-… or --disable-jitp');
+      }
       const ctx = await cli.core();
       const { updateCaCertificate } = await import('../../../core/ca-certificates/update.js');
       const updated = await updateCaCertificate(ctx, {
         organizationId: await cli.organizationId(),
         certificate,
-        ifMatch: ifMatchFrom(opts),
+        ifMatch,
         description: opts.description,
-        status: statusFrom(opts),
-        jitp: jitpFrom(opts),
+        status,
+        jitp,
         disableJitp: opts.disableJitp === true,
       });
       cli.output.result(updated, caRendering);

@@ -1,12 +1,13 @@
 /** `peridio codes short|long|phrase --user U --purpose P [--authorize] [--ttl D]` */
 import { Command } from 'commander';
-import { formatDuration, resolveTtl } from '../../../core/duration.js';
+import { formatDuration } from '../../../core/duration.js';
 import { issueOneTimeCode, ONE_TIME_CODE_TTL, prepareOneTimeCode, type OneTimeCodeType } from '../../../core/one-time-codes/index.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
+import { parseTtl } from '../../parse.js';
 import { withPairOptions, type PairOptions } from './flags.js';
 import { issuedRendering } from './render.js';
-import { COMMAND } from '../../../core/errors.js';
+import { COMMAND } from '../../output.js';
 
 const SUMMARY: Record<OneTimeCodeType, string> = {
   short: 'issue a 6-digit code, for a user to type',
@@ -22,7 +23,7 @@ export function issueCommand(cli: Cli, type: OneTimeCodeType): Command {
     .option('--authorize', 'issue it already authorized (after checking who the user is)')
     .option('--ttl <duration>', `how long the code stays valid: ${range} (default ${formatDuration(ttl.defaultMs)})`)
     .action(async (opts: PairOptions & { authorize?: boolean; ttl?: string }) => {
-      const ttlMs = resolveTtl(opts.ttl, ttl);
+      const ttlMs = parseTtl(opts.ttl, ttl);
       // A short code's scrypt hash runs on another thread while the store opens.
       const prepared = await prepareOneTimeCode(type, cli.deps.random);
       const ctx = await cli.core();

@@ -3,7 +3,8 @@
  * on a terminal. Never from argv or a flag, which every user of the machine can read
  * in the process list.
  */
-import { COMMAND, UsageError } from '../../../core/errors.js';
+import { UsageError } from '../../../core/errors.js';
+import { COMMAND } from '../../output.js';
 import type { Cli } from '../../cli.js';
 import type { PairOptions } from './flags.js';
 

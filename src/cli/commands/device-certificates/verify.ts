@@ -1,10 +1,10 @@
 /** `peridio device-certificates verify -c F [--chain-path F] [--at TIME] [--purpose P] [--dns-name N | --ip-address IP | --email A] [--crl-path F]... [--max-depth N]` */
 import { Command } from 'commander';
-import type { DeviceCertificateCheck } from '../../../core/device-certificates.js';
+import type { DeviceCertificateCheck, PeerIdentityProblem } from '../../../core/device-certificates.js';
 import { UsageError } from '../../../core/errors.js';
-import { parseTimestamp } from '../../../core/time.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
+import { parseTimestamp } from '../../parse.js';
 import type { Rendering } from '../../output.js';
 import { readInputFile } from '../../read-input.js';
 
@@ -38,6 +38,20 @@ function maxDepth(text: string | undefined): number | undefined {
   return Number(text.trim());
 }
 
+/** The error for identity flags the core found wrong, naming the flags. */
+function identityFlagError(problem: PeerIdentityProblem): UsageError {
+  switch (problem.kind) {
+    case 'several':
+      return new UsageError('give at most one of --dns-name, --ip-address and --email', 'check one identity per run');
+    case 'dns':
+      return new UsageError(`--dns-name "${problem.value}" is not a host name`, 'give a name such as device-42.example.com, without a wildcard; use --ip-address for an IP address');
+    case 'ip':
+      return new UsageError(`--ip-address "${problem.value}" is not an IPv4 or IPv6 address`, 'give an address such as 192.0.2.10 or 2001:db8::1');
+    case 'email':
+      return new UsageError(`--email "${problem.value}" is not a mailbox address`, 'give an address such as device-42@example.com');
+  }
+}
+
 export function verifyCommand(cli: Cli): Command {
   const command = new Command('verify')
     .requiredOption('-c, --certificate-path <file>', 'the device certificate (PEM or DER)')
@@ -57,10 +71,19 @@ export function verifyCommand(cli: Cli): Command {
       const crls: Array<{ bytes: Buffer; label: string }> = [];
       for (const path of opts.crlPath) crls.push({ bytes: await readInputFile(cli.deps.stdin, path, 'CRL', { code: 'usage' }), label: `crl ${path}` });
       const identity = { dnsName: opts.dnsName, ipAddress: opts.ipAddress, email: opts.email };
-      const { verifyDeviceCertificate } = await import('../../../core/device-certificates.js');
+      const { verifyDeviceCertificate, MAX_DEPTH_LIMIT, PURPOSES, purposeNamed, identityInputProblem } = await import('../../../core/device-certificates.js');
+      const identityProblem = identityInputProblem(identity);
+      if (identityProblem) throw identityFlagError(identityProblem);
+      const purpose = opts.purpose === undefined ? undefined : purposeNamed(opts.purpose);
+      if (opts.purpose !== undefined && purpose === undefined) {
+        throw new UsageError(`invalid --purpose "${opts.purpose}": expected one of ${PURPOSES.join(', ')}`, 'devices authenticate as TLS clients: --purpose client-auth');
+      }
+      if (depth !== undefined && depth > MAX_DEPTH_LIMIT) {
+        throw new UsageError(`--max-depth must be a whole number from 0 to ${MAX_DEPTH_LIMIT}`, 'it counts the intermediate CA certificates between the device certificate and the registered CA');
+      }
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();
-      cli.output.result(await verifyDeviceCertificate(ctx, { organizationId, certificate, chain, at, purpose: opts.purpose, identity, crls, maxDepth: depth }), rendering);
+      cli.output.result(await verifyDeviceCertificate(ctx, { organizationId, certificate, chain, at, purpose, identity, crls, maxDepth: depth }), rendering);
     });
   return documented(command, {
     summary: 'check that a device certificate chains to a registered CA',

@@ -1,6 +1,7 @@
 /** `peridio store backup` */
 import { Command } from 'commander';
 import { backupStore } from '../../../core/store-backup.js';
+import { UsageError } from '../../../core/errors.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 
@@ -8,6 +9,7 @@ export function backupCommand(cli: Cli): Command {
   const command = new Command('backup')
     .requiredOption('--out <file>', 'the new backup file (never overwritten)')
     .action(async (opts: { out: string }) => {
+      if (opts.out.trim() === '') throw new UsageError('--out needs a file name');
       const result = await backupStore(await cli.core(), opts.out);
       cli.output.result(result, {
         quiet: (r) => r.path,

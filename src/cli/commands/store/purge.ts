@@ -1,9 +1,9 @@
 /** `peridio store purge` */
 import { Command } from 'commander';
-import { parseDuration } from '../../../core/duration.js';
 import { purgeStore, type PurgeResult } from '../../../core/store-purge.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
+import { parseDuration } from '../../parse.js';
 import type { Rendering } from '../../output.js';
 import { withProgress } from '../../progress.js';
 

@@ -1,7 +1,8 @@
 /** `peridio store rekey` */
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { COMMAND, UsageError, VericodeError } from '../../../core/errors.js';
+import { UsageError, VericodeError } from '../../../core/errors.js';
+import { COMMAND } from '../../output.js';
 import { rekeyStore, type RekeyResult, type RekeyStep } from '../../../core/store-rekey.js';
 import { createKeyFile, readKeyFile } from '../../../store/key-file.js';
 import { removeIfPresent } from '../../../store/snapshot.js';
@@ -97,7 +98,7 @@ function readNewKeyFile(path: string): Buffer {
   try {
     return readKeyFile(path, { adopt: true });
   } catch (error) {
-    if (error instanceof VericodeError && !(error instanceof UsageError)) throw new UsageError(`--new-key-file: ${error.message}`, error.hint);
+    if (error instanceof VericodeError && !(error instanceof UsageError)) throw new UsageError(`--new-key-file: ${error.message}`, error.next === undefined ? error.hint : error.hint === undefined ? error.next : { text: error.hint, next: error.next });
     throw error;
   }
 }

@@ -1,11 +1,11 @@
 /** `peridio ca-certificates verification-codes create` (and its aliases) */
 import { Command } from 'commander';
-import { resolveTtl } from '../../../core/duration.js';
 import { UsageError } from '../../../core/errors.js';
-import { parseVerificationCodeLength } from '../../../core/codes/verification-code-format.js';
+import { VERIFICATION_CODE_DEFAULT_LENGTH, VERIFICATION_CODE_MAX_LENGTH, VERIFICATION_CODE_MIN_LENGTH } from '../../../core/codes/verification-code-format.js';
 import { issueVerificationCode, VERIFICATION_CODE_TTL } from '../../../core/verification-codes.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
+import { parseTtl } from '../../parse.js';
 import { addIfMatchOptions, ifMatchFrom, type IfMatchOptions } from '../ca-certificates/options.js';
 import { issuedRendering, nextSteps } from './render.js';
 
@@ -23,7 +23,7 @@ export function createCommand(cli: Cli, name = 'create'): Command {
     .option('--certificate <name|prn>', 'bind the code to this registered, unverified CA (Azure flow): the CA gets a new etag, and its earlier codes end');
   addIfMatchOptions(command, 'with --certificate: only if the CA\'s etag is still this one (default *: any)')
     .action(async (opts: CreateOptions) => {
-      const ttlMs = resolveTtl(opts.ttl, VERIFICATION_CODE_TTL);
+      const ttlMs = parseTtl(opts.ttl, VERIFICATION_CODE_TTL);
       const length = parseVerificationCodeLength(opts.length);
       const ifMatch = ifMatchFrom(opts);
       if (ifMatch !== undefined && opts.certificate === undefined) {
@@ -53,4 +53,17 @@ export function createCommand(cli: Cli, name = 'create'): Command {
       [5, 'stale --if-match, or the --certificate CA is already verified'],
     ],
   });
+}
+
+/**
+ * `--length` text: the default when absent.
+ * @throws UsageError when it is not a whole number from 32 to 64.
+ */
+export function parseVerificationCodeLength(text: string | undefined): number {
+  if (text === undefined) return VERIFICATION_CODE_DEFAULT_LENGTH;
+  const value = /^[0-9]{1,3}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+  if (!(value >= VERIFICATION_CODE_MIN_LENGTH && value <= VERIFICATION_CODE_MAX_LENGTH)) {
+    throw new UsageError(`invalid --length "${text}": it must be a whole number from ${VERIFICATION_CODE_MIN_LENGTH} to ${VERIFICATION_CODE_MAX_LENGTH}`);
+  }
+  return value;
 }

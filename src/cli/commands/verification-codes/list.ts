@@ -1,10 +1,9 @@
 /** `peridio ca-certificates verification-codes list` */
 import { Command } from 'commander';
-import { decodePageToken } from '../../../core/pagination.js';
-import { listVerificationCodes, parseVerificationCodeStatus } from '../../../core/verification-codes.js';
+import { listVerificationCodes, VERIFICATION_CODE_STATUS_FILTERS } from '../../../core/verification-codes.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
-import { parseLimit } from '../../parse.js';
+import { checkPageToken, parseChoice, parseLimit } from '../../parse.js';
 import { pageRendering } from './render.js';
 
 export function listCommand(cli: Cli): Command {
@@ -14,9 +13,9 @@ export function listCommand(cli: Cli): Command {
     .option('--page <token>', 'continue from the next_page of the previous list')
     .action(async (opts: { status: string; limit: string; page?: string }) => {
       // Flags are checked before the store is opened (or created on first use).
-      const status = parseVerificationCodeStatus(opts.status);
+      const status = parseChoice(opts.status, '--status', VERIFICATION_CODE_STATUS_FILTERS);
       const limit = parseLimit(opts.limit);
-      decodePageToken(opts.page);
+      checkPageToken(opts.page);
       const ctx = await cli.core();
       const page = await listVerificationCodes(ctx, { organizationId: await cli.organizationId(), status, limit, page: opts.page });
       cli.output.result(page, pageRendering);

@@ -2,7 +2,7 @@
 import type { IssuedVerificationCode, VerificationCodeInfo } from '../../../core/verification-codes.js';
 import type { Page } from '../../../core/pagination.js';
 import type { Rendering } from '../../output.js';
-import { COMMAND } from '../../../core/errors.js';
+import { COMMAND } from '../../output.js';
 
 export const issuedRendering: Rendering<IssuedVerificationCode> = {
   quiet: (r) => r.code,

@@ -5,14 +5,15 @@
  */
 import { Command } from 'commander';
 import { isVerificationCodeFormat } from '../../../core/codes/verification-code-format.js';
-import { COMMAND, UsageError } from '../../../core/errors.js';
+import { UsageError } from '../../../core/errors.js';
+import { COMMAND } from '../../output.js';
 import type { ParsedCertificate } from '../../../core/x509/parse.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { readInputFile } from '../../read-input.js';
 import { writeNewFiles, type NewFile } from '../../write-output.js';
 import { chooseOutputForm, type FormFlags } from './forms.js';
-import { parseDays, refuseFlags, requireFlags } from './options.js';
+import { checkCommonNameFlag, parseDays, parseKeyTypeFlag, parseValidityDates, refuseFlags, requireFlags } from './options.js';
 import { certificateRendering, directoryRendering, type CreatedCertificateResult } from './render.js';
 
 interface CreateOptions extends FormFlags {
@@ -58,13 +59,14 @@ export function createCommand(cli: Cli): Command {
       if (form.kind === 'files' && form.keyOut === '-') throw new UsageError('--key-out - would print a private key: give --key-out FILE');
       const toStdout = form.kind === 'files' && form.out === '-';
       if (toStdout && (cli.options.json || cli.options.quiet)) throw new UsageError('--out - prints the certificate itself: drop --json and -q');
-      const [{ parseKeyType }, { parseValidityDates }, { createCertificate }] = await Promise.all([
+      const [{ KEY_TYPES }, { commonNameProblem, parseDate }, { createCertificate }] = await Promise.all([
         import('../../../core/x509/keys.js'),
         import('../../../core/x509/create.js'),
         import('../../../core/x509/create-certificate.js'),
       ]);
-      const keyType = parseKeyType(opts.keyType);
-      const validity = form.kind === 'files' ? { days: parseDays(form.days, form.isCa ? 365 : 30) } : parseValidityDates(form.startDate, form.endDate);
+      const keyType = parseKeyTypeFlag(opts.keyType, KEY_TYPES);
+      const validity = form.kind === 'files' ? { days: parseDays(form.days, form.isCa ? 365 : 30) } : parseValidityDates(form.startDate, form.endDate, parseDate);
+      checkCommonNameFlag(opts.commonName, commonNameProblem);
       const ports = { clock: cli.deps.clock, random: cli.deps.random };
       const flags = opts as unknown as Record<string, unknown>;
       const signed = opts.signerCert !== undefined || opts.signerKey !== undefined;

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { writeNewFiles } from '../../write-output.js';
+import { checkCommonNameFlag, parseKeyTypeFlag } from './options.js';
 import { csrRendering } from './render.js';
 
 export function csrCommand(cli: Cli): Command {
@@ -12,12 +13,14 @@ export function csrCommand(cli: Cli): Command {
     .requiredOption('--key-out <file>', 'write the new private key here (PKCS#8 PEM, mode 0600)')
     .requiredOption('--out <file>', 'write the CSR here (PEM)')
     .action(async (opts: { commonName: string; keyType?: string; keyOut: string; out: string }) => {
-      const [{ parseKeyType, privateKeyPem }, { createCsr }, { pemEncode }] = await Promise.all([
+      const [{ KEY_TYPES, privateKeyPem }, { commonNameProblem, createCsr }, { pemEncode }] = await Promise.all([
         import('../../../core/x509/keys.js'),
         import('../../../core/x509/create.js'),
         import('../../../core/x509/pem.js'),
       ]);
-      const created = createCsr({ commonName: opts.commonName, keyType: parseKeyType(opts.keyType) });
+      const keyType = parseKeyTypeFlag(opts.keyType, KEY_TYPES);
+      checkCommonNameFlag(opts.commonName, commonNameProblem);
+      const created = createCsr({ commonName: opts.commonName, keyType });
       writeNewFiles([
         { path: opts.keyOut, data: privateKeyPem(created.privateKey), mode: 0o600, label: 'private key' },
         { path: opts.out, data: pemEncode(created.der, 'CERTIFICATE REQUEST'), mode: 0o644, label: 'CSR' },
