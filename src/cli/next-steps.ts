@@ -4,6 +4,7 @@
  */
 import type { NextStep } from '../core/next-steps.js';
 import type { VericodeError } from '../core/errors.js';
+import { isStoreUrl } from './open-store.js';
 
 /** The hint line for `error`: its advice, then its next step as a command (`; ` between). */
 export function hintText(error: Pick<VericodeError, 'hint' | 'next'>, program: string): string | undefined {
@@ -81,7 +82,7 @@ export function nextStepText(step: NextStep, program: string): string {
     case 'compare_with_export':
       return `the store was changed outside vericode; compare with a backup or an exported copy (${p} audit export)`;
     case 'create_store':
-      return `check the path, or create a store there with: ${p} init --store ${step.path}`;
+      return `check the ${isStoreUrl(step.path) ? 'URL' : 'path'}, or create a store there with: ${p} init --store ${step.path}`;
     case 'replace_empty_store':
       return `a failed first run of version 0.1.0 leaves one: if nothing else uses ${step.path}, remove it and run: ${p} init --store ${step.path}`;
     case 'restore_from_backup':
@@ -92,6 +93,10 @@ export function nextStepText(step: NextStep, program: string): string {
       return `this passphrase is not valid UTF-8, and version 0.1.0 keyed stores with each invalid byte replaced by U+FFFD: a store made then opens with a file holding the replaced text (then run ${p} store rekey)`;
     case 'wait_for_other_processes':
       return `wait for other ${p} commands on this store to finish, then try again`;
+    case 'create_database_and_store':
+      return `create the database (createdb), then run: ${p} init --store ${step.location}`;
+    case 'upgrade_vericode':
+      return `upgrade vericode to open this store (${p} --version)`;
   }
 }
 

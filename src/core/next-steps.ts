@@ -78,4 +78,8 @@ export type NextStep =
   /** A passphrase that is not UTF-8, as 0.1.0 keyed it: open with the replaced text, then rekey. */
   | { kind: 'rekey_legacy_passphrase' }
   /** Another process holds the store: wait for it. */
-  | { kind: 'wait_for_other_processes' };
+  | { kind: 'wait_for_other_processes' }
+  /** The database a store URL names does not exist: create it, then the store in it. */
+  | { kind: 'create_database_and_store'; location: string }
+  /** The store was written by a newer version. */
+  | { kind: 'upgrade_vericode' };

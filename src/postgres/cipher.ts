@@ -10,7 +10,7 @@
  * find a row by it, and without the key it says nothing about the value.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { COMMAND, StoreError } from '../core/errors.js';
+import { StoreError } from '../core/errors.js';
 import type { DerivedKeys } from './keys.js';
 
 const NONCE_BYTES = 12;
@@ -62,7 +62,7 @@ export class Cipher {
       throw new StoreError(
         'store_corrupt',
         `store ${this.#location} is damaged: the ${address.column} of ${address.table} row ${address.row} does not decrypt (changed, moved from another row, or written under another key)`,
-        `restore it from a backup (${COMMAND} store backup)`,
+        { kind: 'restore_from_backup' },
         { cause: error },
       );
     }

@@ -4,7 +4,7 @@
  * `store_locked` errors that never carry the password.
  */
 import pg from 'pg';
-import { COMMAND, StoreError } from '../core/errors.js';
+import { StoreError, type Hint } from '../core/errors.js';
 
 /** A store's URL, and how it is shown. */
 export interface StoreUrl {
@@ -92,13 +92,13 @@ export function connectionFailed(target: StoreUrl, error: unknown): StoreError {
   const message = redact(target, (error as Error).message ?? String(error));
   const at = target.location;
   const hintLogin = 'check the user name and the password (in the URL, PGPASSWORD or ~/.pgpass)';
-  const failure = (text: string, hint?: string): StoreError => new StoreError('store_locked', text, hint, { cause: error });
+  const failure = (text: string, hint?: Hint): StoreError => new StoreError('store_locked', text, hint, { cause: error });
   if (code === 'ECONNREFUSED') return failure(`cannot connect to ${at}: connection refused`, 'check that the PostgreSQL server is running and listens on that host and port');
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return failure(`cannot connect to ${at}: host not found`, 'check the host name in the URL');
   if (code === 'ETIMEDOUT' || /timeout/i.test(message)) return failure(`cannot connect to ${at}: timed out`, 'check the host, the port and the network');
   if (code === '28P01' || code === '28000') return failure(`cannot log in to ${at}: ${message}`, hintLogin);
   if (/SASL|password must be a string/i.test(message)) return failure(`cannot log in to ${at}: the server asks for a password and none was given`, hintLogin);
-  if (code === '3D000') return failure(`cannot open ${at}: ${message}`, `create the database (createdb), then run: ${COMMAND} init --store ${at}`);
+  if (code === '3D000') return failure(`cannot open ${at}: ${message}`, { kind: 'create_database_and_store', location: at });
   if (isConnectionError(error)) return connectionLost(target, error);
   return failure(`cannot connect to ${at}: ${message}`);
 }

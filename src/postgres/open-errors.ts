@@ -1,5 +1,5 @@
 /** The errors of opening and using a PostgreSQL store, worded as the SQLite store's are. */
-import { COMMAND, StoreError } from '../core/errors.js';
+import { StoreError } from '../core/errors.js';
 import type { StoreKey } from '../core/records.js';
 
 const KEY_HINT = 'check --key-file, --passphrase-file, VERICODE_KEY_FILE or VERICODE_PASSPHRASE';
@@ -11,7 +11,7 @@ function keySource(key: StoreKey): string {
 }
 
 export function noStore(location: string): StoreError {
-  return new StoreError('store_locked', `no store at ${location}`, `check the URL, or create a store there with: ${COMMAND} init --store ${location}`);
+  return new StoreError('store_locked', `no store at ${location}`, { kind: 'create_store', path: location });
 }
 
 export function wrongKey(location: string, key: StoreKey): StoreError {
@@ -28,7 +28,7 @@ export function notAStore(location: string): StoreError {
 }
 
 export function damaged(location: string, problem: string): StoreError {
-  return new StoreError('store_corrupt', `store ${location} is damaged: ${problem}`, `restore it from a backup (${COMMAND} store backup)`);
+  return new StoreError('store_corrupt', `store ${location} is damaged: ${problem}`, { kind: 'restore_from_backup' });
 }
 
 export function readOnlyStore(location: string): StoreError {

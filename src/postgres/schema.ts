@@ -12,7 +12,7 @@
  * transaction as every change, so `store info` never scans.
  */
 import type { ClientBase } from 'pg';
-import { COMMAND, StoreError } from '../core/errors.js';
+import { StoreError } from '../core/errors.js';
 
 const COUNTERS = `
   CREATE TABLE IF NOT EXISTS record_counts (kind text COLLATE "C" NOT NULL, state text COLLATE "C" NOT NULL, n bigint NOT NULL, PRIMARY KEY (kind, state));
@@ -214,7 +214,7 @@ export async function foreignTableCount(client: ClientBase): Promise<number> {
 export async function migrate(client: ClientBase, location: string, options: { inTransaction?: boolean } = {}): Promise<void> {
   const current = await schemaVersion(client);
   if (current > POSTGRES_SCHEMA_VERSION) {
-    throw new StoreError('store_corrupt', `store ${location} has schema version ${current}, newer than this vericode understands (${POSTGRES_SCHEMA_VERSION})`, `upgrade vericode to open this store (${COMMAND} --version)`);
+    throw new StoreError('store_corrupt', `store ${location} has schema version ${current}, newer than this vericode understands (${POSTGRES_SCHEMA_VERSION})`, { kind: 'upgrade_vericode' });
   }
   for (const migration of MIGRATIONS) {
     if (migration.version <= current) continue;

@@ -2,7 +2,8 @@
 import { Command, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { COMMAND, StoreError, UsageError } from '../../../core/errors.js';
+import { StoreError, UsageError } from '../../../core/errors.js';
+import { COMMAND } from '../../output.js';
 import { migrateStore, type MigrateProgress, type MigrateResult } from '../../../core/store-migrate.js';
 import type { StoreKey } from '../../../core/records.js';
 import type { StorePort } from '../../../core/store-port.js';
