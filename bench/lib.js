@@ -14,9 +14,7 @@ export const BIN = join(ROOT, 'bin', 'peridio.js');
  * machine's NODE_EXTRA_CA_CERTS makes every Node start read a CA bundle (~37 ms), which
  * would inflate the baseline and flatter every ratio; NODE_OPTIONS could load anything.
  */
-export const CLEAN_ENV = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'].includes(name)),
-);
+export const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([name]) => !['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'].includes(name)));
 
 /** A temp directory holding a key file and a new store, removed at exit. */
 export function benchHome() {
@@ -69,7 +67,10 @@ export function compare(subject, baseline, { rounds = 15, warmup = 2 } = {}) {
   for (let i = 0; i < warmup + rounds; i += 1) {
     const bt = baseline();
     const st = subject();
-    if (i >= warmup) { b.push(bt); s.push(st); }
+    if (i >= warmup) {
+      b.push(bt);
+      s.push(st);
+    }
   }
   const subjectMs = median(s);
   const baselineMs = median(b);
@@ -82,5 +83,7 @@ export const nodeBaseline = () => timeRun([process.execPath, '-e', '0']);
 /** Formats one result line: name, medians and the ratio against its target. */
 export function report(name, { subjectMs, baselineMs, ratio }, baselineName, target) {
   const verdict = target === undefined ? '' : ratio <= target ? `  (target <= ${target}x: met)` : `  (target <= ${target}x: MISSED)`;
-  console.log(`${name.padEnd(48)} ${subjectMs.toFixed(1).padStart(7)} ms  vs ${baselineName} ${baselineMs.toFixed(1).padStart(6)} ms  = ${ratio.toFixed(2)}x${verdict}`);
+  console.log(
+    `${name.padEnd(48)} ${subjectMs.toFixed(1).padStart(7)} ms  vs ${baselineName} ${baselineMs.toFixed(1).padStart(6)} ms  = ${ratio.toFixed(2)}x${verdict}`,
+  );
 }

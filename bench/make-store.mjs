@@ -23,8 +23,15 @@ import { ROOT } from './lib.js';
 const DAY = 86_400_000;
 /** See deferIndexes. */
 const DEFERRED_INDEXES = [
-  'verification_codes_by_org', 'verification_codes_live_by_expiry', 'verification_codes_unconsumed', 'verification_codes_consumed',
-  'one_time_codes_by_org', 'one_time_codes_live_by_expiry', 'one_time_codes_unspent', 'one_time_codes_consumed', 'one_time_codes_invalidated',
+  'verification_codes_by_org',
+  'verification_codes_live_by_expiry',
+  'verification_codes_unconsumed',
+  'verification_codes_consumed',
+  'one_time_codes_by_org',
+  'one_time_codes_live_by_expiry',
+  'one_time_codes_unspent',
+  'one_time_codes_consumed',
+  'one_time_codes_invalidated',
   'audit_events_by_action',
 ];
 const YEAR = 365 * DAY;
@@ -49,7 +56,9 @@ const count = (flag) => {
   return n;
 };
 function usage(message) {
-  console.error(`make-store: ${message}\nusage: node bench/make-store.mjs --store F --key-file K [--verification-codes N] [--one-time-codes N] [--cas N] [--spent-fraction 0.5] [--seed S]`);
+  console.error(
+    `make-store: ${message}\nusage: node bench/make-store.mjs --store F --key-file K [--verification-codes N] [--one-time-codes N] [--cas N] [--spent-fraction 0.5] [--seed S]`,
+  );
   process.exit(2);
 }
 if (!values.store || !values['key-file']) usage('--store and --key-file are required');
@@ -182,7 +191,9 @@ for (let i = 0; i < total; i += 1) {
 bulk.leave();
 deferred.restore();
 await port.close();
-console.error(`make-store: ${values.store}: ${vcTotal} verification codes, ${otcTotal} one-time codes, ${count('cas')} CAs in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.error(
+  `make-store: ${values.store}: ${vcTotal} verification codes, ${otcTotal} one-time codes, ${count('cas')} CAs in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
 
 /**
  * Issues one verification code and, when `spent`, consumes it: the rows and events
@@ -196,9 +207,21 @@ console.error(`make-store: ${values.store}: ${vcTotal} verification codes, ${otc
 function verificationCode(spent) {
   const code = core.generateVerificationCode(random);
   const createdAt = Math.floor(now / 1000) * 1000;
-  const row = { id: core.randomUuid(random), organization_id: organizationId, certificate_id: null, created_at: createdAt, expires_at: createdAt + core.VERIFICATION_CODE_TTL.defaultMs, code_hmac: hmacCode(secret, code) };
+  const row = {
+    id: core.randomUuid(random),
+    organization_id: organizationId,
+    certificate_id: null,
+    created_at: createdAt,
+    expires_at: createdAt + core.VERIFICATION_CODE_TTL.defaultMs,
+    code_hmac: hmacCode(secret, code),
+  };
   insertVerificationCode(store, row);
-  const event = { organization_id: organizationPrn, subject: core.resourcePrn(organizationId, 'ca_verification_code', row.id), outcome: 'success', reason: null };
+  const event = {
+    organization_id: organizationPrn,
+    subject: core.resourcePrn(organizationId, 'ca_verification_code', row.id),
+    outcome: 'success',
+    reason: null,
+  };
   bulk.append({
     ...event,
     action: 'verification_code.create',

@@ -8,7 +8,9 @@ import { ROOT } from './lib.js';
 const only = process.argv[2];
 const dir = join(ROOT, 'bench', 'cases');
 console.log(`vericode benchmarks: node ${process.version}, medians of interleaved runs; ratios are against a baseline measured in the same run\n`);
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.js')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.js'))
+  .sort()) {
   if (only && !file.includes(only)) continue;
   const benchCase = await import(pathToFileURL(join(dir, file)).href);
   await benchCase.run();

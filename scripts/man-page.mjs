@@ -13,7 +13,10 @@ import { ROOT } from './node24.mjs';
 /** The --help text of `peridio WORDS`, as a pipe gets it (80 columns, no colour). */
 function help(command, words) {
   const argv = command.endsWith('.js') ? [process.execPath, command] : [command];
-  return execFileSync(argv[0], [...argv.slice(1), ...words, '--help'], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/nonexistent', NO_COLOR: '1' } });
+  return execFileSync(argv[0], [...argv.slice(1), ...words, '--help'], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: '/nonexistent', NO_COLOR: '1' },
+  });
 }
 
 /** The sections of a help text, by heading ("Commands", "Global Options", …). */
@@ -49,7 +52,10 @@ function commandHelps(command) {
 
 /** Text for a roff no-fill block: backslashes and leading dots or quotes escaped. */
 function roffLiteral(text) {
-  return text.split('\n').map((line) => line.replaceAll('\\', '\\e').replace(/^([.'])/, '\\&$1')).join('\n');
+  return text
+    .split('\n')
+    .map((line) => line.replaceAll('\\', '\\e').replace(/^([.'])/, '\\&$1'))
+    .join('\n');
 }
 
 /** A subcommand's help without the global options, which the root's section lists once. */

@@ -38,7 +38,8 @@ function run(command, args, options = {}) {
 
 /** Installs Node 24 and postject into build/node24 (once). */
 function installTools() {
-  if (existsSync(NODE24) && existsSync(POSTJECT) && execFileSync(NODE24, ['--version'], { encoding: 'utf8' }).trim() === `v${NODE_PACKAGE.split('@')[1]}`) return;
+  if (existsSync(NODE24) && existsSync(POSTJECT) && execFileSync(NODE24, ['--version'], { encoding: 'utf8' }).trim() === `v${NODE_PACKAGE.split('@')[1]}`)
+    return;
   mkdirSync(HOME, { recursive: true });
   writeFileSync(join(HOME, 'package.json'), '{"private":true}\n');
   // --ignore-scripts: neither package needs one, and nothing else runs.
@@ -53,7 +54,9 @@ function buildAddon() {
   for (const entry of ['binding.gyp', 'deps', 'src', 'lib', 'package.json']) cpSync(join(ADDON_SOURCE, entry), join(ADDON_PACKAGE, entry), { recursive: true });
   // npm's own node-gyp (npm names it to the scripts it runs); prebuild-install, the
   // package's install script, would download.
-  const nodeGyp = process.env.npm_config_node_gyp ?? join(execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim(), 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  const nodeGyp =
+    process.env.npm_config_node_gyp ??
+    join(execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim(), 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
   // Run by npm (npm test, npm run release), node-gyp also sees npm's own config as
   // npm_config_* variables, and this machine's `nodedir` (Node 20's headers) there wins
   // over the command line: the variable itself must name Node 24's headers.

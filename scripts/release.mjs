@@ -105,7 +105,8 @@ async function bundle(addonSha256) {
  */
 function codeCaches(node24, { dir }) {
   // The training runs' output (a PRN, a code) is not the build's.
-  const cache = (args, env = process.env) => run(node24.node, [join(ROOT, 'scripts', 'sea-code-cache.cjs'), dir, node24.addonPackage, ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const cache = (args, env = process.env) =>
+    run(node24.node, [join(ROOT, 'scripts', 'sea-code-cache.cjs'), dir, node24.addonPackage, ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   cache([]);
   const home = join(WORK, 'training');
   mkdirSync(home, { recursive: true });
@@ -132,13 +133,20 @@ function buildExecutable(node24, { dir, chunks }) {
     assets[`chunk:./${name}`] = join(dir, name);
     assets[`cache:./${name}`] = join(dir, `${name}.cache`);
   }
-  writeFileSync(config, JSON.stringify({
-    main: join(ROOT, 'scripts', 'sea-main.cjs'),
-    output: blob,
-    disableExperimentalSEAWarning: true,
-    useCodeCache: true,
-    assets,
-  }, null, 2));
+  writeFileSync(
+    config,
+    JSON.stringify(
+      {
+        main: join(ROOT, 'scripts', 'sea-main.cjs'),
+        output: blob,
+        disableExperimentalSEAWarning: true,
+        useCodeCache: true,
+        assets,
+      },
+      null,
+      2,
+    ),
+  );
   run(node24.node, ['--experimental-sea-config', config], { cwd: WORK });
   copyFileSync(node24.node, EXECUTABLE);
   chmodSync(EXECUTABLE, 0o755);
@@ -162,7 +170,19 @@ function buildTarball() {
   writeFileSync(join(top, 'completions', 'peridio.fish'), completion('fish'));
   writeFileSync(join(top, 'man', 'man1', 'vericode.1'), manPage(EXECUTABLE, version, SOURCE_DATE_EPOCH));
   const tarball = join(RELEASE, `${TARBALL_NAME}.tar.gz`);
-  run('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', `--mtime=@${SOURCE_DATE_EPOCH}`, '--use-compress-program=gzip -n -9', '-cf', tarball, '-C', stage, TARBALL_NAME]);
+  run('tar', [
+    '--sort=name',
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    `--mtime=@${SOURCE_DATE_EPOCH}`,
+    '--use-compress-program=gzip -n -9',
+    '-cf',
+    tarball,
+    '-C',
+    stage,
+    TARBALL_NAME,
+  ]);
   return tarball;
 }
 

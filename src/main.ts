@@ -85,7 +85,12 @@ function commandPath(program: Command, argv: readonly string[]): string {
 }
 
 function isHelpOrVersion(error: CommanderError): boolean {
-  return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' || (error.code === 'commander.executeSubCommandAsync' && error.exitCode === 0);
+  return (
+    error.code === 'commander.helpDisplayed' ||
+    error.code === 'commander.version' ||
+    error.code === 'commander.help' ||
+    (error.code === 'commander.executeSubCommandAsync' && error.exitCode === 0)
+  );
 }
 
 /** Maps anything thrown to a VericodeError; what is not recognized is a bug (`internal`). */
@@ -96,15 +101,27 @@ function toVericodeError(error: unknown, command: string): VericodeError {
   }
   const sqliteCode = (error as { code?: unknown } | null)?.code;
   if (typeof sqliteCode === 'string' && sqliteCode.startsWith('SQLITE_')) return storeFailure(sqliteCode, error as Error);
-  return new VericodeError('internal', `unexpected failure: ${(error as Error | undefined)?.message ?? String(error)}`, 'this is a bug: please report it with the output of VERICODE_DEBUG=1 and the command you ran');
+  return new VericodeError(
+    'internal',
+    `unexpected failure: ${(error as Error | undefined)?.message ?? String(error)}`,
+    'this is a bug: please report it with the output of VERICODE_DEBUG=1 and the command you ran',
+  );
 }
 
 function storeFailure(code: string, error: Error): StoreError {
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new StoreError('store_locked', 'the store is busy: another process kept it locked for more than 5 seconds', 'try again when the other process has finished');
+    return new StoreError(
+      'store_locked',
+      'the store is busy: another process kept it locked for more than 5 seconds',
+      'try again when the other process has finished',
+    );
   }
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
     return new StoreError('store_corrupt', `the store is damaged: ${error.message.toLowerCase()}`, { kind: 'restore_from_backup' });
   }
-  return new StoreError('store_locked', `cannot write the store: ${error.message.toLowerCase()}`, 'check free disk space and the permissions of the store and its directory');
+  return new StoreError(
+    'store_locked',
+    `cannot write the store: ${error.message.toLowerCase()}`,
+    'check free disk space and the permissions of the store and its directory',
+  );
 }

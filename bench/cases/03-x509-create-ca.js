@@ -28,8 +28,28 @@ export async function run() {
   if (spawnSync('openssl', ['version']).status !== 0) return;
   const openssl = () => {
     fresh();
-    return timeRun(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', ca, '-subj', '/CN=Bench Root', '-days', '365',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    return timeRun([
+      'openssl',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      ca,
+      '-subj',
+      '/CN=Bench Root',
+      '-days',
+      '365',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
   };
   report('openssl req -x509 -newkey ec (same job)', compare(openssl, nodeBaseline), 'node -e 0');
   report('x509 create --ca vs openssl req -x509', compare(peridio, openssl), 'openssl');

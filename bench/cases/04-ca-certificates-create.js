@@ -25,12 +25,43 @@ function prepareRound(home, env, i) {
   const dir = join(home, `round-${i}`);
   mkdirSync(dir);
   openssl(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key']);
-  openssl(dir, ['req', '-x509', '-new', '-key', 'ca.key', '-sha256', '-days', '30', '-out', 'ca.pem', '-subj', `/CN=Bench CA ${i}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    'ca.key',
+    '-sha256',
+    '-days',
+    '30',
+    '-out',
+    'ca.pem',
+    '-subj',
+    `/CN=Bench CA ${i}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+  ]);
   const code = spawnSync(process.execPath, [BIN, 'ca-certificates', 'verification-codes', 'create', '-q'], { env, encoding: 'utf8' }).stdout.trim();
   openssl(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'verification.key']);
   openssl(dir, ['req', '-new', '-key', 'verification.key', '-out', 'verification.csr', '-subj', `/CN=${code}`]);
-  openssl(dir, ['x509', '-req', '-in', 'verification.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'verification.pem', '-days', '1', '-sha256']);
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    'verification.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'verification.pem',
+    '-days',
+    '1',
+    '-sha256',
+  ]);
   return dir;
 }
 

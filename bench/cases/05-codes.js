@@ -30,7 +30,9 @@ async function redeemsPerSecond(home) {
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const note = type === 'short' ? '  (one scrypt per redeem dominates)' : '';
-    console.log(`${`codes redeem (${type}, core library, key-file store)`.padEnd(48)} ${(count / seconds).toFixed(0).padStart(7)} redeems/s  (${((seconds / count) * 1000).toFixed(1)} ms each, ${count} redeems)${note}`);
+    console.log(
+      `${`codes redeem (${type}, core library, key-file store)`.padEnd(48)} ${(count / seconds).toFixed(0).padStart(7)} redeems/s  (${((seconds / count) * 1000).toFixed(1)} ms each, ${count} redeems)${note}`,
+    );
   }
   await store.close();
 }

@@ -11,7 +11,10 @@ const EVENTS = 10_000;
 export async function run() {
   const { home, env } = benchHome();
   await fillStore(env.VERICODE_STORE, EVENTS - 1);
-  const peridio = (...args) => () => timeRun([process.execPath, BIN, ...args], { env });
+  const peridio =
+    (...args) =>
+    () =>
+      timeRun([process.execPath, BIN, ...args], { env });
 
   const backup = timeNewFile(home, 'backup', [process.execPath, BIN, 'store', 'backup', '--out'], { env });
   const copy = timeNewFile(home, 'copy', ['cp', env.VERICODE_STORE]);

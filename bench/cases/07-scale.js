@@ -27,7 +27,10 @@ export async function run() {
   timeRun([process.execPath, BIN, 'init'], { env: empty });
   const device = await registerDeviceCa([empty.VERICODE_STORE, big.VERICODE_STORE], key, home);
 
-  const peridio = (storeEnv, ...args) => () => timeRun([process.execPath, BIN, ...args], { env: storeEnv });
+  const peridio =
+    (storeEnv, ...args) =>
+    () =>
+      timeRun([process.execPath, BIN, ...args], { env: storeEnv });
   const both = (label, args, rounds = 7) =>
     report(`${label} (${CODES} codes)`, compare(peridio(big, ...args), peridio(empty, ...args), { rounds, warmup: 1 }), 'empty store', 2);
 
@@ -88,12 +91,22 @@ async function registerDeviceCa(stores, key, home) {
   const { openSqliteStore } = await import(join(ROOT, 'dist', 'store', 'index.js'));
   const ports = { clock: core.systemClock, random: core.cryptoRandom };
   const ca = await core.createSelfSignedCa(ports, { commonName: 'Bench Device CA', keyType: 'ec-p256', days: 30 });
-  const device = await core.createVerificationCertificate(ports, { commonName: 'device-0001', signer: core.parseCertificate(ca.der, 'ca'), signerKey: ca.privateKey, keyType: 'ec-p256', days: 30 });
+  const device = await core.createVerificationCertificate(ports, {
+    commonName: 'device-0001',
+    signer: core.parseCertificate(ca.der, 'ca'),
+    signerKey: ca.privateKey,
+    keyType: 'ec-p256',
+    days: 30,
+  });
   for (const path of stores) {
     const store = await openSqliteStore(path, { mode: 'key-file', key });
     try {
       const ctx = { store, ...ports };
-      await core.registerCaCertificate(ctx, { organizationId: await core.resolveOrganizationId(ctx, undefined), certificate: { bytes: ca.der, label: 'bench device CA' }, verified: true });
+      await core.registerCaCertificate(ctx, {
+        organizationId: await core.resolveOrganizationId(ctx, undefined),
+        certificate: { bytes: ca.der, label: 'bench device CA' },
+        verified: true,
+      });
     } finally {
       await store.close();
     }

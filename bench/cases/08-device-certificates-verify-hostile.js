@@ -38,7 +38,22 @@ export async function run() {
     writeFileSync(join(home, 'chain.pem'), testCase.untrusted_intermediates.join(''));
     // The oversized nc-dos root cannot be registered: it is refused as input, and so is the check.
     spawnSync(process.execPath, [BIN, 'ca-certificates', 'create', '-c', join(home, 'root.pem'), '--verified', '-q'], { env });
-    const verify = () => timeRefusal([process.execPath, BIN, 'device-certificates', 'verify', '-c', join(home, 'peer.pem'), '--chain-path', join(home, 'chain.pem'), '--dns-name', 'example.com'], env);
+    const verify = () =>
+      timeRefusal(
+        [
+          process.execPath,
+          BIN,
+          'device-certificates',
+          'verify',
+          '-c',
+          join(home, 'peer.pem'),
+          '--chain-path',
+          join(home, 'chain.pem'),
+          '--dns-name',
+          'example.com',
+        ],
+        env,
+      );
     report(id.replace('pathological::', ''), compare(verify, nodeBaseline, { rounds: 5, warmup: 1 }), 'node -e 0');
   }
 }

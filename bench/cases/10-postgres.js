@@ -45,7 +45,9 @@ async function unitLatencies(stores, core) {
   }
   for (const step of ['issue', 'redeem']) {
     const [pgMs, sqliteMs] = [median(times.postgres[step]), median(times.sqlite[step])];
-    console.log(`${`${step} a verification code (core library, one unit)`.padEnd(48)} postgres ${pgMs.toFixed(2).padStart(6)} ms  vs sqlite ${sqliteMs.toFixed(2).padStart(6)} ms  = ${(pgMs / sqliteMs).toFixed(2)}x  (${UNITS} each)`);
+    console.log(
+      `${`${step} a verification code (core library, one unit)`.padEnd(48)} postgres ${pgMs.toFixed(2).padStart(6)} ms  vs sqlite ${sqliteMs.toFixed(2).padStart(6)} ms  = ${(pgMs / sqliteMs).toFixed(2)}x  (${UNITS} each)`,
+    );
   }
 }
 

@@ -125,16 +125,23 @@ export class Cli {
       const path = this.storePath;
       const remote = isStoreUrl(path);
       const resolution = resolveStoreKey(displayLocation(path), this.options, this.deps.env, this.deps.random, () => this.canPrompt, remote);
-      const key: StoreKey = resolution.kind === 'prompt'
-        ? { mode: 'passphrase', passphrase: Buffer.from(await this.prompter.secret(`Passphrase for ${displayLocation(path)}`), 'utf8'), source: 'the passphrase typed at the prompt' }
-        : resolution.key;
+      const key: StoreKey =
+        resolution.kind === 'prompt'
+          ? {
+              mode: 'passphrase',
+              passphrase: Buffer.from(await this.prompter.secret(`Passphrase for ${displayLocation(path)}`), 'utf8'),
+              source: 'the passphrase typed at the prompt',
+            }
+          : resolution.key;
       const created = !remote && !existsSync(path);
       await this.openStore(path, key, created);
       const keyFile = resolution.kind === 'prompt' ? undefined : resolution.keyFile;
       // Shown with --json and -q too: a script must not make a new key unawares.
       if (resolution.kind === 'created-key-file') {
         this.output.announce(`created a new store at ${path}, encrypted with a new key in ${resolution.keyFile}`);
-        this.output.hint(`keep the key file safe: without it the store cannot be opened; to use a passphrase instead, run: ${COMMAND} store rekey --new-passphrase`);
+        this.output.hint(
+          `keep the key file safe: without it the store cannot be opened; to use a passphrase instead, run: ${COMMAND} store rekey --new-passphrase`,
+        );
       } else if (created) {
         this.output.notice(`created a new store at ${path}`);
       }

@@ -25,14 +25,16 @@ export function documented(command: Command, doc: CommandDoc): Command {
   command.summary(doc.summary).description(doc.description ?? doc.summary);
   const exitCodes = [...COMMON_EXIT_CODES, ...(doc.exitCodes ?? [])].sort((a, b) => a[0] - b[0]);
   // Rendered when help is shown, so the examples name the command as it was invoked.
-  command.addHelpText('after', ({ command: shown }) => [
-    '',
-    'Examples:',
-    ...doc.examples.map((e) => `  $ ${e.replace(/\bperidio (?=[a-z])/g, `${rootName(shown)} `)}`),
-    '',
-    'Exit codes:',
-    ...exitCodes.map(([code, meaning]) => `  ${code}  ${meaning}`),
-  ].join('\n'));
+  command.addHelpText('after', ({ command: shown }) =>
+    [
+      '',
+      'Examples:',
+      ...doc.examples.map((e) => `  $ ${e.replace(/\bperidio (?=[a-z])/g, `${rootName(shown)} `)}`),
+      '',
+      'Exit codes:',
+      ...exitCodes.map(([code, meaning]) => `  ${code}  ${meaning}`),
+    ].join('\n'),
+  );
   return command;
 }
 

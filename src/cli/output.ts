@@ -176,11 +176,13 @@ function bareLines(value: unknown): string[] {
  * keeps exactly those (their only escape sequences are our own) and escapes the rest.
  */
 function escapingStyle(style: Style, styled: Set<string>): Style {
-  const wrap = (apply: (text: string) => string) => (text: string): string => {
-    const result = apply(escapeValue(text));
-    styled.add(result);
-    return result;
-  };
+  const wrap =
+    (apply: (text: string) => string) =>
+    (text: string): string => {
+      const result = apply(escapeValue(text));
+      styled.add(result);
+      return result;
+    };
   return { bold: wrap(style.bold), dim: wrap(style.dim), red: wrap(style.red), green: wrap(style.green), yellow: wrap(style.yellow) };
 }
 
@@ -215,7 +217,10 @@ function humanView(isTTY: boolean, baseStyle: Style, columns: number): HumanView
       if (!isTTY) return rows.map((row) => row.map(cell).join('\t')).join('\n');
       if (rows.length === 0) return style.dim('(none)');
       const text = rows.map((row) => row.map(cell));
-      const widths = fitColumns(headers.map((h, i) => Math.max(h.length, ...text.map((row) => displayWidth(row[i]!)))), columns);
+      const widths = fitColumns(
+        headers.map((h, i) => Math.max(h.length, ...text.map((row) => displayWidth(row[i]!)))),
+        columns,
+      );
       const fit = (c: string, i: number): string => {
         const width = displayWidth(c);
         if (width > widths[i]! && !styled.has(c)) return `${[...c].slice(0, widths[i]! - 1).join('')}…`;

@@ -72,7 +72,11 @@ export function checkPageToken(token: string | undefined, order: ListOrder = 'de
   if (token === undefined) return;
   const tokenOrder = pageTokenOrder(token);
   if (tokenOrder === undefined) throw new UsageError(`invalid --page token "${token}"`, 'pass the next_page value from the previous page unchanged');
-  if (tokenOrder !== order) throw new UsageError(`the --page token "${token}" continues a list in --order ${tokenOrder}`, `pass --order ${tokenOrder} with it, or start again without --page`);
+  if (tokenOrder !== order)
+    throw new UsageError(
+      `the --page token "${token}" continues a list in --order ${tokenOrder}`,
+      `pass --order ${tokenOrder} with it, or start again without --page`,
+    );
 }
 
 /**

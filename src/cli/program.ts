@@ -24,15 +24,43 @@ interface TopLevelCommand {
 
 const TOP_LEVEL: readonly TopLevelCommand[] = [
   { name: 'init', summary: 'create the encrypted store and its default organization', load: async () => (await import('./commands/init.js')).configureInit },
-  { name: 'organizations', summary: 'manage organizations: codes and CAs never cross them', load: async () => (await import('./commands/organizations/index.js')).configureOrganizations },
-  { name: 'ca-certificates', summary: 'register CA certificates with proof of possession', load: async () => (await import('./commands/ca-certificates/index.js')).configureCaCertificates },
-  { name: 'verification-codes', summary: 'issue and inspect CA verification codes (same as ca-certificates verification-codes)', load: async () => (await import('./commands/verification-codes/index.js')).configureVerificationCodes },
+  {
+    name: 'organizations',
+    summary: 'manage organizations: codes and CAs never cross them',
+    load: async () => (await import('./commands/organizations/index.js')).configureOrganizations,
+  },
+  {
+    name: 'ca-certificates',
+    summary: 'register CA certificates with proof of possession',
+    load: async () => (await import('./commands/ca-certificates/index.js')).configureCaCertificates,
+  },
+  {
+    name: 'verification-codes',
+    summary: 'issue and inspect CA verification codes (same as ca-certificates verification-codes)',
+    load: async () => (await import('./commands/verification-codes/index.js')).configureVerificationCodes,
+  },
   { name: 'codes', summary: 'one-time codes for users: short, long and phrase', load: async () => (await import('./commands/codes/index.js')).configureCodes },
-  { name: 'x509', summary: 'make verification certificates, CSRs and development CAs offline', load: async () => (await import('./commands/x509/index.js')).configureX509 },
-  { name: 'device-certificates', summary: 'check device certificates against the registered CAs', load: async () => (await import('./commands/device-certificates/index.js')).configureDeviceCertificates },
+  {
+    name: 'x509',
+    summary: 'make verification certificates, CSRs and development CAs offline',
+    load: async () => (await import('./commands/x509/index.js')).configureX509,
+  },
+  {
+    name: 'device-certificates',
+    summary: 'check device certificates against the registered CAs',
+    load: async () => (await import('./commands/device-certificates/index.js')).configureDeviceCertificates,
+  },
   { name: 'audit', summary: 'read and check the tamper-evident audit log', load: async () => (await import('./commands/audit/index.js')).configureAudit },
-  { name: 'store', summary: 'inspect, back up, re-key and trim the encrypted store', load: async () => (await import('./commands/store/index.js')).configureStore },
-  { name: 'completion', summary: 'print a shell completion script: bash, zsh or fish', load: async () => (await import('./commands/completion.js')).configureCompletion },
+  {
+    name: 'store',
+    summary: 'inspect, back up, re-key and trim the encrypted store',
+    load: async () => (await import('./commands/store/index.js')).configureStore,
+  },
+  {
+    name: 'completion',
+    summary: 'print a shell completion script: bash, zsh or fish',
+    load: async () => (await import('./commands/completion.js')).configureCompletion,
+  },
 ];
 
 /** Commands that need every command built: they describe the whole tree. */
@@ -56,7 +84,7 @@ export async function buildProgram(deps: CliDeps, argv: readonly string[]): Prom
     .addOption(new Option('--store <path>', 'the store file (env VERICODE_STORE)'))
     .addOption(new Option('--key-file <path>', 'unlock the store with this key file (env VERICODE_KEY_FILE)'))
     .addOption(new Option('--passphrase-file <path>', 'read the store passphrase from this file (env VERICODE_PASSPHRASE_FILE, or VERICODE_PASSPHRASE)'))
-    .addOption(new Option('--org <prn|name>', 'act in this organization, by PRN or name (env VERICODE_ORG; default: the store\'s default)'))
+    .addOption(new Option('--org <prn|name>', "act in this organization, by PRN or name (env VERICODE_ORG; default: the store's default)"))
     .addOption(new Option('--organization-name <name>', 'act in the organization of this name (env PERIDIO_ORGANIZATION_NAME)').conflicts('org'))
     .option('--json', 'print results as one JSON document')
     .addOption(new Option('--query <expr>', 'print only what this JMESPath expression selects from the JSON result (implies --json; with -q, strings bare)'))

@@ -34,10 +34,17 @@ export async function readInputFile(
   if (path !== '-') return readBoundedFile(path, { label, maxBytes, tooLargeHint, tooLargeCode: options.code ?? 'invalid_certificate' }).bytes;
   const taken = stdinTakenBy.get(stdin);
   if (taken !== undefined) {
-    throw new UsageError(`cannot read ${label} from standard input: it is already the ${taken}`, 'only one input can be - (standard input): give the others as files');
+    throw new UsageError(
+      `cannot read ${label} from standard input: it is already the ${taken}`,
+      'only one input can be - (standard input): give the others as files',
+    );
   }
   stdinTakenBy.set(stdin, label);
-  return readStream(stdin, maxBytes, () => new UsageError(`${label} on standard input is larger than ${maxBytes / 1024} KiB`, tooLargeHint, options.code ?? 'invalid_certificate'));
+  return readStream(
+    stdin,
+    maxBytes,
+    () => new UsageError(`${label} on standard input is larger than ${maxBytes / 1024} KiB`, tooLargeHint, options.code ?? 'invalid_certificate'),
+  );
 }
 
 /** Reads `stream` to its end, failing as soon as it holds more than `maxBytes`. */

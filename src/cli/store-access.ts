@@ -59,7 +59,11 @@ export function passphraseFromSources(flags: StoreLocation, env: Env): { passphr
  * than 4 KiB, or is empty.
  */
 export function readPassphraseFile(file: string): Buffer {
-  const { bytes } = readBoundedFile(file, { label: 'passphrase file', maxBytes: MAX_KEY_FILE_BYTES, tooLargeHint: 'a passphrase file holds the passphrase on one line' });
+  const { bytes } = readBoundedFile(file, {
+    label: 'passphrase file',
+    maxBytes: MAX_KEY_FILE_BYTES,
+    tooLargeHint: 'a passphrase file holds the passphrase on one line',
+  });
   let end = bytes.length;
   if (bytes[end - 1] === 0x0a) end -= bytes[end - 2] === 0x0d ? 2 : 1;
   if (end === 0) throw new UsageError(`passphrase file ${file} is empty`);
@@ -99,7 +103,11 @@ export function resolveStoreKey(path: string, flags: StoreLocation, env: Env, ra
     return { kind: 'key', key: { mode: 'key-file', key: readKeyFile(defaultKeyFile), keyFile: defaultKeyFile }, keyFile: defaultKeyFile };
   }
   if (!storeExists) {
-    return { kind: 'created-key-file', key: { mode: 'key-file', key: createKeyFile(defaultKeyFile, random), keyFile: defaultKeyFile }, keyFile: defaultKeyFile };
+    return {
+      kind: 'created-key-file',
+      key: { mode: 'key-file', key: createKeyFile(defaultKeyFile, random), keyFile: defaultKeyFile },
+      keyFile: defaultKeyFile,
+    };
   }
   if (canPrompt()) return { kind: 'prompt' };
   throw new StoreError(

@@ -16,9 +16,7 @@ export class VersionRequested extends Error {
 
 /** Adds `-V` and `--version` to the root command. */
 export function addVersionOptions(program: Command): void {
-  program
-    .option('-V', 'print the name and version')
-    .option('--version', 'print the version, Node, the platform and the SQLite versions');
+  program.option('-V', 'print the name and version').option('--version', 'print the version, Node, the platform and the SQLite versions');
   // Handled as the option is parsed, as commander's own version option is, so that
   // nothing else runs and `peridio --version` needs no command.
   program.on('option:V', () => {

@@ -34,8 +34,16 @@ export function writeNewFiles(files: readonly NewFile[]): void {
   const opened: Array<{ file: NewFile; fd: number }> = [];
   const undo = (): void => {
     for (const { file, fd } of opened) {
-      try { closeSync(fd); } catch { /* already closed */ }
-      try { unlinkSync(file.path); } catch { /* already gone */ }
+      try {
+        closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+      try {
+        unlinkSync(file.path);
+      } catch {
+        /* already gone */
+      }
     }
   };
   for (const file of files) {
@@ -46,7 +54,8 @@ export function writeNewFiles(files: readonly NewFile[]): void {
     } catch (error) {
       undo();
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new UsageError(`${file.label} ${file.path} already exists: refusing to overwrite it`, 'choose another path, or remove the file first');
+      if (code === 'EEXIST')
+        throw new UsageError(`${file.label} ${file.path} already exists: refusing to overwrite it`, 'choose another path, or remove the file first');
       throw new UsageError(`cannot create ${file.label} ${file.path}: ${describeFsError(error)}`);
     }
   }

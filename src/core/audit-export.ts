@@ -35,7 +35,7 @@ export async function exportAudit(ctx: CoreContext, options: AuditExportOptions,
     let lastSeq: number | null = null;
     // Everything from the first event at `since` on, in batches, so long chains need little memory.
     const start = sinceAt === undefined ? 1 : await tx.firstAuditSeqSince(sinceAt);
-    for (let after = (start ?? Infinity) - 1; Number.isFinite(after);) {
+    for (let after = (start ?? Infinity) - 1; Number.isFinite(after); ) {
       const batch = await tx.listAuditEvents({ afterSeq: after, limit: EXPORT_BATCH });
       for (const row of batch) {
         const event = parseStoredEvent(row);

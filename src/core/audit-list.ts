@@ -33,12 +33,14 @@ export async function listAuditPage(ctx: CoreContext, options: ListAuditPageOpti
   const limit = pageSize(options.limit, DEFAULT_AUDIT_PAGE);
   const sinceAt = options.since === undefined ? undefined : new Date(parseTimestamp(options.since)).toISOString();
   const from = decodePageToken(options.page, order);
-  const rows = await ctx.store.read((tx) => tx.listAuditEvents({
-    sinceAt,
-    action: options.action,
-    order,
-    limit: limit + 1,
-    ...(order === 'desc' ? { beforeSeq: from } : { afterSeq: from }),
-  }));
+  const rows = await ctx.store.read((tx) =>
+    tx.listAuditEvents({
+      sinceAt,
+      action: options.action,
+      order,
+      limit: limit + 1,
+      ...(order === 'desc' ? { beforeSeq: from } : { afterSeq: from }),
+    }),
+  );
   return toPage(rows, limit, parseStoredEvent, order);
 }

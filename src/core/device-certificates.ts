@@ -37,8 +37,20 @@ export interface DeviceCertificateCheck {
  * @returns the anchor's id and the path (leaf first).
  * @throws VerificationError('verification_failed' or 'revoked') with the reason (see validatePath).
  */
-export function checkDeviceCertificate(leaf: ParsedCertificate, intermediates: ParsedCertificate[], anchors: TrustAnchor[], at: Date, options: PathOptions = {}): { anchorId: string; path: ParsedCertificate[] } {
-  const path = validatePath(leaf, intermediates, anchors.map((a) => a.certificate), at, options);
+export function checkDeviceCertificate(
+  leaf: ParsedCertificate,
+  intermediates: ParsedCertificate[],
+  anchors: TrustAnchor[],
+  at: Date,
+  options: PathOptions = {},
+): { anchorId: string; path: ParsedCertificate[] } {
+  const path = validatePath(
+    leaf,
+    intermediates,
+    anchors.map((a) => a.certificate),
+    at,
+    options,
+  );
   const anchor = anchors.find((a) => a.certificate === path[path.length - 1])!;
   return { anchorId: anchor.id, path };
 }
@@ -82,7 +94,10 @@ export const MAX_DEPTH_LIMIT = 8;
 /** The path options from the input, every value checked before the store is opened. */
 function pathOptions(input: VerifyDeviceCertificateInput): PathOptions {
   if (input.maxDepth !== undefined && (!Number.isInteger(input.maxDepth) || input.maxDepth < 0 || input.maxDepth > MAX_DEPTH_LIMIT)) {
-    throw new UsageError(`the path depth must be a whole number from 0 to ${MAX_DEPTH_LIMIT}`, 'it counts the intermediate CA certificates between the device certificate and the registered CA');
+    throw new UsageError(
+      `the path depth must be a whole number from 0 to ${MAX_DEPTH_LIMIT}`,
+      'it counts the intermediate CA certificates between the device certificate and the registered CA',
+    );
   }
   return {
     purpose: input.purpose === undefined ? undefined : parsePurpose(input.purpose),
@@ -106,7 +121,13 @@ export async function verifyDeviceCertificate(ctx: CoreContext, input: VerifyDev
   const intermediates = input.chain ? parseCertificateChain(input.chain.bytes, input.chain.label) : [];
   const options = pathOptions(input);
   const at = new Date(input.at ?? ctx.clock.now().getTime());
-  const { anchorId, path } = checkDeviceCertificate(leaf, intermediates, await candidateIssuers(ctx, input.organizationId, [leaf, ...intermediates]), at, options);
+  const { anchorId, path } = checkDeviceCertificate(
+    leaf,
+    intermediates,
+    await candidateIssuers(ctx, input.organizationId, [leaf, ...intermediates]),
+    at,
+    options,
+  );
   return {
     valid: true,
     validated_at: rfc3339(Math.floor(at.getTime() / 1000) * 1000),

@@ -61,22 +61,14 @@ export class VericodeError extends Error {
 
 /** Bad flag, argument, file or input format (exit 2). */
 export class UsageError extends VericodeError {
-  constructor(
-    message: string,
-    hint?: Hint,
-    code: 'usage' | 'invalid_format' | 'invalid_certificate' = 'usage',
-  ) {
+  constructor(message: string, hint?: Hint, code: 'usage' | 'invalid_format' | 'invalid_certificate' = 'usage') {
     super(code, message, hint);
   }
 }
 
 /** A proof, code or audit chain did not verify (exit 3). */
 export class VerificationError extends VericodeError {
-  constructor(
-    code: 'verification_failed' | 'unknown_code' | 'invalid_code' | 'not_authorized' | 'audit_broken' | 'revoked',
-    message: string,
-    hint?: Hint,
-  ) {
+  constructor(code: 'verification_failed' | 'unknown_code' | 'invalid_code' | 'not_authorized' | 'audit_broken' | 'revoked', message: string, hint?: Hint) {
     super(code, message, hint);
   }
 }
@@ -90,11 +82,7 @@ export class NotFoundError extends VericodeError {
 
 /** The request conflicts with the current state (exit 5). */
 export class ConflictError extends VericodeError {
-  constructor(
-    code: 'code_used' | 'already_registered' | 'etag_mismatch' | 'locked' | 'limit_exceeded',
-    message: string,
-    hint?: Hint,
-  ) {
+  constructor(code: 'code_used' | 'already_registered' | 'etag_mismatch' | 'locked' | 'limit_exceeded', message: string, hint?: Hint) {
     super(code, message, hint);
   }
 }
@@ -117,4 +105,3 @@ export class StoreError extends VericodeError {
 export function exitCodeFor(code: ErrorCode): number {
   return ERROR_CODES[code];
 }
-

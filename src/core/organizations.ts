@@ -104,7 +104,11 @@ export async function useOrganization(ctx: CoreContext, prn: string): Promise<Or
  * @throws UsageError for a malformed PRN, or a name that several organizations share;
  * NotFoundError when it does not exist or the store has no default organization.
  */
-export async function resolveOrganizationId(ctx: CoreContext, reference: string | undefined, kind: 'prn' | 'name' | 'prn-or-name' = 'prn-or-name'): Promise<string> {
+export async function resolveOrganizationId(
+  ctx: CoreContext,
+  reference: string | undefined,
+  kind: 'prn' | 'name' | 'prn-or-name' = 'prn-or-name',
+): Promise<string> {
   return ctx.store.read(async (tx) => {
     if (reference === undefined) {
       const id = await tx.defaultOrganizationId();
@@ -124,10 +128,9 @@ async function organizationIdByName(tx: StoreReader, name: string): Promise<stri
   const matches = (await tx.listOrganizations()).filter((row) => row.name === wanted);
   if (matches.length === 0) throw new NotFoundError(`no organization is named "${wanted}"`, { kind: 'list_organizations' });
   if (matches.length > 1) {
-    throw new UsageError(
-      `${matches.length} organizations are named "${wanted}": ${matches.map((row) => organizationPrn(row.id)).join(', ')}`,
-      { kind: 'choose_organization_by_prn' },
-    );
+    throw new UsageError(`${matches.length} organizations are named "${wanted}": ${matches.map((row) => organizationPrn(row.id)).join(', ')}`, {
+      kind: 'choose_organization_by_prn',
+    });
   }
   return matches[0]!.id;
 }

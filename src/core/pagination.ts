@@ -18,7 +18,8 @@ export const MAX_PAGE_SIZE = 1000;
  */
 export function pageSize(limit: number | undefined, fallback = 50): number {
   const size = limit ?? fallback;
-  if (!(Number.isInteger(size) && size >= 1 && size <= MAX_PAGE_SIZE)) throw new UsageError(`page size ${size} is not a whole number from 1 to ${MAX_PAGE_SIZE}`);
+  if (!(Number.isInteger(size) && size >= 1 && size <= MAX_PAGE_SIZE))
+    throw new UsageError(`page size ${size} is not a whole number from 1 to ${MAX_PAGE_SIZE}`);
   return size;
 }
 
@@ -48,7 +49,11 @@ export function decodePageToken(token: string | undefined, order: ListOrder = 'd
   if (token === undefined) return undefined;
   const decoded = decodeToken(token);
   if (!decoded) throw new UsageError(`invalid page token "${token}"`, 'pass the next_page value from the previous page unchanged');
-  if (decoded.order !== order) throw new UsageError(`page token "${token}" continues a list in ${decoded.order} order`, `list in ${decoded.order} order with it, or start again from the first page`);
+  if (decoded.order !== order)
+    throw new UsageError(
+      `page token "${token}" continues a list in ${decoded.order} order`,
+      `list in ${decoded.order} order with it, or start again from the first page`,
+    );
   return decoded.seq;
 }
 

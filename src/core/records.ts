@@ -8,9 +8,7 @@ import type { OneTimeCodeType } from './codes/one-time-code-format.js';
 export type { OneTimeCodeType };
 
 /** How a store is unlocked. A passphrase is bytes (a string is taken as UTF-8). */
-export type StoreKey =
-  | { mode: 'key-file'; key: Uint8Array; keyFile?: string }
-  | { mode: 'passphrase'; passphrase: Uint8Array | string; source?: string };
+export type StoreKey = { mode: 'key-file'; key: Uint8Array; keyFile?: string } | { mode: 'passphrase'; passphrase: Uint8Array | string; source?: string };
 
 export interface OrganizationRow {
   id: string;
@@ -64,7 +62,6 @@ export interface CaCertificateKey {
   id: string;
   expectedEtag: string;
 }
-
 
 /** A one-time code's record as list and get read it, with its pair's lock. */
 export interface OneTimeCodeRow {

@@ -34,13 +34,22 @@ export async function backupStore(ctx: CoreContext, out: string): Promise<Backup
   const path = resolve(out);
   const facts = await ctx.store.backup(path);
   const eventRecorded = !ctx.store.readOnly;
-  if (eventRecorded) await ctx.store.write((tx) => recordEvent(ctx, tx, {
-    action: 'store.backup',
-    organization_id: null,
-    subject: null,
-    outcome: 'success',
-    reason: null,
-    details: { path, bytes: facts.bytes, audit_events: facts.audit_events },
-  }));
-  return { path, bytes: facts.bytes, audit: { events: facts.audit_events, head_hash: facts.audit_head_hash }, created_at: rfc3339(ctx.clock.now().getTime()), event_recorded: eventRecorded };
+  if (eventRecorded)
+    await ctx.store.write((tx) =>
+      recordEvent(ctx, tx, {
+        action: 'store.backup',
+        organization_id: null,
+        subject: null,
+        outcome: 'success',
+        reason: null,
+        details: { path, bytes: facts.bytes, audit_events: facts.audit_events },
+      }),
+    );
+  return {
+    path,
+    bytes: facts.bytes,
+    audit: { events: facts.audit_events, head_hash: facts.audit_head_hash },
+    created_at: rfc3339(ctx.clock.now().getTime()),
+    event_recorded: eventRecorded,
+  };
 }

@@ -70,10 +70,12 @@ export interface MigrateResult {
  */
 export async function migrateStore(source: StorePort, target: StorePort, options: MigrateOptions): Promise<MigrateResult> {
   const now = options.clock.now().getTime();
-  const copied = await source.read((from) => target.write(async (to) => {
-    await refuseNonEmpty(to, target.location);
-    return { ...(await copyTables(from, to, options.onProgress)), counts: await countsOf(from, now) };
-  }));
+  const copied = await source.read((from) =>
+    target.write(async (to) => {
+      await refuseNonEmpty(to, target.location);
+      return { ...(await copyTables(from, to, options.onProgress)), counts: await countsOf(from, now) };
+    }),
+  );
   const audit = { events: copied.head?.seq ?? 0, head_hash: copied.head?.hash ?? GENESIS_HASH };
   // Equal counts (the log's length among them) and the anchor below: the target ends
   // exactly at the copied head.
@@ -95,14 +97,16 @@ export async function migrateStore(source: StorePort, target: StorePort, options
   };
   const sourceCheck = await check(source, 'source');
   await check(target, 'target');
-  const event = await target.write((tx) => recordEvent(context(target, options), tx, {
-    action: 'store.migrate',
-    organization_id: null,
-    subject: null,
-    outcome: 'success',
-    reason: null,
-    details: { from: source.location, from_kind: source.kind, audit_events: audit.events, audit_head_hash: audit.head_hash },
-  }));
+  const event = await target.write((tx) =>
+    recordEvent(context(target, options), tx, {
+      action: 'store.migrate',
+      organization_id: null,
+      subject: null,
+      outcome: 'success',
+      reason: null,
+      details: { from: source.location, from_kind: source.kind, audit_events: audit.events, audit_head_hash: audit.head_hash },
+    }),
+  );
   return {
     source: { location: source.location, kind: source.kind, audit: { events: sourceCheck.events, head_hash: sourceCheck.head_hash } },
     target: { location: target.location, kind: target.kind, audit: { events: event.seq, head_hash: event.hash } },
@@ -124,12 +128,20 @@ async function refuseNonEmpty(to: StoreReader, location: string): Promise<void> 
   }
   if ((await to.hmacSecret()) !== undefined || (await to.defaultOrganizationId()) !== undefined) held.unshift('settings');
   if (held.length > 0) {
-    throw new ConflictError('already_registered', `the target ${location} is not empty: it holds ${held.map((t) => t.replaceAll('_', ' ')).join(', ')}`, 'migrate into a new store file, or an empty PostgreSQL database');
+    throw new ConflictError(
+      'already_registered',
+      `the target ${location} is not empty: it holds ${held.map((t) => t.replaceAll('_', ' ')).join(', ')}`,
+      'migrate into a new store file, or an empty PostgreSQL database',
+    );
   }
 }
 
 /** Copies every table in order, checking the audit chain as its events pass. */
-async function copyTables(from: StoreReader, to: StoreWriter, onProgress: MigrateOptions['onProgress']): Promise<{ tables: Record<StoreTable, number>; head: StoredAuditEvent | undefined }> {
+async function copyTables(
+  from: StoreReader,
+  to: StoreWriter,
+  onProgress: MigrateOptions['onProgress'],
+): Promise<{ tables: Record<StoreTable, number>; head: StoredAuditEvent | undefined }> {
   const tables = Object.fromEntries(STORE_TABLES.map((t) => [t, 0])) as Record<StoreTable, number>;
   const chain = new ChainCheck(await from.auditStoredBytesFrom());
   for (const table of STORE_TABLES) {

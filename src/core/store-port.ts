@@ -41,7 +41,15 @@ export type CodeTable = (typeof CODE_TABLES)[number];
 export type RecordKindName = 'ca_certificates' | CodeTable;
 
 /** Each table a whole-store copy (`store migrate`) carries, in the order it copies them. */
-export const STORE_TABLES = ['meta', 'organizations', 'ca_certificates', 'verification_codes', 'one_time_codes', 'one_time_code_attempts', 'audit_events'] as const;
+export const STORE_TABLES = [
+  'meta',
+  'organizations',
+  'ca_certificates',
+  'verification_codes',
+  'one_time_codes',
+  'one_time_code_attempts',
+  'audit_events',
+] as const;
 export type StoreTable = (typeof STORE_TABLES)[number];
 
 /** One row of a table as a whole-store copy moves it: every column, decrypted, bytes as Buffers. */
@@ -243,7 +251,11 @@ export interface StoreWriter extends StoreReader {
   /** Marks a live code authorized (keeping the first time); undefined when it is not live. */
   authorizeOneTimeCode(organizationId: string, id: string, at: Instant): Promise<OneTimeCodeCandidate | undefined>;
   /** Invalidates every live code of the pair (of `type` when given); returns them, oldest first. */
-  invalidateOneTimeCodes(pair: CodePair, type: OneTimeCodeType | undefined, at: Instant): Promise<Array<Pick<OneTimeCodeRow, 'seq' | 'id' | 'organization_id' | 'type'>>>;
+  invalidateOneTimeCodes(
+    pair: CodePair,
+    type: OneTimeCodeType | undefined,
+    at: Instant,
+  ): Promise<Array<Pick<OneTimeCodeRow, 'seq' | 'id' | 'organization_id' | 'type'>>>;
   writeAttempts(pair: CodePair, state: AttemptState): Promise<void>;
   clearAttempts(pair: CodePair): Promise<void>;
 

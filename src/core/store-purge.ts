@@ -69,14 +69,16 @@ export async function purgeStore(ctx: CoreContext, options: PurgeOptions = {}): 
     const { removed, total } = await deleteSpent(ctx, before, olderThanMs, batchSize, options.onProgress);
     const reclaimed = await ctx.store.reclaimSpace({ compact: options.compact === true });
     if (options.compact) {
-      await ctx.store.write((tx) => recordEvent(ctx, tx, {
-        action: 'store.compact',
-        organization_id: null,
-        subject: null,
-        outcome: 'success',
-        reason: null,
-        details: { reclaimed_bytes: reclaimed },
-      }));
+      await ctx.store.write((tx) =>
+        recordEvent(ctx, tx, {
+          action: 'store.compact',
+          organization_id: null,
+          subject: null,
+          outcome: 'success',
+          reason: null,
+          details: { reclaimed_bytes: reclaimed },
+        }),
+      );
     }
     const { free_bytes: freeBytes } = await ctx.store.facts();
     return { older_than: formatDuration(olderThanMs), before: rfc3339(before), removed, total, reclaimed_bytes: reclaimed, free_bytes: freeBytes };
@@ -84,7 +86,13 @@ export async function purgeStore(ctx: CoreContext, options: PurgeOptions = {}): 
 }
 
 /** The batches: each deletes up to `batchSize` records with its audit event, in one transaction. */
-async function deleteSpent(ctx: CoreContext, before: number, olderThanMs: number, batchSize: number, onProgress?: (removed: number) => void): Promise<Pick<PurgeResult, 'removed' | 'total'>> {
+async function deleteSpent(
+  ctx: CoreContext,
+  before: number,
+  olderThanMs: number,
+  batchSize: number,
+  onProgress?: (removed: number) => void,
+): Promise<Pick<PurgeResult, 'removed' | 'total'>> {
   const removed: Record<string, number> = Object.fromEntries(CODE_TABLES.map((table) => [table, 0]));
   let total = 0;
   for (let batch = 1; ; batch += 1) {

@@ -30,14 +30,16 @@ export async function rekeyStore(ctx: CoreContext, newKey: StoreKey, onStep?: (s
   await ctx.store.rekey(newKey, {
     onStep,
     beforeReplace: async (copy) => {
-      await copy.write((tx) => recordEvent({ ...ctx, store: copy }, tx, {
-        action: 'store.rekey',
-        organization_id: null,
-        subject: null,
-        outcome: 'success',
-        reason: null,
-        details: { previous_key_mode: previous, key_mode: newKey.mode },
-      }));
+      await copy.write((tx) =>
+        recordEvent({ ...ctx, store: copy }, tx, {
+          action: 'store.rekey',
+          organization_id: null,
+          subject: null,
+          outcome: 'success',
+          reason: null,
+          details: { previous_key_mode: previous, key_mode: newKey.mode },
+        }),
+      );
     },
   });
   return { path, previous_key_mode: previous, key_mode: newKey.mode, rekeyed_at: rfc3339(ctx.clock.now().getTime()) };

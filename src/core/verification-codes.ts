@@ -111,7 +111,16 @@ export async function issueVerificationCodeIn(ctx: CoreContext, tx: StoreWriter,
     reason: null,
     details: { expires_at: info.expires_at, length: code.length, certificate_prn: info.certificate_prn, certificate_etag: input.certificateEtag ?? null },
   });
-  return { id: info.id, code, organization_id: info.organization_id, certificate_prn: info.certificate_prn, certificate_etag: input.certificateEtag ?? null, created_at: info.created_at, expires_at: info.expires_at, status: 'active' };
+  return {
+    id: info.id,
+    code,
+    organization_id: info.organization_id,
+    certificate_prn: info.certificate_prn,
+    certificate_etag: input.certificateEtag ?? null,
+    created_at: info.created_at,
+    expires_at: info.expires_at,
+    status: 'active',
+  };
 }
 
 function checkedTtl(input: IssueVerificationCodeInput): number {
@@ -160,7 +169,6 @@ export async function getVerificationCode(ctx: CoreContext, organizationId: stri
   return toInfo(row, ctx.clock.now().getTime());
 }
 
-
 /** What consuming a code proves, for the caller to continue with. */
 export interface ConsumedVerificationCode {
   id: string;
@@ -192,23 +200,29 @@ export async function consumeVerificationCode(ctx: CoreContext, organizationId: 
   const secret = await ctx.store.read((tx) => tx.hmacSecret());
   const codeHmac = secret ? hmacCode(secret, code) : undefined;
   const now = ctx.clock.now().getTime();
-  const consumed = codeHmac && await ctx.store.write(async (tx) => {
-    const row = await tx.consumeVerificationCode(organizationId, codeHmac, now);
-    if (!row) return undefined;
-    const subject = verificationCodePrn(row);
-    // The row says unused; the log must agree, or old pages were copied back (a
-    // superseded code is as spent as a consumed one).
-    const spentAt = await earlierSpend(tx, subject, [CONSUME, SUPERSEDE]);
-    // The row stays consumed: the refusal commits with its event.
-    await recordEvent(ctx, tx, spentAt === undefined
-      ? { action: CONSUME, organization_id: orgPrn, subject, outcome: 'success', reason: null }
-      : { action: CONSUME, organization_id: orgPrn, subject, outcome: 'failure', reason: 'state_mismatch', details: { spent_at_event: spentAt } });
-    return { row, subject, spentAt };
-  });
+  const consumed =
+    codeHmac &&
+    (await ctx.store.write(async (tx) => {
+      const row = await tx.consumeVerificationCode(organizationId, codeHmac, now);
+      if (!row) return undefined;
+      const subject = verificationCodePrn(row);
+      // The row says unused; the log must agree, or old pages were copied back (a
+      // superseded code is as spent as a consumed one).
+      const spentAt = await earlierSpend(tx, subject, [CONSUME, SUPERSEDE]);
+      // The row stays consumed: the refusal commits with its event.
+      await recordEvent(
+        ctx,
+        tx,
+        spentAt === undefined
+          ? { action: CONSUME, organization_id: orgPrn, subject, outcome: 'success', reason: null }
+          : { action: CONSUME, organization_id: orgPrn, subject, outcome: 'failure', reason: 'state_mismatch', details: { spent_at_event: spentAt } },
+      );
+      return { row, subject, spentAt };
+    }));
   if (consumed && consumed.spentAt !== undefined) throw revivedCodeError(`verification code ${consumed.subject}`, consumed.spentAt);
   if (consumed) return { id: consumed.row.id, certificate_id: consumed.row.certificate_id };
 
-  const existing = codeHmac && await ctx.store.read((tx) => tx.findVerificationCodeByHmac(organizationId, codeHmac));
+  const existing = codeHmac && (await ctx.store.read((tx) => tx.findVerificationCodeByHmac(organizationId, codeHmac)));
   if (!existing) {
     await failure('unknown_code');
     throw new VerificationError('unknown_code', `${where} does not match any verification code of this organization`, { kind: 'issue_verification_code' });
@@ -221,7 +235,11 @@ export async function consumeVerificationCode(ctx: CoreContext, organizationId: 
   const newer = existing.certificate_id === null ? undefined : await ctx.store.read((tx) => tx.findNewerBoundVerificationCode(existing));
   if (newer && newer.created_at <= existing.expires_at) {
     await failure('code_superseded', verificationCodePrn(existing));
-    throw new ExpiredError('code_expired', `the verification code was superseded at ${rfc3339(newer.created_at)} by a newer code for the same CA certificate: a CA has one live code`, { kind: 'use_newest_verification_code', otherwise: hint });
+    throw new ExpiredError(
+      'code_expired',
+      `the verification code was superseded at ${rfc3339(newer.created_at)} by a newer code for the same CA certificate: a CA has one live code`,
+      { kind: 'use_newest_verification_code', otherwise: hint },
+    );
   }
   await failure('code_expired', verificationCodePrn(existing));
   throw new ExpiredError('code_expired', `the verification code expired at ${rfc3339(existing.expires_at)}`, hint);

@@ -39,10 +39,17 @@ export async function backupToSqlite(source: StorePort, out: string, key: StoreK
   // Reopened, so what is checked is what reached the file.
   const reopened = await openSqliteStore(out, key);
   try {
-    const held = await reopened.read(async (tx) => ({ audit_events: await tx.auditLength(), audit_head_hash: (await tx.lastAuditEvent())?.hash ?? GENESIS_HASH }));
+    const held = await reopened.read(async (tx) => ({
+      audit_events: await tx.auditLength(),
+      audit_head_hash: (await tx.lastAuditEvent())?.hash ?? GENESIS_HASH,
+    }));
     // Undefined when another process put a store at `out` first: the copy was never made.
     if (expected === undefined || held.audit_events !== expected.audit_events || held.audit_head_hash !== expected.audit_head_hash) {
-      throw new StoreError('store_corrupt', `the backup ${out} does not hold the store's snapshot`, 'check that nothing else writes to that path, and run the backup again to a new --out path');
+      throw new StoreError(
+        'store_corrupt',
+        `the backup ${out} does not hold the store's snapshot`,
+        'check that nothing else writes to that path, and run the backup again to a new --out path',
+      );
     }
     return { bytes: statSync(out).size, ...held };
   } finally {

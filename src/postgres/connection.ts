@@ -18,8 +18,7 @@ const INT8 = 20;
 const NUMERIC = 1700;
 /** Counts, sums, seqs and epoch-millisecond times come back as numbers (all below 2^53). */
 const TYPES = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    oid === INT8 || oid === NUMERIC ? Number : pg.types.getTypeParser(oid, format as 'text'),
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8 || oid === NUMERIC ? Number : pg.types.getTypeParser(oid, format as 'text')),
 };
 
 /** How long a write waits for the audit head's lock before giving up, in milliseconds. */
@@ -33,7 +32,12 @@ export function isLockTimeout(error: unknown): boolean {
 
 /** Another command held the store's write lock longer than a write waits. */
 export function storeBusy(target: StoreUrl, cause: unknown): StoreError {
-  return new StoreError('store_locked', `store ${target.location} is busy: another command held its write lock too long`, 'try again; if it stays busy, look for a hung vericode process (pg_stat_activity, application_name vericode)', { cause });
+  return new StoreError(
+    'store_locked',
+    `store ${target.location} is busy: another command held its write lock too long`,
+    'try again; if it stays busy, look for a hung vericode process (pg_stat_activity, application_name vericode)',
+    { cause },
+  );
 }
 
 /** Why a connection broke, as the server said between queries. */
@@ -51,7 +55,11 @@ export function parseStoreUrl(url: string): StoreUrl {
     if (!isPostgresUrl(url)) throw new Error('not postgres');
     parsed = new URL(url);
   } catch {
-    throw new StoreError('store_locked', 'not a PostgreSQL URL', 'name a store as postgres://user@host:port/database (the password in PGPASSWORD or ~/.pgpass)');
+    throw new StoreError(
+      'store_locked',
+      'not a PostgreSQL URL',
+      'name a store as postgres://user@host:port/database (the password in PGPASSWORD or ~/.pgpass)',
+    );
   }
   const password = decodeURIComponent(parsed.password);
   parsed.password = '';
@@ -93,7 +101,8 @@ export function connectionFailed(target: StoreUrl, error: unknown): StoreError {
   const at = target.location;
   const hintLogin = 'check the user name and the password (in the URL, PGPASSWORD or ~/.pgpass)';
   const failure = (text: string, hint?: Hint): StoreError => new StoreError('store_locked', text, hint, { cause: error });
-  if (code === 'ECONNREFUSED') return failure(`cannot connect to ${at}: connection refused`, 'check that the PostgreSQL server is running and listens on that host and port');
+  if (code === 'ECONNREFUSED')
+    return failure(`cannot connect to ${at}: connection refused`, 'check that the PostgreSQL server is running and listens on that host and port');
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return failure(`cannot connect to ${at}: host not found`, 'check the host name in the URL');
   if (code === 'ETIMEDOUT' || /timeout/i.test(message)) return failure(`cannot connect to ${at}: timed out`, 'check the host, the port and the network');
   if (code === '28P01' || code === '28000') return failure(`cannot log in to ${at}: ${message}`, hintLogin);
@@ -107,13 +116,24 @@ export function connectionFailed(target: StoreUrl, error: unknown): StoreError {
 export function connectionLost(target: StoreUrl, error: unknown, client?: pg.Client): StoreError {
   const reason = (client && BROKEN_BY.get(client)) ?? error;
   const message = redact(target, (reason as Error).message ?? String(reason));
-  return new StoreError('store_locked', `lost the connection to ${target.location}: ${message}`, 'check that the PostgreSQL server is running, then run the command again', { cause: error });
+  return new StoreError(
+    'store_locked',
+    `lost the connection to ${target.location}: ${message}`,
+    'check that the PostgreSQL server is running, then run the command again',
+    { cause: error },
+  );
 }
 
 /** True for errors that mean the connection is gone, rather than a refused statement. */
 export function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
-  return code.startsWith('08') || code.startsWith('57P') || code === 'ECONNRESET' || code === 'EPIPE' || /Connection terminated|not queryable/i.test((error as Error).message ?? '');
+  return (
+    code.startsWith('08') ||
+    code.startsWith('57P') ||
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    /Connection terminated|not queryable/i.test((error as Error).message ?? '')
+  );
 }
 
 function redact(target: StoreUrl, text: string): string {

@@ -20,11 +20,19 @@ export function wrongKey(location: string, key: StoreKey): StoreError {
 
 /** Another process rekeyed the store after this one opened it. */
 export function keyChanged(location: string): StoreError {
-  return new StoreError('store_locked', `the key of store ${location} changed while this command ran (store rekey)`, `run the command again with the new key; ${KEY_HINT}`);
+  return new StoreError(
+    'store_locked',
+    `the key of store ${location} changed while this command ran (store rekey)`,
+    `run the command again with the new key; ${KEY_HINT}`,
+  );
 }
 
 export function notAStore(location: string): StoreError {
-  return new StoreError('store_corrupt', `database ${location} holds other tables and no vericode store`, 'create an empty database for vericode (createdb), and name it in the URL');
+  return new StoreError(
+    'store_corrupt',
+    `database ${location} holds other tables and no vericode store`,
+    'create an empty database for vericode (createdb), and name it in the URL',
+  );
 }
 
 export function damaged(location: string, problem: string): StoreError {
@@ -40,10 +48,19 @@ export function readOnlyStore(location: string): StoreError {
 }
 
 export function needsUpgrade(location: string): StoreError {
-  return new StoreError('store_locked', `store ${location} is read-only and its schema needs an upgrade, which writes to it`, 'open it once with this version as a role that may change its tables');
+  return new StoreError(
+    'store_locked',
+    `store ${location} is read-only and its schema needs an upgrade, which writes to it`,
+    'open it once with this version as a role that may change its tables',
+  );
 }
 
 /** The role may not create tables in the database. */
 export function cannotCreate(location: string, cause: unknown): StoreError {
-  return new StoreError('store_locked', `cannot create a store in ${location}: ${(cause as Error).message}`, 'connect as the database\'s owner, or grant the role CREATE on its schema', { cause });
+  return new StoreError(
+    'store_locked',
+    `cannot create a store in ${location}: ${(cause as Error).message}`,
+    "connect as the database's owner, or grant the role CREATE on its schema",
+    { cause },
+  );
 }

@@ -183,7 +183,19 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /** Every table of a store, for sizes, VACUUM and telling a store from other data. */
-export const POSTGRES_TABLES = ['schema_migrations', 'settings', 'meta', 'audit_head', 'organizations', 'verification_codes', 'ca_certificates', 'one_time_codes', 'one_time_code_attempts', 'audit_events', 'record_counts'] as const;
+export const POSTGRES_TABLES = [
+  'schema_migrations',
+  'settings',
+  'meta',
+  'audit_head',
+  'organizations',
+  'verification_codes',
+  'ca_certificates',
+  'one_time_codes',
+  'one_time_code_attempts',
+  'audit_events',
+  'record_counts',
+] as const;
 
 /** The version of the store's schema; 0 when the database holds none. */
 export async function schemaVersion(client: ClientBase): Promise<number> {
@@ -214,7 +226,11 @@ export async function foreignTableCount(client: ClientBase): Promise<number> {
 export async function migrate(client: ClientBase, location: string, options: { inTransaction?: boolean } = {}): Promise<void> {
   const current = await schemaVersion(client);
   if (current > POSTGRES_SCHEMA_VERSION) {
-    throw new StoreError('store_corrupt', `store ${location} has schema version ${current}, newer than this vericode understands (${POSTGRES_SCHEMA_VERSION})`, { kind: 'upgrade_vericode' });
+    throw new StoreError(
+      'store_corrupt',
+      `store ${location} has schema version ${current}, newer than this vericode understands (${POSTGRES_SCHEMA_VERSION})`,
+      { kind: 'upgrade_vericode' },
+    );
   }
   for (const migration of MIGRATIONS) {
     if (migration.version <= current) continue;

@@ -54,10 +54,15 @@ export class Session {
     for (let start = 0; start < stored.length; start += perStatement) {
       const batch = stored.slice(start, start + perStatement);
       const params: unknown[] = [];
-      const tuples = batch.map((row) => `(${columns.map((column) => {
-        params.push(row[column] ?? null);
-        return `$${params.length}`;
-      }).join(', ')})`);
+      const tuples = batch.map(
+        (row) =>
+          `(${columns
+            .map((column) => {
+              params.push(row[column] ?? null);
+              return `$${params.length}`;
+            })
+            .join(', ')})`,
+      );
       await this.client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, params);
     }
   }

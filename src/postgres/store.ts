@@ -43,7 +43,14 @@ export class PostgresStore implements StorePort {
   readonly #cipher: Cipher;
   #pinned: PinnedUnit | undefined;
 
-  constructor(client: pg.Client, target: StoreUrl, key: StoreKey, cipher: Cipher, readonly readOnly: boolean, pinned?: PinnedUnit) {
+  constructor(
+    client: pg.Client,
+    target: StoreUrl,
+    key: StoreKey,
+    cipher: Cipher,
+    readonly readOnly: boolean,
+    pinned?: PinnedUnit,
+  ) {
     this.#client = client;
     this.#target = target;
     this.#key = key;
@@ -108,7 +115,18 @@ export class PostgresStore implements StorePort {
   async rekey(newKey: StoreKey, hooks: RekeyHooks): Promise<void> {
     try {
       if (this.readOnly) throw readOnlyStore(this.location);
-      await this.exclusive(() => this.guard(() => rekeyStore(this.#client, this.#target, this.#cipher, newKey, hooks, (cipher, key, pinned) => new PostgresStore(this.#client, this.#target, key, cipher, false, pinned))));
+      await this.exclusive(() =>
+        this.guard(() =>
+          rekeyStore(
+            this.#client,
+            this.#target,
+            this.#cipher,
+            newKey,
+            hooks,
+            (cipher, key, pinned) => new PostgresStore(this.#client, this.#target, key, cipher, false, pinned),
+          ),
+        ),
+      );
     } finally {
       await this.close();
     }

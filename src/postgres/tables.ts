@@ -38,15 +38,46 @@ export const pairIndexes = (cipher: Cipher, organizationId: string, userId: stri
 /** The blind index of a CA's subject (DER): device verification finds issuers by it. */
 export const subjectIndex = (cipher: Cipher, organizationId: string, subjectDer: Buffer): Buffer => cipher.blind('ca_subject', organizationId, subjectDer);
 export const caNameIndex = (cipher: Cipher, organizationId: string, name: string): Buffer => cipher.blind('ca_name', organizationId, name);
-export const fingerprintIndex = (cipher: Cipher, organizationId: string, fingerprint: string): Buffer => cipher.blind('ca_fingerprint', organizationId, fingerprint);
+export const fingerprintIndex = (cipher: Cipher, organizationId: string, fingerprint: string): Buffer =>
+  cipher.blind('ca_fingerprint', organizationId, fingerprint);
 
 export const CODECS: Readonly<Record<StoreTable, TableCodec>> = {
   meta: { table: 'meta', columns: ['key', 'value'], sealed: { value: 'bytes' }, blind: {}, rowId: (r) => text(r.key), key: ['key'] },
   organizations: { table: 'organizations', columns: ['id', 'name', 'created_at'], sealed: { name: 'text' }, blind: {}, rowId: (r) => text(r.id), key: ['id'] },
   ca_certificates: {
     table: 'ca_certificates',
-    columns: ['seq', 'id', 'organization_id', 'name', 'der', 'fingerprint_sha256', 'subject_der', 'subject', 'issuer', 'serial', 'not_before', 'not_after', 'is_verified', 'status', 'etag', 'description', 'jitp', 'created_at', 'updated_at'],
-    sealed: { name: 'text', der: 'bytes', fingerprint_sha256: 'text', subject_der: 'bytes', subject: 'text', issuer: 'text', serial: 'text', description: 'text', jitp: 'text' },
+    columns: [
+      'seq',
+      'id',
+      'organization_id',
+      'name',
+      'der',
+      'fingerprint_sha256',
+      'subject_der',
+      'subject',
+      'issuer',
+      'serial',
+      'not_before',
+      'not_after',
+      'is_verified',
+      'status',
+      'etag',
+      'description',
+      'jitp',
+      'created_at',
+      'updated_at',
+    ],
+    sealed: {
+      name: 'text',
+      der: 'bytes',
+      fingerprint_sha256: 'text',
+      subject_der: 'bytes',
+      subject: 'text',
+      issuer: 'text',
+      serial: 'text',
+      description: 'text',
+      jitp: 'text',
+    },
     blind: {
       name_index: (r, c) => (r.name === null ? null : caNameIndex(c, text(r.organization_id), text(r.name))),
       fingerprint_index: (r, c) => fingerprintIndex(c, text(r.organization_id), text(r.fingerprint_sha256)),
@@ -65,7 +96,23 @@ export const CODECS: Readonly<Record<StoreTable, TableCodec>> = {
   },
   one_time_codes: {
     table: 'one_time_codes',
-    columns: ['seq', 'id', 'organization_id', 'type', 'user_id', 'purpose', 'code_digest', 'code_salt', 'is_authorized', 'created_at', 'expires_at', 'authorized_at', 'consumed_at', 'invalidated_at', 'scrypt_log_n'],
+    columns: [
+      'seq',
+      'id',
+      'organization_id',
+      'type',
+      'user_id',
+      'purpose',
+      'code_digest',
+      'code_salt',
+      'is_authorized',
+      'created_at',
+      'expires_at',
+      'authorized_at',
+      'consumed_at',
+      'invalidated_at',
+      'scrypt_log_n',
+    ],
     sealed: { user_id: 'text', purpose: 'text' },
     blind: {
       user_index: (r, c) => pairIndexes(c, text(r.organization_id), text(r.user_id), text(r.purpose)).user_index,

@@ -51,7 +51,9 @@ export function firstSpendMismatch(store: Store, ledger: CodeLedger, spend: Code
   for (const subject of events) logged.add(subject);
   const legacy = spend.action === 'code.invalidate' ? legacyInvalidations(store, legacyBefore) : undefined;
   const codes = store.db
-    .prepare(`SELECT ${prnOf(ledger.kind)}, c.${spend.column} IS NOT NULL, c.organization_id, ${legacy ? 'c.user_id, c.purpose' : 'NULL, NULL'} FROM ${ledger.table} c ORDER BY c.seq`)
+    .prepare(
+      `SELECT ${prnOf(ledger.kind)}, c.${spend.column} IS NOT NULL, c.organization_id, ${legacy ? 'c.user_id, c.purpose' : 'NULL, NULL'} FROM ${ledger.table} c ORDER BY c.seq`,
+    )
     .raw()
     .iterate() as IterableIterator<[string, 0 | 1, string, string, string]>;
   for (const [subject, spent, organizationId, userId, purpose] of codes) {

@@ -25,15 +25,27 @@ export function insertAuditEvent(store: Store, event: StoredAuditEvent): void {
   if (inserted !== 1) throw new Error(`audit event ${event.seq} is not the next link of the chain`);
 }
 
-
 /** Events in chain order (or newest first), filtered, as stored. */
 export function listAuditEvents(store: Store, query: AuditQuery = {}): StoredAuditEvent[] {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
-  if (query.sinceAt !== undefined) { where.push('at >= @sinceAt'); params.sinceAt = query.sinceAt; }
-  if (query.action !== undefined) { where.push('(action = @action OR action LIKE @actionPrefix)'); params.action = query.action; params.actionPrefix = `${query.action}.%`; }
-  if (query.afterSeq !== undefined) { where.push('seq > @afterSeq'); params.afterSeq = query.afterSeq; }
-  if (query.beforeSeq !== undefined) { where.push('seq < @beforeSeq'); params.beforeSeq = query.beforeSeq; }
+  if (query.sinceAt !== undefined) {
+    where.push('at >= @sinceAt');
+    params.sinceAt = query.sinceAt;
+  }
+  if (query.action !== undefined) {
+    where.push('(action = @action OR action LIKE @actionPrefix)');
+    params.action = query.action;
+    params.actionPrefix = `${query.action}.%`;
+  }
+  if (query.afterSeq !== undefined) {
+    where.push('seq > @afterSeq');
+    params.afterSeq = query.afterSeq;
+  }
+  if (query.beforeSeq !== undefined) {
+    where.push('seq < @beforeSeq');
+    params.beforeSeq = query.beforeSeq;
+  }
   const sql = `SELECT * FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq${query.order === 'desc' ? ' DESC' : ''}${query.limit ? ' LIMIT @limit' : ''}`;
   if (query.limit) params.limit = query.limit;
   return store.prepare(sql).all(params) as StoredAuditEvent[];
@@ -56,7 +68,7 @@ export function storedEventAt(store: Store, seq: number): StoredAuditEvent | und
 
 /** The lowest seq of an event with this hash, or undefined. Scans the table (hashes are not indexed). */
 export function seqOfHash(store: Store, hash: string): number | undefined {
-  return store.prepare('SELECT min(seq) FROM audit_events WHERE hash = ?').pluck().get(hash) as number | null ?? undefined;
+  return (store.prepare('SELECT min(seq) FROM audit_events WHERE hash = ?').pluck().get(hash) as number | null) ?? undefined;
 }
 
 /**
@@ -65,7 +77,9 @@ export function seqOfHash(store: Store, hash: string): number | undefined {
  */
 export function firstSuccessAbout(store: Store, subject: string, actions: readonly string[]): { seq: number; action: string } | undefined {
   return store
-    .prepare(`SELECT seq, action FROM audit_events WHERE subject = ? AND action IN (${actions.map(() => '?').join(', ')}) AND outcome = 'success' ORDER BY seq LIMIT 1`)
+    .prepare(
+      `SELECT seq, action FROM audit_events WHERE subject = ? AND action IN (${actions.map(() => '?').join(', ')}) AND outcome = 'success' ORDER BY seq LIMIT 1`,
+    )
     .get(subject, ...actions) as { seq: number; action: string } | undefined;
 }
 

@@ -60,11 +60,8 @@ export function readBoundedFile(path: string, options: BoundedFileOptions): Boun
       const kind = kindOf(stat);
       throw cannot(kind === 'a directory' ? 'it is a directory' : `it is ${kind}, not a regular file`);
     }
-    const tooLarge = (): UsageError => new UsageError(
-      `${options.label} ${path} is larger than ${formatBytes(options.maxBytes)}`,
-      options.tooLargeHint,
-      options.tooLargeCode ?? 'usage',
-    );
+    const tooLarge = (): UsageError =>
+      new UsageError(`${options.label} ${path} is larger than ${formatBytes(options.maxBytes)}`, options.tooLargeHint, options.tooLargeCode ?? 'usage');
     if (stat.size > options.maxBytes) throw tooLarge();
     const buffer = Buffer.alloc(options.maxBytes + 1);
     let length = 0;
@@ -93,15 +90,26 @@ function formatBytes(bytes: number): string {
 export function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
-    case 'ENOENT': return 'no such file or directory';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EEXIST': return 'it already exists';
-    case 'EISDIR': return 'it is a directory';
-    case 'ENOTDIR': return 'a parent is not a directory';
-    case 'EROFS': return 'read-only file system';
-    case 'ENOSPC': return 'no space left on the device';
-    case 'EDQUOT': return 'disk quota exceeded';
-    case 'ENXIO': return 'no such device or address';
-    default: return (error as Error | undefined)?.message?.toLowerCase() ?? 'unknown error';
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EEXIST':
+      return 'it already exists';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOTDIR':
+      return 'a parent is not a directory';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'ENXIO':
+      return 'no such device or address';
+    default:
+      return (error as Error | undefined)?.message?.toLowerCase() ?? 'unknown error';
   }
 }

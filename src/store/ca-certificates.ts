@@ -25,30 +25,28 @@ export function insertCaCertificate(store: Store, row: Omit<CaCertificateRow, 's
 
 /** The organization's CA with this id. */
 export function findCaCertificateById(store: Store, organizationId: string, id: string): CaCertificateRow | undefined {
-  return store
-    .prepare(`SELECT ${COLUMNS} FROM ca_certificates WHERE organization_id = ? AND id = ?`)
-    .get(organizationId, id) as CaCertificateRow | undefined;
+  return store.prepare(`SELECT ${COLUMNS} FROM ca_certificates WHERE organization_id = ? AND id = ?`).get(organizationId, id) as CaCertificateRow | undefined;
 }
 
 /** The organization's CA with this name. */
 export function findCaCertificateByName(store: Store, organizationId: string, name: string): CaCertificateRow | undefined {
-  return store
-    .prepare(`SELECT ${COLUMNS} FROM ca_certificates WHERE organization_id = ? AND name = ?`)
-    .get(organizationId, name) as CaCertificateRow | undefined;
+  return store.prepare(`SELECT ${COLUMNS} FROM ca_certificates WHERE organization_id = ? AND name = ?`).get(organizationId, name) as
+    | CaCertificateRow
+    | undefined;
 }
 
 /** The organization's CA whose DER has this SHA-256 fingerprint (lowercase hex). */
 export function findCaCertificateByFingerprint(store: Store, organizationId: string, fingerprint: string): CaCertificateRow | undefined {
-  return store
-    .prepare(`SELECT ${COLUMNS} FROM ca_certificates WHERE organization_id = ? AND fingerprint_sha256 = ?`)
-    .get(organizationId, fingerprint) as CaCertificateRow | undefined;
+  return store.prepare(`SELECT ${COLUMNS} FROM ca_certificates WHERE organization_id = ? AND fingerprint_sha256 = ?`).get(organizationId, fingerprint) as
+    | CaCertificateRow
+    | undefined;
 }
 
 /** How many CAs of the organization have exactly this subject (DER), for the per-subject limit. */
 export function countCaCertificatesWithSubject(store: Store, organizationId: string, subjectDer: Buffer): number {
-  const row = store
-    .prepare('SELECT count(*) AS n FROM ca_certificates WHERE organization_id = ? AND subject_der = ?')
-    .get(organizationId, subjectDer) as { n: number };
+  const row = store.prepare('SELECT count(*) AS n FROM ca_certificates WHERE organization_id = ? AND subject_der = ?').get(organizationId, subjectDer) as {
+    n: number;
+  };
   return row.n;
 }
 
@@ -68,8 +66,12 @@ export function listCaCertificateRows(
     .prepare(
       `SELECT ${COLUMNS} FROM ca_certificates
        WHERE organization_id = @organizationId AND seq ${ascending ? '>' : '<'} @cursorSeq
-       ${searching ? `AND (name LIKE @pattern ESCAPE '\\' OR subject LIKE @pattern ESCAPE '\\'
-            OR description LIKE @pattern ESCAPE '\\' OR fingerprint_sha256 LIKE @pattern ESCAPE '\\')` : ''}
+       ${
+         searching
+           ? `AND (name LIKE @pattern ESCAPE '\\' OR subject LIKE @pattern ESCAPE '\\'
+            OR description LIKE @pattern ESCAPE '\\' OR fingerprint_sha256 LIKE @pattern ESCAPE '\\')`
+           : ''
+       }
        ORDER BY seq ${ascending ? 'ASC' : 'DESC'} LIMIT @fetch`,
     )
     .all({
@@ -101,9 +103,7 @@ export function updateCaCertificateRow(
 
 /** Deletes the record when it still has `expectedEtag`; false when it is gone or changed. */
 export function deleteCaCertificateRow(store: Store, key: { organizationId: string; id: string; expectedEtag: string }): boolean {
-  const result = store
-    .prepare('DELETE FROM ca_certificates WHERE organization_id = @organizationId AND id = @id AND etag = @expectedEtag')
-    .run(key);
+  const result = store.prepare('DELETE FROM ca_certificates WHERE organization_id = @organizationId AND id = @id AND etag = @expectedEtag').run(key);
   return result.changes === 1;
 }
 

@@ -116,10 +116,10 @@ export function corrupt(path: string, cause: unknown): StoreError {
 
 /** `store_locked`: the store or its directory cannot be written. */
 export function unwritable(path: string, cause: unknown): StoreError {
-  const reason = (cause as { code?: string }).code?.startsWith('SQLITE_')
-    ? (cause as Error).message.toLowerCase()
-    : describeFsError(cause);
-  return new StoreError('store_locked', `cannot open store ${path} for writing: ${reason}`, `check that you can write to ${dirname(path)} and the store file`, { cause });
+  const reason = (cause as { code?: string }).code?.startsWith('SQLITE_') ? (cause as Error).message.toLowerCase() : describeFsError(cause);
+  return new StoreError('store_locked', `cannot open store ${path} for writing: ${reason}`, `check that you can write to ${dirname(path)} and the store file`, {
+    cause,
+  });
 }
 
 /** What a writing command on a read-only store gets. */

@@ -51,7 +51,10 @@ export function readKeyFile(path: string, options: { adopt?: boolean } = {}): Bu
 function refuseForeignKeyFile(path: string, stat: { uid: number; mode: number }): void {
   const uid = process.getuid?.();
   if (uid !== undefined && stat.uid !== uid) {
-    throw new UsageError(`refusing key file ${path}: it belongs to another user (uid ${stat.uid}), who would know the store's key`, 'use a key file you own, or name a new file to have one created');
+    throw new UsageError(
+      `refusing key file ${path}: it belongs to another user (uid ${stat.uid}), who would know the store's key`,
+      'use a key file you own, or name a new file to have one created',
+    );
   }
   if ((stat.mode & 0o066) !== 0) {
     throw new UsageError(
@@ -86,7 +89,7 @@ function writeNewFileDurably(path: string, bytes: Buffer, fail: (reason: string)
   let fd: number | undefined;
   try {
     fd = openSync(staging, 'wx', 0o600);
-    for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
+    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

@@ -215,28 +215,28 @@ const MIGRATIONS: readonly Migration[] = [
         UPDATE record_counts SET n = n - 1 WHERE kind = 'audit_events';
       END;
       `,
-    },
-    {
-      // Audit events found by action, outcome and the code (or CA) they are about, so
-      // consuming a code can check in its own transaction that the log holds no earlier
-      // success for it, and `audit verify` can count and match them without reading
-      // the table. And the first event whose hash covers its stored bytes: events before
-      // it were hashed over the canonical JSON of their parsed details (see src/core/audit/chain.ts).
-      version: 6,
-      sql: `
+  },
+  {
+    // Audit events found by action, outcome and the code (or CA) they are about, so
+    // consuming a code can check in its own transaction that the log holds no earlier
+    // success for it, and `audit verify` can count and match them without reading
+    // the table. And the first event whose hash covers its stored bytes: events before
+    // it were hashed over the canonical JSON of their parsed details (see src/core/audit/chain.ts).
+    version: 6,
+    sql: `
         CREATE INDEX IF NOT EXISTS audit_events_by_outcome ON audit_events (action, outcome, subject) WHERE subject IS NOT NULL;
         INSERT OR IGNORE INTO meta (key, value)
           SELECT 'audit_stored_bytes_from', CAST(coalesce(max(seq), 0) + 1 AS BLOB) FROM audit_events;
       `,
-    },
-    {
-      // One live code per CA (issue 11): issuing a bound code supersedes the CA's live
-      // codes, found by certificate without scanning the organization's codes.
-      version: 7,
-      sql: `
+  },
+  {
+    // One live code per CA (issue 11): issuing a bound code supersedes the CA's live
+    // codes, found by certificate without scanning the organization's codes.
+    version: 7,
+    sql: `
         CREATE INDEX IF NOT EXISTS verification_codes_by_certificate ON verification_codes (organization_id, certificate_id, seq) WHERE certificate_id IS NOT NULL;
       `,
-    },
+  },
 ];
 
 /** The schema version this build writes. */

@@ -29,7 +29,5 @@ export function writeAttempts(store: Store, pair: CodePair, state: AttemptState)
 
 /** Forgets the pair's failures (after a successful redeem). Call inside `store.write`. */
 export function clearAttempts(store: Store, pair: CodePair): void {
-  store
-    .prepare('DELETE FROM one_time_code_attempts WHERE organization_id = @organizationId AND user_id = @userId AND purpose = @purpose')
-    .run(pair);
+  store.prepare('DELETE FROM one_time_code_attempts WHERE organization_id = @organizationId AND user_id = @userId AND purpose = @purpose').run(pair);
 }

@@ -11,7 +11,9 @@ import type { Store } from './store.js';
 export type { CodePair, Instant, OneTimeCodeCandidate, OneTimeCodeRow, OneTimeCodeStatusFilter, OneTimeCodeType } from '../core/records.js';
 
 const BARE_COLUMNS = 'seq, id, organization_id, type, user_id, purpose, is_authorized, created_at, expires_at, authorized_at, consumed_at, invalidated_at';
-const COLUMNS = BARE_COLUMNS.split(', ').map((column) => `c.${column}`).join(', ');
+const COLUMNS = BARE_COLUMNS.split(', ')
+  .map((column) => `c.${column}`)
+  .join(', ');
 // RETURNING cannot name the UPDATE's alias.
 const RETURNING = `RETURNING ${BARE_COLUMNS}, code_digest, code_salt, scrypt_log_n`;
 const LOCK_JOIN = 'a.organization_id = c.organization_id AND a.user_id = c.user_id AND a.purpose = c.purpose';
@@ -46,9 +48,9 @@ export function insertOneTimeCode(store: Store, row: Omit<OneTimeCodeCandidate, 
 
 /** One code of the organization by id, with its pair's lock. */
 export function findOneTimeCodeById(store: Store, organizationId: string, id: string): OneTimeCodeRow | undefined {
-  return store
-    .prepare(`SELECT ${COLUMNS}, a.locked_until FROM ${FROM_WITH_LOCK} WHERE c.organization_id = ? AND c.id = ?`)
-    .get(organizationId, id) as OneTimeCodeRow | undefined;
+  return store.prepare(`SELECT ${COLUMNS}, a.locked_until FROM ${FROM_WITH_LOCK} WHERE c.organization_id = ? AND c.id = ?`).get(organizationId, id) as
+    | OneTimeCodeRow
+    | undefined;
 }
 
 /** The long or phrase code of the pair whose HMAC is `digest`, whatever its state. */
@@ -116,7 +118,12 @@ export function authorizeOneTimeCodeRow(store: Store, organizationId: string, id
 }
 
 /** Invalidates every live code of the pair (of `type` when given); returns them, oldest first. */
-export function invalidateOneTimeCodeRows(store: Store, pair: CodePair, type: OneTimeCodeType | undefined, at: Instant): Array<Pick<OneTimeCodeRow, 'seq' | 'id' | 'organization_id' | 'type'>> {
+export function invalidateOneTimeCodeRows(
+  store: Store,
+  pair: CodePair,
+  type: OneTimeCodeType | undefined,
+  at: Instant,
+): Array<Pick<OneTimeCodeRow, 'seq' | 'id' | 'organization_id' | 'type'>> {
   const rows = store
     .prepare(
       `UPDATE one_time_codes AS c SET invalidated_at = @stamp
@@ -138,10 +145,7 @@ export function listOneTimeCodeRows(
 ): OneTimeCodeRow[] {
   const { condition, index } = STATUS_QUERY[query.status];
   // Written out rather than `@userId IS NULL OR …`, which no index can serve.
-  const filters = [
-    ...(query.userId === undefined ? [] : ['c.user_id = @userId']),
-    ...(query.purpose === undefined ? [] : ['c.purpose = @purpose']),
-  ];
+  const filters = [...(query.userId === undefined ? [] : ['c.user_id = @userId']), ...(query.purpose === undefined ? [] : ['c.purpose = @purpose'])];
   return store
     .prepare(
       `SELECT ${COLUMNS}, a.locked_until FROM one_time_codes c INDEXED BY ${query.userId === undefined ? index : 'one_time_codes_by_pair'}

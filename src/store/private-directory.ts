@@ -33,7 +33,10 @@ export function privateCacheDirectory(env: Env, uid: number | undefined, name: s
   if (!base || !isAbsolute(base)) return undefined;
   const directory = join(base, 'vericode', name);
   const { root } = parse(directory);
-  const names = directory.slice(root.length).split(sep).filter((part) => part !== '');
+  const names = directory
+    .slice(root.length)
+    .split(sep)
+    .filter((part) => part !== '');
   let path = root;
   if (!isTrusted(path, uid, false)) return undefined;
   for (const [index, part] of names.entries()) {

@@ -92,5 +92,7 @@ function copyFileBytes(from: string, to: string, describe: (reason: string) => s
 function writeFailure(out: string, error: unknown): StoreError {
   const code = (error as { code?: string }).code ?? '';
   const reason = code === 'SQLITE_FULL' ? 'no space left on device' : (error as Error).message.toLowerCase();
-  return new StoreError('store_locked', `cannot write backup ${out}: ${reason}`, `free space in ${dirname(out)}, or choose another --out path`, { cause: error });
+  return new StoreError('store_locked', `cannot write backup ${out}: ${reason}`, `free space in ${dirname(out)}, or choose another --out path`, {
+    cause: error,
+  });
 }

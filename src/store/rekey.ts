@@ -101,11 +101,13 @@ async function finishCopy(staging: string, newKey: StoreKey, hooks: RekeyHooks):
   try {
     await hooks.beforeReplace(copy);
     const check = copy.db.pragma('integrity_check', { simple: true });
-    if (check !== 'ok') throw new StoreError('store_corrupt', `the re-encrypted copy failed its integrity check (${String(check)}): the store was left unchanged`);
+    if (check !== 'ok')
+      throw new StoreError('store_corrupt', `the re-encrypted copy failed its integrity check (${String(check)}): the store was left unchanged`);
   } finally {
     copy.close();
   }
-  if (existsSync(`${staging}-wal`)) throw new StoreError('store_locked', 'the re-encrypted copy was not checkpointed: the store was left unchanged', 'try again');
+  if (existsSync(`${staging}-wal`))
+    throw new StoreError('store_locked', 'the re-encrypted copy was not checkpointed: the store was left unchanged', 'try again');
 }
 
 /** How long rekey waits for other processes (short-lived commands, mostly) to close the store. */
@@ -123,11 +125,9 @@ function takeSoleLock(store: Store): void {
     if (tryTakeSoleLock(store)) return;
     releaseSoleLock(store);
     if (Date.now() >= deadline) {
-      throw new StoreError(
-        'store_locked',
-        `the store ${store.path} is in use by another process: rekey needs it to itself`,
-        { kind: 'wait_for_other_processes' },
-      );
+      throw new StoreError('store_locked', `the store ${store.path} is in use by another process: rekey needs it to itself`, {
+        kind: 'wait_for_other_processes',
+      });
     }
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SOLE_USE_RETRY_MS);
   }

@@ -57,7 +57,11 @@ export function unpackReleaseAddon(env: Record<string, string | undefined> = pro
   if (sha256OfFile(path) !== expected) {
     unpack(path, new Uint8Array(seaModule()!.getRawAsset(ASSET)));
     const written = sha256OfFile(path);
-    if (written !== expected) throw unavailable(`the unpacked sqlite addon ${path} does not match this executable (sha-256 ${written ?? 'unreadable'})`, 'the executable may be damaged: check it against SHA256SUMS');
+    if (written !== expected)
+      throw unavailable(
+        `the unpacked sqlite addon ${path} does not match this executable (sha-256 ${written ?? 'unreadable'})`,
+        'the executable may be damaged: check it against SHA256SUMS',
+      );
   }
   return path;
 }
@@ -102,7 +106,10 @@ function unpack(path: string, content: Uint8Array): void {
     } catch {
       // Nothing was left behind.
     }
-    throw unavailable(`cannot unpack the sqlite addon into ${path}: ${(error as Error).message.toLowerCase()}`, 'check free disk space and the permissions of that directory');
+    throw unavailable(
+      `cannot unpack the sqlite addon into ${path}: ${(error as Error).message.toLowerCase()}`,
+      'check free disk space and the permissions of that directory',
+    );
   }
 }
 

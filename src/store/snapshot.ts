@@ -116,7 +116,10 @@ export function refuseMissingDirectory(out: string): void {
     isDirectory = statSync(directory).isDirectory();
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new UsageError(`cannot write backup ${out}: ${missing ? `directory ${directory} does not exist` : describeFsError(error)}`, 'create the directory first, or choose another --out path');
+    throw new UsageError(
+      `cannot write backup ${out}: ${missing ? `directory ${directory} does not exist` : describeFsError(error)}`,
+      'create the directory first, or choose another --out path',
+    );
   }
   if (!isDirectory) throw new UsageError(`cannot write backup ${out}: ${directory} is not a directory`);
 }
@@ -133,7 +136,11 @@ export function refuseExisting(out: string): void {
     exists = false;
   }
   if (exists) {
-    throw new ConflictError('already_registered', `${out} already exists: backups never overwrite a file`, 'choose a new --out path, or move the old file away first');
+    throw new ConflictError(
+      'already_registered',
+      `${out} already exists: backups never overwrite a file`,
+      'choose a new --out path, or move the old file away first',
+    );
   }
 }
 

@@ -9,7 +9,17 @@ import type { StoredAuditEvent } from '../core/audit/chain.js';
 import type { StoreKey } from '../core/records.js';
 import type { BackupFacts, CodeTable, RekeyHooks, StoreFacts, StorePort, StoreReader, StoreTable, StoreWriter, TableRow } from '../core/store-port.js';
 import { firstSpendMismatch, ledgerCounts, spentTwice } from './audit-cross-check.js';
-import { chainBatch, firstAuditSeqSince, firstSuccessAbout, insertAuditEvent, lastStoredEvent, listAuditEvents, seqOfHash, storedBytesHashedFrom, storedEventAt } from './audit-log.js';
+import {
+  chainBatch,
+  firstAuditSeqSince,
+  firstSuccessAbout,
+  insertAuditEvent,
+  lastStoredEvent,
+  listAuditEvents,
+  seqOfHash,
+  storedBytesHashedFrom,
+  storedEventAt,
+} from './audit-log.js';
 import {
   countCaCertificatesWithSubject,
   deleteCaCertificateRow,
@@ -73,46 +83,110 @@ export async function openSqliteStore(path: string, key: StoreKey, options: Sqli
 class SqliteUnit implements StoreWriter {
   constructor(private readonly store: Store) {}
 
-  async hmacSecret() { return existingHmacSecret(this.store); }
-  async defaultOrganizationId() { return defaultOrganizationId(this.store); }
-  async findOrganization(id: string) { return findOrganization(this.store, id); }
-  async listOrganizations() { return listOrganizations(this.store); }
+  async hmacSecret() {
+    return existingHmacSecret(this.store);
+  }
+  async defaultOrganizationId() {
+    return defaultOrganizationId(this.store);
+  }
+  async findOrganization(id: string) {
+    return findOrganization(this.store, id);
+  }
+  async listOrganizations() {
+    return listOrganizations(this.store);
+  }
 
-  async findVerificationCodeById(organizationId: string, id: string) { return findVerificationCodeById(this.store, organizationId, id); }
-  async findVerificationCodeByHmac(organizationId: string, codeHmac: Buffer) { return findVerificationCodeByHmac(this.store, organizationId, codeHmac); }
-  async findNewerBoundVerificationCode(row: Parameters<StoreReader['findNewerBoundVerificationCode']>[0]) { return findNewerBoundVerificationCode(this.store, row); }
-  async listVerificationCodes(query: Parameters<StoreReader['listVerificationCodes']>[0]) { return listVerificationCodeRows(this.store, query); }
+  async findVerificationCodeById(organizationId: string, id: string) {
+    return findVerificationCodeById(this.store, organizationId, id);
+  }
+  async findVerificationCodeByHmac(organizationId: string, codeHmac: Buffer) {
+    return findVerificationCodeByHmac(this.store, organizationId, codeHmac);
+  }
+  async findNewerBoundVerificationCode(row: Parameters<StoreReader['findNewerBoundVerificationCode']>[0]) {
+    return findNewerBoundVerificationCode(this.store, row);
+  }
+  async listVerificationCodes(query: Parameters<StoreReader['listVerificationCodes']>[0]) {
+    return listVerificationCodeRows(this.store, query);
+  }
 
-  async findCaCertificateById(organizationId: string, id: string) { return findCaCertificateById(this.store, organizationId, id); }
-  async findCaCertificateByName(organizationId: string, name: string) { return findCaCertificateByName(this.store, organizationId, name); }
-  async findCaCertificateByFingerprint(organizationId: string, fingerprint: string) { return findCaCertificateByFingerprint(this.store, organizationId, fingerprint); }
-  async countCaCertificatesWithSubject(organizationId: string, subjectDer: Buffer) { return countCaCertificatesWithSubject(this.store, organizationId, subjectDer); }
-  async listCaCertificates(query: Parameters<StoreReader['listCaCertificates']>[0]) { return listCaCertificateRows(this.store, query); }
-  async findTrustedCaCertificates(organizationId: string, subjectDers: readonly Buffer[]) { return findTrustedCaCertificates(this.store, organizationId, subjectDers); }
+  async findCaCertificateById(organizationId: string, id: string) {
+    return findCaCertificateById(this.store, organizationId, id);
+  }
+  async findCaCertificateByName(organizationId: string, name: string) {
+    return findCaCertificateByName(this.store, organizationId, name);
+  }
+  async findCaCertificateByFingerprint(organizationId: string, fingerprint: string) {
+    return findCaCertificateByFingerprint(this.store, organizationId, fingerprint);
+  }
+  async countCaCertificatesWithSubject(organizationId: string, subjectDer: Buffer) {
+    return countCaCertificatesWithSubject(this.store, organizationId, subjectDer);
+  }
+  async listCaCertificates(query: Parameters<StoreReader['listCaCertificates']>[0]) {
+    return listCaCertificateRows(this.store, query);
+  }
+  async findTrustedCaCertificates(organizationId: string, subjectDers: readonly Buffer[]) {
+    return findTrustedCaCertificates(this.store, organizationId, subjectDers);
+  }
 
-  async findOneTimeCodeById(organizationId: string, id: string) { return findOneTimeCodeById(this.store, organizationId, id); }
-  async findOneTimeCodeByDigest(...args: Parameters<StoreReader['findOneTimeCodeByDigest']>) { return findCodeByDigest(this.store, ...args); }
-  async listShortCandidates(...args: Parameters<StoreReader['listShortCandidates']>) { return listShortCandidates(this.store, ...args); }
-  async countLiveOneTimeCodes(...args: Parameters<StoreReader['countLiveOneTimeCodes']>) { return countLiveCodes(this.store, ...args); }
-  async listOneTimeCodes(query: Parameters<StoreReader['listOneTimeCodes']>[0]) { return listOneTimeCodeRows(this.store, query); }
-  async readAttempts(pair: Parameters<StoreReader['readAttempts']>[0]) { return readAttempts(this.store, pair); }
+  async findOneTimeCodeById(organizationId: string, id: string) {
+    return findOneTimeCodeById(this.store, organizationId, id);
+  }
+  async findOneTimeCodeByDigest(...args: Parameters<StoreReader['findOneTimeCodeByDigest']>) {
+    return findCodeByDigest(this.store, ...args);
+  }
+  async listShortCandidates(...args: Parameters<StoreReader['listShortCandidates']>) {
+    return listShortCandidates(this.store, ...args);
+  }
+  async countLiveOneTimeCodes(...args: Parameters<StoreReader['countLiveOneTimeCodes']>) {
+    return countLiveCodes(this.store, ...args);
+  }
+  async listOneTimeCodes(query: Parameters<StoreReader['listOneTimeCodes']>[0]) {
+    return listOneTimeCodeRows(this.store, query);
+  }
+  async readAttempts(pair: Parameters<StoreReader['readAttempts']>[0]) {
+    return readAttempts(this.store, pair);
+  }
 
   async countRecords(now: number) {
     return Object.fromEntries(RECORD_KINDS.map((kind) => [kind.name, kind.countByStatus(this.store, now)])) as Awaited<ReturnType<StoreReader['countRecords']>>;
   }
 
-  async lastAuditEvent() { return lastStoredEvent(this.store); }
-  async auditLength() { return recordCounts(this.store.db, 'audit_events').all ?? 0; }
-  async auditEventAt(seq: number) { return storedEventAt(this.store, seq); }
-  async listAuditEvents(query: Parameters<StoreReader['listAuditEvents']>[0]) { return listAuditEvents(this.store, query); }
-  async firstAuditSeqSince(at: string) { return firstAuditSeqSince(this.store, at); }
-  async seqOfAuditHash(hash: string) { return seqOfHash(this.store, hash); }
-  async firstSuccessAbout(subject: string, actions: readonly string[]) { return firstSuccessAbout(this.store, subject, actions); }
-  async auditStoredBytesFrom() { return storedBytesHashedFrom(this.store); }
-  async auditChainBatch(fromSeq: number, limit: number) { return chainBatch(this.store, fromSeq, limit); }
-  async firstSpendMismatch(...args: Parameters<StoreReader['firstSpendMismatch']>) { return firstSpendMismatch(this.store, ...args); }
-  async spentTwice(ledger: Parameters<StoreReader['spentTwice']>[0]) { return spentTwice(this.store, ledger); }
-  async ledgerCounts(ledger: Parameters<StoreReader['ledgerCounts']>[0]) { return ledgerCounts(this.store, ledger); }
+  async lastAuditEvent() {
+    return lastStoredEvent(this.store);
+  }
+  async auditLength() {
+    return recordCounts(this.store.db, 'audit_events').all ?? 0;
+  }
+  async auditEventAt(seq: number) {
+    return storedEventAt(this.store, seq);
+  }
+  async listAuditEvents(query: Parameters<StoreReader['listAuditEvents']>[0]) {
+    return listAuditEvents(this.store, query);
+  }
+  async firstAuditSeqSince(at: string) {
+    return firstAuditSeqSince(this.store, at);
+  }
+  async seqOfAuditHash(hash: string) {
+    return seqOfHash(this.store, hash);
+  }
+  async firstSuccessAbout(subject: string, actions: readonly string[]) {
+    return firstSuccessAbout(this.store, subject, actions);
+  }
+  async auditStoredBytesFrom() {
+    return storedBytesHashedFrom(this.store);
+  }
+  async auditChainBatch(fromSeq: number, limit: number) {
+    return chainBatch(this.store, fromSeq, limit);
+  }
+  async firstSpendMismatch(...args: Parameters<StoreReader['firstSpendMismatch']>) {
+    return firstSpendMismatch(this.store, ...args);
+  }
+  async spentTwice(ledger: Parameters<StoreReader['spentTwice']>[0]) {
+    return spentTwice(this.store, ledger);
+  }
+  async ledgerCounts(ledger: Parameters<StoreReader['ledgerCounts']>[0]) {
+    return ledgerCounts(this.store, ledger);
+  }
 
   async *exportRows(table: StoreTable, batchSize: number): AsyncIterable<TableRow[]> {
     let batch: TableRow[] = [];
@@ -126,26 +200,58 @@ class SqliteUnit implements StoreWriter {
     if (batch.length > 0) yield batch;
   }
 
-  async setHmacSecret(secret: Buffer) { setHmacSecret(this.store, secret); }
-  async setDefaultOrganizationId(organizationId: string) { setDefaultOrganizationId(this.store, organizationId); }
-  async insertOrganization(row: Parameters<StoreWriter['insertOrganization']>[0]) { insertOrganization(this.store, row); }
+  async setHmacSecret(secret: Buffer) {
+    setHmacSecret(this.store, secret);
+  }
+  async setDefaultOrganizationId(organizationId: string) {
+    setDefaultOrganizationId(this.store, organizationId);
+  }
+  async insertOrganization(row: Parameters<StoreWriter['insertOrganization']>[0]) {
+    insertOrganization(this.store, row);
+  }
 
-  async insertVerificationCode(row: Parameters<StoreWriter['insertVerificationCode']>[0]) { insertVerificationCode(this.store, row); }
-  async consumeVerificationCode(organizationId: string, codeHmac: Buffer, now: number) { return consumeVerificationCodeRow(this.store, organizationId, codeHmac, now); }
-  async supersedeBoundVerificationCodes(organizationId: string, certificateId: string, now: number) { return supersedeBoundVerificationCodes(this.store, organizationId, certificateId, now); }
+  async insertVerificationCode(row: Parameters<StoreWriter['insertVerificationCode']>[0]) {
+    insertVerificationCode(this.store, row);
+  }
+  async consumeVerificationCode(organizationId: string, codeHmac: Buffer, now: number) {
+    return consumeVerificationCodeRow(this.store, organizationId, codeHmac, now);
+  }
+  async supersedeBoundVerificationCodes(organizationId: string, certificateId: string, now: number) {
+    return supersedeBoundVerificationCodes(this.store, organizationId, certificateId, now);
+  }
 
-  async insertCaCertificate(row: Parameters<StoreWriter['insertCaCertificate']>[0]) { insertCaCertificate(this.store, row); }
-  async updateCaCertificate(...args: Parameters<StoreWriter['updateCaCertificate']>) { return updateCaCertificateRow(this.store, ...args); }
-  async deleteCaCertificate(key: Parameters<StoreWriter['deleteCaCertificate']>[0]) { return deleteCaCertificateRow(this.store, key); }
+  async insertCaCertificate(row: Parameters<StoreWriter['insertCaCertificate']>[0]) {
+    insertCaCertificate(this.store, row);
+  }
+  async updateCaCertificate(...args: Parameters<StoreWriter['updateCaCertificate']>) {
+    return updateCaCertificateRow(this.store, ...args);
+  }
+  async deleteCaCertificate(key: Parameters<StoreWriter['deleteCaCertificate']>[0]) {
+    return deleteCaCertificateRow(this.store, key);
+  }
 
-  async insertOneTimeCode(row: Parameters<StoreWriter['insertOneTimeCode']>[0]) { insertOneTimeCode(this.store, row); }
-  async consumeOneTimeCode(...args: Parameters<StoreWriter['consumeOneTimeCode']>) { return consumeOneTimeCodeRow(this.store, ...args); }
-  async authorizeOneTimeCode(...args: Parameters<StoreWriter['authorizeOneTimeCode']>) { return authorizeOneTimeCodeRow(this.store, ...args); }
-  async invalidateOneTimeCodes(...args: Parameters<StoreWriter['invalidateOneTimeCodes']>) { return invalidateOneTimeCodeRows(this.store, ...args); }
-  async writeAttempts(...args: Parameters<StoreWriter['writeAttempts']>) { writeAttempts(this.store, ...args); }
-  async clearAttempts(pair: Parameters<StoreWriter['clearAttempts']>[0]) { clearAttempts(this.store, pair); }
+  async insertOneTimeCode(row: Parameters<StoreWriter['insertOneTimeCode']>[0]) {
+    insertOneTimeCode(this.store, row);
+  }
+  async consumeOneTimeCode(...args: Parameters<StoreWriter['consumeOneTimeCode']>) {
+    return consumeOneTimeCodeRow(this.store, ...args);
+  }
+  async authorizeOneTimeCode(...args: Parameters<StoreWriter['authorizeOneTimeCode']>) {
+    return authorizeOneTimeCodeRow(this.store, ...args);
+  }
+  async invalidateOneTimeCodes(...args: Parameters<StoreWriter['invalidateOneTimeCodes']>) {
+    return invalidateOneTimeCodeRows(this.store, ...args);
+  }
+  async writeAttempts(...args: Parameters<StoreWriter['writeAttempts']>) {
+    writeAttempts(this.store, ...args);
+  }
+  async clearAttempts(pair: Parameters<StoreWriter['clearAttempts']>[0]) {
+    clearAttempts(this.store, pair);
+  }
 
-  async appendAuditEvent(event: StoredAuditEvent) { insertAuditEvent(this.store, event); }
+  async appendAuditEvent(event: StoredAuditEvent) {
+    insertAuditEvent(this.store, event);
+  }
 
   async purgeSpent(table: CodeTable, before: number, limit: number) {
     return PURGEABLE_KINDS.find((kind) => kind.name === table)!.purge(this.store, before, limit);
@@ -175,9 +281,15 @@ export class SqliteStore implements StorePort {
     this.unit = new SqliteUnit(connection);
   }
 
-  get location(): string { return this.connection.path; }
-  get keyMode(): StoreKey['mode'] { return this.connection.keyMode; }
-  get readOnly(): boolean { return this.connection.readOnly; }
+  get location(): string {
+    return this.connection.path;
+  }
+  get keyMode(): StoreKey['mode'] {
+    return this.connection.keyMode;
+  }
+  get readOnly(): boolean {
+    return this.connection.readOnly;
+  }
 
   read<T>(work: (tx: StoreReader) => Promise<T>): Promise<T> {
     return this.inTransaction('BEGIN', work);
@@ -205,10 +317,12 @@ export class SqliteStore implements StorePort {
   }
 
   rekey(newKey: StoreKey, hooks: RekeyHooks): Promise<void> {
-    return this.serialized(() => replaceStoreKey(this.connection, newKey, {
-      onStep: hooks.onStep,
-      beforeReplace: (copy) => hooks.beforeReplace(new SqliteStore(copy)),
-    }));
+    return this.serialized(() =>
+      replaceStoreKey(this.connection, newKey, {
+        onStep: hooks.onStep,
+        beforeReplace: (copy) => hooks.beforeReplace(new SqliteStore(copy)),
+      }),
+    );
   }
 
   async close(): Promise<void> {

@@ -33,7 +33,9 @@ const REBUILD_HINT = `rebuild it for this node (${process.version}) with: npm re
  * Node, missing, damaged), with the command that rebuilds it.
  */
 export function sqliteAddon(): Addon {
-  loaded ??= isReleaseExecutable() ? loadAddonFile(unpackReleaseAddon(), 'the executable may be damaged: check it against SHA256SUMS') : loadAddonFile(npmAddonPath());
+  loaded ??= isReleaseExecutable()
+    ? loadAddonFile(unpackReleaseAddon(), 'the executable may be damaged: check it against SHA256SUMS')
+    : loadAddonFile(npmAddonPath());
   return loaded;
 }
 
@@ -77,7 +79,6 @@ export function loadAddonFile(path: string, hint = REBUILD_HINT): Addon {
   }
   return module.exports;
 }
-
 
 /** dlopen's message on one line, with the usual causes said plainly. */
 function describeDlopenError(error: Error): string {

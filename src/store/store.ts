@@ -13,7 +13,20 @@ import { closeSync, existsSync, linkSync, openSync, readSync, statSync } from 'n
 import { dirname } from 'node:path';
 import { StoreError } from '../core/errors.js';
 import { describeFsError } from './bounded-file.js';
-import { canWrite, configure, connect, corrupt, keyBytes, needsImmutable, proveKey, readOnlyStore, unlock, unwritable, type Access, type StoreKey } from './connection.js';
+import {
+  canWrite,
+  configure,
+  connect,
+  corrupt,
+  keyBytes,
+  needsImmutable,
+  proveKey,
+  readOnlyStore,
+  unlock,
+  unwritable,
+  type Access,
+  type StoreKey,
+} from './connection.js';
 import { ensurePrivateDirectory, fsyncDirectory } from './key-file.js';
 import { migrate } from './migrations.js';
 import { fsyncPath, removeIfPresent } from './snapshot.js';
@@ -243,7 +256,11 @@ function migrateOrRefuse(db: Db, path: string, access: Access): void {
     migrate(db, path);
   } catch (error) {
     if (access !== 'read-write' && (error as { code?: string }).code?.startsWith('SQLITE_READONLY')) {
-      throw new StoreError('store_locked', `store ${path} is read-only and its schema needs an upgrade, which writes to it`, 'open it once with this version where it is writable');
+      throw new StoreError(
+        'store_locked',
+        `store ${path} is read-only and its schema needs an upgrade, which writes to it`,
+        'open it once with this version where it is writable',
+      );
     }
     throw error;
   }
@@ -300,7 +317,9 @@ function inspectStoreFile(path: string): boolean {
     throw new StoreError('store_corrupt', `${path} is an empty file, not a vericode store`, { kind: 'replace_empty_store', path });
   }
   if (size % PAGE_SIZE !== 0) {
-    throw new StoreError('store_corrupt', `${path} is not a vericode store: its size (${size} bytes) is not a whole number of ${PAGE_SIZE}-byte pages`, { kind: 'restore_truncated_store' });
+    throw new StoreError('store_corrupt', `${path} is not a vericode store: its size (${size} bytes) is not a whole number of ${PAGE_SIZE}-byte pages`, {
+      kind: 'restore_truncated_store',
+    });
   }
   if (readHeader(path) === PLAINTEXT_SQLITE_HEADER) {
     throw new StoreError('store_corrupt', `${path} is an unencrypted SQLite database, not a vericode store`);

@@ -32,15 +32,15 @@ export function insertVerificationCode(store: Store, row: Omit<VerificationCodeR
 }
 
 export function findVerificationCodeById(store: Store, organizationId: string, id: string): VerificationCodeRow | undefined {
-  return store
-    .prepare(`SELECT ${COLUMNS} FROM verification_codes WHERE organization_id = ? AND id = ?`)
-    .get(organizationId, id) as VerificationCodeRow | undefined;
+  return store.prepare(`SELECT ${COLUMNS} FROM verification_codes WHERE organization_id = ? AND id = ?`).get(organizationId, id) as
+    | VerificationCodeRow
+    | undefined;
 }
 
 export function findVerificationCodeByHmac(store: Store, organizationId: string, codeHmac: Buffer): VerificationCodeRow | undefined {
-  return store
-    .prepare(`SELECT ${COLUMNS} FROM verification_codes WHERE organization_id = ? AND code_hmac = ?`)
-    .get(organizationId, codeHmac) as VerificationCodeRow | undefined;
+  return store.prepare(`SELECT ${COLUMNS} FROM verification_codes WHERE organization_id = ? AND code_hmac = ?`).get(organizationId, codeHmac) as
+    | VerificationCodeRow
+    | undefined;
 }
 
 /**
@@ -85,13 +85,15 @@ export function listVerificationCodeRows(
  */
 export function countVerificationCodesByStatus(store: Store, now: number): Record<'active' | 'consumed' | 'expired', number> {
   const counts = recordCounts(store.db, 'verification_codes');
-  const active = (store
-    .prepare(
-      // CROSS JOIN keeps organizations outside, so each one's live codes are a range of the index.
-      `SELECT count(*) AS n FROM organizations o CROSS JOIN verification_codes v INDEXED BY verification_codes_live_by_expiry
+  const active = (
+    store
+      .prepare(
+        // CROSS JOIN keeps organizations outside, so each one's live codes are a range of the index.
+        `SELECT count(*) AS n FROM organizations o CROSS JOIN verification_codes v INDEXED BY verification_codes_live_by_expiry
        WHERE v.organization_id = o.id AND v.consumed_at IS NULL AND v.expires_at > ?`,
-    )
-    .get(now) as { n: number }).n;
+      )
+      .get(now) as { n: number }
+  ).n;
   return { active, consumed: counts.consumed ?? 0, expired: (counts.unconsumed ?? 0) - active };
 }
 
@@ -126,7 +128,10 @@ export function supersedeBoundVerificationCodes(store: Store, organizationId: st
 }
 
 /** The newest code bound to the same CA as `row` and issued after it, if any: the code that superseded it. */
-export function findNewerBoundVerificationCode(store: Store, row: Pick<VerificationCodeRow, 'organization_id' | 'certificate_id' | 'seq'>): VerificationCodeRow | undefined {
+export function findNewerBoundVerificationCode(
+  store: Store,
+  row: Pick<VerificationCodeRow, 'organization_id' | 'certificate_id' | 'seq'>,
+): VerificationCodeRow | undefined {
   return store
     .prepare(`SELECT ${COLUMNS} FROM verification_codes WHERE organization_id = ? AND certificate_id = ? AND seq > ? ORDER BY seq LIMIT 1`)
     .get(row.organization_id, row.certificate_id, row.seq) as VerificationCodeRow | undefined;

@@ -57,7 +57,13 @@ describe('peridio audit verify --anchor and --since', () => {
       exitCode: 0,
     });
     const json = await runCli(['audit', 'verify', '--anchor', anchor.hash, '--since', '4', '--json'], { env: h.env });
-    expect(JSON.parse(json.stdout)).toEqual({ events: 1, head_hash: anchor.hash, verified_at: expect.any(String), since: 4, anchor: { seq: 4, hash: anchor.hash } });
+    expect(JSON.parse(json.stdout)).toEqual({
+      events: 1,
+      head_hash: anchor.hash,
+      verified_at: expect.any(String),
+      since: 4,
+      anchor: { seq: 4, hash: anchor.hash },
+    });
   });
 
   it('fails with exit 3 when the log no longer holds the anchored event (truncated)', async () => {
@@ -70,7 +76,8 @@ describe('peridio audit verify --anchor and --since', () => {
     store.close();
     expect(await runCli(['audit', 'verify', '--anchor', file], { env: h.env })).toEqual({
       stdout: '',
-      stderr: 'peridio: error: audit log does not match the anchor: the log has no event 4 (it was truncated or rolled back)\nperidio: hint: restore the store from a backup taken after the anchor, and find out who changed it\n',
+      stderr:
+        'peridio: error: audit log does not match the anchor: the log has no event 4 (it was truncated or rolled back)\nperidio: hint: restore the store from a backup taken after the anchor, and find out who changed it\n',
       exitCode: 3,
     });
   });
@@ -99,8 +106,9 @@ describe('peridio audit verify --anchor and --since', () => {
 });
 
 describe('a row whose details are not JSON', () => {
-  const BROKEN = "UPDATE audit_events SET details = '{\"length\":' WHERE seq = 3";
-  const error = 'peridio: error: audit log is broken at event 3: its details are not valid JSON\nperidio: hint: the store was changed outside vericode; compare with a backup or an exported copy (peridio audit export)\n';
+  const BROKEN = 'UPDATE audit_events SET details = \'{"length":\' WHERE seq = 3';
+  const error =
+    'peridio: error: audit log is broken at event 3: its details are not valid JSON\nperidio: hint: the store was changed outside vericode; compare with a backup or an exported copy (peridio audit export)\n';
 
   it.each([[['audit', 'verify']], [['audit', 'list']]])('makes %j exit 3 naming the event', async (args) => {
     const h = await home(3, BROKEN);
@@ -111,6 +119,11 @@ describe('a row whose details are not JSON', () => {
     const h = await home(3, BROKEN);
     const run = await runCli(['audit', 'export'], { env: h.env });
     expect(run).toEqual({ stdout: expect.any(String), stderr: error, exitCode: 3 });
-    expect(run.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual([1, 2]);
+    expect(
+      run.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { seq: number }).seq),
+    ).toEqual([1, 2]);
   });
 });

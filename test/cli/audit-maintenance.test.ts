@@ -40,7 +40,9 @@ describe('peridio audit verify', () => {
     const run = await runCli(['audit', 'verify'], { env: home.env, tty: true });
     expect(run.exitCode).toBe(0);
     const erase = '\r\x1b[2K';
-    expect(run.stderr).toBe(`${erase}peridio: verifying the audit chain: 1000 of 2500 events (40%)${erase}peridio: verifying the audit chain: 2000 of 2500 events (80%)${erase}`);
+    expect(run.stderr).toBe(
+      `${erase}peridio: verifying the audit chain: 1000 of 2500 events (40%)${erase}peridio: verifying the audit chain: 2000 of 2500 events (80%)${erase}`,
+    );
     // eslint-disable-next-line no-control-regex
     expect(run.stdout.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/^status: +ok\nevents: +2500\nhead hash: [0-9a-f]{64}\n$/);
   });
@@ -54,7 +56,7 @@ describe('peridio audit verify', () => {
   it.each([
     ["UPDATE audit_events SET reason = 'edited' WHERE seq = 3", 3, 'its contents do not match its hash'],
     ['DELETE FROM audit_events WHERE seq = 2', 3, 'expected event 2 here: an event is missing or out of order'],
-    ["UPDATE audit_events SET details = '{\"length\":33}' WHERE seq = 5", 5, 'its contents do not match its hash'],
+    ['UPDATE audit_events SET details = \'{"length":33}\' WHERE seq = 5', 5, 'its contents do not match its hash'],
   ])('names the event changed by %j (exit 3)', async (sql, seq, problem) => {
     const home = await homeWithEvents(5);
     await tamper(home, sql);
@@ -72,7 +74,10 @@ describe('peridio audit export', () => {
     const plain = await runCli(['audit', 'export'], { env: home.env });
     expect(plain.exitCode).toBe(0);
     expect(plain.stderr).toBe('');
-    const lines = plain.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = plain.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
     expect(Object.keys(lines[0]!)).toEqual(['seq', 'at', 'action', 'organization_id', 'subject', 'outcome', 'reason', 'details', 'prev_hash', 'hash']);
     expect(lines[1]!.prev_hash).toBe(lines[0]!.hash);
@@ -81,7 +86,11 @@ describe('peridio audit export', () => {
 
   it('says so on stderr when nothing matches --since, and refuses a bad --since (exit 2)', async () => {
     const home = await homeWithEvents(1);
-    expect(await runCli(['audit', 'export', '--since', '2030-01-01T00:00:00Z'], { env: home.env })).toEqual({ stdout: '', stderr: 'peridio: no audit events to export\n', exitCode: 0 });
+    expect(await runCli(['audit', 'export', '--since', '2030-01-01T00:00:00Z'], { env: home.env })).toEqual({
+      stdout: '',
+      stderr: 'peridio: no audit events to export\n',
+      exitCode: 0,
+    });
     expect(await runCli(['audit', 'export', '--since', 'last week'], { env: home.env })).toEqual({
       stdout: '',
       stderr: 'peridio: error: invalid --since "last week": expected an ISO 8601 date and time\nperidio: hint: for example --since 2024-03-01T00:00:00Z\n',

@@ -24,7 +24,15 @@ describe('bad input it must survive', () => {
     ['a CSR', () => fixture('csr-not-a-certificate.pem'), / is not a valid certificate: it holds a certificate signing request \(CSR\), not a certificate$/],
     ['a 10 MB file', (h) => h.write('big.pem', Buffer.alloc(10 << 20, 0x41)), / is larger than 64 KiB$/],
     ['a missing file', (h) => join(h.dir, 'missing.pem'), /^peridio: error: cannot read .* no such file or directory$/],
-    ['a directory', (h) => { const d = join(h.dir, 'a-dir'); mkdirSync(d); return d; }, /: it is a directory$/],
+    [
+      'a directory',
+      (h) => {
+        const d = join(h.dir, 'a-dir');
+        mkdirSync(d);
+        return d;
+      },
+      /: it is a directory$/,
+    ],
   ];
 
   describe.each(BAD_FILES)('%s', (_what, makePath, message) => {
@@ -66,7 +74,8 @@ describe('bad input it must survive', () => {
     const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '-v', h.write('v.pem', v1Certificate(root, { subject: `${code} ` }))]);
     expect(run).toEqual({
       stdout: '',
-      stderr: 'peridio: error: the verification certificate\'s CN is not a valid verification code: it has leading or trailing whitespace\nperidio: hint: copy the code exactly as issued: codes are case-sensitive and contain no whitespace\n',
+      stderr:
+        "peridio: error: the verification certificate's CN is not a valid verification code: it has leading or trailing whitespace\nperidio: hint: copy the code exactly as issued: codes are case-sensitive and contain no whitespace\n",
       exitCode: 2,
     });
     expectOnlyAudited(before, await h.snapshot());
@@ -78,14 +87,21 @@ describe('bad input it must survive', () => {
     const swapped = code.replace(/[A-Za-z]/, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
     const before = await h.snapshot();
     const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '-v', h.write('v.pem', v1Certificate(root, { subject: swapped }))]);
-    expectCleanError(run, 3, 'the verification certificate\'s CN does not match any verification code of this organization');
+    expectCleanError(run, 3, "the verification certificate's CN does not match any verification code of this organization");
     expectOnlyAudited(before, await h.snapshot());
   });
 
   it('two CN attributes: exit 2, code untouched', async () => {
     const h = home();
     const code = await h.code();
-    const twoCns = certificate({ issuer: root, version: 1, subject: name([['2.5.4.3', code], ['2.5.4.3', code]]) });
+    const twoCns = certificate({
+      issuer: root,
+      version: 1,
+      subject: name([
+        ['2.5.4.3', code],
+        ['2.5.4.3', code],
+      ]),
+    });
     const before = await h.snapshot();
     const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '-v', h.write('v.pem', twoCns)]);
     expectCleanError(run, 2, /^peridio: error: verification certificate .*v\.pem must have exactly one CN attribute in its subject, found 2$/);
@@ -98,9 +114,11 @@ describe('bad input it must survive', () => {
     const foreign = await h.code(['--org', other]);
     const before = await h.snapshot();
     const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '-v', h.write('v.pem', v1Certificate(root, { subject: foreign }))]);
-    expectCleanError(run, 3, 'the verification certificate\'s CN does not match any verification code of this organization');
+    expectCleanError(run, 3, "the verification certificate's CN does not match any verification code of this organization");
     expectOnlyAudited(before, await h.snapshot());
-    const theirs = JSON.parse((await h.run(['ca-certificates', 'verification-codes', 'list', '--org', other, '--json'])).stdout) as { items: Array<{ status: string }> };
+    const theirs = JSON.parse((await h.run(['ca-certificates', 'verification-codes', 'list', '--org', other, '--json'])).stdout) as {
+      items: Array<{ status: string }>;
+    };
     expect(theirs.items.map((c) => c.status)).toEqual(['active']);
   });
 
@@ -109,22 +127,33 @@ describe('bad input it must survive', () => {
     await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '--name', 'pending']);
     const code = await h.code(['--certificate', 'pending']);
     const before = await h.snapshot();
-    const run = await h.run(['ca-certificates', 'verify', 'pending', '-v', h.write('v.pem', v1Certificate(root, { subject: code })), '--if-match', '0000000000000000']);
+    const run = await h.run([
+      'ca-certificates',
+      'verify',
+      'pending',
+      '-v',
+      h.write('v.pem', v1Certificate(root, { subject: code })),
+      '--if-match',
+      '0000000000000000',
+    ]);
     expectCleanError(run, 5, 'CA certificate pending has changed: its etag is no longer 0000000000000000');
     expectOnlyAudited(before, await h.snapshot());
   });
 
-  it.each(['', 'has space', 'x'.repeat(65), 'slash/name', 'ünïcode', 'semi;colon', 'prn:1:x'])('a name that breaks the rule (%j): exit 2, nothing stored', async (bad) => {
-    const h = home();
-    const before = await h.snapshot();
-    const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '--name', bad]);
-    expect(run).toEqual({
-      stdout: '',
-      stderr: `peridio: error: invalid CA certificate name "${bad}": it must be 1 to 64 characters from A-Z, a-z, 0-9, '-', '.' and '_'\nperidio: hint: names follow ^[A-Za-z0-9-._]{1,64}$, as Azure IoT Hub certificate names do\n`,
-      exitCode: 2,
-    });
-    expectOnlyAudited(before, await h.snapshot());
-  });
+  it.each(['', 'has space', 'x'.repeat(65), 'slash/name', 'ünïcode', 'semi;colon', 'prn:1:x'])(
+    'a name that breaks the rule (%j): exit 2, nothing stored',
+    async (bad) => {
+      const h = home();
+      const before = await h.snapshot();
+      const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '--name', bad]);
+      expect(run).toEqual({
+        stdout: '',
+        stderr: `peridio: error: invalid CA certificate name "${bad}": it must be 1 to 64 characters from A-Z, a-z, 0-9, '-', '.' and '_'\nperidio: hint: names follow ^[A-Za-z0-9-._]{1,64}$, as Azure IoT Hub certificate names do\n`,
+        exitCode: 2,
+      });
+      expectOnlyAudited(before, await h.snapshot());
+    },
+  );
 
   it('a bad name is reported before a store is created', async () => {
     const h = home();

@@ -12,11 +12,37 @@ describe('peridio ca-certificates create: Peridio / AWS flow', () => {
   it('registers with -v, prints the record, consumes the code', async () => {
     const h = home();
     const code = await h.code();
-    const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '-v', h.write('verification.pem', v1Certificate(root, { subject: code })), '--name', 'cli-root', '--json']);
+    const run = await h.run([
+      'ca-certificates',
+      'create',
+      '-c',
+      h.write('ca.pem', root),
+      '-v',
+      h.write('verification.pem', v1Certificate(root, { subject: code })),
+      '--name',
+      'cli-root',
+      '--json',
+    ]);
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     const registered = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(Object.keys(registered)).toEqual(['prn', 'name', 'subject', 'issuer', 'serial', 'fingerprint_sha256', 'not_before', 'not_after', 'is_verified', 'status', 'etag', 'description', 'jitp', 'created_at', 'updated_at']);
+    expect(Object.keys(registered)).toEqual([
+      'prn',
+      'name',
+      'subject',
+      'issuer',
+      'serial',
+      'fingerprint_sha256',
+      'not_before',
+      'not_after',
+      'is_verified',
+      'status',
+      'etag',
+      'description',
+      'jitp',
+      'created_at',
+      'updated_at',
+    ]);
     expect(registered).toMatchObject({ name: 'cli-root', subject: 'CN=CLI Root', is_verified: true, status: 'active', jitp: null, description: null });
     const codes = (await h.snapshot()).codes;
     expect(codes.map((c) => c.status)).toEqual(['consumed']);
@@ -39,7 +65,8 @@ describe('peridio ca-certificates create: Peridio / AWS flow', () => {
     const run = await h.run(['ca-certificates', 'create', '-c', ca, '-v', h.write('v.pem', v1Certificate(impostor, { subject: code }))]);
     expect(run).toEqual({
       stdout: '',
-      stderr: 'peridio: error: verification certificate is not signed by the CA\'s key\nperidio: hint: sign the verification certificate with the private key of the CA you are registering\n',
+      stderr:
+        "peridio: error: verification certificate is not signed by the CA's key\nperidio: hint: sign the verification certificate with the private key of the CA you are registering\n",
       exitCode: 3,
     });
     expectOnlyAudited(before, await h.snapshot());
@@ -53,7 +80,14 @@ describe('peridio ca-certificates create: Peridio / AWS flow', () => {
     const before = await h.snapshot();
     const foreign = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '-v', h.write('v.pem', v1Certificate(other, { subject: code }))]);
     expectCleanError(foreign, 3, 'verification certificate was not issued by this CA: its issuer "CN=Someone Else" is not the CA\'s subject "CN=CLI Root"');
-    const expired = await h.run(['ca-certificates', 'create', '-c', h.write('old.pem', selfSignedCa({ subject: 'Old', notAfter: '2024-12-31T23:59:59Z' })), '-v', h.write('v2.pem', v1Certificate(other, { subject: code }))]);
+    const expired = await h.run([
+      'ca-certificates',
+      'create',
+      '-c',
+      h.write('old.pem', selfSignedCa({ subject: 'Old', notAfter: '2024-12-31T23:59:59Z' })),
+      '-v',
+      h.write('v2.pem', v1Certificate(other, { subject: code })),
+    ]);
     expectCleanError(expired, 6, /^peridio: error: CA certificate .*2024-12-31T23:59:59Z/);
     expect(expired.stderr).not.toContain('consumed');
     expectOnlyAudited(before, await h.snapshot());
@@ -62,7 +96,9 @@ describe('peridio ca-certificates create: Peridio / AWS flow', () => {
 
   it('spends the code when what fails needs the store (a bound code of another CA), and says so', async () => {
     const h = home();
-    expect((await h.run(['ca-certificates', 'create', '-c', h.write('pending.pem', selfSignedCa({ subject: 'Pending' })), '--name', 'pending', '-q'])).exitCode).toBe(0);
+    expect(
+      (await h.run(['ca-certificates', 'create', '-c', h.write('pending.pem', selfSignedCa({ subject: 'Pending' })), '--name', 'pending', '-q'])).exitCode,
+    ).toBe(0);
     const code = await h.code(['--certificate', 'pending']);
     const before = await h.snapshot();
     const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '-v', h.write('v.pem', v1Certificate(root, { subject: code }))]);
@@ -79,18 +115,43 @@ describe('peridio ca-certificates create: Peridio / AWS flow', () => {
     const ca = h.write('ca.pem', root);
     const first = await h.run(['ca-certificates', 'create', '-c', ca, '-v', h.write('v1.pem', v1Certificate(root, { subject: await h.code() })), '-q']);
     const again = await h.run(['ca-certificates', 'create', '-c', ca, '-v', h.write('v2.pem', v1Certificate(root, { subject: await h.code() }))]);
-    expectCleanError(again, 5, `this CA certificate is already registered in this organization as ${first.stdout.trim()} (the verification code was consumed by this attempt)`);
+    expectCleanError(
+      again,
+      5,
+      `this CA certificate is already registered in this organization as ${first.stdout.trim()} (the verification code was consumed by this attempt)`,
+    );
     const other = selfSignedCa({ subject: 'Other' });
-    const late = await h.run(['ca-certificates', 'create', '-c', h.write('other.pem', other), '-v', h.write('v3.pem', v1Certificate(other, { subject: await h.code(), notAfter: '2024-12-31T23:59:59Z' }))]);
+    const late = await h.run([
+      'ca-certificates',
+      'create',
+      '-c',
+      h.write('other.pem', other),
+      '-v',
+      h.write('v3.pem', v1Certificate(other, { subject: await h.code(), notAfter: '2024-12-31T23:59:59Z' })),
+    ]);
     expectCleanError(late, 6, /^peridio: error: verification certificate .*2024-12-31T23:59:59Z/);
     expect(late.stderr).not.toContain('consumed');
   });
 
   it('gives errors as JSON with --json', async () => {
     const h = home();
-    const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '-v', h.write('v.pem', v1Certificate(root, { subject: 'Z'.repeat(32) })), '--json']);
+    const run = await h.run([
+      'ca-certificates',
+      'create',
+      '-c',
+      h.write('ca.pem', root),
+      '-v',
+      h.write('v.pem', v1Certificate(root, { subject: 'Z'.repeat(32) })),
+      '--json',
+    ]);
     expect(run.exitCode).toBe(3);
-    expect(JSON.parse(run.stderr)).toEqual({ error: { code: 'unknown_code', message: 'the verification certificate\'s CN does not match any verification code of this organization', hint: 'request a code with: peridio ca-certificates verification-codes create' } });
+    expect(JSON.parse(run.stderr)).toEqual({
+      error: {
+        code: 'unknown_code',
+        message: "the verification certificate's CN does not match any verification code of this organization",
+        hint: 'request a code with: peridio ca-certificates verification-codes create',
+      },
+    });
   });
 });
 
@@ -102,7 +163,9 @@ describe('peridio ca-certificates create without proof', () => {
     expect(created.stderr).toBe('');
     const { etag, prn } = JSON.parse(created.stdout) as { etag: string; prn: string };
     const human = await h.run(['ca-certificates', 'create', '-c', h.write('ca2.pem', selfSignedCa({ subject: 'Second' })), '--name', 'second']);
-    expect(human.stderr).toMatch(/^peridio: hint: CA certificate second is registered unverified; to prove possession of its key:\n {2}peridio ca-certificates verification-codes create --certificate second --if-match [0-9a-f]{16}\n/);
+    expect(human.stderr).toMatch(
+      /^peridio: hint: CA certificate second is registered unverified; to prove possession of its key:\n {2}peridio ca-certificates verification-codes create --certificate second --if-match [0-9a-f]{16}\n/,
+    );
 
     const bound = await h.run(['ca-certificates', 'verification-codes', 'create', '--certificate', 'azure-root', '--if-match', etag, '--json']);
     const { code, certificate_etag: boundEtag } = JSON.parse(bound.stdout) as { code: string; certificate_etag: string };
@@ -134,8 +197,16 @@ describe('peridio ca-certificates create without proof', () => {
   it('refuses -v with --verified, and --active with --inactive', async () => {
     const h = home();
     const ca = h.write('ca.pem', root);
-    expectCleanError(await h.run(['ca-certificates', 'create', '-c', ca, '-v', ca, '--verified']), 2, /^peridio: error: option '--verified' cannot be used with option '-v, --verification-certificate-path <file>'/);
-    expectCleanError(await h.run(['ca-certificates', 'create', '-c', ca, '--active', '--inactive']), 2, /^peridio: error: option '--active' cannot be used with option '--inactive'/);
+    expectCleanError(
+      await h.run(['ca-certificates', 'create', '-c', ca, '-v', ca, '--verified']),
+      2,
+      /^peridio: error: option '--verified' cannot be used with option '-v, --verification-certificate-path <file>'/,
+    );
+    expectCleanError(
+      await h.run(['ca-certificates', 'create', '-c', ca, '--active', '--inactive']),
+      2,
+      /^peridio: error: option '--active' cannot be used with option '--inactive'/,
+    );
   });
 });
 
@@ -143,8 +214,25 @@ describe('JITP settings, description and status from the command line', () => {
   it('stores them at registration, shows them, and changes them with update', async () => {
     const h = home();
     const created = await h.run([
-      'ca-certificates', 'create', '-c', h.write('ca.pem', root), '--name', 'jitp-root', '--verified', '--inactive',
-      '--description', 'line 2', '--jitp-description', 'factory provisioning', '--jitp-tags', 'line2,eu', '--jitp-product-name', 'gateway', '--jitp-target', 'arm64', '--json',
+      'ca-certificates',
+      'create',
+      '-c',
+      h.write('ca.pem', root),
+      '--name',
+      'jitp-root',
+      '--verified',
+      '--inactive',
+      '--description',
+      'line 2',
+      '--jitp-description',
+      'factory provisioning',
+      '--jitp-tags',
+      'line2,eu',
+      '--jitp-product-name',
+      'gateway',
+      '--jitp-target',
+      'arm64',
+      '--json',
     ]);
     expect(created.exitCode, created.stderr).toBe(0);
     expect(JSON.parse(created.stdout)).toMatchObject({
@@ -166,7 +254,8 @@ describe('JITP settings, description and status from the command line', () => {
     const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '--verified', '--jitp-product-name', 'gateway']);
     expect(run).toEqual({
       stdout: '',
-      stderr: 'peridio: error: JITP needs --jitp-description, --jitp-tags\nperidio: hint: turn JITP on with --jitp-description D --jitp-tags a,b --jitp-product-name P together\n',
+      stderr:
+        'peridio: error: JITP needs --jitp-description, --jitp-tags\nperidio: hint: turn JITP on with --jitp-description D --jitp-tags a,b --jitp-product-name P together\n',
       exitCode: 2,
     });
     expect((await h.snapshot()).cas).toEqual(before.cas);
@@ -176,10 +265,21 @@ describe('JITP settings, description and status from the command line', () => {
 describe('human output', () => {
   function lines(r: Record<string, unknown>, separator: (key: string) => string): string {
     const rows: Array<[string, unknown]> = [
-      ['prn', r.prn], ['name', r.name], ['subject', r.subject], ['issuer', r.issuer], ['serial', r.serial],
-      ['sha-256 fingerprint', r.fingerprint_sha256], ['not before', r.not_before], ['not after', r.not_after],
-      ['verified', r.is_verified ? 'yes' : 'no'], ['status', r.status], ['etag', r.etag], ['description', r.description ?? '-'],
-      ['jitp', '-'], ['created at', r.created_at], ['updated at', r.updated_at],
+      ['prn', r.prn],
+      ['name', r.name],
+      ['subject', r.subject],
+      ['issuer', r.issuer],
+      ['serial', r.serial],
+      ['sha-256 fingerprint', r.fingerprint_sha256],
+      ['not before', r.not_before],
+      ['not after', r.not_after],
+      ['verified', r.is_verified ? 'yes' : 'no'],
+      ['status', r.status],
+      ['etag', r.etag],
+      ['description', r.description ?? '-'],
+      ['jitp', '-'],
+      ['created at', r.created_at],
+      ['updated at', r.updated_at],
     ];
     return `${rows.map(([k, v]) => `${separator(k)}${String(v)}`).join('\n')}\n`;
   }
@@ -195,7 +295,9 @@ describe('human output', () => {
     const h = home();
     await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '--name', 'tty-root']);
     const code = await h.code(['--certificate', 'tty-root']);
-    const run = await h.run(['ca-certificates', 'verify', 'tty-root', '-v', h.write('v.pem', v1Certificate(root, { subject: code })), '--no-color'], { tty: true });
+    const run = await h.run(['ca-certificates', 'verify', 'tty-root', '-v', h.write('v.pem', v1Certificate(root, { subject: code })), '--no-color'], {
+      tty: true,
+    });
     expect(run.stderr).toBe('');
     const record = JSON.parse((await h.run(['ca-certificates', 'get', 'tty-root', '--json'])).stdout) as Record<string, unknown>;
     expect(record.is_verified).toBe(true);

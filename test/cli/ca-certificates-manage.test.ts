@@ -65,7 +65,11 @@ describe('peridio ca-certificates list', () => {
 
   it('gives {"items": [], "next_page": null} as JSON for an empty store, and pages with a hint', async () => {
     const empty = await homeWithCas([]);
-    expect(await runCli(['ca-certificates', 'list', '--json'], { env: empty.env })).toEqual({ stdout: '{\n  "items": [],\n  "next_page": null\n}\n', stderr: '', exitCode: 0 });
+    expect(await runCli(['ca-certificates', 'list', '--json'], { env: empty.env })).toEqual({
+      stdout: '{\n  "items": [],\n  "next_page": null\n}\n',
+      stderr: '',
+      exitCode: 0,
+    });
     const { env, prns } = await homeWithCas([{ name: 'alpha' }, { name: 'beta' }]);
     const first = await runCli(['ca-certificates', 'list', '--limit', '1', '-q'], { env });
     expect(first.stdout).toBe(`${prns[1]}\n`);
@@ -84,14 +88,20 @@ describe('peridio ca-certificates list', () => {
 
   it('refuses a bad --limit or --page with exit 2', async () => {
     const { env } = await homeWithCas([]);
-    expect(await runCli(['ca-certificates', 'list', '--limit', '0'], { env })).toEqual({ stdout: '', stderr: 'peridio: error: invalid --limit "0": it must be a whole number from 1 to 1000\n', exitCode: 2 });
+    expect(await runCli(['ca-certificates', 'list', '--limit', '0'], { env })).toEqual({
+      stdout: '',
+      stderr: 'peridio: error: invalid --limit "0": it must be a whole number from 1 to 1000\n',
+      exitCode: 2,
+    });
     expect((await runCli(['ca-certificates', 'list', '--page', 'garbage'], { env })).exitCode).toBe(2);
   });
 });
 
 describe('peridio ca-certificates get', () => {
   it('shows every field of the spec as JSON', async () => {
-    const { env, prns } = await homeWithCas([{ name: 'alpha', jitp: JSON.stringify({ description: 'd', tags: ['a'], product_name: 'p', target: null, cohort_prn: null }) }]);
+    const { env, prns } = await homeWithCas([
+      { name: 'alpha', jitp: JSON.stringify({ description: 'd', tags: ['a'], product_name: 'p', target: null, cohort_prn: null }) },
+    ]);
     const run = await runCli(['ca-certificates', 'get', 'alpha', '--json'], { env });
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.stdout)).toStrictEqual({
@@ -116,11 +126,26 @@ describe('peridio ca-certificates get', () => {
   it('prints key/value lines when piped and the PRN with -q', async () => {
     const { env, prns } = await homeWithCas([{ name: 'alpha' }]);
     expect((await runCli(['ca-certificates', 'get', prns[0]!, '-q'], { env })).stdout).toBe(`${prns[0]}\n`);
-    expect((await runCli(['ca-certificates', 'get', 'alpha'], { env })).stdout).toBe([
-      `prn\t${prns[0]}`, 'name\talpha', 'subject\tCN=Root 1', 'issuer\tCN=Root 1', 'serial\t0a', `sha-256 fingerprint\t${'1'.repeat(64)}`,
-      'not before\t2024-01-01T00:00:00Z', 'not after\t2034-01-01T00:00:00Z', 'verified\tyes', 'status\tactive', `etag\t${'1'.repeat(16)}`,
-      'description\t-', 'jitp\t-', 'created at\t2025-01-01T00:00:00Z', 'updated at\t2025-01-01T00:00:00Z', '',
-    ].join('\n'));
+    expect((await runCli(['ca-certificates', 'get', 'alpha'], { env })).stdout).toBe(
+      [
+        `prn\t${prns[0]}`,
+        'name\talpha',
+        'subject\tCN=Root 1',
+        'issuer\tCN=Root 1',
+        'serial\t0a',
+        `sha-256 fingerprint\t${'1'.repeat(64)}`,
+        'not before\t2024-01-01T00:00:00Z',
+        'not after\t2034-01-01T00:00:00Z',
+        'verified\tyes',
+        'status\tactive',
+        `etag\t${'1'.repeat(16)}`,
+        'description\t-',
+        'jitp\t-',
+        'created at\t2025-01-01T00:00:00Z',
+        'updated at\t2025-01-01T00:00:00Z',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('exits 4 for a missing CA and 2 for a malformed reference', async () => {
@@ -132,7 +157,13 @@ describe('peridio ca-certificates get', () => {
     });
     const bad = await runCli(['ca-certificates', 'get', 'has space', '--json'], { env });
     expect(bad.exitCode).toBe(2);
-    expect(JSON.parse(bad.stderr)).toEqual({ error: { code: 'usage', message: '"has space" is neither a CA certificate PRN nor a valid CA certificate name', hint: 'names follow ^[A-Za-z0-9-._]{1,64}$; see peridio ca-certificates list' } });
+    expect(JSON.parse(bad.stderr)).toEqual({
+      error: {
+        code: 'usage',
+        message: '"has space" is neither a CA certificate PRN nor a valid CA certificate name',
+        hint: 'names follow ^[A-Za-z0-9-._]{1,64}$; see peridio ca-certificates list',
+      },
+    });
   });
 });
 
@@ -142,7 +173,8 @@ describe('peridio ca-certificates update', () => {
     const stale = await runCli(['ca-certificates', 'update', 'alpha', '--inactive', '--if-match', 'abc'], { env });
     expect(stale).toEqual({
       stdout: '',
-      stderr: 'peridio: error: CA certificate alpha has changed: its etag is no longer abc\nperidio: hint: read the current etag with: peridio ca-certificates get alpha, then retry\n',
+      stderr:
+        'peridio: error: CA certificate alpha has changed: its etag is no longer abc\nperidio: hint: read the current etag with: peridio ca-certificates get alpha, then retry\n',
       exitCode: 5,
     });
     const before = JSON.parse((await runCli(['ca-certificates', 'get', 'alpha', '--json'], { env })).stdout) as { etag: string; status: string };
@@ -172,17 +204,26 @@ describe('peridio ca-certificates delete', () => {
     const { env, prns } = await homeWithCas([{ name: 'alpha' }]);
     expect(await runCli(['ca-certificates', 'delete', 'alpha'], { env })).toEqual({
       stdout: '',
-      stderr: 'peridio: error: delete CA certificate alpha (CN=Root 1)? devices chaining to it will be refused: confirmation required\nperidio: hint: pass -y/--yes to confirm without a prompt\n',
+      stderr:
+        'peridio: error: delete CA certificate alpha (CN=Root 1)? devices chaining to it will be refused: confirmation required\nperidio: hint: pass -y/--yes to confirm without a prompt\n',
       exitCode: 2,
     });
-    expect(await runCli(['ca-certificates', 'delete', 'alpha', '-y'], { env })).toEqual({ stdout: `deleted\t${prns[0]}\nname\talpha\nsubject\tCN=Root 1\n`, stderr: '', exitCode: 0 });
+    expect(await runCli(['ca-certificates', 'delete', 'alpha', '-y'], { env })).toEqual({
+      stdout: `deleted\t${prns[0]}\nname\talpha\nsubject\tCN=Root 1\n`,
+      stderr: '',
+      exitCode: 0,
+    });
     expect((await runCli(['ca-certificates', 'get', 'alpha'], { env })).exitCode).toBe(4);
   });
 
   it('asks on a TTY, and keeps the CA when the answer is no', async () => {
     const { env } = await homeWithCas([{ name: 'alpha' }]);
     const no = scriptedPrompter([false]);
-    expect(await runCli(['ca-certificates', 'delete', 'alpha'], { env, tty: true, prompter: no })).toEqual({ stdout: '', stderr: 'peridio: error: cancelled\n', exitCode: 2 });
+    expect(await runCli(['ca-certificates', 'delete', 'alpha'], { env, tty: true, prompter: no })).toEqual({
+      stdout: '',
+      stderr: 'peridio: error: cancelled\n',
+      exitCode: 2,
+    });
     expect(no.asked).toEqual(['delete CA certificate alpha (CN=Root 1)? devices chaining to it will be refused']);
     expect((await runCli(['ca-certificates', 'get', 'alpha', '-q'], { env })).exitCode).toBe(0);
     const yes = scriptedPrompter([true]);
@@ -206,7 +247,10 @@ describe('peridio ca-certificates verification-codes create --certificate', () =
     expect(issued).toMatchObject({ certificate_prn: prns[0], status: 'active', certificate_etag: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(issued.certificate_etag).not.toBe('1'.repeat(16));
     expect(JSON.parse((await runCli(['ca-certificates', 'get', 'alpha', '--json'], { env })).stdout)).toMatchObject({ etag: issued.certificate_etag });
-    const human = await runCli(['ca-certificates', 'verification-codes', 'create', '--certificate', 'alpha', '--etag', issued.certificate_etag], { env, random: seededRandom(2) });
+    const human = await runCli(['ca-certificates', 'verification-codes', 'create', '--certificate', 'alpha', '--etag', issued.certificate_etag], {
+      env,
+      random: seededRandom(2),
+    });
     expect(human.exitCode).toBe(0);
     const etag = JSON.parse((await runCli(['ca-certificates', 'get', 'alpha', '--json'], { env })).stdout).etag as string;
     expect(human.stdout.split('\n').filter((line) => line.startsWith('certificate'))).toEqual([`certificate\t${prns[0]}`, `certificate etag\t${etag}`]);
@@ -217,7 +261,9 @@ describe('peridio ca-certificates verification-codes create --certificate', () =
   it('refuses --if-match without --certificate, a stale etag and a verified CA', async () => {
     const { env } = await homeWithCas([{ name: 'alpha', is_verified: 0 }, { name: 'beta' }]);
     expect(await runCli(['ca-certificates', 'verification-codes', 'create', '--if-match', 'x'], { env })).toEqual({
-      stdout: '', stderr: 'peridio: error: --if-match needs --certificate\nperidio: hint: bind the code to a CA with --certificate NAME|PRN\n', exitCode: 2,
+      stdout: '',
+      stderr: 'peridio: error: --if-match needs --certificate\nperidio: hint: bind the code to a CA with --certificate NAME|PRN\n',
+      exitCode: 2,
     });
     expect((await runCli(['ca-certificates', 'verification-codes', 'create', '--certificate', 'alpha', '--if-match', 'x'], { env })).exitCode).toBe(5);
     expect((await runCli(['ca-certificates', 'verification-codes', 'create', '--certificate', 'beta'], { env })).exitCode).toBe(5);

@@ -7,7 +7,11 @@ describe('peridio codes invalidate', () => {
     await s.issue('short');
     await s.issue('long');
     await s.issue('long', 'bob');
-    expect(await s.run(['codes', 'invalidate', '--user', 'alice', '--purpose', 'add_credential', '--type', 'long', '-q'])).toEqual({ stdout: '1\n', stderr: '', exitCode: 0 });
+    expect(await s.run(['codes', 'invalidate', '--user', 'alice', '--purpose', 'add_credential', '--type', 'long', '-q'])).toEqual({
+      stdout: '1\n',
+      stderr: '',
+      exitCode: 0,
+    });
     expect(await s.run(['codes', 'invalidate', '--user', 'alice', '--purpose', 'add_credential'])).toEqual({
       stdout: 'user\talice\npurpose\tadd_credential\ntype\tall\ninvalidated\t1\n',
       stderr: '',
@@ -20,7 +24,11 @@ describe('peridio codes invalidate', () => {
 
   it.each([
     [['--type', 'all'], 'invalid --type "all": expected one of short, long, phrase', undefined],
-    [['--purpose', 'Add'], 'invalid --purpose "Add": a purpose is 1 to 64 characters of a-z, 0-9 and _', 'for example --purpose add_credential or --purpose temporary_authentication'],
+    [
+      ['--purpose', 'Add'],
+      'invalid --purpose "Add": a purpose is 1 to 64 characters of a-z, 0-9 and _',
+      'for example --purpose add_credential or --purpose temporary_authentication',
+    ],
   ])('refuses %j (exit 2)', async (extra, message, hint) => {
     const s = await codesSession();
     const args = ['codes', 'invalidate', '--user', 'alice', '--purpose', 'add_credential', ...extra];
@@ -35,7 +43,11 @@ describe('peridio codes list and get', () => {
     const long = await s.issue('long', 'bob', 'temporary_authentication', []);
     const run = await s.run(['codes', 'list']);
     expect(run).toEqual({
-      stdout: expect.stringMatching(new RegExp(`^${CODE_PRN}\\tlong\\tbob\\ttemporary_authentication\\tactive\\tno\\t2025-01-01T01:00:00Z\\n${CODE_PRN}\\tshort\\talice\\tadd_credential\\tactive\\tyes\\t2025-01-01T00:03:00Z\\n$`)),
+      stdout: expect.stringMatching(
+        new RegExp(
+          `^${CODE_PRN}\\tlong\\tbob\\ttemporary_authentication\\tactive\\tno\\t2025-01-01T01:00:00Z\\n${CODE_PRN}\\tshort\\talice\\tadd_credential\\tactive\\tyes\\t2025-01-01T00:03:00Z\\n$`,
+        ),
+      ),
       stderr: '',
       exitCode: 0,
     });
@@ -75,6 +87,10 @@ describe('peridio codes list and get', () => {
     expect(JSON.parse(got.stdout)).toMatchObject({ id, status: 'active', type: 'long' });
     expect(got.stdout).not.toContain(code);
     expect(await s.run(['codes', 'get', id, '-q'])).toEqual({ stdout: 'active\n', stderr: '', exitCode: 0 });
-    expect(await s.run(['codes', 'get', 'missing'])).toEqual({ stdout: '', stderr: errorOutput('one-time code missing not found', 'see peridio codes list'), exitCode: 4 });
+    expect(await s.run(['codes', 'get', 'missing'])).toEqual({
+      stdout: '',
+      stderr: errorOutput('one-time code missing not found', 'see peridio codes list'),
+      exitCode: 4,
+    });
   });
 });

@@ -28,7 +28,8 @@ async function homeWith(flags: string[] = ['--verified']): Promise<CliHome & { d
   return { ...home, dir, prn: run.stdout.trim() };
 }
 
-const verify = (home: CliHome & { dir: string }, args: string[], at = '2025-01-01T00:00:00Z') => runCli(['device-certificates', 'verify', ...args], { env: home.env, clock: fixedClock(at) });
+const verify = (home: CliHome & { dir: string }, args: string[], at = '2025-01-01T00:00:00Z') =>
+  runCli(['device-certificates', 'verify', ...args], { env: home.env, clock: fixedClock(at) });
 
 describe('peridio device-certificates verify succeeds', () => {
   it('for a device certificate with its intermediate, printing the chain', async () => {
@@ -52,7 +53,10 @@ describe('peridio device-certificates verify succeeds', () => {
 
   it('prints an aligned block and a table on a TTY', async () => {
     const home = await homeWith();
-    const run = await runCli(['device-certificates', 'verify', '-c', write(home.dir, 'd.pem', leafCertificate(root, { subject: 'tty-device' })), '--no-color'], { env: home.env, tty: true, clock: fixedClock('2025-01-01T00:00:00Z') });
+    const run = await runCli(
+      ['device-certificates', 'verify', '-c', write(home.dir, 'd.pem', leafCertificate(root, { subject: 'tty-device' })), '--no-color'],
+      { env: home.env, tty: true, clock: fixedClock('2025-01-01T00:00:00Z') },
+    );
     const lines = run.stdout.split('\n');
     expect(lines.slice(0, 4)).toEqual([
       'valid:          yes',
@@ -93,7 +97,8 @@ describe('peridio device-certificates verify succeeds', () => {
 });
 
 describe('peridio device-certificates verify fails with exit 3', () => {
-  const unregistered = 'peridio: error: device certificate does not validate: no registered, verified and active CA or given intermediate is the issuer "CN=Device Root" of the device certificate\nperidio: hint: register the CA that issued it, or pass the intermediate certificates with --chain-path\n';
+  const unregistered =
+    'peridio: error: device certificate does not validate: no registered, verified and active CA or given intermediate is the issuer "CN=Device Root" of the device certificate\nperidio: hint: register the CA that issued it, or pass the intermediate certificates with --chain-path\n';
 
   it.each<[string, string[]]>([
     ['an inactive CA', ['--verified', '--inactive']],
@@ -107,7 +112,9 @@ describe('peridio device-certificates verify fails with exit 3', () => {
     const home = await homeWith();
     const org = await runCli(['organizations', 'create', '--name', 'other', '-q'], { env: home.env, random: seededRandom('other org') });
     expect(org.exitCode).toBe(0);
-    const run = await runCli(['device-certificates', 'verify', '-c', write(home.dir, 'd.pem', leafCertificate(root)), '--org', org.stdout.trim()], { env: home.env });
+    const run = await runCli(['device-certificates', 'verify', '-c', write(home.dir, 'd.pem', leafCertificate(root)), '--org', org.stdout.trim()], {
+      env: home.env,
+    });
     expect(run).toEqual({ stdout: '', stderr: unregistered, exitCode: 3 });
   });
 
@@ -147,7 +154,11 @@ describe('peridio device-certificates verify refuses bad input with exit 2', () 
     const home = await homeWith();
     const path = join(home.dir, 'huge.pem');
     writeFileSync(path, Buffer.alloc(10 * 1024 * 1024, 0x41));
-    expect(await verify(home, ['-c', path])).toEqual({ stdout: '', stderr: `peridio: error: device certificate ${path} is larger than 64 KiB\nperidio: hint: give a single certificate or key file, PEM or DER\n`, exitCode: 2 });
+    expect(await verify(home, ['-c', path])).toEqual({
+      stdout: '',
+      stderr: `peridio: error: device certificate ${path} is larger than 64 KiB\nperidio: hint: give a single certificate or key file, PEM or DER\n`,
+      exitCode: 2,
+    });
   });
 
   it('but accepts CRLF line endings and trailing whitespace', async () => {
@@ -159,8 +170,14 @@ describe('peridio device-certificates verify refuses bad input with exit 2', () 
   it('a bad --at, a missing file and a bad chain file', async () => {
     const home = await homeWith();
     const leaf = write(home.dir, 'd.pem', device);
-    expect(await verify(home, ['-c', leaf, '--at', 'yesterday'])).toEqual({ stdout: '', stderr: 'peridio: error: invalid --at "yesterday": expected an ISO 8601 date and time\nperidio: hint: for example --at 2024-03-01T00:00:00Z\n', exitCode: 2 });
-    expect((await verify(home, ['-c', join(home.dir, 'missing.pem')])).stderr).toMatch(/^peridio: error: cannot read device certificate \S+missing\.pem: no such file or directory\n$/);
+    expect(await verify(home, ['-c', leaf, '--at', 'yesterday'])).toEqual({
+      stdout: '',
+      stderr: 'peridio: error: invalid --at "yesterday": expected an ISO 8601 date and time\nperidio: hint: for example --at 2024-03-01T00:00:00Z\n',
+      exitCode: 2,
+    });
+    expect((await verify(home, ['-c', join(home.dir, 'missing.pem')])).stderr).toMatch(
+      /^peridio: error: cannot read device certificate \S+missing\.pem: no such file or directory\n$/,
+    );
     const chain = write(home.dir, 'chain.pem', `${intermediate.pem}-----BEGIN CERTIFICATE-----\nMIIB\n`);
     const run = await verify(home, ['-c', leaf, '--chain-path', chain]);
     expect(run.stderr).toMatch(/^peridio: error: chain \S+chain\.pem is not a valid certificate: truncated PEM/);

@@ -45,7 +45,9 @@ describe('first use', () => {
     const h = emptyHome();
     await runCli(['verification-codes', 'list'], { env: h.env });
     chmodSync(h.keyFile, 0o644);
-    expect((await runCli(['verification-codes', 'list'], { env: h.env })).stderr).toBe(`peridio: warning: ${h.keyFile} is readable by other users: run chmod 600 ${h.keyFile}\n`);
+    expect((await runCli(['verification-codes', 'list'], { env: h.env })).stderr).toBe(
+      `peridio: warning: ${h.keyFile} is readable by other users: run chmod 600 ${h.keyFile}\n`,
+    );
   });
 });
 
@@ -132,7 +134,8 @@ describe('peridio init', () => {
     const h = emptyHome();
     expect(await runCli([...flags, 'init', '--passphrase'], { env: { ...h.env, ...env }, tty, prompter: scriptedPrompter([]) })).toEqual({
       stdout: '',
-      stderr: 'peridio: error: --passphrase needs a passphrase\nperidio: hint: pass --passphrase-file, or set VERICODE_PASSPHRASE_FILE or VERICODE_PASSPHRASE\n',
+      stderr:
+        'peridio: error: --passphrase needs a passphrase\nperidio: hint: pass --passphrase-file, or set VERICODE_PASSPHRASE_FILE or VERICODE_PASSPHRASE\n',
       exitCode: 2,
     });
   });
@@ -140,9 +143,13 @@ describe('peridio init', () => {
   it('reports an unreadable or empty passphrase file', async () => {
     const h = emptyHome();
     const missing = join(h.home, 'missing');
-    expect((await runCli(['init', '--passphrase', '--passphrase-file', missing], { env: h.env })).stderr).toBe(`peridio: error: cannot read passphrase file ${missing}: no such file or directory\n`);
+    expect((await runCli(['init', '--passphrase', '--passphrase-file', missing], { env: h.env })).stderr).toBe(
+      `peridio: error: cannot read passphrase file ${missing}: no such file or directory\n`,
+    );
     writeFileSync(join(h.home, 'empty'), '\n');
-    expect((await runCli(['init', '--passphrase'], { env: { ...h.env, VERICODE_PASSPHRASE_FILE: join(h.home, 'empty') } })).stderr).toBe(`peridio: error: passphrase file ${join(h.home, 'empty')} is empty\n`);
+    expect((await runCli(['init', '--passphrase'], { env: { ...h.env, VERICODE_PASSPHRASE_FILE: join(h.home, 'empty') } })).stderr).toBe(
+      `peridio: error: passphrase file ${join(h.home, 'empty')} is empty\n`,
+    );
   });
 });
 
@@ -191,7 +198,11 @@ describe('unlocking an existing store', () => {
   it('in CI with no key source, fails with exit 7 naming the sources, and never prompts', async () => {
     const h = await initialized();
     const elsewhere = emptyHome();
-    const run = await runCli(['verification-codes', 'list'], { env: { HOME: elsewhere.home, VERICODE_STORE: h.storePath, CI: 'true' }, tty: true, prompter: scriptedPrompter([]) });
+    const run = await runCli(['verification-codes', 'list'], {
+      env: { HOME: elsewhere.home, VERICODE_STORE: h.storePath, CI: 'true' },
+      tty: true,
+      prompter: scriptedPrompter([]),
+    });
     expect(run).toEqual({
       stdout: '',
       stderr: `peridio: error: no passphrase or key for ${h.storePath}\nperidio: hint: pass --key-file or --passphrase-file, or set VERICODE_KEY_FILE, VERICODE_PASSPHRASE_FILE or VERICODE_PASSPHRASE\n`,
@@ -210,7 +221,9 @@ describe('unlocking an existing store', () => {
     writeFileSync(text, 'not a store\n');
     const run = await runCli(['--store', text, 'verification-codes', 'list'], { env: h.env });
     expect(run.exitCode).toBe(7);
-    expect(run.stderr).toBe(`peridio: error: ${text} is not a vericode store: its size (12 bytes) is not a whole number of 4096-byte pages\nperidio: hint: the file may be truncated: restore it from a backup (peridio store backup)\n`);
+    expect(run.stderr).toBe(
+      `peridio: error: ${text} is not a vericode store: its size (12 bytes) is not a whole number of 4096-byte pages\nperidio: hint: the file may be truncated: restore it from a backup (peridio store backup)\n`,
+    );
     expect(readFileSync(text, 'utf8')).toBe('not a store\n');
     writeFileSync(h.storePath, h.before.subarray(0, 8192));
     expect(await runCli(['verification-codes', 'list'], { env: h.env })).toEqual({

@@ -17,13 +17,15 @@ const caCases = limboCases.filter((c) => c.x_role === 'ca' && plainExpectation(c
 
 /** A second inside every certificate's validity: registration and the device check both happen then. */
 function insideValidity(pems: string[]): string {
-  const notBefore = Math.max(...pems.map((pem) => {
-    try {
-      return parseCertificate(Buffer.from(pem), 'limbo certificate').fields.notBefore;
-    } catch {
-      return 0;
-    }
-  }));
+  const notBefore = Math.max(
+    ...pems.map((pem) => {
+      try {
+        return parseCertificate(Buffer.from(pem), 'limbo certificate').fields.notBefore;
+      } catch {
+        return 0;
+      }
+    }),
+  );
   return new Date(notBefore + 1000).toISOString();
 }
 

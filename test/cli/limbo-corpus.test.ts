@@ -16,7 +16,8 @@ import { DELIBERATE_EXCEPTIONS, limboCorpus, limboFlags, limboOptions, type Limb
 import { cliHome, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp.js';
 
-const usesOption = (c: LimboCorpusCase): boolean => c.crls.length > 0 || c.max_chain_depth !== null || c.expected_peer_name?.kind === 'IP' || c.extended_key_usage.length > 0;
+const usesOption = (c: LimboCorpusCase): boolean =>
+  c.crls.length > 0 || c.max_chain_depth !== null || c.expected_peer_name?.kind === 'IP' || c.extended_key_usage.length > 0;
 // --max-depth takes 0 to 8 (the search never builds longer paths); a case asking for more is left to the core test.
 const sample = limboCorpus.filter((c, i) => (usesOption(c) || i % 6 === 0) && (c.max_chain_depth ?? 0) <= 8);
 
@@ -30,7 +31,10 @@ describe(`x509-limbo corpus through device-certificates verify (${sample.length}
     const registered: number[] = [];
     for (const [i, pem] of testCase.trusted_certs.entries()) {
       writeFileSync(join(dir, `root-${i}.pem`), pem);
-      const run = await runCli(['ca-certificates', 'create', '-c', join(dir, `root-${i}.pem`), '--verified', '-q'], { env, clock: fixedClock(rfc3339(notBefore(pem) + 1000)) });
+      const run = await runCli(['ca-certificates', 'create', '-c', join(dir, `root-${i}.pem`), '--verified', '-q'], {
+        env,
+        clock: fixedClock(rfc3339(notBefore(pem) + 1000)),
+      });
       registered.push(run.exitCode);
     }
     const wanted = DELIBERATE_EXCEPTIONS.has(id) ? (testCase.expected_result === 'SUCCESS' ? 'FAILURE' : 'SUCCESS') : testCase.expected_result;
@@ -43,7 +47,18 @@ describe(`x509-limbo corpus through device-certificates verify (${sample.length}
     });
     const all = [testCase.peer_certificate, ...testCase.untrusted_intermediates, ...testCase.trusted_certs];
     const at = testCase.validation_time ?? rfc3339(Math.max(...all.map(notBefore)) + 1000);
-    const args = ['device-certificates', 'verify', '-c', join(dir, 'peer.pem'), '--chain-path', join(dir, 'chain.pem'), '--at', at, ...limboFlags(limboOptions(testCase)), ...crlFlags];
+    const args = [
+      'device-certificates',
+      'verify',
+      '-c',
+      join(dir, 'peer.pem'),
+      '--chain-path',
+      join(dir, 'chain.pem'),
+      '--at',
+      at,
+      ...limboFlags(limboOptions(testCase)),
+      ...crlFlags,
+    ];
     const run = await runCli(args, { env });
     expect({ exitCode: run.exitCode, stderr: wanted === 'SUCCESS' ? run.stderr : '' }).toEqual({ exitCode: wanted === 'SUCCESS' ? 0 : 3, stderr: '' });
   });

@@ -37,6 +37,9 @@ describe('x509-limbo device-check cases through device-certificates verify', () 
     const all = [testCase.peer_certificate, ...testCase.untrusted_intermediates, ...testCase.trusted_certs];
     const at = testCase.validation_time ?? rfc3339(Math.max(...all.map(notBefore)) + 1000);
     const run = await runCli(['device-certificates', 'verify', '-c', join(dir, 'peer.pem'), '--chain-path', join(dir, 'chain.pem'), '--at', at], { env });
-    expect({ exitCode: run.exitCode, stderr: testCase.expected === 'SUCCESS' ? run.stderr : '' }).toEqual({ exitCode: testCase.expected === 'SUCCESS' ? 0 : 3, stderr: '' });
+    expect({ exitCode: run.exitCode, stderr: testCase.expected === 'SUCCESS' ? run.stderr : '' }).toEqual({
+      exitCode: testCase.expected === 'SUCCESS' ? 0 : 3,
+      stderr: '',
+    });
   });
 });

@@ -14,7 +14,12 @@ describe('peridio organizations', () => {
     expect((await s.run(['organizations', 'use', second, '-q'])).stdout).toBe(`${second}\n`);
     const list = await s.run(['organizations', 'list']);
     expect(list.stdout).toMatch(exactly('prn:1:{uuid}\tfirst\t\t2025-01-01T00:00:00Z\nprn:1:{uuid}\tsecond\t*\t2025-01-01T00:00:00Z\n'));
-    expect(JSON.parse((await s.run(['organizations', 'get', second, '--json'])).stdout)).toEqual({ prn: second, name: 'second', is_default: true, created_at: '2025-01-01T00:00:00Z' });
+    expect(JSON.parse((await s.run(['organizations', 'get', second, '--json'])).stdout)).toEqual({
+      prn: second,
+      name: 'second',
+      is_default: true,
+      created_at: '2025-01-01T00:00:00Z',
+    });
   });
 
   it('keeps codes in their organization: another organization cannot see them', async () => {
@@ -30,8 +35,16 @@ describe('peridio organizations', () => {
   it.each([
     [['organizations', 'create'], "peridio: error: required option '--name <name>' not specified\nperidio: hint: see peridio organizations create --help\n", 2],
     [['organizations', 'create', '--name', ' '], 'peridio: error: invalid organization name: it must be 1 to 128 printable characters\n', 2],
-    [['organizations', 'get', 'acme'], 'peridio: error: "acme" is not an organization PRN\nperidio: hint: organization PRNs look like prn:1:<uuid>; see peridio organizations list\n', 2],
-    [['organizations', 'use', 'prn:1:00000000-0000-4000-8000-000000000000'], 'peridio: error: organization prn:1:00000000-0000-4000-8000-000000000000 not found\nperidio: hint: see peridio organizations list\n', 4],
+    [
+      ['organizations', 'get', 'acme'],
+      'peridio: error: "acme" is not an organization PRN\nperidio: hint: organization PRNs look like prn:1:<uuid>; see peridio organizations list\n',
+      2,
+    ],
+    [
+      ['organizations', 'use', 'prn:1:00000000-0000-4000-8000-000000000000'],
+      'peridio: error: organization prn:1:00000000-0000-4000-8000-000000000000 not found\nperidio: hint: see peridio organizations list\n',
+      4,
+    ],
   ])('%j fails clearly', async (args, stderr, exitCode) => {
     const s = cliSession();
     await s.run(['init']);
@@ -46,7 +59,11 @@ describe('peridio audit', () => {
     s.clock.advance(1500);
     await s.run(['verification-codes', 'create']);
     const list = await s.run(['audit', 'list']);
-    expect(list.stdout).toMatch(exactly('2\t2025-01-01T00:00:01Z\tverification_code.create\tsuccess\t-\tprn:1:{uuid}:ca_verification_code:{uuid}\n1\t2025-01-01T00:00:00Z\torganization.create\tsuccess\t-\tprn:1:{uuid}\n'));
+    expect(list.stdout).toMatch(
+      exactly(
+        '2\t2025-01-01T00:00:01Z\tverification_code.create\tsuccess\t-\tprn:1:{uuid}:ca_verification_code:{uuid}\n1\t2025-01-01T00:00:00Z\torganization.create\tsuccess\t-\tprn:1:{uuid}\n',
+      ),
+    );
     expect((await s.run(['audit', 'list', '--action', 'organization', '-q'])).stdout).toBe('1\n');
     const verify = await s.run(['audit', 'verify']);
     expect(verify).toEqual({ stdout: expect.stringMatching(exactly('status\tok\nevents\t2\nhead hash\t{hash}\n')), stderr: '', exitCode: 0 });
@@ -64,7 +81,8 @@ describe('peridio audit', () => {
     store.close();
     expect(await s.run(['audit', 'verify'])).toEqual({
       stdout: '',
-      stderr: 'peridio: error: audit log is broken at event 2: its contents do not match its hash\nperidio: hint: the store was changed outside vericode; compare with a backup or an exported copy (peridio audit export)\n',
+      stderr:
+        'peridio: error: audit log is broken at event 2: its contents do not match its hash\nperidio: hint: the store was changed outside vericode; compare with a backup or an exported copy (peridio audit export)\n',
       exitCode: 3,
     });
     expect((await s.run(['audit', 'verify', '--json'])).stderr).toBe(
@@ -74,9 +92,15 @@ describe('peridio audit', () => {
 
   it('rejects bad filters before opening the store', async () => {
     const s = cliSession();
-    expect(await s.run(['audit', 'list', '--limit', '-1'])).toEqual({ stdout: '', stderr: 'peridio: error: invalid --limit "-1": it must be a whole number from 1 to 1000\n', exitCode: 2 });
+    expect(await s.run(['audit', 'list', '--limit', '-1'])).toEqual({
+      stdout: '',
+      stderr: 'peridio: error: invalid --limit "-1": it must be a whole number from 1 to 1000\n',
+      exitCode: 2,
+    });
     await s.run(['init']);
-    expect((await s.run(['audit', 'list', '--since', 'last week'])).stderr).toBe('peridio: error: invalid --since "last week": expected an ISO 8601 date and time\nperidio: hint: for example --since 2024-03-01T00:00:00Z\n');
+    expect((await s.run(['audit', 'list', '--since', 'last week'])).stderr).toBe(
+      'peridio: error: invalid --since "last week": expected an ISO 8601 date and time\nperidio: hint: for example --since 2024-03-01T00:00:00Z\n',
+    );
   });
 });
 
@@ -92,8 +116,20 @@ describe('help, version and errors', () => {
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toContain('Usage: peridio ca-certificates verification-codes create [options]');
     expect(help.stdout).toContain('Examples:\n  $ peridio ca-certificates verification-codes create\n');
-    expect(help.stdout).toContain('Exit codes:\n  0  success\n  1  unexpected failure (please report it)\n  2  bad flag, argument or input\n  4  the organization or the --certificate CA does not exist\n  5  stale --if-match, or the --certificate CA is already verified\n  7  store locked (wrong or missing key) or unreadable\n');
-    for (const args of [['init'], ['organizations', 'create'], ['organizations', 'list'], ['organizations', 'get'], ['organizations', 'use'], ['verification-codes', 'list'], ['verification-codes', 'get'], ['audit', 'list'], ['audit', 'verify']]) {
+    expect(help.stdout).toContain(
+      'Exit codes:\n  0  success\n  1  unexpected failure (please report it)\n  2  bad flag, argument or input\n  4  the organization or the --certificate CA does not exist\n  5  stale --if-match, or the --certificate CA is already verified\n  7  store locked (wrong or missing key) or unreadable\n',
+    );
+    for (const args of [
+      ['init'],
+      ['organizations', 'create'],
+      ['organizations', 'list'],
+      ['organizations', 'get'],
+      ['organizations', 'use'],
+      ['verification-codes', 'list'],
+      ['verification-codes', 'get'],
+      ['audit', 'list'],
+      ['audit', 'verify'],
+    ]) {
       const run = await s.run([...args, '--help']);
       expect(run.stdout, args.join(' ')).toMatch(/Examples:\n {2}\$ peridio .*\n[\s\S]*Exit codes:\n {2}0 {2}success\n/);
     }
@@ -109,10 +145,15 @@ describe('help, version and errors', () => {
   it('turns an unexpected failure into exit 1 asking for a report', async () => {
     const s = cliSession();
     await s.run(['init']);
-    const broken = { now: (): Date => { throw new Error('Clock Stopped'); } };
+    const broken = {
+      now: (): Date => {
+        throw new Error('Clock Stopped');
+      },
+    };
     expect(await runCli(['verification-codes', 'create'], { env: s.env, clock: broken })).toEqual({
       stdout: '',
-      stderr: 'peridio: error: unexpected failure: Clock Stopped\nperidio: hint: this is a bug: please report it with the output of VERICODE_DEBUG=1 and the command you ran\n',
+      stderr:
+        'peridio: error: unexpected failure: Clock Stopped\nperidio: hint: this is a bug: please report it with the output of VERICODE_DEBUG=1 and the command you ran\n',
       exitCode: 1,
     });
   });

@@ -47,7 +47,9 @@ describe('selecting an organization by name', () => {
   it('says clearly when a name matches none (exit 4) or several (exit 2), and refuses both flags', async () => {
     const h = await homeWithOrgs(['acme', 'acme']);
     expect(await runCli(['--organization-name', 'initech', 'ca-certificates', 'list'], { env: h.env })).toEqual({
-      stdout: '', stderr: 'peridio: error: no organization is named "initech"\nperidio: hint: see peridio organizations list\n', exitCode: 4,
+      stdout: '',
+      stderr: 'peridio: error: no organization is named "initech"\nperidio: hint: see peridio organizations list\n',
+      exitCode: 4,
     });
     expect(await runCli(['ca-certificates', 'list', '--org', 'acme'], { env: h.env })).toEqual({
       stdout: '',
@@ -57,19 +59,30 @@ describe('selecting an organization by name', () => {
     });
     expect((await runCli(['ca-certificates', 'list'], { env: { ...h.env, PERIDIO_ORGANIZATION_NAME: 'acme' } })).exitCode).toBe(2);
     const both = await runCli(['ca-certificates', 'list', '--org', h.prns[1]!, '--organization-name', 'acme'], { env: h.env });
-    expect([both.exitCode, both.stderr.split('\n')[0]]).toEqual([2, 'peridio: error: option \'--organization-name <name>\' cannot be used with option \'--org <prn|name>\'']);
+    expect([both.exitCode, both.stderr.split('\n')[0]]).toEqual([
+      2,
+      "peridio: error: option '--organization-name <name>' cannot be used with option '--org <prn|name>'",
+    ]);
     expect((await runCli(['ca-certificates', 'list', '--org', 'prn:1:not-a-uuid'], { env: h.env })).exitCode).toBe(2);
   });
 });
 
 describe('the Peridio cloud options', () => {
-  it.each([['--api-key', 'k3y'], ['--base-url', 'https://api.peridio.com'], ['--profile', 'prod']])('refuses %s with a clear error, exit 2, before opening the store', async (flag, value) => {
+  it.each([
+    ['--api-key', 'k3y'],
+    ['--base-url', 'https://api.peridio.com'],
+    ['--profile', 'prod'],
+  ])('refuses %s with a clear error, exit 2, before opening the store', async (flag, value) => {
     const h = cliHome();
-    for (const args of [[flag, value, 'ca-certificates', 'list'], ['ca-certificates', 'list', flag, value]]) {
+    for (const args of [
+      [flag, value, 'ca-certificates', 'list'],
+      ['ca-certificates', 'list', flag, value],
+    ]) {
       expect(await runCli(args, { env: h.env })).toEqual({
         stdout: '',
-        stderr: `peridio: error: ${flag} is a Peridio cloud option: this peridio works offline, on a local encrypted store, and never calls the Peridio API\n`
-          + 'peridio: hint: drop it; choose the store with --store PATH and the organization with --org or --organization-name\n',
+        stderr:
+          `peridio: error: ${flag} is a Peridio cloud option: this peridio works offline, on a local encrypted store, and never calls the Peridio API\n` +
+          'peridio: hint: drop it; choose the store with --store PATH and the organization with --org or --organization-name\n',
         exitCode: 2,
       });
     }

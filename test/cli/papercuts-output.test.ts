@@ -19,7 +19,7 @@ describe('the command is named as invoked', () => {
     });
     expect(await s.run(['organizations', 'list', '--bogus'], { programName: 'vericode' })).toEqual({
       stdout: '',
-      stderr: 'vericode: error: unknown option \'--bogus\'\nvericode: hint: see vericode organizations list --help\n',
+      stderr: "vericode: error: unknown option '--bogus'\nvericode: hint: see vericode organizations list --help\n",
       exitCode: 2,
     });
     expect((await s.run(['ca-certificates', 'get', 'no-such-ca', '--json'], { programName: 'vericode' })).stderr).toBe(
@@ -37,7 +37,9 @@ describe('the command is named as invoked', () => {
     expect(issued.stderr).not.toContain('peridio');
     const help = await runCli(['ca-certificates', 'get', '--help'], { programName: 'vericode' });
     expect(help.stdout).toContain('Usage: vericode ca-certificates get [options] [certificate]\n');
-    expect(help.stdout).toContain('Examples:\n  $ vericode ca-certificates get factory-ca\n  $ vericode ca-certificates get --prn prn:1:…:ca_certificate:…\n  $ ETAG=$(vericode ca-certificates get factory-ca --json | jq -r .etag)\n');
+    expect(help.stdout).toContain(
+      'Examples:\n  $ vericode ca-certificates get factory-ca\n  $ vericode ca-certificates get --prn prn:1:…:ca_certificate:…\n  $ ETAG=$(vericode ca-certificates get factory-ca --json | jq -r .etag)\n',
+    );
     expect(help.stdout).not.toContain('peridio');
   });
 });
@@ -65,7 +67,11 @@ describe('--query', () => {
       stderr: `peridio: error: invalid --query "items[?": invalid token (EOF): ""\n${QUERY_HINT}`,
       exitCode: 2,
     });
-    expect(await s.run(['verification-codes', 'list', '--query', ''])).toEqual({ stdout: '', stderr: `peridio: error: invalid --query "": expected a JMESPath expression\n${QUERY_HINT}`, exitCode: 2 });
+    expect(await s.run(['verification-codes', 'list', '--query', ''])).toEqual({
+      stdout: '',
+      stderr: `peridio: error: invalid --query "": expected a JMESPath expression\n${QUERY_HINT}`,
+      exitCode: 2,
+    });
     // No code was issued by the refused run.
     expect(await s.run(['verification-codes', 'list', '--query', 'length(items)'])).toEqual({ stdout: '0\n', stderr: '', exitCode: 0 });
   });
@@ -85,7 +91,10 @@ describe('every list is {"items", "next_page"}', () => {
   it('organizations list', async () => {
     const s = cliSession();
     await s.run(['init']);
-    const page = JSON.parse((await s.run(['organizations', 'list', '--json'])).stdout) as { items: Array<{ name: string; created_at: string }>; next_page: null };
+    const page = JSON.parse((await s.run(['organizations', 'list', '--json'])).stdout) as {
+      items: Array<{ name: string; created_at: string }>;
+      next_page: null;
+    };
     expect(page).toEqual({ items: [expect.objectContaining({ name: 'default', is_default: true, created_at: '2025-01-01T00:00:00Z' })], next_page: null });
   });
 });
@@ -116,8 +125,15 @@ describe('audit list', () => {
 
   it('shows the oldest first with --order asc, and pages in that order', async () => {
     const s = await sessionWithEvents(5);
-    const page = JSON.parse((await s.run(['audit', 'list', '--order', 'asc', '--limit', '3', '--json'])).stdout) as { items: Array<{ seq: number; at: string }>; next_page: string };
-    expect(page.items.map((e) => [e.seq, e.at])).toEqual([[1, '2025-01-01T00:00:00Z'], [2, '2025-01-01T00:00:01Z'], [3, '2025-01-01T00:00:02Z']]);
+    const page = JSON.parse((await s.run(['audit', 'list', '--order', 'asc', '--limit', '3', '--json'])).stdout) as {
+      items: Array<{ seq: number; at: string }>;
+      next_page: string;
+    };
+    expect(page.items.map((e) => [e.seq, e.at])).toEqual([
+      [1, '2025-01-01T00:00:00Z'],
+      [2, '2025-01-01T00:00:01Z'],
+      [3, '2025-01-01T00:00:02Z'],
+    ]);
     expect(await s.run(['audit', 'list', '--order', 'asc', '--page', page.next_page, '-q'])).toEqual({ stdout: '4\n5\n', stderr: '', exitCode: 0 });
     expect(await s.run(['audit', 'list', '--page', page.next_page])).toEqual({
       stdout: '',
@@ -128,8 +144,16 @@ describe('audit list', () => {
 
   it('refuses a bad --order, --limit or --page with exit 2', async () => {
     const s = await sessionWithEvents(1);
-    expect(await s.run(['audit', 'list', '--order', 'newest'])).toEqual({ stdout: '', stderr: 'peridio: error: invalid --order "newest": expected asc (oldest first) or desc (newest first)\n', exitCode: 2 });
-    expect(await s.run(['audit', 'list', '--limit', '1001'])).toEqual({ stdout: '', stderr: 'peridio: error: invalid --limit "1001": it must be a whole number from 1 to 1000\n', exitCode: 2 });
+    expect(await s.run(['audit', 'list', '--order', 'newest'])).toEqual({
+      stdout: '',
+      stderr: 'peridio: error: invalid --order "newest": expected asc (oldest first) or desc (newest first)\n',
+      exitCode: 2,
+    });
+    expect(await s.run(['audit', 'list', '--limit', '1001'])).toEqual({
+      stdout: '',
+      stderr: 'peridio: error: invalid --limit "1001": it must be a whole number from 1 to 1000\n',
+      exitCode: 2,
+    });
     expect(await s.run(['audit', 'list', '--page', 'nonsense'])).toEqual({
       stdout: '',
       stderr: 'peridio: error: invalid --page token "nonsense"\nperidio: hint: pass the next_page value from the previous page unchanged\n',
@@ -139,7 +163,7 @@ describe('audit list', () => {
 });
 
 describe('timestamps', () => {
-  it('are whole-second RFC 3339 UTC everywhere, whatever the clock\'s milliseconds', async () => {
+  it("are whole-second RFC 3339 UTC everywhere, whatever the clock's milliseconds", async () => {
     const s = cliSession({ at: '2025-03-04T05:06:07.890Z' });
     await s.run(['init']);
     const verified = JSON.parse((await s.run(['audit', 'verify', '--json'])).stdout) as { verified_at: string };

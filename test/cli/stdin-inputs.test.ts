@@ -28,7 +28,8 @@ describe('- as an input file', () => {
     const run = await h.run(['ca-certificates', 'create', '-c', '-', '-v', '-'], { stdin: root.pem });
     expect(run).toEqual({
       stdout: '',
-      stderr: 'peridio: error: cannot read verification certificate from standard input: it is already the CA certificate\nperidio: hint: only one input can be - (standard input): give the others as files\n',
+      stderr:
+        'peridio: error: cannot read verification certificate from standard input: it is already the CA certificate\nperidio: hint: only one input can be - (standard input): give the others as files\n',
       exitCode: 2,
     });
     expect(await h.snapshot()).toEqual(before);

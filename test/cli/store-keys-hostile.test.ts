@@ -23,7 +23,13 @@ function emptyHome() {
     chmodSync(path, mode);
     return path;
   };
-  return { home, env: { HOME: home }, storePath: join(home, '.local', 'share', 'vericode', 'store.db'), keyFile: join(home, '.config', 'vericode', 'store.key'), file };
+  return {
+    home,
+    env: { HOME: home },
+    storePath: join(home, '.local', 'share', 'vericode', 'store.db'),
+    keyFile: join(home, '.config', 'vericode', 'store.key'),
+    file,
+  };
 }
 
 describe('passphrases are bytes, never SQL text', () => {
@@ -89,7 +95,8 @@ describe('key and passphrase files must be small regular files', () => {
     const h = await initialized();
     expect(await runCli(['--key-file', '/dev/zero', 'verification-codes', 'list'], { env: h.env })).toEqual({
       stdout: '',
-      stderr: 'peridio: error: cannot read key file /dev/zero: it is a character device, not a regular file\nperidio: hint: pass an existing key file with --key-file or VERICODE_KEY_FILE\n',
+      stderr:
+        'peridio: error: cannot read key file /dev/zero: it is a character device, not a regular file\nperidio: hint: pass an existing key file with --key-file or VERICODE_KEY_FILE\n',
       exitCode: 2,
     });
   });
@@ -137,7 +144,7 @@ describe('key and passphrase files must be small regular files', () => {
   });
 });
 
-describe('init and rekey adopt only a key file that is the user\'s alone', () => {
+describe("init and rekey adopt only a key file that is the user's alone", () => {
   const KEY = `${'5a'.repeat(32)}\n`;
 
   it('init refuses a key file others can read (exit 2) and creates nothing', async () => {
@@ -211,13 +218,23 @@ describe('encrypted signer keys (issue 10)', () => {
   it('x509 create refuses a key asking for 2^31-1 PBKDF2 iterations at once (exit 2)', async () => {
     const h = emptyHome();
     const fixture = (name: string): string => join(REPO_ROOT, 'fixtures', 'x509', name);
-    const run = await runCli([
-      'x509', 'create', '--common-name', 'A'.repeat(32),
-      '--signer-cert', fixture('signer-key-pbkdf2-2147483647-iterations.ca.pem'),
-      '--signer-key', fixture('signer-key-pbkdf2-2147483647-iterations.pem'),
-      '--signer-key-passphrase-file', h.file('pass', 'secretpass\n'),
-      '--out', join(h.home, 'v.pem'),
-    ], { env: h.env, clock: fixedClock('2026-12-10T00:00:00Z') });
+    const run = await runCli(
+      [
+        'x509',
+        'create',
+        '--common-name',
+        'A'.repeat(32),
+        '--signer-cert',
+        fixture('signer-key-pbkdf2-2147483647-iterations.ca.pem'),
+        '--signer-key',
+        fixture('signer-key-pbkdf2-2147483647-iterations.pem'),
+        '--signer-key-passphrase-file',
+        h.file('pass', 'secretpass\n'),
+        '--out',
+        join(h.home, 'v.pem'),
+      ],
+      { env: h.env, clock: fixedClock('2026-12-10T00:00:00Z') },
+    );
     expect(run).toEqual({
       stdout: '',
       stderr: `peridio: error: signer key ${fixture('signer-key-pbkdf2-2147483647-iterations.pem')} asks for 2147483647 key-derivation iterations, more than the 5000000 this command allows\nperidio: hint: re-encrypt it with fewer, for example: openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 600000 -in old.pem -out new.pem\n`,

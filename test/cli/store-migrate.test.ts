@@ -66,7 +66,9 @@ describe('peridio store migrate', () => {
     // The copy is the same store: the same records, the source's log, and its own last event.
     const list = (env: Record<string, string>) => s.run(['codes', 'list', '--json'], { env });
     expect(await list({ VERICODE_STORE: target })).toEqual(await list({}));
-    const newest = JSON.parse((await s.run(['audit', 'list', '--limit', '1', '--json'], { env: { VERICODE_STORE: target } })).stdout) as { items: Array<Record<string, unknown>> };
+    const newest = JSON.parse((await s.run(['audit', 'list', '--limit', '1', '--json'], { env: { VERICODE_STORE: target } })).stdout) as {
+      items: Array<Record<string, unknown>>;
+    };
     expect(newest.items[0]).toMatchObject({
       seq: after.events,
       action: 'store.migrate',
@@ -85,7 +87,15 @@ describe('peridio store migrate', () => {
     expect(JSON.parse(run.stdout)).toEqual({
       source: { location: s.storePath, kind: 'sqlite', audit: before },
       target: { location: join(dir, 'copy.db'), kind: 'sqlite', audit: after },
-      tables: { meta: 3, organizations: 1, ca_certificates: 0, verification_codes: 1, one_time_codes: 1, one_time_code_attempts: 1, audit_events: before.events },
+      tables: {
+        meta: 3,
+        organizations: 1,
+        ca_certificates: 0,
+        verification_codes: 1,
+        one_time_codes: 1,
+        one_time_code_attempts: 1,
+        audit_events: before.events,
+      },
       audit: before,
       migrated_at: '2025-01-01T00:00:00Z',
     });
@@ -99,7 +109,7 @@ describe('peridio store migrate', () => {
     expect(sha256(s.storePath)).toBe(before);
   });
 
-  it('encrypts the copy with --to-key-file or --to-passphrase-file instead of the source\'s key', async () => {
+  it("encrypts the copy with --to-key-file or --to-passphrase-file instead of the source's key", async () => {
     const s = await usedStore();
     const dir = tempDir();
     const keyFile = keyFileIn(dir, 'team.key', '5a');
@@ -111,7 +121,11 @@ describe('peridio store migrate', () => {
     expect((await head(s, { VERICODE_STORE: join(dir, 'keyed.db'), VERICODE_KEY_FILE: keyFile })).events).toBeGreaterThan(1);
     expect((await head(s, { VERICODE_STORE: join(dir, 'phrase.db'), VERICODE_PASSPHRASE_FILE: passphraseFile })).events).toBeGreaterThan(1);
     const withSourceKey = await s.run(['store', 'info'], { env: { VERICODE_STORE: join(dir, 'keyed.db') } });
-    expect(withSourceKey).toMatchObject({ stdout: '', exitCode: 7, stderr: expect.stringContaining(`peridio: error: wrong passphrase or key for ${join(dir, 'keyed.db')}`) });
+    expect(withSourceKey).toMatchObject({
+      stdout: '',
+      exitCode: 7,
+      stderr: expect.stringContaining(`peridio: error: wrong passphrase or key for ${join(dir, 'keyed.db')}`),
+    });
   });
 
   it('refuses a target that holds records (exit 5), and changes neither store', async () => {
@@ -121,7 +135,10 @@ describe('peridio store migrate', () => {
     const before = [sha256(s.storePath), sha256(other)];
     expect(await s.run(['store', 'migrate', '--to', other])).toEqual({
       stdout: '',
-      stderr: errorOutput(`the target ${other} is not empty: it holds settings, organizations, audit events`, 'migrate into a new store file, or an empty PostgreSQL database'),
+      stderr: errorOutput(
+        `the target ${other} is not empty: it holds settings, organizations, audit events`,
+        'migrate into a new store file, or an empty PostgreSQL database',
+      ),
       exitCode: 5,
     });
     expect([sha256(s.storePath), sha256(other)]).toEqual(before);
@@ -134,7 +151,10 @@ describe('peridio store migrate', () => {
     for (const to of [s.storePath, link]) {
       expect(await s.run(['store', 'migrate', '--to', to])).toEqual({
         stdout: '',
-        stderr: errorOutput(`--to ${to} is the store being copied`, 'name a new file or another database; the store in use is chosen with --store or VERICODE_STORE (see peridio store info)'),
+        stderr: errorOutput(
+          `--to ${to} is the store being copied`,
+          'name a new file or another database; the store in use is chosen with --store or VERICODE_STORE (see peridio store info)',
+        ),
         exitCode: 2,
       });
     }
@@ -163,7 +183,11 @@ describe('peridio store migrate', () => {
     const notes = join(tempDir(), 'notes.txt');
     writeFileSync(notes, 'not a store\n');
     const run = await s.run(['store', 'migrate', '--to', notes]);
-    expect(run).toMatchObject({ stdout: '', exitCode: 7, stderr: expect.stringMatching(new RegExp(`^peridio: error: ${notes.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a vericode store`)) });
+    expect(run).toMatchObject({
+      stdout: '',
+      exitCode: 7,
+      stderr: expect.stringMatching(new RegExp(`^peridio: error: ${notes.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a vericode store`)),
+    });
     expect(readFileSync(notes, 'utf8')).toBe('not a store\n');
   });
 
@@ -178,8 +202,15 @@ describe('peridio store migrate', () => {
       exitCode: 2,
     });
     const both = await s.run(['store', 'migrate', '--to', target, '--to-key-file', missing, '--to-passphrase-file', missing]);
-    expect(both).toMatchObject({ stdout: '', exitCode: 2, stderr: expect.stringContaining("option '--to-key-file <path>' cannot be used with option '--to-passphrase-file <path>'") });
-    expect(await s.run(['store', 'migrate'])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining("required option '--to <url|path>' not specified") });
+    expect(both).toMatchObject({
+      stdout: '',
+      exitCode: 2,
+      stderr: expect.stringContaining("option '--to-key-file <path>' cannot be used with option '--to-passphrase-file <path>'"),
+    });
+    expect(await s.run(['store', 'migrate'])).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringContaining("required option '--to <url|path>' not specified"),
+    });
     expect(existsSync(target)).toBe(false);
   });
 
@@ -188,21 +219,36 @@ describe('peridio store migrate', () => {
     const { events } = await head(s);
     const run = await s.run(['store', 'migrate', '--to', join(tempDir(), 'copy.db')], { tty: true });
     const erase = '\r\x1b[2K';
-    const rows: Array<[string, number]> = [['meta', 3], ['organizations', 1], ['ca certificates', 0], ['verification codes', 1], ['one time codes', 1], ['one time code attempts', 1], ['audit events', events]];
+    const rows: Array<[string, number]> = [
+      ['meta', 3],
+      ['organizations', 1],
+      ['ca certificates', 0],
+      ['verification codes', 1],
+      ['one time codes', 1],
+      ['one time code attempts', 1],
+      ['audit events', events],
+    ];
     const lines = [
       ...rows.flatMap(([table, n]) => [`migrate: copying ${table}: 0 rows`, ...(n > 0 ? [`migrate: copying ${table}: ${n} rows`] : [])]),
       `migrate: checking the source's audit log: 0 of ${events} events`,
       `migrate: checking the target's audit log: 0 of ${events} events`,
     ];
-    expect({ stderr: run.stderr, exitCode: run.exitCode }).toEqual({ stderr: `${lines.map((line) => `${erase}peridio: ${line}`).join('')}${erase}`, exitCode: 0 });
+    expect({ stderr: run.stderr, exitCode: run.exitCode }).toEqual({
+      stderr: `${lines.map((line) => `${erase}peridio: ${line}`).join('')}${erase}`,
+      exitCode: 0,
+    });
   });
 
-  it('warns when the target\'s key file is readable by other users', async () => {
+  it("warns when the target's key file is readable by other users", async () => {
     const s = await usedStore();
     const dir = tempDir();
     const keyFile = keyFileIn(dir, 'shared.key', '5a', 0o644);
     const run = await s.run(['store', 'migrate', '--to', join(dir, 'copy.db'), '--to-key-file', keyFile, '-q']);
-    expect(run).toEqual({ stdout: `${join(dir, 'copy.db')}\n`, stderr: `peridio: warning: ${keyFile} is readable by other users: run chmod 600 ${keyFile}\n`, exitCode: 0 });
+    expect(run).toEqual({
+      stdout: `${join(dir, 'copy.db')}\n`,
+      stderr: `peridio: warning: ${keyFile} is readable by other users: run chmod 600 ${keyFile}\n`,
+      exitCode: 0,
+    });
   });
 
   it('refuses to make a store on first use only to copy it (exit 7)', async () => {
@@ -219,21 +265,23 @@ describe('peridio store migrate', () => {
   it('documents its examples and exit codes in --help', async () => {
     const run = await cliSession().run(['store', 'migrate', '--help']);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain([
-      'Examples:',
-      '  $ peridio store migrate --to postgres://vericode@db.example.com:5432/vericode',
-      '  $ VERICODE_STORE=postgres://vericode@db.example.com/vericode peridio store migrate --to ./store-copy.db --json',
-      '  $ peridio store migrate --to postgres://vericode@db.example.com/vericode --to-key-file /run/secrets/team.key',
-      '',
-      'Exit codes:',
-      '  0  success',
-      '  1  unexpected failure (please report it)',
-      '  2  bad flag, argument or input',
-      '  3  the audit log does not verify on one side (nothing is copied when the source\'s chain is broken)',
-      '  5  the target already holds records',
-      '  7  store locked (wrong or missing key) or unreadable',
-      '  7  the target: a wrong key, not a vericode store, or a database that cannot be reached',
-    ].join('\n'));
+    expect(run.stdout).toContain(
+      [
+        'Examples:',
+        '  $ peridio store migrate --to postgres://vericode@db.example.com:5432/vericode',
+        '  $ VERICODE_STORE=postgres://vericode@db.example.com/vericode peridio store migrate --to ./store-copy.db --json',
+        '  $ peridio store migrate --to postgres://vericode@db.example.com/vericode --to-key-file /run/secrets/team.key',
+        '',
+        'Exit codes:',
+        '  0  success',
+        '  1  unexpected failure (please report it)',
+        '  2  bad flag, argument or input',
+        "  3  the audit log does not verify on one side (nothing is copied when the source's chain is broken)",
+        '  5  the target already holds records',
+        '  7  store locked (wrong or missing key) or unreadable',
+        '  7  the target: a wrong key, not a vericode store, or a database that cannot be reached',
+      ].join('\n'),
+    );
   });
 
   it('refuses a source whose audit log is broken (exit 3) and removes the new file it made', async () => {
@@ -244,7 +292,10 @@ describe('peridio store migrate', () => {
     const target = join(tempDir(), 'copy.db');
     expect(await s.run(['store', 'migrate', '--to', target])).toEqual({
       stdout: '',
-      stderr: errorOutput('audit log is broken at event 4: its contents do not match its hash', 'the store was changed outside vericode; compare with a backup or an exported copy (peridio audit export)'),
+      stderr: errorOutput(
+        'audit log is broken at event 4: its contents do not match its hash',
+        'the store was changed outside vericode; compare with a backup or an exported copy (peridio audit export)',
+      ),
       exitCode: 3,
     });
     expect(existsSync(target)).toBe(false);

@@ -23,21 +23,23 @@ describe('peridio store info', () => {
     const run = await runCli(['store', 'info'], { env: home.env });
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toBe([
-      `path\t${home.storePath}`,
-      'format\tsqlcipher-4',
-      'key mode\tkey-file',
-      `schema version\t${SCHEMA_VERSION}`,
-      `size\t${statSync(home.storePath).size} bytes`,
-      'free\t0 bytes',
-      'organizations\t1',
-      'ca certificates\t0 active, 0 inactive, 0 verified, 0 unverified',
-      'verification codes\t0 active, 0 consumed, 0 expired',
-      'one time codes\t0 active, 0 locked, 0 consumed, 0 invalidated, 0 expired',
-      'audit events\t1',
-      `audit head\t${JSON.parse((await runCli(['audit', 'verify', '--json'], { env: home.env })).stdout).head_hash}`,
-      '',
-    ].join('\n'));
+    expect(run.stdout).toBe(
+      [
+        `path\t${home.storePath}`,
+        'format\tsqlcipher-4',
+        'key mode\tkey-file',
+        `schema version\t${SCHEMA_VERSION}`,
+        `size\t${statSync(home.storePath).size} bytes`,
+        'free\t0 bytes',
+        'organizations\t1',
+        'ca certificates\t0 active, 0 inactive, 0 verified, 0 unverified',
+        'verification codes\t0 active, 0 consumed, 0 expired',
+        'one time codes\t0 active, 0 locked, 0 consumed, 0 invalidated, 0 expired',
+        'audit events\t1',
+        `audit head\t${JSON.parse((await runCli(['audit', 'verify', '--json'], { env: home.env })).stdout).head_hash}`,
+        '',
+      ].join('\n'),
+    );
     expect(run.stdout).not.toContain(readFileSync(home.keyFile, 'utf8').trim());
   });
 });
@@ -48,7 +50,8 @@ describe('peridio store purge', () => {
     await runCli(['verification-codes', 'create', '--ttl', '5m'], { env: home.env });
     const later = fixedClock('2025-01-02T00:00:00Z');
     expect(await runCli(['store', 'purge', '--older-than', '1h'], { env: home.env, clock: later })).toEqual({
-      stdout: 'verification codes removed\t1\none time codes removed\t0\nspent before\t2025-01-01T23:00:00Z\nspace given back\t0 bytes\nfree inside the file\t0 bytes\n',
+      stdout:
+        'verification codes removed\t1\none time codes removed\t0\nspent before\t2025-01-01T23:00:00Z\nspace given back\t0 bytes\nfree inside the file\t0 bytes\n',
       stderr: '',
       exitCode: 0,
     });
@@ -83,7 +86,11 @@ describe('peridio store purge', () => {
       stderr: `peridio: error: invalid --older-than "${value}": expected a positive whole number followed by s, m, h or d\nperidio: hint: for example --older-than 90s, --older-than 5m, --older-than 24h or --older-than 7d\n`,
       exitCode: 2,
     });
-    expect(JSON.parse((await runCli(['store', 'info', '--json'], { env: home.env, clock: later })).stdout).records.verification_codes).toEqual({ active: 0, consumed: 0, expired: 1 });
+    expect(JSON.parse((await runCli(['store', 'info', '--json'], { env: home.env, clock: later })).stdout).records.verification_codes).toEqual({
+      active: 0,
+      consumed: 0,
+      expired: 1,
+    });
   });
 });
 
@@ -93,7 +100,13 @@ describe('peridio store backup', () => {
     const out = join(home.home, 'backup.db');
     const run = await runCli(['store', 'backup', '--out', out, '--json'], { env: home.env });
     expect(run.exitCode).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ path: out, bytes: statSync(out).size, audit: { events: 1, head_hash: expect.stringMatching(/^[0-9a-f]{64}$/) }, created_at: '2025-01-01T00:00:00Z', event_recorded: true });
+    expect(JSON.parse(run.stdout)).toEqual({
+      path: out,
+      bytes: statSync(out).size,
+      audit: { events: 1, head_hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      created_at: '2025-01-01T00:00:00Z',
+      event_recorded: true,
+    });
     const copy = await runCli(['audit', 'verify', '-q'], { env: { ...home.env, VERICODE_STORE: out } });
     expect(copy).toEqual({ stdout: `${JSON.parse(run.stdout).audit.head_hash}\n`, stderr: '', exitCode: 0 });
   });
@@ -123,7 +136,7 @@ describe('peridio store backup', () => {
     expect(run.stderr).toMatch(/^peridio: error: required option '--out <file>' not specified\n/);
   });
 
-  it('refuses the store\'s -wal, -shm, -journal and rekey files (exit 2), which the store would delete later', async () => {
+  it("refuses the store's -wal, -shm, -journal and rekey files (exit 2), which the store would delete later", async () => {
     const home = await initialized();
     for (const suffix of ['-wal', '-shm', '-journal', '.rekey']) {
       const out = `${home.storePath}${suffix}`;
@@ -186,7 +199,13 @@ describe('peridio store rekey', () => {
     const run = await runCli(['store', 'rekey', '--new-key-file', join(home.home, 'tty.key')], { env: home.env, tty: true });
     expect(run.exitCode).toBe(0);
     const erase = '\r\x1b[2K';
-    const steps = ['waiting for sole use of the store', 'copying the store', 're-encrypting the copy (a passphrase takes a moment)', 'checking the re-encrypted copy', 'replacing the store'];
+    const steps = [
+      'waiting for sole use of the store',
+      'copying the store',
+      're-encrypting the copy (a passphrase takes a moment)',
+      'checking the re-encrypted copy',
+      'replacing the store',
+    ];
     expect(run.stderr.startsWith(`${steps.map((step) => `${erase}peridio: rekey: ${step}`).join('')}${erase}peridio: hint: `)).toBe(true);
   });
 
@@ -205,7 +224,13 @@ describe('peridio store rekey', () => {
     const run = await runCli(['store', 'rekey', '--new-passphrase', '--json'], { env: home.env, tty: true, prompter });
     expect(run.exitCode).toBe(0);
     expect(prompter.asked).toEqual(['New store passphrase', 'Repeat the passphrase']);
-    expect(JSON.parse(run.stdout)).toEqual({ path: home.storePath, previous_key_mode: 'key-file', key_mode: 'passphrase', rekeyed_at: '2025-01-01T00:00:00Z', key_file: null });
+    expect(JSON.parse(run.stdout)).toEqual({
+      path: home.storePath,
+      previous_key_mode: 'key-file',
+      key_mode: 'passphrase',
+      rekeyed_at: '2025-01-01T00:00:00Z',
+      key_file: null,
+    });
     const withPassphrase = { ...home.env, VERICODE_KEY_FILE: undefined, VERICODE_PASSPHRASE: 'a long new passphrase' };
     expect(JSON.parse((await runCli(['store', 'info', '--json'], { env: withPassphrase })).stdout).key_mode).toBe('passphrase');
   });
@@ -217,7 +242,9 @@ describe('peridio store rekey', () => {
     expect((await runCli(['store', 'rekey', '--new-passphrase-file', file], { env: home.env })).exitCode).toBe(0);
     const fromFile = { ...home.env, VERICODE_KEY_FILE: undefined, VERICODE_PASSPHRASE_FILE: file };
     expect((await runCli(['store', 'rekey', '--new-passphrase'], { env: { ...fromFile, VERICODE_NEW_PASSPHRASE: 'from the environment' } })).exitCode).toBe(0);
-    expect((await runCli(['store', 'info'], { env: { ...fromFile, VERICODE_PASSPHRASE_FILE: undefined, VERICODE_PASSPHRASE: 'from the environment' } })).exitCode).toBe(0);
+    expect(
+      (await runCli(['store', 'info'], { env: { ...fromFile, VERICODE_PASSPHRASE_FILE: undefined, VERICODE_PASSPHRASE: 'from the environment' } })).exitCode,
+    ).toBe(0);
   });
 
   describe('bad input: a clear error, the right exit code, and the store still opens with its old key', () => {
@@ -292,7 +319,9 @@ describe('peridio store rekey', () => {
       const home = await initialized();
       const before = readFileSync(home.storePath);
       const run = await runCli(['store', 'rekey', '--new-key-file', home.keyFile], { env: home.env });
-      expect(run.stderr).toBe('peridio: error: the new key is the key the store already has\nperidio: hint: pass a different --new-key-file, or a new passphrase\n');
+      expect(run.stderr).toBe(
+        'peridio: error: the new key is the key the store already has\nperidio: hint: pass a different --new-key-file, or a new passphrase\n',
+      );
       expect(run.exitCode).toBe(2);
       await expectUnchanged(home, before);
     });

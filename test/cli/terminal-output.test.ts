@@ -32,7 +32,9 @@ describe('control and bidi characters in a certificate subject', () => {
     expect(get.stdout).toContain(`subject\tCN=${SHOWN}\n`);
     expect(get.stdout).not.toMatch(RAW);
     const piped = await h.run(['ca-certificates', 'list']);
-    expect(piped.stdout).toMatch(new RegExp(`^prn:1:[0-9a-f-]{36}:ca_certificate:[0-9a-f-]{36}\\tevil\\tCN=${SHOWN.replaceAll('\\', '\\\\')}\\tyes\\tactive\\t`));
+    expect(piped.stdout).toMatch(
+      new RegExp(`^prn:1:[0-9a-f-]{36}:ca_certificate:[0-9a-f-]{36}\\tevil\\tCN=${SHOWN.replaceAll('\\', '\\\\')}\\tyes\\tactive\\t`),
+    );
     const tty = await h.run(['ca-certificates', 'list'], { tty: true });
     // On a terminal: the short id, and the subject cut so the row fits 80 columns.
     expect(tty.stdout.split('\n')[1]).toMatch(/^[0-9a-f]{8} {2}evil {2}CN=Evil\\x9b2J\\u202egpj\.… {2}yes {7}active {2}2026-06-01T00:00:00Z$/);
@@ -59,7 +61,11 @@ describe('control and bidi characters in a certificate subject', () => {
   it('are escaped in a prompt naming the subject', async () => {
     const { h } = await hostileCa();
     const prompter = scriptedPrompter([false]);
-    expect(await h.run(['ca-certificates', 'delete', 'evil'], { tty: true, prompter })).toEqual({ stdout: '', stderr: 'peridio: error: cancelled\n', exitCode: 2 });
+    expect(await h.run(['ca-certificates', 'delete', 'evil'], { tty: true, prompter })).toEqual({
+      stdout: '',
+      stderr: 'peridio: error: cancelled\n',
+      exitCode: 2,
+    });
     expect(prompter.asked).toEqual([`delete CA certificate evil (CN=${SHOWN})? devices chaining to it will be refused`]);
   });
 
@@ -76,20 +82,21 @@ describe('control characters from argv', () => {
     const { h } = await hostileCa();
     expect(await h.run(['ca-certificates', 'get', 'x\u001b[31my'])).toEqual({
       stdout: '',
-      stderr: 'peridio: error: "x\\x1b[31my" is neither a CA certificate PRN nor a valid CA certificate name\nperidio: hint: names follow ^[A-Za-z0-9-._]{1,64}$; see peridio ca-certificates list\n',
+      stderr:
+        'peridio: error: "x\\x1b[31my" is neither a CA certificate PRN nor a valid CA certificate name\nperidio: hint: names follow ^[A-Za-z0-9-._]{1,64}$; see peridio ca-certificates list\n',
       exitCode: 2,
     });
   });
 
-  it('are escaped in commander\'s own messages', async () => {
+  it("are escaped in commander's own messages", async () => {
     expect(await runCli(['ca-certificates', 'list', '--x\u001b]0;pwned\u0007'])).toEqual({
       stdout: '',
-      stderr: 'peridio: error: unknown option \'--x\\x1b]0;pwned\\x07\'\nperidio: hint: see peridio ca-certificates list --help\n',
+      stderr: "peridio: error: unknown option '--x\\x1b]0;pwned\\x07'\nperidio: hint: see peridio ca-certificates list --help\n",
       exitCode: 2,
     });
     expect(await runCli(['organizations', 'nope\u202e'])).toEqual({
       stdout: '',
-      stderr: 'peridio: error: unknown command \'nope\\u202e\'\nperidio: hint: see peridio organizations --help\n',
+      stderr: "peridio: error: unknown command 'nope\\u202e'\nperidio: hint: see peridio organizations --help\n",
       exitCode: 2,
     });
   });
@@ -98,7 +105,7 @@ describe('control characters from argv', () => {
     const run = await runCli(['ca-certificates', 'list', '--x\u009b', '--json']);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toBe('{"error":{"code":"usage","message":"unknown option \'--x\\u009b\'","hint":"see peridio ca-certificates list --help"}}\n');
-    expect((JSON.parse(run.stderr) as { error: { message: string } }).error.message).toBe('unknown option \'--x\u009b\'');
+    expect((JSON.parse(run.stderr) as { error: { message: string } }).error.message).toBe("unknown option '--x\u009b'");
   });
 });
 

@@ -25,7 +25,9 @@ describe('peridio ca-certificates verification-codes create', () => {
     await s.run(['init']);
     const run = await s.run(['ca-certificates', 'verification-codes', 'create']);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(exactly('code\t{code}\nid\tprn:1:{uuid}:ca_verification_code:{uuid}\norganization\tprn:1:{uuid}\nexpires at\t2025-01-02T00:00:00Z\n'));
+    expect(run.stdout).toMatch(
+      exactly('code\t{code}\nid\tprn:1:{uuid}:ca_verification_code:{uuid}\norganization\tprn:1:{uuid}\nexpires at\t2025-01-02T00:00:00Z\n'),
+    );
     const code = run.stdout.split('\n')[0]!.split('\t')[1]!;
     expect(run.stderr).toBe(NEXT_STEPS.replaceAll('{code}', code));
   });
@@ -34,8 +36,13 @@ describe('peridio ca-certificates verification-codes create', () => {
     const s = cliSession();
     await s.run(['init']);
     const styled = await s.run(['verification-codes', 'create', '--ttl', '5m'], { tty: true });
-    expect(styled.stdout).toMatch(exactly('\u001b[1mcode:        \u001b[22m \u001b[1m{code}\u001b[22m\n\u001b[1mid:          \u001b[22m prn:1:{uuid}:ca_verification_code:{uuid}\n\u001b[1morganization:\u001b[22m prn:1:{uuid}\n\u001b[1mexpires at:  \u001b[22m 2025-01-01T00:05:00Z\n'));
-    const plain = 'code:         {code}\nid:           prn:1:{uuid}:ca_verification_code:{uuid}\norganization: prn:1:{uuid}\nexpires at:   2025-01-01T00:05:00Z\n';
+    expect(styled.stdout).toMatch(
+      exactly(
+        '\u001b[1mcode:        \u001b[22m \u001b[1m{code}\u001b[22m\n\u001b[1mid:          \u001b[22m prn:1:{uuid}:ca_verification_code:{uuid}\n\u001b[1morganization:\u001b[22m prn:1:{uuid}\n\u001b[1mexpires at:  \u001b[22m 2025-01-01T00:05:00Z\n',
+      ),
+    );
+    const plain =
+      'code:         {code}\nid:           prn:1:{uuid}:ca_verification_code:{uuid}\norganization: prn:1:{uuid}\nexpires at:   2025-01-01T00:05:00Z\n';
     expect((await s.run(['verification-codes', 'create', '--ttl', '5m'], { tty: true, env: { NO_COLOR: '1' } })).stdout).toMatch(exactly(plain));
     expect((await s.run(['--no-color', 'verification-codes', 'create', '--ttl', '5m'], { tty: true })).stdout).toMatch(exactly(plain));
   });
@@ -62,7 +69,10 @@ describe('peridio ca-certificates verification-codes create', () => {
   it('answers to its aliases', async () => {
     const s = cliSession();
     await s.run(['init']);
-    for (const args of [['ca-certificates', 'create-verification-code', '-q'], ['verification-codes', 'create', '-q']]) {
+    for (const args of [
+      ['ca-certificates', 'create-verification-code', '-q'],
+      ['verification-codes', 'create', '-q'],
+    ]) {
       const run = await s.run(args);
       expect(run).toEqual({ stdout: expect.stringMatching(/^[A-Za-z0-9]{32}\n$/), stderr: '', exitCode: 0 });
     }
@@ -72,15 +82,24 @@ describe('peridio ca-certificates verification-codes create', () => {
     it.each([
       [['--ttl', '4m'], 'peridio: error: --ttl 4m is out of range: it must be from 5m to 7d\n'],
       [['--ttl', '8d'], 'peridio: error: --ttl 8d is out of range: it must be from 5m to 7d\n'],
-      [['--ttl', '1w'], 'peridio: error: invalid --ttl "1w": expected a positive whole number followed by s, m, h or d\nperidio: hint: for example --ttl 90s, --ttl 5m, --ttl 24h or --ttl 7d\n'],
-      [['--ttl', '-5m'], 'peridio: error: invalid --ttl "-5m": expected a positive whole number followed by s, m, h or d\nperidio: hint: for example --ttl 90s, --ttl 5m, --ttl 24h or --ttl 7d\n'],
+      [
+        ['--ttl', '1w'],
+        'peridio: error: invalid --ttl "1w": expected a positive whole number followed by s, m, h or d\nperidio: hint: for example --ttl 90s, --ttl 5m, --ttl 24h or --ttl 7d\n',
+      ],
+      [
+        ['--ttl', '-5m'],
+        'peridio: error: invalid --ttl "-5m": expected a positive whole number followed by s, m, h or d\nperidio: hint: for example --ttl 90s, --ttl 5m, --ttl 24h or --ttl 7d\n',
+      ],
       [['--ttl'], "peridio: error: option '--ttl <duration>' argument missing\nperidio: hint: see peridio ca-certificates verification-codes create --help\n"],
       [['--length', '31'], 'peridio: error: invalid --length "31": it must be a whole number from 32 to 64\n'],
       [['--length', '65'], 'peridio: error: invalid --length "65": it must be a whole number from 32 to 64\n'],
       [['--length', 'many'], 'peridio: error: invalid --length "many": it must be a whole number from 32 to 64\n'],
       [['--length', '40.5'], 'peridio: error: invalid --length "40.5": it must be a whole number from 32 to 64\n'],
       [['--bogus'], "peridio: error: unknown option '--bogus'\nperidio: hint: see peridio ca-certificates verification-codes create --help\n"],
-      [['extra'], "peridio: error: too many arguments for 'create'. Expected 0 arguments but got 1.\nperidio: hint: see peridio ca-certificates verification-codes create --help\n"],
+      [
+        ['extra'],
+        "peridio: error: too many arguments for 'create'. Expected 0 arguments but got 1.\nperidio: hint: see peridio ca-certificates verification-codes create --help\n",
+      ],
     ])('%j', async (flags, stderr) => {
       const s = cliSession();
       await s.run(['init']);
@@ -92,7 +111,11 @@ describe('peridio ca-certificates verification-codes create', () => {
     it('reports errors as JSON on stderr with --json', async () => {
       const s = cliSession();
       const run = await s.run(['verification-codes', 'create', '--json', '--ttl', '3m']);
-      expect(run).toEqual({ stdout: '', stderr: '{"error":{"code":"usage","message":"--ttl 3m is out of range: it must be from 5m to 7d","hint":null}}\n', exitCode: 2 });
+      expect(run).toEqual({
+        stdout: '',
+        stderr: '{"error":{"code":"usage","message":"--ttl 3m is out of range: it must be from 5m to 7d","hint":null}}\n',
+        exitCode: 2,
+      });
     });
 
     it('names an unknown organization (exit 4, by PRN or name) and a malformed PRN (exit 2)', async () => {
@@ -111,7 +134,8 @@ describe('peridio ca-certificates verification-codes create', () => {
       });
       expect(await s.run(['verification-codes', 'create'], { env: { VERICODE_ORG: 'prn:1:acme' } })).toEqual({
         stdout: '',
-        stderr: 'peridio: error: "prn:1:acme" is not an organization PRN\nperidio: hint: organization PRNs look like prn:1:<uuid>; see peridio organizations list\n',
+        stderr:
+          'peridio: error: "prn:1:acme" is not an organization PRN\nperidio: hint: organization PRNs look like prn:1:<uuid>; see peridio organizations list\n',
         exitCode: 2,
       });
     });

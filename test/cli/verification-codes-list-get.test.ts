@@ -29,7 +29,9 @@ describe('peridio ca-certificates verification-codes list', () => {
     const { s, ids } = await sessionWithCodes(1);
     const run = await s.run(['--no-color', 'verification-codes', 'list'], { tty: true });
     const shortId = /:ca_verification_code:([0-9a-f]{8})-/.exec(ids[0]!)![1];
-    expect(run.stdout).toBe(`ID        STATUS  CREATED               EXPIRES               CERTIFICATE\n${shortId}  active  2025-01-01T00:00:00Z  2025-01-01T01:00:00Z  -\n`);
+    expect(run.stdout).toBe(
+      `ID        STATUS  CREATED               EXPIRES               CERTIFICATE\n${shortId}  active  2025-01-01T00:00:00Z  2025-01-01T01:00:00Z  -\n`,
+    );
     expect((await s.run(['--no-color', 'verification-codes', 'list', '--status', 'consumed'], { tty: true })).stdout).toBe('(none)\n');
   });
 
@@ -103,7 +105,9 @@ describe('peridio ca-certificates verification-codes get', () => {
 
   it('says which argument is missing', async () => {
     const s = cliSession();
-    expect((await s.run(['verification-codes', 'get'])).stderr).toBe("peridio: error: missing required argument 'id'\nperidio: hint: see peridio verification-codes get --help\n");
+    expect((await s.run(['verification-codes', 'get'])).stderr).toBe(
+      "peridio: error: missing required argument 'id'\nperidio: hint: see peridio verification-codes get --help\n",
+    );
   });
 
   it('matches exactly(): holes only where stated', () => {

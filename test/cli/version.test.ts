@@ -55,7 +55,11 @@ describe('-V and --version', () => {
       sqlite_error: null,
       release_executable: false,
     };
-    for (const args of [['--version', '--json'], ['--json', '--version'], ['-V', '--json']]) {
+    for (const args of [
+      ['--version', '--json'],
+      ['--json', '--version'],
+      ['-V', '--json'],
+    ]) {
       const run = await s.run(args);
       expect(run).toEqual({ stdout: `${JSON.stringify(expected)}\n`, stderr: '', exitCode: 0 });
     }

@@ -28,11 +28,15 @@ async function devCa(keyType = 'ec-p256'): Promise<{ dir: string; cert: string; 
 describe('peridio x509 create --ca', () => {
   it('prints the certificate summary, writes the key 0600, and the CA passes the registration checks', async () => {
     const dir = tempDir();
-    const run = await runCli(['x509', 'create', '--ca', '--common-name', 'Dev Root', '--key-out', join(dir, 'ca.key'), '--out', join(dir, 'ca.pem')], { clock: fixedClock('2025-01-01T00:00:00.750Z') });
+    const run = await runCli(['x509', 'create', '--ca', '--common-name', 'Dev Root', '--key-out', join(dir, 'ca.key'), '--out', join(dir, 'ca.pem')], {
+      clock: fixedClock('2025-01-01T00:00:00.750Z'),
+    });
     const fingerprint = /sha-256 fingerprint\t([0-9a-f]{64})\n/.exec(run.stdout)?.[1];
     expect(run).toEqual({
       stdout: `certificate\t${join(dir, 'ca.pem')}\nkey\t${join(dir, 'ca.key')}\nsubject\tCN=Dev Root\nissuer\tCN=Dev Root\nserial\t${/serial\t([0-9a-f]{32})\n/.exec(run.stdout)?.[1]}\nsha-256 fingerprint\t${fingerprint}\nnot before\t2025-01-01T00:00:00Z\nnot after\t2026-01-01T00:00:00Z\n`,
-      stderr: expect.stringMatching(/^peridio: hint: register it and prove possession of its key: .*--signer-cert .*ca\.pem --signer-key .*ca\.key --out verification\.pem\n$/),
+      stderr: expect.stringMatching(
+        /^peridio: hint: register it and prove possession of its key: .*--signer-cert .*ca\.pem --signer-key .*ca\.key --out verification\.pem\n$/,
+      ),
       exitCode: 0,
     });
     expect(statSync(join(dir, 'ca.key')).mode & 0o777).toBe(0o600);
@@ -77,10 +81,23 @@ describe('peridio x509 create (verification certificate)', () => {
     expect(verification.fields.notAfter - verification.fields.notBefore).toBe(30 * 86_400_000);
   });
 
-  it('signs other certificates too (a device\'s), without suggesting them as a proof', async () => {
+  it("signs other certificates too (a device's), without suggesting them as a proof", async () => {
     const { dir, cert, key } = await devCa();
     const out = join(dir, 'device.pem');
-    const run = await runCli(['x509', 'create', '--common-name', 'device-0001', '--signer-cert', cert, '--signer-key', key, '--key-out', join(dir, 'device.key'), '--out', out]);
+    const run = await runCli([
+      'x509',
+      'create',
+      '--common-name',
+      'device-0001',
+      '--signer-cert',
+      cert,
+      '--signer-key',
+      key,
+      '--key-out',
+      join(dir, 'device.key'),
+      '--out',
+      out,
+    ]);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('subject\tCN=device-0001\n');
     expect(run.stderr).toBe('');
@@ -88,16 +105,106 @@ describe('peridio x509 create (verification certificate)', () => {
 
   // Signer keys in every form openssl writes them; Node writes byte-identical encodings.
   const forms: Array<[string, () => { key: string | Buffer; pass?: string }]> = [
-    ['PKCS#8 PEM (EC)', () => ({ key: generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey })],
-    ['encrypted PKCS#8 PEM', () => ({ key: generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey, pass: 'correct horse\n' })],
-    ['SEC1 EC PRIVATE KEY', () => ({ key: generateKeyPairSync('ec', { namedCurve: 'secp384r1', privateKeyEncoding: { type: 'sec1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey })],
-    ['PKCS#1 RSA PRIVATE KEY', () => ({ key: generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey })],
-    ['legacy encrypted PKCS#1 PEM', () => ({ key: generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'pw' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey, pass: 'pw' })],
-    ['PKCS#8 DER', () => ({ key: generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey })],
-    ['SEC1 DER', () => ({ key: generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'sec1', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey })],
-    ['PKCS#1 DER', () => ({ key: generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey })],
-    ['encrypted PKCS#8 DER', () => ({ key: generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: 'der pass' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey, pass: 'der pass' })],
-    ['Ed25519 PKCS#8', () => ({ key: generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey })],
+    [
+      'PKCS#8 PEM (EC)',
+      () => ({
+        key: generateKeyPairSync('ec', {
+          namedCurve: 'prime256v1',
+          privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+        }).privateKey,
+      }),
+    ],
+    [
+      'encrypted PKCS#8 PEM',
+      () => ({
+        key: generateKeyPairSync('ec', {
+          namedCurve: 'prime256v1',
+          privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' },
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+        }).privateKey,
+        pass: 'correct horse\n',
+      }),
+    ],
+    [
+      'SEC1 EC PRIVATE KEY',
+      () => ({
+        key: generateKeyPairSync('ec', {
+          namedCurve: 'secp384r1',
+          privateKeyEncoding: { type: 'sec1', format: 'pem' },
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+        }).privateKey,
+      }),
+    ],
+    [
+      'PKCS#1 RSA PRIVATE KEY',
+      () => ({
+        key: generateKeyPairSync('rsa', {
+          modulusLength: 2048,
+          privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+        }).privateKey,
+      }),
+    ],
+    [
+      'legacy encrypted PKCS#1 PEM',
+      () => ({
+        key: generateKeyPairSync('rsa', {
+          modulusLength: 2048,
+          privateKeyEncoding: { type: 'pkcs1', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'pw' },
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+        }).privateKey,
+        pass: 'pw',
+      }),
+    ],
+    [
+      'PKCS#8 DER',
+      () => ({
+        key: generateKeyPairSync('ec', {
+          namedCurve: 'prime256v1',
+          privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+        }).privateKey,
+      }),
+    ],
+    [
+      'SEC1 DER',
+      () => ({
+        key: generateKeyPairSync('ec', {
+          namedCurve: 'prime256v1',
+          privateKeyEncoding: { type: 'sec1', format: 'der' },
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+        }).privateKey,
+      }),
+    ],
+    [
+      'PKCS#1 DER',
+      () => ({
+        key: generateKeyPairSync('rsa', {
+          modulusLength: 2048,
+          privateKeyEncoding: { type: 'pkcs1', format: 'der' },
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+        }).privateKey,
+      }),
+    ],
+    [
+      'encrypted PKCS#8 DER',
+      () => ({
+        key: generateKeyPairSync('ec', {
+          namedCurve: 'prime256v1',
+          privateKeyEncoding: { type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: 'der pass' },
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+        }).privateKey,
+        pass: 'der pass',
+      }),
+    ],
+    [
+      'Ed25519 PKCS#8',
+      () => ({
+        key: generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
+          .privateKey,
+      }),
+    ],
   ];
 
   it.each(forms)('reads a signer key as %s', async (_form, make) => {
@@ -105,8 +212,39 @@ describe('peridio x509 create (verification certificate)', () => {
     const { key, pass } = make();
     writeFileSync(join(dir, 'ca.key'), key, { mode: 0o600 });
     // A CA for that key, made by openssl as the guides do.
-    execFileSync('openssl', ['req', '-x509', '-new', '-key', join(dir, 'ca.key'), ...(pass ? ['-passin', `pass:${pass.trim()}`] : []), '-subj', '/CN=Signer CA', '-days', '3650', '-out', join(dir, 'ca.pem')], { stdio: 'pipe' });
-    const args = ['x509', 'create', '--common-name', CODE, '--signer-cert', join(dir, 'ca.pem'), '--signer-key', join(dir, 'ca.key'), '--key-out', join(dir, 'v.key'), '--out', join(dir, 'v.pem'), '-q'];
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-new',
+        '-key',
+        join(dir, 'ca.key'),
+        ...(pass ? ['-passin', `pass:${pass.trim()}`] : []),
+        '-subj',
+        '/CN=Signer CA',
+        '-days',
+        '3650',
+        '-out',
+        join(dir, 'ca.pem'),
+      ],
+      { stdio: 'pipe' },
+    );
+    const args = [
+      'x509',
+      'create',
+      '--common-name',
+      CODE,
+      '--signer-cert',
+      join(dir, 'ca.pem'),
+      '--signer-key',
+      join(dir, 'ca.key'),
+      '--key-out',
+      join(dir, 'v.key'),
+      '--out',
+      join(dir, 'v.pem'),
+      '-q',
+    ];
     if (pass) {
       writeFileSync(join(dir, 'pass.txt'), pass);
       args.push('--signer-key-passphrase-file', join(dir, 'pass.txt'));
@@ -118,12 +256,23 @@ describe('peridio x509 create (verification certificate)', () => {
 
   it('prompts for the passphrase of an encrypted key on a TTY', async () => {
     const dir = tempDir();
-    const key = generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'tty secret' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+    const key = generateKeyPairSync('ec', {
+      namedCurve: 'prime256v1',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'tty secret' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
     writeFileSync(join(dir, 'ca.key'), key);
-    execFileSync('openssl', ['req', '-x509', '-new', '-key', join(dir, 'ca.key'), '-passin', 'pass:tty secret', '-subj', '/CN=Signer CA', '-days', '1', '-out', join(dir, 'ca.pem')], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-new', '-key', join(dir, 'ca.key'), '-passin', 'pass:tty secret', '-subj', '/CN=Signer CA', '-days', '1', '-out', join(dir, 'ca.pem')],
+      { stdio: 'pipe' },
+    );
     const { scriptedPrompter } = await import('../helpers/run-cli.js');
     const prompter = scriptedPrompter(['tty secret']);
-    const run = await runCli(['x509', 'create', '--common-name', CODE, '--signer-cert', join(dir, 'ca.pem'), '--signer-key', join(dir, 'ca.key'), '--out', join(dir, 'v.pem'), '-q'], { tty: true, prompter });
+    const run = await runCli(
+      ['x509', 'create', '--common-name', CODE, '--signer-cert', join(dir, 'ca.pem'), '--signer-key', join(dir, 'ca.key'), '--out', join(dir, 'v.pem'), '-q'],
+      { tty: true, prompter },
+    );
     expect(run.exitCode).toBe(0);
     expect(prompter.asked).toEqual([`Passphrase for ${join(dir, 'ca.key')}`]);
   });
@@ -135,9 +284,46 @@ describe('peridio x509 create warns', () => {
     const { generateKeyPairSync: generate } = await import('node:crypto');
     const { privateKey } = generate('ec', { namedCurve: 'prime256v1' });
     writeFileSync(join(dir, 'leaf.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    execFileSync('openssl', ['req', '-x509', '-new', '-key', join(dir, 'leaf.key'), '-subj', '/CN=Not A CA', '-days', '3650', '-addext', 'basicConstraints=critical,CA:FALSE', '-out', join(dir, 'leaf.pem')], { stdio: 'pipe' });
-    const run = await runCli(['x509', 'create', '--common-name', CODE, '--signer-cert', join(dir, 'leaf.pem'), '--signer-key', join(dir, 'leaf.key'), '--out', join(dir, 'v.pem'), '-q'], { clock: fixedClock(new Date().toISOString()) });
-    expect(run).toEqual({ stdout: `${join(dir, 'v.pem')}\n`, stderr: 'peridio: warning: the signer certificate lacks basicConstraints cA=TRUE: ca-certificates create will refuse it as a CA\n', exitCode: 0 });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-new',
+        '-key',
+        join(dir, 'leaf.key'),
+        '-subj',
+        '/CN=Not A CA',
+        '-days',
+        '3650',
+        '-addext',
+        'basicConstraints=critical,CA:FALSE',
+        '-out',
+        join(dir, 'leaf.pem'),
+      ],
+      { stdio: 'pipe' },
+    );
+    const run = await runCli(
+      [
+        'x509',
+        'create',
+        '--common-name',
+        CODE,
+        '--signer-cert',
+        join(dir, 'leaf.pem'),
+        '--signer-key',
+        join(dir, 'leaf.key'),
+        '--out',
+        join(dir, 'v.pem'),
+        '-q',
+      ],
+      { clock: fixedClock(new Date().toISOString()) },
+    );
+    expect(run).toEqual({
+      stdout: `${join(dir, 'v.pem')}\n`,
+      stderr: 'peridio: warning: the signer certificate lacks basicConstraints cA=TRUE: ca-certificates create will refuse it as a CA\n',
+      exitCode: 0,
+    });
   });
 });
 
@@ -153,64 +339,144 @@ describe('peridio x509 create refuses', () => {
     // Nothing was written beside the CA's own files.
     for (const name of ['v.pem', 'v.key']) if (!before.has(name)) expect(existsSync(join(ca.dir, name))).toBe(false);
   }
-  const base = (ca: { dir: string; cert: string; key: string }): string[] => ['x509', 'create', '--common-name', CODE, '--signer-cert', ca.cert, '--signer-key', ca.key, '--key-out', join(ca.dir, 'v.key'), '--out', join(ca.dir, 'v.pem')];
+  const base = (ca: { dir: string; cert: string; key: string }): string[] => [
+    'x509',
+    'create',
+    '--common-name',
+    CODE,
+    '--signer-cert',
+    ca.cert,
+    '--signer-key',
+    ca.key,
+    '--key-out',
+    join(ca.dir, 'v.key'),
+    '--out',
+    join(ca.dir, 'v.pem'),
+  ];
 
   it('an existing output file, leaving it and the other output untouched', async () => {
     const ca = await devCa();
     writeFileSync(join(ca.dir, 'v.pem'), 'keep me');
     const run = await runCli(base(ca));
-    expect(run).toEqual({ stdout: '', stderr: `peridio: error: certificate ${join(ca.dir, 'v.pem')} already exists: refusing to overwrite it\nperidio: hint: choose another path, or remove the file first\n`, exitCode: 2 });
+    expect(run).toEqual({
+      stdout: '',
+      stderr: `peridio: error: certificate ${join(ca.dir, 'v.pem')} already exists: refusing to overwrite it\nperidio: hint: choose another path, or remove the file first\n`,
+      exitCode: 2,
+    });
     expect(readFileSync(join(ca.dir, 'v.pem'), 'utf8')).toBe('keep me');
     expect(existsSync(join(ca.dir, 'v.key'))).toBe(false);
   });
 
   it('the same path for the key and the certificate', async () => {
-    await refusal((ca) => ['x509', 'create', '--common-name', CODE, '--signer-cert', ca.cert, '--signer-key', ca.key, '--key-out', join(ca.dir, 'v.pem'), '--out', join(ca.dir, 'v.pem')], /^peridio: error: the private key and the certificate would both be written to /);
+    await refusal(
+      (ca) => [
+        'x509',
+        'create',
+        '--common-name',
+        CODE,
+        '--signer-cert',
+        ca.cert,
+        '--signer-key',
+        ca.key,
+        '--key-out',
+        join(ca.dir, 'v.pem'),
+        '--out',
+        join(ca.dir, 'v.pem'),
+      ],
+      /^peridio: error: the private key and the certificate would both be written to /,
+    );
   });
 
   it('a missing signer', async () => {
-    await refusal((ca) => ['x509', 'create', '--common-name', CODE, '--out', join(ca.dir, 'v.pem')], 'peridio: error: missing --signer-cert: it is required to sign a verification certificate (or pass --ca for a development CA)\n');
+    await refusal(
+      (ca) => ['x509', 'create', '--common-name', CODE, '--out', join(ca.dir, 'v.pem')],
+      'peridio: error: missing --signer-cert: it is required to sign a verification certificate (or pass --ca for a development CA)\n',
+    );
   });
 
   it('signer flags with --ca, and --ca without --key-out', async () => {
-    await refusal((ca) => ['x509', 'create', '--ca', '--common-name', 'X', '--signer-cert', ca.cert, '--key-out', join(ca.dir, 'v.key'), '--out', join(ca.dir, 'v.pem')], 'peridio: error: --signer-cert cannot be used with --ca: a development CA signs itself\n');
-    await refusal((ca) => ['x509', 'create', '--ca', '--common-name', 'X', '--out', join(ca.dir, 'v.pem')], 'peridio: error: missing --key-out: it is required with --ca, or the CA\'s key would be lost\n');
+    await refusal(
+      (ca) => ['x509', 'create', '--ca', '--common-name', 'X', '--signer-cert', ca.cert, '--key-out', join(ca.dir, 'v.key'), '--out', join(ca.dir, 'v.pem')],
+      'peridio: error: --signer-cert cannot be used with --ca: a development CA signs itself\n',
+    );
+    await refusal(
+      (ca) => ['x509', 'create', '--ca', '--common-name', 'X', '--out', join(ca.dir, 'v.pem')],
+      "peridio: error: missing --key-out: it is required with --ca, or the CA's key would be lost\n",
+    );
   });
 
-  it('a key that is not the signer certificate\'s', async () => {
+  it("a key that is not the signer certificate's", async () => {
     const other = await devCa();
-    await refusal((ca) => [...base(ca).slice(0, 6), '--signer-key', other.key, ...base(ca).slice(8)], /^peridio: error: the signer key is not the private key of the signer certificate\n/);
+    await refusal(
+      (ca) => [...base(ca).slice(0, 6), '--signer-key', other.key, ...base(ca).slice(8)],
+      /^peridio: error: the signer key is not the private key of the signer certificate\n/,
+    );
   });
 
   it('an encrypted key without a passphrase, and with a wrong one', async () => {
     const dir = tempDir();
-    const key = generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'right' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+    const key = generateKeyPairSync('ec', {
+      namedCurve: 'prime256v1',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'right' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
     writeFileSync(join(dir, 'enc.key'), key);
     writeFileSync(join(dir, 'wrong.txt'), 'wrong\n');
-    await refusal((ca) => [...base(ca).slice(0, 6), '--signer-key', join(dir, 'enc.key'), ...base(ca).slice(8)], `peridio: error: signer key ${join(dir, 'enc.key')} is encrypted and no passphrase was given\nperidio: hint: pass its passphrase in a file with --signer-key-passphrase-file\n`);
-    await refusal((ca) => [...base(ca).slice(0, 6), '--signer-key', join(dir, 'enc.key'), '--signer-key-passphrase-file', join(dir, 'wrong.txt'), ...base(ca).slice(8)], `peridio: error: wrong passphrase for signer key ${join(dir, 'enc.key')}\n`);
+    await refusal(
+      (ca) => [...base(ca).slice(0, 6), '--signer-key', join(dir, 'enc.key'), ...base(ca).slice(8)],
+      `peridio: error: signer key ${join(dir, 'enc.key')} is encrypted and no passphrase was given\nperidio: hint: pass its passphrase in a file with --signer-key-passphrase-file\n`,
+    );
+    await refusal(
+      (ca) => [...base(ca).slice(0, 6), '--signer-key', join(dir, 'enc.key'), '--signer-key-passphrase-file', join(dir, 'wrong.txt'), ...base(ca).slice(8)],
+      `peridio: error: wrong passphrase for signer key ${join(dir, 'enc.key')}\n`,
+    );
   });
 
   it('a certificate where the key is expected, and a key where the certificate is expected', async () => {
-    await refusal((ca) => [...base(ca).slice(0, 6), '--signer-key', ca.cert, ...base(ca).slice(8)], /^peridio: error: signer key .*ca\.pem is not a private key\n/);
-    await refusal((ca) => [...base(ca).slice(0, 4), '--signer-cert', ca.key, ...base(ca).slice(6)], /^peridio: error: signer certificate .*ca\.key is not a valid certificate: it holds a private key, not a certificate\n/);
+    await refusal(
+      (ca) => [...base(ca).slice(0, 6), '--signer-key', ca.cert, ...base(ca).slice(8)],
+      /^peridio: error: signer key .*ca\.pem is not a private key\n/,
+    );
+    await refusal(
+      (ca) => [...base(ca).slice(0, 4), '--signer-cert', ca.key, ...base(ca).slice(6)],
+      /^peridio: error: signer certificate .*ca\.key is not a valid certificate: it holds a private key, not a certificate\n/,
+    );
   });
 
   it('a weak signer key', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'weak.key'), generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey);
+    writeFileSync(
+      join(dir, 'weak.key'),
+      generateKeyPairSync('rsa', {
+        modulusLength: 1024,
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      }).privateKey,
+    );
     await refusal((ca) => [...base(ca).slice(0, 6), '--signer-key', join(dir, 'weak.key'), ...base(ca).slice(8)], /holds an unsupported key \(1024-bit RSA\)/);
   });
 
   it('bad --days, --key-type and --common-name values', async () => {
     await refusal((ca) => [...base(ca), '--days', '0'], 'peridio: error: invalid --days "0": it must be a whole number from 1 to 36500\n');
-    await refusal((ca) => [...base(ca), '--key-type', 'dsa'], 'peridio: error: invalid --key-type "dsa": expected one of ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096\n');
-    await refusal((ca) => ['x509', 'create', '--common-name', 'x'.repeat(65), ...base(ca).slice(4)], 'peridio: error: invalid --common-name: it must be 1 to 64 characters\n');
-    await refusal((ca) => ['x509', 'create', '--common-name', 'a\tb', ...base(ca).slice(4)], 'peridio: error: invalid --common-name: it contains a control character\n');
+    await refusal(
+      (ca) => [...base(ca), '--key-type', 'dsa'],
+      'peridio: error: invalid --key-type "dsa": expected one of ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096\n',
+    );
+    await refusal(
+      (ca) => ['x509', 'create', '--common-name', 'x'.repeat(65), ...base(ca).slice(4)],
+      'peridio: error: invalid --common-name: it must be 1 to 64 characters\n',
+    );
+    await refusal(
+      (ca) => ['x509', 'create', '--common-name', 'a\tb', ...base(ca).slice(4)],
+      'peridio: error: invalid --common-name: it contains a control character\n',
+    );
   });
 
   it('a missing signer certificate file', async () => {
-    await refusal((ca) => [...base(ca).slice(0, 4), '--signer-cert', join(ca.dir, 'nope.pem'), ...base(ca).slice(6)], /^peridio: error: cannot read signer certificate \S*nope\.pem: no such file or directory\n$/);
+    await refusal(
+      (ca) => [...base(ca).slice(0, 4), '--signer-cert', join(ca.dir, 'nope.pem'), ...base(ca).slice(6)],
+      /^peridio: error: cannot read signer certificate \S*nope\.pem: no such file or directory\n$/,
+    );
   });
 });
 
@@ -224,7 +490,10 @@ describe('peridio x509 csr', () => {
       exitCode: 0,
     });
     expect(statSync(join(dir, 'v.key')).mode & 0o777).toBe(0o600);
-    const text = execFileSync('openssl', ['req', '-in', join(dir, 'v.csr'), '-verify', '-noout', '-subject'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const text = execFileSync('openssl', ['req', '-in', join(dir, 'v.csr'), '-verify', '-noout', '-subject'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(text).toBe(`subject=CN = ${CODE}\n`);
   });
 });

@@ -15,7 +15,10 @@ const ONE_TIME_LEDGER: CodeLedger = {
   table: 'one_time_codes',
   kind: 'code',
   create: 'code.create',
-  spends: [{ action: 'code.redeem', column: 'consumed_at' }, { action: 'code.invalidate', column: 'invalidated_at' }],
+  spends: [
+    { action: 'code.redeem', column: 'consumed_at' },
+    { action: 'code.invalidate', column: 'invalidated_at' },
+  ],
 };
 
 export function auditContract(fresh: () => Promise<StoreHome>): void {
@@ -71,11 +74,12 @@ export function auditContract(fresh: () => Promise<StoreHome>): void {
         await tx.insertVerificationCode({ id: 'vc-1', organization_id: ORG, certificate_id: null, created_at: T0, expires_at: T0 + 1000, code_hmac: hmac });
         await appendEvent(tx, { action: 'verification_code.create', subject: codePrn('ca_verification_code', 'vc-1') });
       });
-      const check = () => store.read(async (tx) => ({
-        mismatch: await tx.firstSpendMismatch(VERIFICATION_LEDGER, VERIFICATION_LEDGER.spends[0]!, 1),
-        twice: await tx.spentTwice(VERIFICATION_LEDGER),
-        counts: await tx.ledgerCounts(VERIFICATION_LEDGER),
-      }));
+      const check = () =>
+        store.read(async (tx) => ({
+          mismatch: await tx.firstSpendMismatch(VERIFICATION_LEDGER, VERIFICATION_LEDGER.spends[0]!, 1),
+          twice: await tx.spentTwice(VERIFICATION_LEDGER),
+          counts: await tx.ledgerCounts(VERIFICATION_LEDGER),
+        }));
       expect(await check()).toEqual({ mismatch: undefined, twice: undefined, counts: { issued: 1, present: 1, purged: 0 } });
       await store.write((tx) => tx.consumeVerificationCode(ORG, hmac, T0 + 1));
       expect((await check()).mismatch).toMatchObject({ subject: codePrn('ca_verification_code', 'vc-1'), spent: 1 });
@@ -91,20 +95,25 @@ export function auditContract(fresh: () => Promise<StoreHome>): void {
       expect((await check()).counts).toEqual({ issued: 1, present: 0, purged: 1 });
     });
 
-    it('accounts for codes invalidated before schema 5 by their pair\'s one event, only before legacyBefore', async () => {
+    it("accounts for codes invalidated before schema 5 by their pair's one event, only before legacyBefore", async () => {
       const store = await seeded(await fresh());
       await store.write(async (tx) => {
         await tx.insertOneTimeCode(oneTimeCode(1));
         await tx.insertOneTimeCode(oneTimeCode(2, { user_id: 'bob' }));
         await appendEvent(tx, { action: 'code.invalidate', subject: null, details: { user_id: 'alice@example.com', purpose: 'login', invalidated: 1 } });
-        await tx.invalidateOneTimeCodes({ organizationId: ORG, userId: 'alice@example.com', purpose: 'login' }, undefined, { now: T0 + 10_000, stamp: T0 + 10_000 });
+        await tx.invalidateOneTimeCodes({ organizationId: ORG, userId: 'alice@example.com', purpose: 'login' }, undefined, {
+          now: T0 + 10_000,
+          stamp: T0 + 10_000,
+        });
       });
       const invalidation = ONE_TIME_LEDGER.spends[1]!;
       const mismatch = (legacyBefore: number) => store.read((tx) => tx.firstSpendMismatch(ONE_TIME_LEDGER, invalidation, legacyBefore));
       expect(await mismatch(2)).toBeUndefined();
       expect(await mismatch(1)).toMatchObject({ subject: codePrn('code', 'otc-1'), spent: 1 });
       // Bob's code was invalidated too, and no event of his pair accounts for it.
-      await store.write((tx) => tx.invalidateOneTimeCodes({ organizationId: ORG, userId: 'bob', purpose: 'login' }, undefined, { now: T0 + 10_000, stamp: T0 + 10_000 }));
+      await store.write((tx) =>
+        tx.invalidateOneTimeCodes({ organizationId: ORG, userId: 'bob', purpose: 'login' }, undefined, { now: T0 + 10_000, stamp: T0 + 10_000 }),
+      );
       expect(await mismatch(2)).toMatchObject({ subject: codePrn('code', 'otc-2'), spent: 1 });
     });
   });

@@ -27,10 +27,12 @@ export function caCertificateContract(fresh: () => Promise<StoreHome>): void {
     it('refuses a second name or fingerprint in one organization, and rolls the unit back', async () => {
       const store = await seeded(await fresh());
       await store.write(async (tx) => tx.insertCaCertificate(caRow(1)));
-      await expect(store.write(async (tx) => {
-        await tx.insertCaCertificate(caRow(2));
-        await tx.insertCaCertificate(caRow(3, { name: 'ca-1' }));
-      })).rejects.toThrow();
+      await expect(
+        store.write(async (tx) => {
+          await tx.insertCaCertificate(caRow(2));
+          await tx.insertCaCertificate(caRow(3, { name: 'ca-1' }));
+        }),
+      ).rejects.toThrow();
       await expect(store.write(async (tx) => tx.insertCaCertificate(caRow(4, { fingerprint_sha256: caRow(1).fingerprint_sha256 })))).rejects.toThrow();
       expect(await store.read((tx) => tx.findCaCertificateById(ORG, 'ca-2'))).toBeUndefined();
       // Unnamed CAs and other organizations do not collide.
@@ -71,9 +73,11 @@ export function caCertificateContract(fresh: () => Promise<StoreHome>): void {
     it('searches and pages through hundreds of CAs, the matches spread among them', async () => {
       const store = await seeded(await fresh());
       await store.write(async (tx) => {
-        for (let n = 1; n <= 450; n += 1) await tx.insertCaCertificate(caRow(n, { der: Buffer.from([n >> 8, n & 0xff]), description: n % 100 === 7 ? 'Needle' : null }));
+        for (let n = 1; n <= 450; n += 1)
+          await tx.insertCaCertificate(caRow(n, { der: Buffer.from([n >> 8, n & 0xff]), description: n % 100 === 7 ? 'Needle' : null }));
       });
-      const page = (cursorSeq?: number, order?: 'asc' | 'desc') => store.read((tx) => tx.listCaCertificates({ organizationId: ORG, search: 'needle', limit: 2, cursorSeq, order }));
+      const page = (cursorSeq?: number, order?: 'asc' | 'desc') =>
+        store.read((tx) => tx.listCaCertificates({ organizationId: ORG, search: 'needle', limit: 2, cursorSeq, order }));
       const first = await page();
       expect(first.map((row) => row.id)).toEqual(['ca-407', 'ca-307', 'ca-207']);
       expect((await page(first[1]!.seq)).map((row) => row.id)).toEqual(['ca-207', 'ca-107', 'ca-7']);
@@ -94,7 +98,10 @@ export function caCertificateContract(fresh: () => Promise<StoreHome>): void {
         await tx.insertCaCertificate(caRow(6, { is_verified: 1 }));
       });
       const trusted = await store.read((tx) => tx.findTrustedCaCertificates(ORG, [subject, Buffer.from('CN=Other'), subject]));
-      expect(trusted).toEqual([{ id: 'ca-1', der: caRow(1).der }, { id: 'ca-4', der: caRow(4).der }]);
+      expect(trusted).toEqual([
+        { id: 'ca-1', der: caRow(1).der },
+        { id: 'ca-4', der: caRow(4).der },
+      ]);
     });
 
     it('updates and deletes only with the etag the caller read', async () => {
@@ -106,7 +113,9 @@ export function caCertificateContract(fresh: () => Promise<StoreHome>): void {
       expect(updated).toMatchObject({ id: 'ca-1', name: 'ca-1', ...changes });
       expect(await store.read((tx) => tx.findCaCertificateById(ORG, 'ca-1'))).toEqual(updated);
       expect((await store.read((tx) => tx.countRecords(T0))).ca_certificates).toEqual({ active: 0, inactive: 1, verified: 1, unverified: 0 });
-      const cleared = await store.write((tx) => tx.updateCaCertificate({ organizationId: ORG, id: 'ca-1', expectedEtag: 'etag-new' }, { ...changes, description: null, jitp: null, etag: 'etag-3' }));
+      const cleared = await store.write((tx) =>
+        tx.updateCaCertificate({ organizationId: ORG, id: 'ca-1', expectedEtag: 'etag-new' }, { ...changes, description: null, jitp: null, etag: 'etag-3' }),
+      );
       expect(cleared).toMatchObject({ description: null, jitp: null });
       expect(await store.write((tx) => tx.deleteCaCertificate({ organizationId: ORG, id: 'ca-1', expectedEtag: 'etag-new' }))).toBe(false);
       expect(await store.write((tx) => tx.deleteCaCertificate({ organizationId: OTHER_ORG, id: 'ca-1', expectedEtag: 'etag-3' }))).toBe(false);

@@ -19,7 +19,16 @@ export function oneTimeCodeContract(fresh: () => Promise<StoreHome>): void {
       });
       await store.read(async (tx) => {
         const long = await tx.findOneTimeCodeByDigest(PAIR, 'long', Buffer.alloc(32, 1));
-        expect(long).toMatchObject({ id: 'otc-1', type: 'long', user_id: 'alice@example.com', purpose: 'login', code_salt: null, scrypt_log_n: null, is_authorized: 1, authorized_at: T0 + 1000 });
+        expect(long).toMatchObject({
+          id: 'otc-1',
+          type: 'long',
+          user_id: 'alice@example.com',
+          purpose: 'login',
+          code_salt: null,
+          scrypt_log_n: null,
+          is_authorized: 1,
+          authorized_at: T0 + 1000,
+        });
         expect(long!.code_digest).toEqual(Buffer.alloc(32, 1));
         expect(await tx.findOneTimeCodeByDigest({ ...PAIR, purpose: 'other' }, 'long', Buffer.alloc(32, 1))).toBeUndefined();
         expect(await tx.findOneTimeCodeByDigest(PAIR, 'phrase', Buffer.alloc(32, 1))).toBeUndefined();
@@ -51,10 +60,16 @@ export function oneTimeCodeContract(fresh: () => Promise<StoreHome>): void {
       expect(invalidated).toEqual([{ seq: expect.any(Number), id: 'otc-2', organization_id: ORG, type: 'long' }]);
       expect((await store.write((tx) => tx.invalidateOneTimeCodes(PAIR, undefined, at(16_000)))).map((row) => row.id)).toEqual(['otc-3']);
       expect(await store.read((tx) => tx.findOneTimeCodeById(ORG, 'otc-4'))).toMatchObject({ invalidated_at: null, locked_until: null });
-      expect((await store.read((tx) => tx.countRecords(T0 + 20_000))).one_time_codes).toEqual({ active: 1, locked: 0, consumed: 1, invalidated: 2, expired: 0 });
+      expect((await store.read((tx) => tx.countRecords(T0 + 20_000))).one_time_codes).toEqual({
+        active: 1,
+        locked: 0,
+        consumed: 1,
+        invalidated: 2,
+        expired: 0,
+      });
     });
 
-    it('keeps a pair\'s failures and lock, and lists codes by user, purpose and status', async () => {
+    it("keeps a pair's failures and lock, and lists codes by user, purpose and status", async () => {
       const store = await seeded(await fresh());
       await store.write(async (tx) => {
         await tx.insertOneTimeCode(oneTimeCode(1));
@@ -76,8 +91,18 @@ export function oneTimeCodeContract(fresh: () => Promise<StoreHome>): void {
       expect(await list({ purpose: 'reset', status: 'all' })).toEqual(['otc-2']);
       expect(await list({ userId: 'alice@example.com', purpose: 'login', status: 'all' })).toEqual(['otc-1']);
       expect(await list({ status: 'all' }, 1)).toEqual(['otc-3', 'otc-2']);
-      expect(await store.read((tx) => tx.findOneTimeCodeById(ORG, 'otc-1'))).toMatchObject({ user_id: 'alice@example.com', purpose: 'login', locked_until: T0 + 60_000 });
-      expect((await store.read((tx) => tx.countRecords(T0 + 10_000))).one_time_codes).toEqual({ active: 1, locked: 1, consumed: 0, invalidated: 0, expired: 1 });
+      expect(await store.read((tx) => tx.findOneTimeCodeById(ORG, 'otc-1'))).toMatchObject({
+        user_id: 'alice@example.com',
+        purpose: 'login',
+        locked_until: T0 + 60_000,
+      });
+      expect((await store.read((tx) => tx.countRecords(T0 + 10_000))).one_time_codes).toEqual({
+        active: 1,
+        locked: 1,
+        consumed: 0,
+        invalidated: 0,
+        expired: 1,
+      });
       await store.write((tx) => tx.clearAttempts(PAIR));
       expect(await store.read((tx) => tx.readAttempts(PAIR))).toEqual({ failures: 0, locked_until: null });
       expect(await store.write((tx) => tx.purgeSpent('one_time_codes', T0 + 10_000, 10))).toBe(1);

@@ -24,7 +24,9 @@ async function everything(store: StorePort): Promise<Record<string, TableRow[]>>
     }
     return exported;
   });
-  tables.one_time_code_attempts!.sort((a, b) => JSON.stringify([a.organization_id, a.user_id, a.purpose]).localeCompare(JSON.stringify([b.organization_id, b.user_id, b.purpose])));
+  tables.one_time_code_attempts!.sort((a, b) =>
+    JSON.stringify([a.organization_id, a.user_id, a.purpose]).localeCompare(JSON.stringify([b.organization_id, b.user_id, b.purpose])),
+  );
   return tables;
 }
 
@@ -34,7 +36,14 @@ async function populated(home: StoreHome): Promise<StorePort> {
   await store.write(async (tx) => {
     await tx.insertCaCertificate(caRow(1, { description: 'first', jitp: '{"x":1}', is_verified: 1 }));
     await tx.insertCaCertificate(caRow(2, { name: null }));
-    await tx.insertVerificationCode({ id: 'vc-1', organization_id: ORG, certificate_id: 'ca-1', created_at: T0, expires_at: T0 + 1000, code_hmac: Buffer.alloc(32, 5) });
+    await tx.insertVerificationCode({
+      id: 'vc-1',
+      organization_id: ORG,
+      certificate_id: 'ca-1',
+      created_at: T0,
+      expires_at: T0 + 1000,
+      code_hmac: Buffer.alloc(32, 5),
+    });
     await tx.insertOneTimeCode(oneTimeCode(1));
     await tx.insertOneTimeCode(oneTimeCode(2, { type: 'short', user_id: 'bob' }));
     await tx.insertOneTimeCode(oneTimeCode(3, { user_id: 'carol' }));
@@ -68,13 +77,15 @@ export function unitContract(fresh: () => Promise<StoreHome>): void {
     it('commits all of a unit or none of it', async () => {
       const store = await seeded(await fresh());
       const failure = new Error('the work failed');
-      await expect(store.write(async (tx) => {
-        await tx.insertCaCertificate(caRow(1));
-        await tx.insertOneTimeCode(oneTimeCode(1));
-        await tx.writeAttempts({ organizationId: ORG, userId: 'alice@example.com', purpose: 'login' }, { failures: 1, locked_until: null });
-        await appendEvent(tx);
-        throw failure;
-      })).rejects.toBe(failure);
+      await expect(
+        store.write(async (tx) => {
+          await tx.insertCaCertificate(caRow(1));
+          await tx.insertOneTimeCode(oneTimeCode(1));
+          await tx.writeAttempts({ organizationId: ORG, userId: 'alice@example.com', purpose: 'login' }, { failures: 1, locked_until: null });
+          await appendEvent(tx);
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
       await store.read(async (tx) => {
         expect(await tx.findCaCertificateById(ORG, 'ca-1')).toBeUndefined();
         expect(await tx.findOneTimeCodeById(ORG, 'otc-1')).toBeUndefined();
@@ -124,7 +135,10 @@ export function unitContract(fresh: () => Promise<StoreHome>): void {
       expect({ ...after, audit_events: after.audit_events!.slice(0, 5) }).toEqual(before);
       expect(after.audit_events![5]).toMatchObject({ seq: 6, action: 'store.rekey' });
       expect(await rekeyed.read((tx) => tx.findCaCertificateByName(ORG, 'ca-1'))).toMatchObject({ description: 'first' });
-      expect(await rekeyed.read((tx) => tx.readAttempts({ organizationId: ORG, userId: 'carol', purpose: 'login' }))).toEqual({ failures: 5, locked_until: T0 + 9 });
+      expect(await rekeyed.read((tx) => tx.readAttempts({ organizationId: ORG, userId: 'carol', purpose: 'login' }))).toEqual({
+        failures: 5,
+        locked_until: T0 + 9,
+      });
     });
 
     it('backs up one snapshot into a new encrypted store file that opens with the same key, never over a file', async () => {

@@ -64,7 +64,10 @@ export function oneTimeCode(n: number, overrides: Partial<NewOneTimeCode> = {}):
 }
 
 /** Appends an event built on the log's head, as the core does; returns it. */
-export async function appendEvent(tx: StoreWriter, fields: Partial<Omit<StoredAuditEvent, 'seq' | 'prev_hash' | 'hash' | 'details'>> & { details?: Record<string, unknown> } = {}): Promise<StoredAuditEvent> {
+export async function appendEvent(
+  tx: StoreWriter,
+  fields: Partial<Omit<StoredAuditEvent, 'seq' | 'prev_hash' | 'hash' | 'details'>> & { details?: Record<string, unknown> } = {},
+): Promise<StoredAuditEvent> {
   const last = await tx.lastAuditEvent();
   const body = {
     seq: (last?.seq ?? 0) + 1,

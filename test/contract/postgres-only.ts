@@ -18,7 +18,14 @@ async function seededUrl(): Promise<string> {
   const store = await openPostgresStore(url, KEY, { create: true });
   await store.write(async (tx) => {
     await tx.insertOrganization({ id: ORG, name: 'Acme', created_at: T0 });
-    await tx.insertVerificationCode({ id: 'vc-1', organization_id: ORG, certificate_id: null, created_at: T0, expires_at: T0 + 1000, code_hmac: Buffer.alloc(32, 1) });
+    await tx.insertVerificationCode({
+      id: 'vc-1',
+      organization_id: ORG,
+      certificate_id: null,
+      created_at: T0,
+      expires_at: T0 + 1000,
+      code_hmac: Buffer.alloc(32, 1),
+    });
     await tx.insertCaCertificate(caRow(1, { description: 'first' }));
     await tx.insertCaCertificate(caRow(2, { description: 'second' }));
   });
@@ -50,14 +57,16 @@ export function postgresOnlyContract(): void {
     it('keeps one audit chain and spends a code once while 6 connections write together', async () => {
       const url = await seededUrl();
       const outcomes = await withStores(url, 6, (stores) =>
-        Promise.all(stores.map((store, i) =>
-          store.write(async (tx) => {
-            const consumed = await tx.consumeVerificationCode(ORG, Buffer.alloc(32, 1), T0 + 1);
-            await appendEvent(tx, { action: consumed ? 'verification_code.consume' : 'test.lost', details: { writer: i } });
-            for (let n = 0; n < 3; n += 1) await appendEvent(tx, { action: 'test.event', details: { writer: i, n } });
-            return consumed !== undefined;
-          }),
-        )),
+        Promise.all(
+          stores.map((store, i) =>
+            store.write(async (tx) => {
+              const consumed = await tx.consumeVerificationCode(ORG, Buffer.alloc(32, 1), T0 + 1);
+              await appendEvent(tx, { action: consumed ? 'verification_code.consume' : 'test.lost', details: { writer: i } });
+              for (let n = 0; n < 3; n += 1) await appendEvent(tx, { action: 'test.event', details: { writer: i, n } });
+              return consumed !== undefined;
+            }),
+          ),
+        ),
       );
       expect(outcomes.filter(Boolean)).toHaveLength(1);
       await withStores(url, 1, async ([store]) => {
@@ -82,7 +91,10 @@ export function postgresOnlyContract(): void {
         await holder.query('SELECT seq FROM audit_head FOR UPDATE');
         const impatient = Object.assign(new URL(url), { search: '?lock_timeout=200' }).toString();
         await withStores(impatient, 1, async ([store]) => {
-          await expect(store!.write((tx) => appendEvent(tx))).rejects.toMatchObject({ code: 'store_locked', message: expect.stringMatching(/is busy: another command held its write lock too long$/) });
+          await expect(store!.write((tx) => appendEvent(tx))).rejects.toMatchObject({
+            code: 'store_locked',
+            message: expect.stringMatching(/is busy: another command held its write lock too long$/),
+          });
           expect(await store!.read((tx) => tx.auditLength())).toBe(0);
         });
       } finally {
@@ -96,7 +108,10 @@ export function postgresOnlyContract(): void {
       try {
         const rekeying = await openPostgresStore(url, KEY);
         await rekeying.rekey(OTHER_KEY, { beforeReplace: async () => {} });
-        await expect(stale.write((tx) => appendEvent(tx))).rejects.toMatchObject({ code: 'store_locked', message: expect.stringMatching(/key of store .* changed/) });
+        await expect(stale.write((tx) => appendEvent(tx))).rejects.toMatchObject({
+          code: 'store_locked',
+          message: expect.stringMatching(/key of store .* changed/),
+        });
         await expect(stale.read((tx) => tx.auditLength())).rejects.toMatchObject({ code: 'store_locked' });
       } finally {
         await stale.close();
@@ -125,13 +140,15 @@ export function postgresOnlyContract(): void {
     it('makes nothing when initialize fails', async () => {
       const url = await freshDatabase();
       const failure = new Error('initialize failed');
-      await expect(openPostgresStore(url, KEY, {
-        create: true,
-        initialize: async (store) => {
-          await store.write((tx) => tx.insertOrganization({ id: ORG, name: 'Acme', created_at: T0 }));
-          throw failure;
-        },
-      })).rejects.toBe(failure);
+      await expect(
+        openPostgresStore(url, KEY, {
+          create: true,
+          initialize: async (store) => {
+            await store.write((tx) => tx.insertOrganization({ id: ORG, name: 'Acme', created_at: T0 }));
+            throw failure;
+          },
+        }),
+      ).rejects.toBe(failure);
       await expect(openPostgresStore(url, KEY)).rejects.toMatchObject({ code: 'store_locked', message: expect.stringMatching(/^no store at /) });
     });
 
@@ -143,8 +160,9 @@ export function postgresOnlyContract(): void {
         initialize: (created) => created.write((tx) => tx.insertOrganization({ id: ORG, name: 'Acme', created_at: T0 })),
       });
       await store.close();
-      await expect(openPostgresStore(url, { mode: 'passphrase', passphrase: 'correct horse battery stapler', source: '--passphrase-file p.txt' }))
-        .rejects.toMatchObject({ code: 'store_locked', message: `wrong passphrase or key for ${store.location} (tried --passphrase-file p.txt)` });
+      await expect(
+        openPostgresStore(url, { mode: 'passphrase', passphrase: 'correct horse battery stapler', source: '--passphrase-file p.txt' }),
+      ).rejects.toMatchObject({ code: 'store_locked', message: `wrong passphrase or key for ${store.location} (tried --passphrase-file p.txt)` });
       const again = await openPostgresStore(url, { mode: 'passphrase', passphrase: Buffer.from('correct horse battery staple') });
       try {
         expect(again.keyMode).toBe('passphrase');
@@ -169,7 +187,10 @@ export function postgresOnlyContract(): void {
       await withStores(url, 1, async ([store]) => {
         const database = new URL(url).pathname.slice(1);
         await adminQuery(`SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = '${database}'`);
-        await expect(store!.write((tx) => appendEvent(tx))).rejects.toMatchObject({ code: 'store_locked', message: expect.stringMatching(/^lost the connection to postgres:\/\/\S+: \S/) });
+        await expect(store!.write((tx) => appendEvent(tx))).rejects.toMatchObject({
+          code: 'store_locked',
+          message: expect.stringMatching(/^lost the connection to postgres:\/\/\S+: \S/),
+        });
       });
       await withStores(url, 1, async ([store]) => expect(await store!.read((tx) => tx.auditLength())).toBe(0));
     });
@@ -177,7 +198,10 @@ export function postgresOnlyContract(): void {
     it('refuses a store written by a newer version', async () => {
       const url = await seededUrl();
       await sql(url, 'INSERT INTO schema_migrations (version) VALUES (99)');
-      await expect(openPostgresStore(url, KEY)).rejects.toMatchObject({ code: 'store_corrupt', message: expect.stringMatching(/has schema version 99, newer than this vericode understands \(1\)$/) });
+      await expect(openPostgresStore(url, KEY)).rejects.toMatchObject({
+        code: 'store_corrupt',
+        message: expect.stringMatching(/has schema version 99, newer than this vericode understands \(1\)$/),
+      });
     });
   });
 
@@ -185,7 +209,9 @@ export function postgresOnlyContract(): void {
     it('refuses to import a column it does not keep, rather than drop it', async () => {
       const url = await seededUrl();
       await withStores(url, 1, async ([store]) => {
-        await expect(store!.write((tx) => tx.importRows('organizations', [{ id: 'org-9', name: 'Later', created_at: T0, region: 'eu' }]))).rejects.toMatchObject({
+        await expect(
+          store!.write((tx) => tx.importRows('organizations', [{ id: 'org-9', name: 'Later', created_at: T0, region: 'eu' }])),
+        ).rejects.toMatchObject({
           code: 'store_corrupt',
           message: 'cannot import organizations: this store has no column region',
         });
@@ -197,7 +223,10 @@ export function postgresOnlyContract(): void {
       const url = await seededUrl();
       await sql(url, "UPDATE ca_certificates SET description = (SELECT description FROM ca_certificates WHERE id = 'ca-2') WHERE id = 'ca-1'");
       await withStores(url, 1, async ([store]) => {
-        await expect(store!.read((tx) => tx.findCaCertificateById(ORG, 'ca-1'))).rejects.toMatchObject({ code: 'store_corrupt', message: expect.stringContaining('description of ca_certificates row ca-1 does not decrypt') });
+        await expect(store!.read((tx) => tx.findCaCertificateById(ORG, 'ca-1'))).rejects.toMatchObject({
+          code: 'store_corrupt',
+          message: expect.stringContaining('description of ca_certificates row ca-1 does not decrypt'),
+        });
         expect(await store!.read((tx) => tx.findCaCertificateById(ORG, 'ca-2'))).toMatchObject({ description: 'second' });
       });
     });
@@ -230,7 +259,10 @@ export function postgresOnlyContract(): void {
           expect(store.readOnly).toBe(true);
           expect(store.location).not.toContain('reader-password');
           expect(await store.read((tx) => tx.findCaCertificateById(ORG, 'ca-1'))).toMatchObject({ description: 'first' });
-          await expect(store.write((tx) => appendEvent(tx))).rejects.toMatchObject({ code: 'store_locked', message: expect.stringMatching(/is read-only: this command changes it$/) });
+          await expect(store.write((tx) => appendEvent(tx))).rejects.toMatchObject({
+            code: 'store_locked',
+            message: expect.stringMatching(/is read-only: this command changes it$/),
+          });
         } finally {
           await store.close();
         }

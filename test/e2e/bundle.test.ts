@@ -35,7 +35,10 @@ function loadedBy(args: readonly string[], home = tempDir('vericode-bundle-')): 
   const { files, addons, builtins } = JSON.parse(readFileSync(record, 'utf8')) as { files: string[]; addons: string[]; builtins: string[] };
   const bundle = join(REPO_ROOT, 'dist', 'cli');
   return {
-    chunks: files.filter((f) => f.startsWith(bundle)).map((f) => basename(f)).sort(),
+    chunks: files
+      .filter((f) => f.startsWith(bundle))
+      .map((f) => basename(f))
+      .sort(),
     addons: addons.map((f) => basename(f)),
     builtins,
   };
@@ -58,7 +61,14 @@ describe('what the built command loads', () => {
 
   it('verification-codes create: the command line, the core and its noun; nothing of X.509, one-time codes or prompts', () => {
     const loaded = loadedBy(['ca-certificates', 'verification-codes', 'create']);
-    expect(loaded.chunks).toEqual(['commands-ca-certificates.js', 'commands-verification-codes.js', 'compile-cache.js', 'core.js', 'main.js', 'rolldown-runtime.js']);
+    expect(loaded.chunks).toEqual([
+      'commands-ca-certificates.js',
+      'commands-verification-codes.js',
+      'compile-cache.js',
+      'core.js',
+      'main.js',
+      'rolldown-runtime.js',
+    ]);
     expect(loaded.addons).toEqual(['better_sqlite3.node']);
     expect(loaded.builtins).not.toContain('NativeModule child_process');
     expect(loaded.builtins).not.toContain('NativeModule internal/fs/streams');

@@ -18,7 +18,22 @@ function ca(e: E2eHome, prefix: string, subject: string): void {
 function verification(e: E2eHome, caPrefix: string, code: string, out: string): void {
   ecKey(e, `${out}.key`);
   openssl(e.home, ['req', '-new', '-key', `${out}.key`, '-out', `${out}.csr`, '-subj', `/CN=${code}`]);
-  openssl(e.home, ['x509', '-req', '-in', `${out}.csr`, '-CA', `${caPrefix}.pem`, '-CAkey', `${caPrefix}.key`, '-CAcreateserial', '-out', `${out}.pem`, '-days', '1', '-sha256']);
+  openssl(e.home, [
+    'x509',
+    '-req',
+    '-in',
+    `${out}.csr`,
+    '-CA',
+    `${caPrefix}.pem`,
+    '-CAkey',
+    `${caPrefix}.key`,
+    '-CAcreateserial',
+    '-out',
+    `${out}.pem`,
+    '-days',
+    '1',
+    '-sha256',
+  ]);
 }
 
 describe('concurrent registrations', { timeout: 60_000 }, () => {

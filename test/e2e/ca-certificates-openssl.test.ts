@@ -19,8 +19,24 @@ const KEY_TYPES: ReadonlyArray<{ name: string; genkey: (out: string) => string[]
 
 function makeCa(e: E2eHome, genkey: (out: string) => string[], subject = '/CN=Example Root CA/O=Example'): void {
   openssl(e.home, genkey('ca.key'));
-  openssl(e.home, ['req', '-x509', '-new', '-key', 'ca.key', '-sha256', '-days', '365', '-out', 'ca.pem', '-subj', subject,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl(e.home, [
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    'ca.key',
+    '-sha256',
+    '-days',
+    '365',
+    '-out',
+    'ca.pem',
+    '-subj',
+    subject,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
 }
 
 /** The guides' verification certificate: key, CSR with CN = code, signed by the CA as a v1 certificate. */
@@ -58,7 +74,9 @@ describe('openssl recipes end to end', { timeout: 120_000 }, () => {
       const registered = json(e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'verification.pem', '--json']));
       expect(registered).toMatchObject({ is_verified: true, status: 'active', name: null, subject: expect.stringContaining('Example Root CA') });
       expect(sameFingerprint(registered.fingerprint_sha256 as string, opensslFingerprint(e, 'ca.pem'))).toBe(true);
-      expect(json<{ items: Array<{ status: string }> }>(e.peridio(['ca-certificates', 'verification-codes', 'list', '--json'])).items.map((c) => c.status)).toEqual(['consumed']);
+      expect(
+        json<{ items: Array<{ status: string }> }>(e.peridio(['ca-certificates', 'verification-codes', 'list', '--json'])).items.map((c) => c.status),
+      ).toEqual(['consumed']);
 
       // The same files again: the code is spent.
       const again = e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'verification.pem']);
@@ -71,7 +89,9 @@ describe('openssl recipes end to end', { timeout: 120_000 }, () => {
       makeCa(e, genkey);
       const created = json(e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '--name', 'factory-ca', '--json']));
       expect(created).toMatchObject({ name: 'factory-ca', is_verified: false });
-      const bound = json<{ code: string; certificate_etag: string }>(e.peridio(['ca-certificates', 'verification-codes', 'create', '--certificate', 'factory-ca', '--if-match', created.etag as string, '--json']));
+      const bound = json<{ code: string; certificate_etag: string }>(
+        e.peridio(['ca-certificates', 'verification-codes', 'create', '--certificate', 'factory-ca', '--if-match', created.etag as string, '--json']),
+      );
       const etag = bound.certificate_etag;
       expect(etag).not.toBe(created.etag);
       makeVerificationCertificate(e, genkey, bound.code);
@@ -100,15 +120,20 @@ describe('openssl recipes end to end', { timeout: 120_000 }, () => {
     makeVerificationCertificate(e, rsa, `${code} `, 'trailing.pem');
     const trailing = e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'trailing.pem']);
     expect(trailing).toMatchObject({ exitCode: 2, stdout: '' });
-    expect(trailing.stderr).toContain('peridio: error: the verification certificate\'s CN is not a valid verification code: it has leading or trailing whitespace');
+    expect(trailing.stderr).toContain(
+      "peridio: error: the verification certificate's CN is not a valid verification code: it has leading or trailing whitespace",
+    );
 
-    const swapped = code.replace(/[a-z]/, (c) => c.toUpperCase()) === code ? code.replace(/[A-Z]/, (c) => c.toLowerCase()) : code.replace(/[a-z]/, (c) => c.toUpperCase());
+    const swapped =
+      code.replace(/[a-z]/, (c) => c.toUpperCase()) === code ? code.replace(/[A-Z]/, (c) => c.toLowerCase()) : code.replace(/[a-z]/, (c) => c.toUpperCase());
     makeVerificationCertificate(e, rsa, swapped, 'case.pem');
     const otherCase = e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'case.pem']);
     expect(otherCase).toMatchObject({ exitCode: 3, stdout: '' });
-    expect(otherCase.stderr).toContain('peridio: error: the verification certificate\'s CN does not match any verification code of this organization');
+    expect(otherCase.stderr).toContain("peridio: error: the verification certificate's CN does not match any verification code of this organization");
     // Neither attempt used the real code.
-    expect(json<{ items: Array<{ status: string }> }>(e.peridio(['ca-certificates', 'verification-codes', 'list', '--json'])).items.map((c) => c.status)).toEqual(['active']);
+    expect(
+      json<{ items: Array<{ status: string }> }>(e.peridio(['ca-certificates', 'verification-codes', 'list', '--json'])).items.map((c) => c.status),
+    ).toEqual(['active']);
     expect(json<{ items: unknown[] }>(e.peridio(['ca-certificates', 'list', '--json'])).items).toEqual([]);
   });
 
@@ -123,9 +148,18 @@ describe('openssl recipes end to end', { timeout: 120_000 }, () => {
     writeFileSync(join(e.home, 'big.pem'), Buffer.alloc(10 << 20, 0x2d));
     const cases: Array<[string[], RegExp]> = [
       [['-c', 'random.bin', '-v', 'verification.pem'], /^peridio: error: CA certificate random\.bin is not a valid certificate: /],
-      [['-c', 'ca.pem', '-v', 'bundle.pem'], /^peridio: error: verification certificate bundle\.pem is not a valid certificate: it holds 2 certificates where one is expected\n/],
-      [['-c', 'ca.key', '-v', 'verification.pem'], /^peridio: error: CA certificate ca\.key is not a valid certificate: it holds a private key, not a certificate\n/],
-      [['-c', 'ca.pem', '-v', 'verification.csr'], /^peridio: error: verification certificate verification\.csr is not a valid certificate: it holds a certificate signing request \(CSR\), not a certificate\n/],
+      [
+        ['-c', 'ca.pem', '-v', 'bundle.pem'],
+        /^peridio: error: verification certificate bundle\.pem is not a valid certificate: it holds 2 certificates where one is expected\n/,
+      ],
+      [
+        ['-c', 'ca.key', '-v', 'verification.pem'],
+        /^peridio: error: CA certificate ca\.key is not a valid certificate: it holds a private key, not a certificate\n/,
+      ],
+      [
+        ['-c', 'ca.pem', '-v', 'verification.csr'],
+        /^peridio: error: verification certificate verification\.csr is not a valid certificate: it holds a certificate signing request \(CSR\), not a certificate\n/,
+      ],
       [['-c', 'big.pem', '-v', 'verification.pem'], /^peridio: error: CA certificate big\.pem is larger than 64 KiB\n/],
       [['-c', 'missing.pem', '-v', 'verification.pem'], /^peridio: error: cannot read CA certificate missing\.pem: no such file or directory\n/],
     ];
@@ -135,7 +169,9 @@ describe('openssl recipes end to end', { timeout: 120_000 }, () => {
       expect(run.stderr).toMatch(message);
       expect(run.stderr).not.toMatch(/\n\s+at /);
     }
-    expect(json<{ items: Array<{ status: string }> }>(e.peridio(['ca-certificates', 'verification-codes', 'list', '--json'])).items.map((c) => c.status)).toEqual(['active']);
+    expect(
+      json<{ items: Array<{ status: string }> }>(e.peridio(['ca-certificates', 'verification-codes', 'list', '--json'])).items.map((c) => c.status),
+    ).toEqual(['active']);
     expect(json(e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'verification.pem', '--json']))).toMatchObject({ is_verified: true });
   });
 });

@@ -20,17 +20,28 @@ function childEnv(home: ReturnType<typeof e2eHome>): NodeJS.ProcessEnv {
  * stderr: the command is still waiting for its code on stdin, so every write it then
  * makes meets a pipe without a reader (EPIPE), whatever the timing.
  */
-async function redeemIntoClosedPipes(home: ReturnType<typeof e2eHome>, close: { stdout: boolean; stderr: boolean }): Promise<{ exitCode: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, 'codes', 'redeem', '--user', 'alice', '--purpose', 'add_credential'], { env: childEnv(home), stdio: ['pipe', 'pipe', 'pipe'] });
+async function redeemIntoClosedPipes(
+  home: ReturnType<typeof e2eHome>,
+  close: { stdout: boolean; stderr: boolean },
+): Promise<{ exitCode: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, 'codes', 'redeem', '--user', 'alice', '--purpose', 'add_credential'], {
+    env: childEnv(home),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   try {
     let stderr = '';
     const closed: Array<Promise<unknown>> = [];
-    for (const [name, stream] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
+    for (const [name, stream] of [
+      ['stdout', child.stdout],
+      ['stderr', child.stderr],
+    ] as const) {
       if (close[name]) {
         closed.push(new Promise((resolve) => stream.once('close', resolve)));
         stream.destroy();
       } else {
-        stream.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+        stream.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString('utf8');
+        });
       }
     }
     await Promise.all(closed);
@@ -54,16 +65,23 @@ describe('a reader that closes the pipe early', () => {
     expect(home.peridio(['init']).exitCode).toBe(0);
     expect(await redeemIntoClosedPipes(home, { stdout: true, stderr: false })).toEqual({
       exitCode: 3,
-      stderr: 'peridio: error: the code is not valid for this user and purpose\nperidio: hint: check the code and try again, or issue a new one: codes expire and each can be used once (peridio codes list --user alice --purpose add_credential)\n',
+      stderr:
+        'peridio: error: the code is not valid for this user and purpose\nperidio: hint: check the code and try again, or issue a new one: codes expire and each can be used once (peridio codes list --user alice --purpose add_credential)\n',
     });
   });
 
-  it('peridio … 2>&1 | head -1 exits with the command\'s code, every time', () => {
+  it("peridio … 2>&1 | head -1 exits with the command's code, every time", () => {
     const home = e2eHome();
     expect(home.peridio(['init']).exitCode).toBe(0);
     for (let i = 0; i < 5; i += 1) {
-      const run = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ca-certificates get no-such-ca 2>&1 | head -1; exit \${PIPESTATUS[0]}`], { env: childEnv(home), encoding: 'utf8' });
-      expect({ stdout: run.stdout, status: run.status }).toEqual({ stdout: 'peridio: error: CA certificate no-such-ca not found in this organization\n', status: 4 });
+      const run = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ca-certificates get no-such-ca 2>&1 | head -1; exit \${PIPESTATUS[0]}`], {
+        env: childEnv(home),
+        encoding: 'utf8',
+      });
+      expect({ stdout: run.stdout, status: run.status }).toEqual({
+        stdout: 'peridio: error: CA certificate no-such-ca not found in this organization\n',
+        status: 4,
+      });
     }
   });
 });

@@ -20,9 +20,17 @@ describe('peridio codes, as a process', () => {
     const phrase = issued.stdout.trim();
     expect(phrase.split(' ')).toHaveLength(12);
     expect(peridio(env, ['codes', 'redeem', ...pair, '-q'], `  ${phrase.toUpperCase()}\n`)).toEqual({ stdout: 'consumed\n', stderr: '', exitCode: 0 });
-    expect(peridio(env, ['codes', 'redeem', ...pair], `${phrase}\n`)).toMatchObject({ stdout: '', exitCode: 3, stderr: expect.stringContaining('peridio: error: the code is not valid for this user and purpose\n') });
+    expect(peridio(env, ['codes', 'redeem', ...pair], `${phrase}\n`)).toMatchObject({
+      stdout: '',
+      exitCode: 3,
+      stderr: expect.stringContaining('peridio: error: the code is not valid for this user and purpose\n'),
+    });
     const long = peridio(env, ['codes', 'long', ...pair, '--authorize', '-q']).stdout.trim();
-    expect(peridio(env, ['codes', 'redeem', ...pair, long])).toMatchObject({ exitCode: 2, stdout: '', stderr: expect.stringMatching(/^peridio: error: the code is never taken from the command line/) });
+    expect(peridio(env, ['codes', 'redeem', ...pair, long])).toMatchObject({
+      exitCode: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/^peridio: error: the code is never taken from the command line/),
+    });
     expect(peridio(env, ['codes', 'redeem', ...pair, long]).stderr).not.toContain(long);
     expect(peridio(env, ['codes', 'get', peridio(env, ['codes', 'list', '--status', 'active', '-q']).stdout.trim(), '-q']).stdout).toBe('active\n');
     expect(peridio(env, ['codes', 'redeem', ...pair])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('no code given: stdin is empty') });

@@ -34,12 +34,16 @@ function startChild(storePath: string, organizationId: string, userId: string, c
   let stdout = '';
   let stderr = '';
   let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => { markReady = resolve; });
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
     if (stdout.startsWith('ready\n')) markReady();
   });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const done = new Promise<string>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (status) => {
@@ -84,7 +88,12 @@ describe('concurrent processes', () => {
     for (const [round, type] of rounds.entries()) {
       const userId = `user-${round}`;
       const { code } = await issueOneTimeCode(ctx, { organizationId, type, userId, purpose: PURPOSE, authorize: true });
-      const outcomes = await race(path, organizationId, userId, Array.from({ length: PROCESSES }, () => code));
+      const outcomes = await race(
+        path,
+        organizationId,
+        userId,
+        Array.from({ length: PROCESSES }, () => code),
+      );
       // The winner resets the count; the 11 losers then fail in turn (the code is
       // consumed): the 10th failure locks the pair, so the last answers locked.
       expect({ round, type, outcomes }).toEqual({ round, type, outcomes: { ok: 1, invalid_code: 10, locked: 1 } });
@@ -102,12 +111,19 @@ describe('concurrent processes', () => {
     for (const round of [0, 1]) {
       const userId = `guesser-${round}`;
       await issueOneTimeCode(ctx, { organizationId, type: round === 0 ? 'long' : 'short', userId, purpose: PURPOSE, authorize: true });
-      const wrong = Array.from({ length: PROCESSES }, (_, i) => (round === 0 ? `${'x'.repeat(30)}${String(i).padStart(2, '0')}` : `9${String(i).padStart(5, '0')}`));
+      const wrong = Array.from({ length: PROCESSES }, (_, i) =>
+        round === 0 ? `${'x'.repeat(30)}${String(i).padStart(2, '0')}` : `9${String(i).padStart(5, '0')}`,
+      );
       const outcomes = await race(path, organizationId, userId, wrong);
       expect(outcomes).toEqual({ invalid_code: 10, locked: 2 });
       expect(failures(connection, organizationId, userId)).toBe(10);
       const events = (await listAudit(ctx, { action: 'code' })).filter((e) => e.details.user_id === userId);
-      expect(events.filter((e) => e.action === 'code.redeem').map((e) => e.reason).sort()).toEqual(['locked', 'locked', ...Array<string>(10).fill('no_match')]);
+      expect(
+        events
+          .filter((e) => e.action === 'code.redeem')
+          .map((e) => e.reason)
+          .sort(),
+      ).toEqual(['locked', 'locked', ...Array<string>(10).fill('no_match')]);
       expect(events.filter((e) => e.action === 'code.lock').map((e) => e.details.failures)).toEqual([10]);
     }
     expect((await verifyAuditChain(ctx)).events).toBeGreaterThan(0);

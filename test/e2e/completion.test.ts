@@ -30,36 +30,42 @@ const shells: Array<[string, (line: string, options?: Completion) => string[]]> 
   ['fish', (line, options) => fishCompletes(scripts.fish, line, options)],
 ];
 
-describe.each(shells)('peridio completion, run by %s', (_name, complete) => {
-  it('completes the nouns, then the verbs under them, then the verbs under those, through aliases', () => {
-    expect(complete('peridio ca')).toEqual(['ca-certificates']);
-    expect(complete('peridio co')).toEqual(['codes', 'completion']);
-    expect(complete('vericode ca-certificates ver')).toEqual(['verification-codes', 'verify']);
-    expect(complete('peridio ca-certificates verification-codes ')).toEqual(expect.arrayContaining(['create', 'get', 'list']));
-    expect(complete('peridio verification-codes cr')).toEqual(['create']);
-    expect(complete('peridio ca-certificates register --verif')).toEqual(['--verification-certificate-path', '--verified']);
-  });
+describe.each(shells)(
+  'peridio completion, run by %s',
+  (_name, complete) => {
+    it('completes the nouns, then the verbs under them, then the verbs under those, through aliases', () => {
+      expect(complete('peridio ca')).toEqual(['ca-certificates']);
+      expect(complete('peridio co')).toEqual(['codes', 'completion']);
+      expect(complete('vericode ca-certificates ver')).toEqual(['verification-codes', 'verify']);
+      expect(complete('peridio ca-certificates verification-codes ')).toEqual(expect.arrayContaining(['create', 'get', 'list']));
+      expect(complete('peridio verification-codes cr')).toEqual(['create']);
+      expect(complete('peridio ca-certificates register --verif')).toEqual(['--verification-certificate-path', '--verified']);
+    });
 
-  it('completes a command\'s own options and the global ones, long and short', () => {
-    expect(complete('peridio ca-certificates create --cert')).toEqual(['--certificate-path']);
-    expect(complete('peridio codes short --jso')).toEqual(['--json']);
-    expect(complete('peridio --')).toEqual(expect.arrayContaining(['--store', '--key-file', '--json', '--version', '--help']));
-    expect(complete('peridio codes short -')).toEqual(expect.arrayContaining(['-V', '-h', '-q', '-y', '--ttl', '--user', '--store']));
-  });
+    it("completes a command's own options and the global ones, long and short", () => {
+      expect(complete('peridio ca-certificates create --cert')).toEqual(['--certificate-path']);
+      expect(complete('peridio codes short --jso')).toEqual(['--json']);
+      expect(complete('peridio --')).toEqual(expect.arrayContaining(['--store', '--key-file', '--json', '--version', '--help']));
+      expect(complete('peridio codes short -')).toEqual(expect.arrayContaining(['-V', '-h', '-q', '-y', '--ttl', '--user', '--store']));
+    });
 
-  it('skips the value of an option that takes one, and offers files for it', () => {
-    expect(complete('peridio --store x509 ca-certificates l')).toEqual(['list']);
-    const dir = tempDir('vericode-completion-');
-    writeFileSync(join(dir, 'ca.pem'), '');
-    expect(complete('peridio ca-certificates create -c c', { cwd: dir })).toEqual(['ca.pem']);
-    expect(complete('peridio ca-certificates create --certificate-path c', { cwd: dir })).toEqual(['ca.pem']);
-    expect(complete('peridio --json ca-certificates create -c ca.pem --na', { cwd: dir })).toEqual(['--name']);
-  });
-}, ZSH_TIMEOUT);
+    it('skips the value of an option that takes one, and offers files for it', () => {
+      expect(complete('peridio --store x509 ca-certificates l')).toEqual(['list']);
+      const dir = tempDir('vericode-completion-');
+      writeFileSync(join(dir, 'ca.pem'), '');
+      expect(complete('peridio ca-certificates create -c c', { cwd: dir })).toEqual(['ca.pem']);
+      expect(complete('peridio ca-certificates create --certificate-path c', { cwd: dir })).toEqual(['ca.pem']);
+      expect(complete('peridio --json ca-certificates create -c ca.pem --na', { cwd: dir })).toEqual(['--name']);
+    });
+  },
+  ZSH_TIMEOUT,
+);
 
 describe('peridio completion bash', () => {
   it('registers the function for both names', () => {
-    const result = spawnSync('bash', ['--norc', '--noprofile', '-c', `source /dev/stdin <<'EOF'\n${scripts.bash}EOF\ncomplete -p peridio vericode`], { encoding: 'utf8' });
+    const result = spawnSync('bash', ['--norc', '--noprofile', '-c', `source /dev/stdin <<'EOF'\n${scripts.bash}EOF\ncomplete -p peridio vericode`], {
+      encoding: 'utf8',
+    });
     expect(result.stdout).toBe('complete -o default -F _peridio peridio\ncomplete -o default -F _peridio vericode\n');
   });
 });
@@ -83,8 +89,10 @@ describe('peridio completion zsh', { timeout: ZSH_TIMEOUT }, () => {
 });
 
 describe('peridio completion fish', () => {
-  it('shows each command\'s and option\'s summary', () => {
-    expect(fishCompletionLines(scripts.fish, 'peridio ca-certificates verification-codes c')).toEqual(['create\tissue a single-use verification code for CA registration']);
+  it("shows each command's and option's summary", () => {
+    expect(fishCompletionLines(scripts.fish, 'peridio ca-certificates verification-codes c')).toEqual([
+      'create\tissue a single-use verification code for CA registration',
+    ]);
     expect(fishCompletionLines(scripts.fish, 'peridio codes short --tt')).toEqual(['--ttl\thow long the code stays valid: 1m to 10m (default 3m)']);
   });
 });

@@ -70,6 +70,8 @@ describe('kill -9 while issuing and consuming codes', () => {
     expect(kills).toBeGreaterThanOrEqual(KILLS);
     // The kills landed in real work: many codes were issued and consumed in between.
     expect(facts.consumed).toBeGreaterThan(killedWhileWorking);
-    console.log(`crash-kill (seed ${seed}): ${kills} kills, ${killedWhileWorking} mid-work; store has ${facts.codes} codes, ${facts.consumed} consumed, ${facts.events} audit events`);
+    console.log(
+      `crash-kill (seed ${seed}): ${kills} kills, ${killedWhileWorking} mid-work; store has ${facts.codes} codes, ${facts.consumed} consumed, ${facts.events} audit events`,
+    );
   }, 300_000);
 });

@@ -23,22 +23,87 @@ subjectAltName = DNS:device-42.fleet.example.com
 `;
 
 describe('device-certificates verify with openssl-made device certificates and CRLs', { timeout: 120_000 }, () => {
-  it('accepts the recipes\' certificates, checks purpose and name, and exits 3 revoked for a CRL that lists one', () => {
+  it("accepts the recipes' certificates, checks purpose and name, and exits 3 revoked for a CRL that lists one", () => {
     const e = e2eHome();
     writeFileSync(`${e.home}/ca.cnf`, CA_CONFIG);
     writeFileSync(`${e.home}/index.txt`, '');
     writeFileSync(`${e.home}/crlnumber`, '01\n');
-    openssl(e.home, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'root.key', '-out', 'root.pem', '-days', '3650', '-sha256', '-subj', '/CN=Fleet Root/O=Example']);
-    openssl(e.home, ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'device.key', '-out', 'device.csr', '-subj', '/CN=device-42']);
+    openssl(e.home, [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'root.key',
+      '-out',
+      'root.pem',
+      '-days',
+      '3650',
+      '-sha256',
+      '-subj',
+      '/CN=Fleet Root/O=Example',
+    ]);
+    openssl(e.home, [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'device.key',
+      '-out',
+      'device.csr',
+      '-subj',
+      '/CN=device-42',
+    ]);
     // The AWS recipe: no -extfile, so a version 1 certificate without extensions.
-    openssl(e.home, ['x509', '-req', '-in', 'device.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-days', '500', '-sha256', '-out', 'v1.pem']);
+    openssl(e.home, [
+      'x509',
+      '-req',
+      '-in',
+      'device.csr',
+      '-CA',
+      'root.pem',
+      '-CAkey',
+      'root.key',
+      '-CAcreateserial',
+      '-days',
+      '500',
+      '-sha256',
+      '-out',
+      'v1.pem',
+    ]);
     expect(openssl(e.home, ['x509', '-in', 'v1.pem', '-noout', '-text'])).toMatch(/Version: 1 \(0x0\)/);
-    openssl(e.home, ['x509', '-req', '-in', 'device.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-days', '500', '-sha256', '-extfile', 'ca.cnf', '-extensions', 'device', '-out', 'v3.pem']);
+    openssl(e.home, [
+      'x509',
+      '-req',
+      '-in',
+      'device.csr',
+      '-CA',
+      'root.pem',
+      '-CAkey',
+      'root.key',
+      '-CAcreateserial',
+      '-days',
+      '500',
+      '-sha256',
+      '-extfile',
+      'ca.cnf',
+      '-extensions',
+      'device',
+      '-out',
+      'v3.pem',
+    ]);
     expect(e.peridio(['ca-certificates', 'create', '-c', 'root.pem', '--verified', '-q']).exitCode).toBe(0);
 
     expect(e.peridio(['device-certificates', 'verify', '-c', 'v1.pem', '-q']).exitCode).toBe(0);
     expect(e.peridio(['device-certificates', 'verify', '-c', 'v1.pem', '--dns-name', 'device-42', '-q']).exitCode).toBe(0);
-    expect(e.peridio(['device-certificates', 'verify', '-c', 'v3.pem', '--purpose', 'client-auth', '--dns-name', 'device-42.fleet.example.com', '-q']).exitCode).toBe(0);
+    expect(
+      e.peridio(['device-certificates', 'verify', '-c', 'v3.pem', '--purpose', 'client-auth', '--dns-name', 'device-42.fleet.example.com', '-q']).exitCode,
+    ).toBe(0);
     expect(e.peridio(['device-certificates', 'verify', '-c', 'v3.pem', '--purpose', 'server-auth', '-q']).exitCode).toBe(3);
 
     openssl(e.home, ['ca', '-config', 'ca.cnf', '-gencrl', '-keyfile', 'root.key', '-cert', 'root.pem', '-out', 'empty.crl']);

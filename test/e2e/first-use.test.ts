@@ -10,7 +10,9 @@ describe('the built peridio command in a fresh HOME', () => {
     const env = { HOME: home };
     const first = runBin(['ca-certificates', 'verification-codes', 'create'], { env });
     expect(first.exitCode).toBe(0);
-    expect(first.stdout).toMatch(/^code\t[A-Za-z0-9]{32}\nid\tprn:1:[0-9a-f-]{36}:ca_verification_code:[0-9a-f-]{36}\norganization\tprn:1:[0-9a-f-]{36}\nexpires at\t\S+Z\n$/);
+    expect(first.stdout).toMatch(
+      /^code\t[A-Za-z0-9]{32}\nid\tprn:1:[0-9a-f-]{36}:ca_verification_code:[0-9a-f-]{36}\norganization\tprn:1:[0-9a-f-]{36}\nexpires at\t\S+Z\n$/,
+    );
     const keyFile = join(home, '.config', 'vericode', 'store.key');
     const storePath = join(home, '.local', 'share', 'vericode', 'store.db');
     expect(first.stderr.split('\n')[0]).toBe(`peridio: created a new store at ${storePath}, encrypted with a new key in ${keyFile}`);

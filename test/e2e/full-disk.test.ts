@@ -10,10 +10,12 @@ import { canMountTmpfs, mountTmpfs, unmount } from './support/tmpfs.js';
 
 /** Every regular file under `dir`, relative to it, but for Node's compile cache. */
 function filesUnder(dir: string, prefix = ''): string[] {
-  return readdirSync(dir).filter((name) => name !== '.cache').flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path, `${prefix}${name}/`) : [`${prefix}${name}`];
-  });
+  return readdirSync(dir)
+    .filter((name) => name !== '.cache')
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? filesUnder(path, `${prefix}${name}/`) : [`${prefix}${name}`];
+    });
 }
 
 /** Fills the file system holding `dir` until a write fails with ENOSPC. */
@@ -34,7 +36,11 @@ describe.runIf(canMountTmpfs)('init on a full disk', () => {
       fill(home);
       const env = { ...process.env, HOME: home, CI: 'true' };
       const keyFile = join(home, '.config', 'vericode', 'store.key');
-      expect(await peridio(['init'], env)).toEqual({ exitCode: 2, stdout: '', stderr: `peridio: error: cannot create key file ${keyFile}: no space left on the device\n` });
+      expect(await peridio(['init'], env)).toEqual({
+        exitCode: 2,
+        stdout: '',
+        stderr: `peridio: error: cannot create key file ${keyFile}: no space left on the device\n`,
+      });
       expect(filesUnder(home)).toEqual(['filler']);
 
       // Room for the key file, not for the store: init removes the key file it made.

@@ -23,17 +23,30 @@ function librarySnippet(): string {
 /** A package that depends on vericode, installed from the tarball `npm pack` makes. */
 function consumerPackage(): string {
   const dir = tempDir('vericode-consumer-');
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: REPO_ROOT, encoding: 'utf8' })) as Array<{ filename: string }>;
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: REPO_ROOT, encoding: 'utf8' }),
+  ) as Array<{ filename: string }>;
   const installed = join(dir, 'node_modules', 'vericode');
   mkdirSync(installed, { recursive: true });
   execFileSync('tar', ['-xzf', join(dir, packed[0]!.filename), '-C', installed, '--strip-components=1']);
   // Offline: the package's dependencies (and @types/node for tsc) come from this checkout.
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(installed, 'node_modules'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, dependencies: { vericode: '*' } }));
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { module: 'commonjs', moduleResolution: 'node', target: 'ES2022', strict: true, outDir: 'out', typeRoots: [join(REPO_ROOT, 'node_modules', '@types')], types: ['node'] },
-    files: ['snippet.ts'],
-  }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        module: 'commonjs',
+        moduleResolution: 'node',
+        target: 'ES2022',
+        strict: true,
+        outDir: 'out',
+        typeRoots: [join(REPO_ROOT, 'node_modules', '@types')],
+        types: ['node'],
+      },
+      files: ['snippet.ts'],
+    }),
+  );
   return dir;
 }
 
@@ -46,7 +59,9 @@ describe('the library, from a separate package', () => {
     expect(tsc.status).toBe(0);
     const run = spawnSync(process.execPath, [join(dir, 'out', 'snippet.js')], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH } });
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/^[A-Za-z0-9]{32} \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\nnot_found: organization prn:1:00000000-0000-4000-8000-000000000000 not found\n$/);
+    expect(run.stdout).toMatch(
+      /^[A-Za-z0-9]{32} \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\nnot_found: organization prn:1:00000000-0000-4000-8000-000000000000 not found\n$/,
+    );
     expect(run.status).toBe(0);
   }, 180_000);
 });

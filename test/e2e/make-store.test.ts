@@ -26,7 +26,9 @@ async function madeStore(args: string[]): Promise<SqliteStore> {
   const keyFile = join(dir, 'key');
   writeFileSync(keyFile, `${TEST_KEY.toString('hex')}\n`, { mode: 0o600 });
   const path = join(dir, 'made.db');
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'bench', 'make-store.mjs'), '--store', path, '--key-file', keyFile, ...args], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'bench', 'make-store.mjs'), '--store', path, '--key-file', keyFile, ...args], {
+    encoding: 'utf8',
+  });
   expect(result.stderr).toMatch(/make-store: .*made\.db: \d+ verification codes/);
   expect(result.status).toBe(0);
   return openSqliteStore(path, { mode: 'key-file', key: TEST_KEY });
@@ -44,12 +46,14 @@ describe('bench/make-store.mjs', () => {
       const fresh = (await testStore()).connection;
       expect(store.db.prepare(SCHEMA).all()).toEqual(fresh.db.prepare(SCHEMA).all());
       const counts = store.db.prepare('SELECT kind, state, n FROM record_counts ORDER BY kind, state').all() as Array<{ kind: string; n: number }>;
-      const scanned = store.db.prepare(`SELECT 'audit_events' AS kind, 'all' AS state, count(*) AS n FROM audit_events
+      const scanned = store.db
+        .prepare(`SELECT 'audit_events' AS kind, 'all' AS state, count(*) AS n FROM audit_events
         UNION ALL SELECT 'one_time_codes', 'consumed', count(*) FROM one_time_codes WHERE consumed_at IS NOT NULL
         UNION ALL SELECT 'one_time_codes', 'invalidated', count(*) FROM one_time_codes WHERE consumed_at IS NULL AND invalidated_at IS NOT NULL
         UNION ALL SELECT 'one_time_codes', 'unspent', count(*) FROM one_time_codes WHERE consumed_at IS NULL AND invalidated_at IS NULL
         UNION ALL SELECT 'verification_codes', 'consumed', count(*) FROM verification_codes WHERE consumed_at IS NOT NULL
-        UNION ALL SELECT 'verification_codes', 'unconsumed', count(*) FROM verification_codes WHERE consumed_at IS NULL`).all();
+        UNION ALL SELECT 'verification_codes', 'unconsumed', count(*) FROM verification_codes WHERE consumed_at IS NULL`)
+        .all();
       expect(counts).toEqual(scanned);
       const spent = store.db.prepare('SELECT count(*) FROM verification_codes WHERE consumed_at IS NOT NULL').pluck().get() as number;
       expect(spent).toBeGreaterThan(100);
@@ -65,9 +69,17 @@ describe('bench/make-store.mjs', () => {
     const port = await madeStore(['--verification-codes', '20', '--spent-fraction', '1', '--seed', 'shape']);
     const store = port.connection;
     try {
-      const event = (action: string) => store.db.prepare('SELECT organization_id, subject, outcome, reason, details FROM audit_events WHERE action = ? ORDER BY seq DESC LIMIT 1').get(action) as Record<string, string>;
+      const event = (action: string) =>
+        store.db
+          .prepare('SELECT organization_id, subject, outcome, reason, details FROM audit_events WHERE action = ? ORDER BY seq DESC LIMIT 1')
+          .get(action) as Record<string, string>;
       const made = { create: event('verification_code.create'), consume: event('verification_code.consume') };
-      const row = (seq: 'min' | 'max') => store.db.prepare(`SELECT id, organization_id, certificate_id, expires_at - created_at AS life, consumed_at IS NOT NULL AS spent FROM verification_codes WHERE seq = (SELECT ${seq}(seq) FROM verification_codes)`).get() as Record<string, unknown>;
+      const row = (seq: 'min' | 'max') =>
+        store.db
+          .prepare(
+            `SELECT id, organization_id, certificate_id, expires_at - created_at AS life, consumed_at IS NOT NULL AS spent FROM verification_codes WHERE seq = (SELECT ${seq}(seq) FROM verification_codes)`,
+          )
+          .get() as Record<string, unknown>;
       const madeRow = row('max');
 
       const ctx: CoreContext = { store: port, clock: fixedClock(), random: seededRandom(3) };
@@ -81,7 +93,11 @@ describe('bench/make-store.mjs', () => {
       for (const action of ['create', 'consume'] as const) {
         // Every code is spent at once (--spent-fraction 1): the last events are the last code's.
         expect(made[action].subject).toBe(`prn:1:${organizationId}:ca_verification_code:${String(madeRow.id)}`);
-        expect({ ...made[action], subject: undefined, details: shape(made[action].details!) }).toEqual({ ...core[action], subject: undefined, details: shape(core[action].details!) });
+        expect({ ...made[action], subject: undefined, details: shape(made[action].details!) }).toEqual({
+          ...core[action],
+          subject: undefined,
+          details: shape(core[action].details!),
+        });
       }
       expect((await verifyAuditChain(ctx)).events).toBeGreaterThan(40);
     } finally {

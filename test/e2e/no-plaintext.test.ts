@@ -11,7 +11,9 @@ import { testStore } from '../helpers/store.js';
 import { tempDir } from '../helpers/temp.js';
 
 function storeFiles(path: string): string[] {
-  return readdirSync(dirname(path)).filter((f) => f.startsWith('store.db')).map((f) => join(dirname(path), f));
+  return readdirSync(dirname(path))
+    .filter((f) => f.startsWith('store.db'))
+    .map((f) => join(dirname(path), f));
 }
 
 /** The ways a string could sit in a file: as UTF-8, as UTF-16, or spelled out in hex. */

@@ -38,22 +38,34 @@ describe('scripts of other tools, run unchanged', { timeout: 120_000 }, () => {
     expect(run.stdout).toBe('azure flow: ok\n');
   });
 
-  it('a Peridio CLI user\'s habitual commands', () => {
+  it("a Peridio CLI user's habitual commands", () => {
     const run = runScript(`bash -x ${scriptPath('peridio-cli-habits.sh')}`);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(new RegExp([
-      'certificate\tcerts/dev-root-certificate\\.pem', 'private key\tcerts/dev-root-private-key\\.pem',
-      'certificate\tcerts/[A-Za-z0-9]{32}-certificate\\.pem', 'private key\tcerts/[A-Za-z0-9]{32}-private-key\\.pem',
-      'peridio cli habits: ok', '',
-    ].join('\n').replace(/^/, '^').concat('$')));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        [
+          'certificate\tcerts/dev-root-certificate\\.pem',
+          'private key\tcerts/dev-root-private-key\\.pem',
+          'certificate\tcerts/[A-Za-z0-9]{32}-certificate\\.pem',
+          'private key\tcerts/[A-Za-z0-9]{32}-private-key\\.pem',
+          'peridio cli habits: ok',
+          '',
+        ]
+          .join('\n')
+          .replace(/^/, '^')
+          .concat('$'),
+      ),
+    );
   });
 
   it('x509 create --out - pipes the certificate into openssl, as openssl and step do', () => {
-    const run = runScript([
-      'set -euo pipefail',
-      'peridio x509 create --ca --common-name Pipe-Root --key-out ca.key --out ca.pem 2>/dev/null >/dev/null',
-      'peridio x509 create --common-name Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z --signer-cert ca.pem --signer-key ca.key --out - | openssl x509 -noout -subject -issuer',
-    ].join('\n'));
+    const run = runScript(
+      [
+        'set -euo pipefail',
+        'peridio x509 create --ca --common-name Pipe-Root --key-out ca.key --out ca.pem 2>/dev/null >/dev/null',
+        'peridio x509 create --common-name Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z --signer-cert ca.pem --signer-key ca.key --out - | openssl x509 -noout -subject -issuer',
+      ].join('\n'),
+    );
     expect(run).toEqual({ stdout: 'subject=CN = Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z\nissuer=CN = Pipe-Root\n', stderr: '', status: 0 });
   });
 });

@@ -42,13 +42,18 @@ function findInDataDir(dataDir: string, needles: Record<string, Buffer>): string
     } catch {
       return []; // a file PostgreSQL removed meanwhile
     }
-    return Object.entries(needles).filter(([, needle]) => bytes.includes(needle)).map(([name]) => `${name} in ${path}`);
+    return Object.entries(needles)
+      .filter(([, needle]) => bytes.includes(needle))
+      .map(([name]) => `${name} in ${path}`);
   });
 }
 
 /** The error `opening` fails with. */
 async function failure(opening: Promise<StorePort>): Promise<Error & { hint?: string }> {
-  const outcome = await opening.then((store) => store, (error: Error) => error);
+  const outcome = await opening.then(
+    (store) => store,
+    (error: Error) => error,
+  );
   if (!(outcome instanceof Error)) {
     await outcome.close();
     throw new Error('the store opened');
@@ -70,7 +75,7 @@ async function tableCount(url: string): Promise<number> {
 describe('a PostgreSQL store at rest', () => {
   it('holds no code, user id, purpose, subject, description or organization name in clear, WAL included', async () => {
     const dataDir = clusterDataDir();
-    if (dataDir === undefined) throw new Error('this test reads the cluster\'s data directory: set VERICODE_TEST_POSTGRES_DIR with VERICODE_TEST_POSTGRES_URL');
+    if (dataDir === undefined) throw new Error("this test reads the cluster's data directory: set VERICODE_TEST_POSTGRES_DIR with VERICODE_TEST_POSTGRES_URL");
     const tag = randomBytes(6).toString('hex');
     const secrets = {
       organization: `Marker Org ${tag}`,
@@ -90,17 +95,45 @@ describe('a PostgreSQL store at rest', () => {
       await store.write(async (tx) => {
         await tx.setHmacSecret(hmacSecret);
         await tx.insertOrganization({ id: ORG, name: secrets.organization, created_at: T0 });
-        await tx.insertCaCertificate(caRow(1, { name: secrets.caName, subject: secrets.subject, issuer: secrets.issuer, subject_der: Buffer.from(secrets.subject), description: secrets.description, etag: clearEtag }));
-        await tx.insertVerificationCode({ id: 'vc-1', organization_id: ORG, certificate_id: null, created_at: T0, expires_at: T0 + 1000, code_hmac: hmacCode(hmacSecret, secrets.verificationCode) });
+        await tx.insertCaCertificate(
+          caRow(1, {
+            name: secrets.caName,
+            subject: secrets.subject,
+            issuer: secrets.issuer,
+            subject_der: Buffer.from(secrets.subject),
+            description: secrets.description,
+            etag: clearEtag,
+          }),
+        );
+        await tx.insertVerificationCode({
+          id: 'vc-1',
+          organization_id: ORG,
+          certificate_id: null,
+          created_at: T0,
+          expires_at: T0 + 1000,
+          code_hmac: hmacCode(hmacSecret, secrets.verificationCode),
+        });
         const salt = randomBytes(16);
         await tx.insertOneTimeCode({
-          id: 'otc-1', organization_id: ORG, type: 'short', user_id: secrets.userId, purpose: secrets.purpose,
-          code_digest: await scryptCode(secrets.shortCode, salt, 10), code_salt: salt, scrypt_log_n: 10, is_authorized: 1, created_at: T0, expires_at: T0 + 1000,
+          id: 'otc-1',
+          organization_id: ORG,
+          type: 'short',
+          user_id: secrets.userId,
+          purpose: secrets.purpose,
+          code_digest: await scryptCode(secrets.shortCode, salt, 10),
+          code_salt: salt,
+          scrypt_log_n: 10,
+          is_authorized: 1,
+          created_at: T0,
+          expires_at: T0 + 1000,
         });
         await tx.writeAttempts({ organizationId: ORG, userId: secrets.userId, purpose: secrets.purpose }, { failures: 1, locked_until: null });
       });
       // The workload read back through the store: it is all there, just not in clear.
-      expect(await store.read((tx) => tx.findCaCertificateByName(ORG, secrets.caName))).toMatchObject({ subject: secrets.subject, description: secrets.description });
+      expect(await store.read((tx) => tx.findCaCertificateByName(ORG, secrets.caName))).toMatchObject({
+        subject: secrets.subject,
+        description: secrets.description,
+      });
     } finally {
       await store.close();
     }
@@ -120,16 +153,28 @@ describe('a PostgreSQL store at rest', () => {
     const passphrase: StoreKey = { mode: 'passphrase', passphrase: 'not the key file', source: 'VERICODE_PASSPHRASE' };
     const parsed = new URL(url);
     const location = (u: URL): string => Object.assign(new URL(u), { password: '' }).toString();
-    await expect(openPostgresStore(url, OTHER_KEY)).rejects.toMatchObject({ code: 'store_locked', message: `wrong passphrase or key for ${location(parsed)} (tried a raw key)` });
-    await expect(openPostgresStore(url, passphrase)).rejects.toMatchObject({ code: 'store_locked', message: `wrong passphrase or key for ${location(parsed)} (tried VERICODE_PASSPHRASE)` });
+    await expect(openPostgresStore(url, OTHER_KEY)).rejects.toMatchObject({
+      code: 'store_locked',
+      message: `wrong passphrase or key for ${location(parsed)} (tried a raw key)`,
+    });
+    await expect(openPostgresStore(url, passphrase)).rejects.toMatchObject({
+      code: 'store_locked',
+      message: `wrong passphrase or key for ${location(parsed)} (tried VERICODE_PASSPHRASE)`,
+    });
 
     const wrongPassword = Object.assign(new URL(url), { password: 'not-the-password' });
     const refused = await failure(openPostgresStore(wrongPassword.toString(), KEY));
-    expect(refused).toMatchObject({ code: 'store_locked', message: expect.stringMatching(/^cannot log in to postgres:\/\/vericode_test@127\.0\.0\.1:\d+\/\w+: password authentication failed/) });
+    expect(refused).toMatchObject({
+      code: 'store_locked',
+      message: expect.stringMatching(/^cannot log in to postgres:\/\/vericode_test@127\.0\.0\.1:\d+\/\w+: password authentication failed/),
+    });
     expect(`${refused.message} ${refused.hint}`).not.toContain('not-the-password');
 
     const missing = Object.assign(new URL(url), { pathname: '/no_such_database' });
-    await expect(openPostgresStore(missing.toString(), KEY, { create: true })).rejects.toMatchObject({ code: 'store_locked', message: expect.stringMatching(/^cannot open .*no_such_database.*does not exist/) });
+    await expect(openPostgresStore(missing.toString(), KEY, { create: true })).rejects.toMatchObject({
+      code: 'store_locked',
+      message: expect.stringMatching(/^cannot open .*no_such_database.*does not exist/),
+    });
 
     // A port nothing listens on: the server is down.
     const down = Object.assign(new URL(url), { port: '1' });
@@ -148,13 +193,20 @@ describe('a PostgreSQL store at rest', () => {
 
   it('refuses to make a store in a database that holds other tables, and opens none in an empty one', async () => {
     const url = await freshDatabase();
-    await expect(openPostgresStore(url, KEY)).rejects.toMatchObject({ code: 'store_locked', message: expect.stringMatching(/^no store at postgres:\/\//), next: { kind: 'create_store', path: expect.stringMatching(/^postgres:\/\//) } });
+    await expect(openPostgresStore(url, KEY)).rejects.toMatchObject({
+      code: 'store_locked',
+      message: expect.stringMatching(/^no store at postgres:\/\//),
+      next: { kind: 'create_store', path: expect.stringMatching(/^postgres:\/\//) },
+    });
     expect(await tableCount(url)).toBe(0);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query('CREATE TABLE invoices (id integer)');
     await client.end();
-    await expect(openPostgresStore(url, KEY, { create: true })).rejects.toMatchObject({ code: 'store_corrupt', message: expect.stringMatching(/holds other tables and no vericode store$/) });
+    await expect(openPostgresStore(url, KEY, { create: true })).rejects.toMatchObject({
+      code: 'store_corrupt',
+      message: expect.stringMatching(/holds other tables and no vericode store$/),
+    });
     expect(await tableCount(url)).toBe(1);
   });
 });

@@ -26,7 +26,8 @@ async function pgHome(): Promise<PgHome> {
   requireBuild();
   const url = await freshDatabase();
   const { home, env } = cliHome();
-  const peridio: PgHome['peridio'] = (args, options = {}) => runBin(args, { env: { ...env, CI: 'true', VERICODE_STORE: url, ...options.env }, cwd: home, input: options.stdin });
+  const peridio: PgHome['peridio'] = (args, options = {}) =>
+    runBin(args, { env: { ...env, CI: 'true', VERICODE_STORE: url, ...options.env }, cwd: home, input: options.stdin });
   expect(peridio(['init', '-q'])).toMatchObject({ exitCode: 0 });
   return { home, url, peridio };
 }
@@ -45,15 +46,46 @@ const p256 = (out: string): string[] => ['ecparam', '-name', 'prime256v1', '-gen
 
 function makeCa(home: string, genkey: (out: string) => string[]): void {
   openssl(home, genkey('ca.key'));
-  openssl(home, ['req', '-x509', '-new', '-key', 'ca.key', '-sha256', '-days', '365', '-out', 'ca.pem', '-subj', '/CN=Example Root CA/O=Example',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl(home, [
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    'ca.key',
+    '-sha256',
+    '-days',
+    '365',
+    '-out',
+    'ca.pem',
+    '-subj',
+    '/CN=Example Root CA/O=Example',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
 }
 
 /** The guides' verification certificate: a CSR with CN = code, signed by the CA as a v1 certificate. */
 function makeVerificationCertificate(home: string, genkey: (out: string) => string[], commonName: string): void {
   openssl(home, genkey('verification.key'));
   openssl(home, ['req', '-new', '-key', 'verification.key', '-out', 'verification.csr', '-subj', `/CN=${commonName}`]);
-  openssl(home, ['x509', '-req', '-in', 'verification.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'verification.pem', '-days', '1', '-sha256']);
+  openssl(home, [
+    'x509',
+    '-req',
+    '-in',
+    'verification.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'verification.pem',
+    '-days',
+    '1',
+    '-sha256',
+  ]);
 }
 
 function codeStatuses(p: PgHome): string[] {
@@ -72,7 +104,10 @@ function auditVerify(p: PgHome, env: Record<string, string> = {}): { events: num
 
 // Key generation and a few dozen runs of the built command on a busy machine.
 describe('the CLI flows against PostgreSQL', { timeout: 300_000 }, () => {
-  it.each([['RSA 2048', rsa], ['P-256', p256]] as const)('Peridio / AWS flow with openssl (%s): code, verification certificate, register', async (_name, genkey) => {
+  it.each([
+    ['RSA 2048', rsa],
+    ['P-256', p256],
+  ] as const)('Peridio / AWS flow with openssl (%s): code, verification certificate, register', async (_name, genkey) => {
     const p = await pgHome();
     makeCa(p.home, genkey);
     const code = p.peridio(['ca-certificates', 'verification-codes', 'create', '-q']);
@@ -93,7 +128,9 @@ describe('the CLI flows against PostgreSQL', { timeout: 300_000 }, () => {
     makeCa(p.home, p256);
     const created = json(p.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '--name', 'factory-ca', '--json']));
     expect(created).toMatchObject({ name: 'factory-ca', is_verified: false });
-    const bound = json<{ code: string; certificate_etag: string }>(p.peridio(['ca-certificates', 'verification-codes', 'create', '--certificate', 'factory-ca', '--if-match', created.etag as string, '--json']));
+    const bound = json<{ code: string; certificate_etag: string }>(
+      p.peridio(['ca-certificates', 'verification-codes', 'create', '--certificate', 'factory-ca', '--if-match', created.etag as string, '--json']),
+    );
     expect(bound.certificate_etag).not.toBe(created.etag);
     makeVerificationCertificate(p.home, p256, bound.code);
     const stale = p.peridio(['ca-certificates', 'verify', 'factory-ca', '-v', 'verification.pem', '--if-match', created.etag as string, '--json']);
@@ -101,7 +138,9 @@ describe('the CLI flows against PostgreSQL', { timeout: 300_000 }, () => {
     const verified = json(p.peridio(['ca-certificates', 'verify', 'factory-ca', '-v', 'verification.pem', '--if-match', bound.certificate_etag, '--json']));
     expect(verified).toMatchObject({ prn: created.prn, is_verified: true });
     expect(json(p.peridio(['ca-certificates', 'get', 'factory-ca', '--json']))).toEqual(verified);
-    expect(json<{ items: Array<{ name: string }> }>(p.peridio(['ca-certificates', 'list', '--search', 'FACTORY', '--json'])).items.map((c) => c.name)).toEqual(['factory-ca']);
+    expect(json<{ items: Array<{ name: string }> }>(p.peridio(['ca-certificates', 'list', '--search', 'FACTORY', '--json'])).items.map((c) => c.name)).toEqual([
+      'factory-ca',
+    ]);
     auditVerify(p);
   });
 
@@ -114,12 +153,18 @@ describe('the CLI flows against PostgreSQL', { timeout: 300_000 }, () => {
     expect({ exitCode: unauthorized.exitCode, code: errorCode(unauthorized) }).toEqual({ exitCode: 3, code: 'not_authorized' });
     expect(p.peridio(['codes', 'authorize', ...pair, '-q'], { stdin: phrase.toUpperCase() })).toEqual({ stdout: 'active\n', stderr: '', exitCode: 0 });
     expect(p.peridio(['codes', 'redeem', ...pair, '-q'], { stdin: `  ${phrase}\n` })).toEqual({ stdout: 'consumed\n', stderr: '', exitCode: 0 });
-    expect(p.peridio(['codes', 'redeem', ...pair], { stdin: phrase })).toMatchObject({ exitCode: 3, stderr: expect.stringContaining('peridio: error: the code is not valid for this user and purpose\n') });
+    expect(p.peridio(['codes', 'redeem', ...pair], { stdin: phrase })).toMatchObject({
+      exitCode: 3,
+      stderr: expect.stringContaining('peridio: error: the code is not valid for this user and purpose\n'),
+    });
 
     p.peridio(['codes', 'long', ...pair, '--authorize', '-q']);
     expect(p.peridio(['codes', 'invalidate', ...pair, '--type', 'long', '-q'])).toEqual({ stdout: '1\n', stderr: '', exitCode: 0 });
-    expect(json<{ items: Array<{ type: string; status: string }> }>(p.peridio(['codes', 'list', '--user', 'dave@example.com', '--json'])).items.map((c) => `${c.type} ${c.status}`))
-      .toEqual(['long invalidated', 'phrase consumed']);
+    expect(
+      json<{ items: Array<{ type: string; status: string }> }>(p.peridio(['codes', 'list', '--user', 'dave@example.com', '--json'])).items.map(
+        (c) => `${c.type} ${c.status}`,
+      ),
+    ).toEqual(['long invalidated', 'phrase consumed']);
 
     // Another pair, whose count starts at zero: 10 failures lock it, even for the right code.
     const guessed = ['--user', 'erin', '--purpose', 'temporary_authentication'];
@@ -128,22 +173,92 @@ describe('the CLI flows against PostgreSQL', { timeout: 300_000 }, () => {
     for (let i = 0; i < 10; i += 1) expect({ i, exitCode: p.peridio(['codes', 'redeem', ...guessed], { stdin: wrong }).exitCode }).toEqual({ i, exitCode: 3 });
     const locked = p.peridio(['codes', 'redeem', ...guessed, '--json'], { stdin: short });
     expect({ exitCode: locked.exitCode, code: errorCode(locked) }).toEqual({ exitCode: 5, code: 'locked' });
-    expect(json<{ items: Array<{ user_id: string }> }>(p.peridio(['codes', 'list', '--status', 'locked', '--json'])).items.map((c) => c.user_id)).toEqual(['erin']);
+    expect(json<{ items: Array<{ user_id: string }> }>(p.peridio(['codes', 'list', '--status', 'locked', '--json'])).items.map((c) => c.user_id)).toEqual([
+      'erin',
+    ]);
     auditVerify(p);
   });
 
   it('device-certificates verify: openssl-made v1 and v3 device certificates against a registered root', async () => {
     const p = await pgHome();
-    writeFileSync(join(p.home, 'device.cnf'), '[device]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature\nextendedKeyUsage = clientAuth\nsubjectAltName = DNS:device-42.fleet.example.com\n');
-    openssl(p.home, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'root.key', '-out', 'root.pem', '-days', '3650', '-sha256', '-subj', '/CN=Fleet Root/O=Example']);
-    openssl(p.home, ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'device.key', '-out', 'device.csr', '-subj', '/CN=device-42']);
-    openssl(p.home, ['x509', '-req', '-in', 'device.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-days', '500', '-sha256', '-out', 'v1.pem']);
-    openssl(p.home, ['x509', '-req', '-in', 'device.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-days', '500', '-sha256', '-extfile', 'device.cnf', '-extensions', 'device', '-out', 'v3.pem']);
+    writeFileSync(
+      join(p.home, 'device.cnf'),
+      '[device]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature\nextendedKeyUsage = clientAuth\nsubjectAltName = DNS:device-42.fleet.example.com\n',
+    );
+    openssl(p.home, [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'root.key',
+      '-out',
+      'root.pem',
+      '-days',
+      '3650',
+      '-sha256',
+      '-subj',
+      '/CN=Fleet Root/O=Example',
+    ]);
+    openssl(p.home, [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'device.key',
+      '-out',
+      'device.csr',
+      '-subj',
+      '/CN=device-42',
+    ]);
+    openssl(p.home, [
+      'x509',
+      '-req',
+      '-in',
+      'device.csr',
+      '-CA',
+      'root.pem',
+      '-CAkey',
+      'root.key',
+      '-CAcreateserial',
+      '-days',
+      '500',
+      '-sha256',
+      '-out',
+      'v1.pem',
+    ]);
+    openssl(p.home, [
+      'x509',
+      '-req',
+      '-in',
+      'device.csr',
+      '-CA',
+      'root.pem',
+      '-CAkey',
+      'root.key',
+      '-CAcreateserial',
+      '-days',
+      '500',
+      '-sha256',
+      '-extfile',
+      'device.cnf',
+      '-extensions',
+      'device',
+      '-out',
+      'v3.pem',
+    ]);
     const unknown = p.peridio(['device-certificates', 'verify', '-c', 'v1.pem', '--json']);
     expect(unknown.exitCode).toBe(3);
     expect(p.peridio(['ca-certificates', 'create', '-c', 'root.pem', '--verified', '-q']).exitCode).toBe(0);
     expect(p.peridio(['device-certificates', 'verify', '-c', 'v1.pem', '-q']).exitCode).toBe(0);
-    expect(p.peridio(['device-certificates', 'verify', '-c', 'v3.pem', '--purpose', 'client-auth', '--dns-name', 'device-42.fleet.example.com', '-q']).exitCode).toBe(0);
+    expect(
+      p.peridio(['device-certificates', 'verify', '-c', 'v3.pem', '--purpose', 'client-auth', '--dns-name', 'device-42.fleet.example.com', '-q']).exitCode,
+    ).toBe(0);
     expect(p.peridio(['device-certificates', 'verify', '-c', 'v3.pem', '--purpose', 'server-auth', '-q']).exitCode).toBe(3);
     // An inactive root no longer vouches for its devices.
     const prn = p.peridio(['ca-certificates', 'list', '-q']).stdout.trim();
@@ -190,34 +305,55 @@ describe('store migrate between a file and PostgreSQL', { timeout: 300_000 }, ()
     makeCa(home, p256);
     const code = file(['ca-certificates', 'verification-codes', 'create', '-q']).stdout.trim();
     makeVerificationCertificate(home, p256, code);
-    expect(file(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'verification.pem', '--name', 'line-1', '--description', 'station 1', '-q']).exitCode).toBe(0);
+    expect(file(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'verification.pem', '--name', 'line-1', '--description', 'station 1', '-q']).exitCode).toBe(
+      0,
+    );
     const long = file(['codes', 'long', '--user', 'frank', '--purpose', 'add_credential', '--authorize', '-q']).stdout.trim();
     file(['codes', 'redeem', '--user', 'frank', '--purpose', 'add_credential'], 'A'.repeat(32));
     const fileHead = chainOf(file(['audit', 'verify', '--json']));
 
     const url = await freshDatabase();
-    const up = json<{ tables: Record<string, number>; audit: { events: number; head_hash: string }; target: { kind: string; audit: { events: number } } }>(file(['store', 'migrate', '--to', url, '--json']));
+    const up = json<{ tables: Record<string, number>; audit: { events: number; head_hash: string }; target: { kind: string; audit: { events: number } } }>(
+      file(['store', 'migrate', '--to', url, '--json']),
+    );
     expect(up.audit).toEqual(fileHead);
     expect(up.target).toMatchObject({ kind: 'postgres', audit: { events: fileHead.events + 1 } });
-    expect(up.tables).toMatchObject({ organizations: 1, ca_certificates: 1, verification_codes: 1, one_time_codes: 1, one_time_code_attempts: 1, audit_events: fileHead.events });
+    expect(up.tables).toMatchObject({
+      organizations: 1,
+      ca_certificates: 1,
+      verification_codes: 1,
+      one_time_codes: 1,
+      one_time_code_attempts: 1,
+      audit_events: fileHead.events,
+    });
     // The source is as it was.
     expect(chainOf(file(['audit', 'verify', '--json']))).toEqual(fileHead);
 
     const pg = (args: readonly string[], input?: string): BinRun => runBin(args, { env: { ...env, CI: 'true', VERICODE_STORE: url }, cwd: home, input });
     const pgHead = chainOf(pg(['audit', 'verify', '--json']));
     expect(pgHead.events).toBe(fileHead.events + 1);
-    expect(json<{ name: string; description: string; is_verified: boolean }>(pg(['ca-certificates', 'get', 'line-1', '--json']))).toMatchObject({ name: 'line-1', description: 'station 1', is_verified: true });
+    expect(json<{ name: string; description: string; is_verified: boolean }>(pg(['ca-certificates', 'get', 'line-1', '--json']))).toMatchObject({
+      name: 'line-1',
+      description: 'station 1',
+      is_verified: true,
+    });
     // The HMAC secret moved with the codes: the code issued on the workstation redeems on the server.
     expect(pg(['codes', 'redeem', '--user', 'frank', '--purpose', 'add_credential', '-q'], long)).toEqual({ stdout: 'consumed\n', stderr: '', exitCode: 0 });
 
-    const back = json<{ audit: { events: number; head_hash: string }; target: { kind: string; location: string } }>(pg(['store', 'migrate', '--to', 'back.db', '--json']));
+    const back = json<{ audit: { events: number; head_hash: string }; target: { kind: string; location: string } }>(
+      pg(['store', 'migrate', '--to', 'back.db', '--json']),
+    );
     expect(back.target).toMatchObject({ kind: 'sqlite', location: join(home, 'back.db') });
     expect(chainOf(file(['audit', 'verify', '--json']))).toEqual(fileHead);
     const copy = (args: readonly string[]): BinRun => runBin(args, { env: { ...env, CI: 'true', VERICODE_STORE: join(home, 'back.db') }, cwd: home });
     const copyHead = chainOf(copy(['audit', 'verify', '--json']));
     expect(copyHead.events).toBe(back.audit.events + 1);
     expect(json<{ items: Array<{ status: string }> }>(copy(['codes', 'list', '--json'])).items.map((c) => c.status)).toEqual(['consumed']);
-    expect(json<{ items: Array<{ action: string }> }>(copy(['audit', 'list', '--limit', '3', '--json'])).items.map((e) => e.action)).toEqual(['store.migrate', 'code.redeem', 'store.migrate']);
+    expect(json<{ items: Array<{ action: string }> }>(copy(['audit', 'list', '--limit', '3', '--json'])).items.map((e) => e.action)).toEqual([
+      'store.migrate',
+      'code.redeem',
+      'store.migrate',
+    ]);
   });
 
   it('refuses a database that holds a store, one it cannot reach, and a wrong key for the target', async () => {
@@ -231,7 +367,8 @@ describe('store migrate between a file and PostgreSQL', { timeout: 300_000 }, ()
 
     expect(file(['store', 'migrate', '--to', 'postgres://nobody@127.0.0.1:1/vericode'])).toEqual({
       stdout: '',
-      stderr: 'peridio: error: cannot connect to postgres://nobody@127.0.0.1:1/vericode: connection refused\nperidio: hint: check that the PostgreSQL server is running and listens on that host and port\n',
+      stderr:
+        'peridio: error: cannot connect to postgres://nobody@127.0.0.1:1/vericode: connection refused\nperidio: hint: check that the PostgreSQL server is running and listens on that host and port\n',
       exitCode: 7,
     });
     const missing = `${p.url.slice(0, p.url.lastIndexOf('/'))}/no_such_database`;

@@ -46,7 +46,9 @@ async function race(s: Server, userId: string, codes: readonly string[]): Promis
   const children: Child[] = [];
   try {
     for (const file of files) {
-      children.push(start('/bin/sh', ['-c', `exec "${process.execPath}" "${BIN}" codes redeem --user ${userId} --purpose ${PURPOSE} --json < "${file}"`], { env: s.env }));
+      children.push(
+        start('/bin/sh', ['-c', `exec "${process.execPath}" "${BIN}" codes redeem --user ${userId} --purpose ${PURPOSE} --json < "${file}"`], { env: s.env }),
+      );
     }
     const exits = await Promise.all(children.map((c) => c.exited));
     return children.reduce<Record<string, number>>((counts, child, i) => {
@@ -79,7 +81,11 @@ describe('processes racing on a PostgreSQL store', { timeout: 300_000 }, () => {
       const userId = `racer-${type}`;
       const issued = s.peridio(['codes', type, '--user', userId, '--purpose', PURPOSE, '--authorize', '-q']);
       expect(issued.exitCode, issued.stderr).toBe(0);
-      const outcomes = await race(s, userId, Array.from({ length: PROCESSES }, () => issued.stdout.trim()));
+      const outcomes = await race(
+        s,
+        userId,
+        Array.from({ length: PROCESSES }, () => issued.stdout.trim()),
+      );
       // Every loser comes after the winner (the code is consumed): the 10th failure
       // locks the pair, so the last one is told it is locked.
       expect({ type, outcomes }).toEqual({ type, outcomes: { ok: 1, 'invalid_code (exit 3)': 10, 'locked (exit 5)': 1 } });
@@ -97,7 +103,12 @@ describe('processes racing on a PostgreSQL store', { timeout: 300_000 }, () => {
     const wrong = Array.from({ length: PROCESSES }, (_, i) => `${'x'.repeat(30)}${String(i).padStart(2, '0')}`);
     expect(await race(s, userId, wrong)).toEqual({ 'invalid_code (exit 3)': 10, 'locked (exit 5)': 2 });
     const events = redeemEvents(s, userId);
-    expect(events.filter((e) => e.action === 'code.redeem').map((e) => e.reason).sort()).toEqual(['locked', 'locked', ...Array<string>(10).fill('no_match')]);
+    expect(
+      events
+        .filter((e) => e.action === 'code.redeem')
+        .map((e) => e.reason)
+        .sort(),
+    ).toEqual(['locked', 'locked', ...Array<string>(10).fill('no_match')]);
     expect(events.filter((e) => e.action === 'code.lock').map((e) => e.details.failures)).toEqual([10]);
     const locked = s.peridio(['codes', 'list', '--user', userId, '--status', 'locked', '--json']);
     expect((JSON.parse(locked.stdout) as { items: unknown[] }).items).toHaveLength(1);

@@ -51,15 +51,26 @@ describe.each([
 
       const out = join(h.home, 'backup.db');
       const backup = await peridio(['store', 'backup', '--out', out, '-q'], h.env, ids);
-      expect(backup).toEqual({ exitCode: 0, stdout: `${out}\n`, stderr: 'peridio: warning: the store is read-only: this backup is not recorded in its audit log (no store.backup event)\n' });
+      expect(backup).toEqual({
+        exitCode: 0,
+        stdout: `${out}\n`,
+        stderr: 'peridio: warning: the store is read-only: this backup is not recorded in its audit log (no store.backup event)\n',
+      });
       const copy = await peridio(['audit', 'verify', '--json'], { ...h.env, XDG_DATA_HOME: '', VERICODE_STORE: out }, ids);
       expect(copy.exitCode, copy.stderr).toBe(0);
       expect(JSON.parse(copy.stdout).events).toBe(2);
 
-      for (const args of [['verification-codes', 'create'], ['codes', 'short', '--user', 'u', '--purpose', 'p'], ['store', 'purge']]) {
+      for (const args of [
+        ['verification-codes', 'create'],
+        ['codes', 'short', '--user', 'u', '--purpose', 'p'],
+        ['store', 'purge'],
+      ]) {
         expect(await peridio(args, h.env, ids)).toEqual({ exitCode: 7, stdout: '', stderr: writeRefused(h.storePath) });
       }
-      expect(await peridio(['store', 'rekey', '--new-key-file', join(h.home, 'new.key')], h.env, ids)).toMatchObject({ exitCode: 7, stderr: writeRefused(h.storePath) });
+      expect(await peridio(['store', 'rekey', '--new-key-file', join(h.home, 'new.key')], h.env, ids)).toMatchObject({
+        exitCode: 7,
+        stderr: writeRefused(h.storePath),
+      });
     } finally {
       chmodSync(storeDir, 0o700);
     }
@@ -82,7 +93,12 @@ describe.runIf(canMountTmpfs)('a store on a read-only file system (EROFS, as roo
       const withStore = { ...env, VERICODE_STORE: storePath };
       expect((await peridio(['verification-codes', 'create', '-q'], withStore)).exitCode).toBe(0);
       expect(remountReadOnly(media)).toBe(true);
-      for (const args of [['verification-codes', 'list'], ['store', 'info'], ['audit', 'verify'], ['audit', 'export']]) {
+      for (const args of [
+        ['verification-codes', 'list'],
+        ['store', 'info'],
+        ['audit', 'verify'],
+        ['audit', 'export'],
+      ]) {
         const run = await peridio(args, withStore);
         expect({ args, exitCode: run.exitCode, stderr: run.stderr }).toEqual({ args, exitCode: 0, stderr: '' });
       }

@@ -90,7 +90,9 @@ describe('store rekey interrupted by kill -9', () => {
       // The rekey's audit event exists exactly when the new key is in force.
       expect(facts).toEqual({ ...initial, events });
     }
-    console.log(`rekey-crash: a rekey takes ${duration.toFixed(0)} ms; after ${ROUNDS} kills the store opened ${outcomes.old} times with the old key, ${outcomes.new} with the new one`);
+    console.log(
+      `rekey-crash: a rekey takes ${duration.toFixed(0)} ms; after ${ROUNDS} kills the store opened ${outcomes.old} times with the old key, ${outcomes.new} with the new one`,
+    );
     const leftovers = readdirSync(join(path, '..')).filter((f) => f.includes('.rekey'));
     // Only an interrupted copy can remain, and the next rekey removes it.
     expect(leftovers.every((f) => f.startsWith('store.db.rekey'))).toBe(true);
@@ -125,7 +127,9 @@ describe('store rekey interrupted by kill -9', () => {
       onStep: (step) => {
         if (step !== 'copying') return;
         // The store is now locked: start two processes and let them block on the lock.
-        withNewKey = start(process.execPath, [BIN, 'verification-codes', 'create', '-q'], { env: { ...process.env, ...home.env, VERICODE_KEY_FILE: newKeyFile } });
+        withNewKey = start(process.execPath, [BIN, 'verification-codes', 'create', '-q'], {
+          env: { ...process.env, ...home.env, VERICODE_KEY_FILE: newKeyFile },
+        });
         withOldKey = start(process.execPath, [BIN, 'verification-codes', 'create', '-q'], { env: { ...process.env, ...home.env } });
         waitUntilOpen([withNewKey.process.pid!, withOldKey.process.pid!], home.storePath);
       },
@@ -154,7 +158,9 @@ function waitUntilOpen(pids: number[], path: string): void {
       return false;
     }
   };
-  const pause = (ms: number): void => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); };
+  const pause = (ms: number): void => {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  };
   const deadline = Date.now() + 20_000;
   while (!pids.every(hasOpen)) {
     if (Date.now() > deadline) throw new Error('the processes never opened the store');

@@ -6,7 +6,21 @@
  * Without the artifact this file fails, naming the command that builds it.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +51,8 @@ interface AirGap {
 }
 
 /** Inside the new namespaces: the app directory read-only, then only PATH and HOME. */
-const SANDBOX_SCRIPT = 'app="$1" bin="$2" work="$3" home="$4" mode="$5"; shift 5; { [ "$mode" = unpack ] || mount --bind -o ro "$app" "$app"; } && cd "$work" && exec /usr/bin/env -i PATH="$bin" HOME="$home" "$@"';
+const SANDBOX_SCRIPT =
+  'app="$1" bin="$2" work="$3" home="$4" mode="$5"; shift 5; { [ "$mode" = unpack ] || mount --bind -o ro "$app" "$app"; } && cd "$work" && exec /usr/bin/env -i PATH="$bin" HOME="$home" "$@"';
 
 /** `argv` in the sandbox: no network (a new network namespace has only a down loopback), its own mounts. */
 function sandboxArgv(box: { app: string; bin: string; work: string }, home: string, argv: readonly string[], mode = 'run'): string[] {
@@ -73,16 +88,21 @@ function airGap(): AirGap {
       const result = spawnSync(command!, args, { input: options.input ?? '', encoding: 'utf8', env: {} });
       return { stdout: result.stdout, stderr: result.stderr, exitCode: result.status };
     },
-    start: (argv, options = {}) => new Promise((resolve, reject) => {
-      const [command, ...args] = sandboxArgv(box, options.home ?? home, argv);
-      const child = spawn(command!, args, { env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
-      child.on('error', reject);
-      child.on('close', (exitCode) => resolve({ stdout, stderr, exitCode }));
-    }),
+    start: (argv, options = {}) =>
+      new Promise((resolve, reject) => {
+        const [command, ...args] = sandboxArgv(box, options.home ?? home, argv);
+        const child = spawn(command!, args, { env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString('utf8');
+        });
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString('utf8');
+        });
+        child.on('error', reject);
+        child.on('close', (exitCode) => resolve({ stdout, stderr, exitCode }));
+      }),
   };
 }
 
@@ -108,7 +128,11 @@ beforeAll(() => {
 
 describe('the release executable, air-gapped', { timeout: 120_000 }, () => {
   it('the sandbox has no network, no node and a read-only app directory', () => {
-    const interfaces = ok(box.run(['cat', '/proc/net/dev'])).split('\n').slice(2).filter((line) => line.trim() !== '').map((line) => line.trim().split(':')[0]);
+    const interfaces = ok(box.run(['cat', '/proc/net/dev']))
+      .split('\n')
+      .slice(2)
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.trim().split(':')[0]);
     expect(interfaces).toEqual(['lo']);
     expect(box.run(['sh', '-c', 'command -v node npm cc gcc; echo "$PATH"']).stdout).toBe(`${join(box.root, 'bin')}\n`);
     const write = box.run(['sh', '-c', `echo x > ${join(box.app, NAME, 'planted')}`]);
@@ -127,31 +151,123 @@ describe('the release executable, air-gapped', { timeout: 120_000 }, () => {
   it('-V and --version --json: Node 24, SQLite inside, release executable', () => {
     expect(box.run([peridio, '-V'])).toEqual({ stdout: `vericode ${version}\n`, stderr: '', exitCode: 0 });
     const report = JSON.parse(ok(box.run([join(box.app, NAME, 'vericode'), '--version', '--json']))) as Record<string, unknown>;
-    expect(report).toMatchObject({ version, platform: 'linux-x64', release_executable: true, sqlite_error: null, sqlite: expect.stringMatching(/^3\./), sqlite3mc: expect.stringMatching(/^2\./) });
+    expect(report).toMatchObject({
+      version,
+      platform: 'linux-x64',
+      release_executable: true,
+      sqlite_error: null,
+      sqlite: expect.stringMatching(/^3\./),
+      sqlite3mc: expect.stringMatching(/^2\./),
+    });
     expect(report.node).toMatch(/^24\./);
   });
 
   it('AWS flow with openssl-made certificates: code, verification certificate, register', () => {
     ok(box.run(['openssl', 'ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'aws-ca.key']));
-    ok(box.run(['openssl', 'req', '-x509', '-new', '-key', 'aws-ca.key', '-sha256', '-days', '365', '-out', 'aws-ca.pem', '-subj', '/CN=Air Gap Root/O=Example', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']));
+    ok(
+      box.run([
+        'openssl',
+        'req',
+        '-x509',
+        '-new',
+        '-key',
+        'aws-ca.key',
+        '-sha256',
+        '-days',
+        '365',
+        '-out',
+        'aws-ca.pem',
+        '-subj',
+        '/CN=Air Gap Root/O=Example',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ]),
+    );
     const code = ok(box.run([peridio, 'ca-certificates', 'verification-codes', 'create', '-q'])).trim();
     expect(code).toMatch(/^[A-Za-z0-9]{32}$/);
     ok(box.run(['openssl', 'ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'aws-v.key']));
     ok(box.run(['openssl', 'req', '-new', '-key', 'aws-v.key', '-out', 'aws-v.csr', '-subj', `/CN=${code}`]));
-    ok(box.run(['openssl', 'x509', '-req', '-in', 'aws-v.csr', '-CA', 'aws-ca.pem', '-CAkey', 'aws-ca.key', '-CAcreateserial', '-out', 'aws-v.pem', '-days', '1', '-sha256']));
-    const registered = JSON.parse(ok(box.run([peridio, 'ca-certificates', 'create', '-c', 'aws-ca.pem', '-v', 'aws-v.pem', '--json']))) as Record<string, unknown>;
+    ok(
+      box.run([
+        'openssl',
+        'x509',
+        '-req',
+        '-in',
+        'aws-v.csr',
+        '-CA',
+        'aws-ca.pem',
+        '-CAkey',
+        'aws-ca.key',
+        '-CAcreateserial',
+        '-out',
+        'aws-v.pem',
+        '-days',
+        '1',
+        '-sha256',
+      ]),
+    );
+    const registered = JSON.parse(ok(box.run([peridio, 'ca-certificates', 'create', '-c', 'aws-ca.pem', '-v', 'aws-v.pem', '--json']))) as Record<
+      string,
+      unknown
+    >;
     expect(registered).toMatchObject({ is_verified: true, status: 'active' });
   });
 
   it('Azure flow: register without -v, a code bound to it, verify', () => {
     ok(box.run(['openssl', 'genrsa', '-out', 'az-ca.key', '2048']));
-    ok(box.run(['openssl', 'req', '-x509', '-new', '-key', 'az-ca.key', '-sha256', '-days', '365', '-out', 'az-ca.pem', '-subj', '/CN=Azure Air Gap Root', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']));
-    expect(JSON.parse(ok(box.run([peridio, 'ca-certificates', 'create', '-c', 'az-ca.pem', '--name', 'factory-ca', '--json'])))).toMatchObject({ name: 'factory-ca', is_verified: false });
+    ok(
+      box.run([
+        'openssl',
+        'req',
+        '-x509',
+        '-new',
+        '-key',
+        'az-ca.key',
+        '-sha256',
+        '-days',
+        '365',
+        '-out',
+        'az-ca.pem',
+        '-subj',
+        '/CN=Azure Air Gap Root',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ]),
+    );
+    expect(JSON.parse(ok(box.run([peridio, 'ca-certificates', 'create', '-c', 'az-ca.pem', '--name', 'factory-ca', '--json'])))).toMatchObject({
+      name: 'factory-ca',
+      is_verified: false,
+    });
     const code = ok(box.run([peridio, 'ca-certificates', 'verification-codes', 'create', '--certificate', 'factory-ca', '-q'])).trim();
     ok(box.run(['openssl', 'genrsa', '-out', 'az-v.key', '2048']));
     ok(box.run(['openssl', 'req', '-new', '-key', 'az-v.key', '-out', 'az-v.csr', '-subj', `/CN=${code}`]));
-    ok(box.run(['openssl', 'x509', '-req', '-in', 'az-v.csr', '-CA', 'az-ca.pem', '-CAkey', 'az-ca.key', '-CAcreateserial', '-out', 'az-v.pem', '-days', '1', '-sha256']));
-    expect(JSON.parse(ok(box.run([peridio, 'ca-certificates', 'verify', 'factory-ca', '-v', 'az-v.pem', '--json'])))).toMatchObject({ name: 'factory-ca', is_verified: true });
+    ok(
+      box.run([
+        'openssl',
+        'x509',
+        '-req',
+        '-in',
+        'az-v.csr',
+        '-CA',
+        'az-ca.pem',
+        '-CAkey',
+        'az-ca.key',
+        '-CAcreateserial',
+        '-out',
+        'az-v.pem',
+        '-days',
+        '1',
+        '-sha256',
+      ]),
+    );
+    expect(JSON.parse(ok(box.run([peridio, 'ca-certificates', 'verify', 'factory-ca', '-v', 'az-v.pem', '--json'])))).toMatchObject({
+      name: 'factory-ca',
+      is_verified: true,
+    });
   });
 
   it('x509 create --ca makes a CA openssl reads', () => {
@@ -163,7 +279,11 @@ describe('the release executable, air-gapped', { timeout: 120_000 }, () => {
   it('one-time codes: short, long and phrase, issued and redeemed', () => {
     for (const type of ['short', 'long', 'phrase']) {
       const code = ok(box.run([peridio, 'codes', type, '--user', 'alice', '--purpose', `air_gap_${type}`, '--authorize', '-q']));
-      expect(box.run([peridio, 'codes', 'redeem', '--user', 'alice', '--purpose', `air_gap_${type}`, '-q'], { input: code })).toEqual({ stdout: 'consumed\n', stderr: '', exitCode: 0 });
+      expect(box.run([peridio, 'codes', 'redeem', '--user', 'alice', '--purpose', `air_gap_${type}`, '-q'], { input: code })).toEqual({
+        stdout: 'consumed\n',
+        stderr: '',
+        exitCode: 0,
+      });
     }
   });
 

@@ -40,7 +40,9 @@ describe('a SQLite addon that does not load', () => {
     const home = tempDir('vericode-binding-home-');
     const result = run(bin, ['ca-certificates', 'verification-codes', 'create'], home);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(new RegExp(`^peridio: error: cannot load the sqlite binding ${addonPath.replaceAll('/', '\\/')}: .*(invalid elf header|file too short).*\\n`));
+    expect(result.stderr).toMatch(
+      new RegExp(`^peridio: error: cannot load the sqlite binding ${addonPath.replaceAll('/', '\\/')}: .*(invalid elf header|file too short).*\\n`),
+    );
     expect(result.stderr.endsWith(HINT)).toBe(true);
     expect(result.exitCode).toBe(7);
     expect(existsSync(join(home, '.local', 'share', 'vericode', 'store.db'))).toBe(false);
@@ -50,7 +52,11 @@ describe('a SQLite addon that does not load', () => {
     const { bin, addonPath } = installWithAddon(undefined);
     const home = tempDir('vericode-binding-home-');
     const result = run(bin, ['init'], home);
-    expect(result).toEqual({ stdout: '', stderr: `peridio: error: cannot load the sqlite binding ${addonPath}: it is missing: the install did not compile it\n${HINT}`, exitCode: 7 });
+    expect(result).toEqual({
+      stdout: '',
+      stderr: `peridio: error: cannot load the sqlite binding ${addonPath}: it is missing: the install did not compile it\n${HINT}`,
+      exitCode: 7,
+    });
     expect(existsSync(join(home, '.local', 'share', 'vericode', 'store.db'))).toBe(false);
   });
 
@@ -58,14 +64,20 @@ describe('a SQLite addon that does not load', () => {
     const { bin, addonPath } = installWithAddon(undefined);
     const result = run(bin, ['--version', '--json'], tempDir('vericode-binding-home-'));
     expect(result.exitCode).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ sqlite: null, sqlite3mc: null, sqlite_error: `cannot load the sqlite binding ${addonPath}: it is missing: the install did not compile it` });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      sqlite: null,
+      sqlite3mc: null,
+      sqlite_error: `cannot load the sqlite binding ${addonPath}: it is missing: the install did not compile it`,
+    });
   });
 
   // The Node 24 addon that scripts/node24.mjs builds (CI builds it before the suite).
   it.runIf(existsSync(NODE24_ADDON) && process.versions.node.split('.')[0] !== '24')('an addon built for another Node says so', () => {
-    expect(() => loadAddonFile(NODE24_ADDON)).toThrowError(expect.objectContaining({
-      code: 'sqlite_unavailable',
-      message: `cannot load the sqlite binding ${NODE24_ADDON}: it was built for another version of node (node_module_version 137; this node needs ${process.versions.modules})`,
-    }));
+    expect(() => loadAddonFile(NODE24_ADDON)).toThrowError(
+      expect.objectContaining({
+        code: 'sqlite_unavailable',
+        message: `cannot load the sqlite binding ${NODE24_ADDON}: it was built for another version of node (node_module_version 137; this node needs ${process.versions.modules})`,
+      }),
+    );
   });
 });

@@ -38,7 +38,11 @@ describe('unwritable and unreadable paths', () => {
     const dir = readOnlyDirectory(h.home);
     const out = join(dir, 'backup.db');
     const run = await peridio(['store', 'backup', '--out', out], h.env, ids);
-    expect(run).toEqual({ exitCode: 2, stdout: '', stderr: `peridio: error: cannot write backup ${out}: permission denied\nperidio: hint: check that you can write to ${dir}\n` });
+    expect(run).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: `peridio: error: cannot write backup ${out}: permission denied\nperidio: hint: check that you can write to ${dir}\n`,
+    });
     expect(readdirSync(dir)).toEqual([]);
     await expectStoreIntact(h);
   });
@@ -50,7 +54,9 @@ describe('unwritable and unreadable paths', () => {
     writeFileSync(out, 'an older backup', { mode: 0o400 });
     const run = await peridio(['store', 'backup', '--out', out], h.env, ids);
     expect(run.exitCode).toBe(5);
-    expect(run.stderr).toBe(`peridio: error: ${out} already exists: backups never overwrite a file\nperidio: hint: choose a new --out path, or move the old file away first\n`);
+    expect(run.stderr).toBe(
+      `peridio: error: ${out} already exists: backups never overwrite a file\nperidio: hint: choose a new --out path, or move the old file away first\n`,
+    );
     expect(readFileSync(out, 'utf8')).toBe('an older backup');
   });
 

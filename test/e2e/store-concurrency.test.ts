@@ -106,7 +106,9 @@ describe('store maintenance under concurrent use', () => {
     try {
       await Promise.all(redeemers.map((w) => waitForLine(w, 'ready')));
       let finished = false;
-      void Promise.all(redeemers.map((w) => w.exited)).then(() => { finished = true; });
+      void Promise.all(redeemers.map((w) => w.exited)).then(() => {
+        finished = true;
+      });
       while (!finished) {
         const run = await peridio(['store', 'purge', '--older-than', '1s', '--json'], env);
         expect(run.exitCode, run.stderr).toBe(0);

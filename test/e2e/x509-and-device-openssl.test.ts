@@ -15,7 +15,11 @@ function ok(run: { stdout: string; stderr: string; exitCode: number }): string {
 /** A CA key in each form openssl writes, and the -passin it needs. */
 const SIGNER_KEYS: ReadonlyArray<{ name: string; args: string[]; passphrase?: string }> = [
   { name: 'PKCS#8 (openssl genpkey)', args: ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ca.key'] },
-  { name: 'encrypted PKCS#8 (genpkey -aes-256-cbc)', args: ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-aes-256-cbc', '-pass', 'pass:s3cret phrase', '-out', 'ca.key'], passphrase: 's3cret phrase' },
+  {
+    name: 'encrypted PKCS#8 (genpkey -aes-256-cbc)',
+    args: ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-aes-256-cbc', '-pass', 'pass:s3cret phrase', '-out', 'ca.key'],
+    passphrase: 's3cret phrase',
+  },
   { name: 'SEC1 (openssl ecparam -genkey)', args: ['ecparam', '-name', 'secp384r1', '-genkey', '-noout', '-out', 'ca.key'] },
   { name: 'PKCS#1 (openssl genrsa -traditional)', args: ['genrsa', '-traditional', '-out', 'ca.key', '2048'] },
   { name: 'Ed25519 (openssl genpkey)', args: ['genpkey', '-algorithm', 'ed25519', '-out', 'ca.key'] },
@@ -37,17 +41,48 @@ describe('x509 and device-certificates with real openssl', { timeout: 120_000 },
   it.each(SIGNER_KEYS)('x509 create signs with a $name signer key; openssl verifies it and registration accepts it', ({ args, passphrase }) => {
     const e = e2eHome();
     openssl(e.home, args);
-    openssl(e.home, ['req', '-x509', '-new', '-key', 'ca.key', ...(passphrase ? ['-passin', `pass:${passphrase}`] : []), '-days', '365', '-subj', '/CN=Openssl Root/O=Example',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', 'ca.pem']);
+    openssl(e.home, [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'ca.key',
+      ...(passphrase ? ['-passin', `pass:${passphrase}`] : []),
+      '-days',
+      '365',
+      '-subj',
+      '/CN=Openssl Root/O=Example',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      '-out',
+      'ca.pem',
+    ]);
     const code = ok(e.peridio(['ca-certificates', 'verification-codes', 'create', '-q'])).trim();
-    const create = ['x509', 'create', '--common-name', code, '--signer-cert', 'ca.pem', '--signer-key', 'ca.key', '--key-out', 'verification.key', '--out', 'verification.pem'];
+    const create = [
+      'x509',
+      'create',
+      '--common-name',
+      code,
+      '--signer-cert',
+      'ca.pem',
+      '--signer-key',
+      'ca.key',
+      '--key-out',
+      'verification.key',
+      '--out',
+      'verification.pem',
+    ];
     if (passphrase) {
       writeFileSync(`${e.home}/pass.txt`, `${passphrase}\n`);
       create.push('--signer-key-passphrase-file', 'pass.txt');
     }
     ok(e.peridio(create));
     expect(openssl(e.home, ['verify', '-CAfile', 'ca.pem', 'verification.pem'])).toBe('verification.pem: OK\n');
-    expect(openssl(e.home, ['x509', '-in', 'verification.pem', '-noout', '-subject', '-issuer'])).toBe(`subject=CN = ${code}\nissuer=CN = Openssl Root, O = Example\n`);
+    expect(openssl(e.home, ['x509', '-in', 'verification.pem', '-noout', '-subject', '-issuer'])).toBe(
+      `subject=CN = ${code}\nissuer=CN = Openssl Root, O = Example\n`,
+    );
     const registered = JSON.parse(ok(e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'verification.pem', '--json'])));
     expect(registered).toMatchObject({ is_verified: true, status: 'active' });
   });
@@ -58,18 +93,102 @@ describe('x509 and device-certificates with real openssl', { timeout: 120_000 },
     const code = ok(e.peridio(['ca-certificates', 'verification-codes', 'create', '-q'])).trim();
     ok(e.peridio(['x509', 'csr', '--common-name', code, '--key-out', 'verification.key', '--out', 'verification.csr']));
     openssl(e.home, ['req', '-in', 'verification.csr', '-verify', '-noout']);
-    openssl(e.home, ['x509', '-req', '-in', 'verification.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-sha256', '-out', 'verification.pem']);
+    openssl(e.home, [
+      'x509',
+      '-req',
+      '-in',
+      'verification.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-sha256',
+      '-out',
+      'verification.pem',
+    ]);
     expect(JSON.parse(ok(e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'verification.pem', '--json'])))).toMatchObject({ is_verified: true });
   });
 
   it('device-certificates verify agrees with openssl verify on an openssl-made chain', () => {
     const e = e2eHome();
-    writeFileSync(`${e.home}/v3.ext`, '[ca]\nbasicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n[device]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n');
-    openssl(e.home, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'root.key', '-out', 'root.pem', '-days', '3650', '-subj', '/CN=Fleet Root/O=Example']);
-    openssl(e.home, ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'inter.key', '-out', 'inter.csr', '-subj', '/CN=Fleet Issuing CA/O=Example']);
-    openssl(e.home, ['x509', '-req', '-in', 'inter.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-days', '1825', '-extfile', 'v3.ext', '-extensions', 'ca', '-out', 'inter.pem']);
+    writeFileSync(
+      `${e.home}/v3.ext`,
+      '[ca]\nbasicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n[device]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n',
+    );
+    openssl(e.home, [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'root.key',
+      '-out',
+      'root.pem',
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=Fleet Root/O=Example',
+    ]);
+    openssl(e.home, [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'inter.key',
+      '-out',
+      'inter.csr',
+      '-subj',
+      '/CN=Fleet Issuing CA/O=Example',
+    ]);
+    openssl(e.home, [
+      'x509',
+      '-req',
+      '-in',
+      'inter.csr',
+      '-CA',
+      'root.pem',
+      '-CAkey',
+      'root.key',
+      '-CAcreateserial',
+      '-days',
+      '1825',
+      '-extfile',
+      'v3.ext',
+      '-extensions',
+      'ca',
+      '-out',
+      'inter.pem',
+    ]);
     openssl(e.home, ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'device.key', '-out', 'device.csr', '-subj', '/CN=device-42']);
-    openssl(e.home, ['x509', '-req', '-in', 'device.csr', '-CA', 'inter.pem', '-CAkey', 'inter.key', '-CAcreateserial', '-days', '30', '-extfile', 'v3.ext', '-extensions', 'device', '-out', 'device.pem']);
+    openssl(e.home, [
+      'x509',
+      '-req',
+      '-in',
+      'device.csr',
+      '-CA',
+      'inter.pem',
+      '-CAkey',
+      'inter.key',
+      '-CAcreateserial',
+      '-days',
+      '30',
+      '-extfile',
+      'v3.ext',
+      '-extensions',
+      'device',
+      '-out',
+      'device.pem',
+    ]);
     expect(openssl(e.home, ['verify', '-CAfile', 'root.pem', '-untrusted', 'inter.pem', 'device.pem'])).toBe('device.pem: OK\n');
 
     // Not registered yet: exit 3.
@@ -85,7 +204,9 @@ describe('x509 and device-certificates with real openssl', { timeout: 120_000 },
     const late = e.peridio(['device-certificates', 'verify', '-c', 'device.pem', '--chain-path', 'inter.pem', '--at', later.toISOString()]);
     expect(late.exitCode).toBe(3);
     expect(late.stderr).toMatch(/^peridio: error: device certificate does not validate: device certificate expired at /);
-    expect(() => openssl(e.home, ['verify', '-attime', String(Math.floor(later.getTime() / 1000)), '-CAfile', 'root.pem', '-untrusted', 'inter.pem', 'device.pem'])).toThrow(/certificate has expired/);
+    expect(() =>
+      openssl(e.home, ['verify', '-attime', String(Math.floor(later.getTime() / 1000)), '-CAfile', 'root.pem', '-untrusted', 'inter.pem', 'device.pem']),
+    ).toThrow(/certificate has expired/);
     // Deactivating the CA takes it out of the trust anchors.
     ok(e.peridio(['ca-certificates', 'update', 'fleet-root', '--inactive']));
     expect(e.peridio(['device-certificates', 'verify', '-c', 'device.pem', '--chain-path', 'inter.pem']).exitCode).toBe(3);

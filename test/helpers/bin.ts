@@ -46,8 +46,12 @@ export function runBinAsync(args: readonly string[], options: BinOptions = {}): 
     const child = spawn(process.execPath, [BIN, ...args], { ...spawnOptions(options), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ stdout, stderr, exitCode: code ?? -1 }));
     child.stdin.end(options.input ?? '');

@@ -36,7 +36,8 @@ let seed = 0;
 
 export function home(): Home {
   const h = cliHome();
-  const run = (args: readonly string[], options: RunOptions = {}): Promise<CliRun> => runCli(args, { env: h.env, random: seededRandom(`create-${(seed += 1)}`), ...options });
+  const run = (args: readonly string[], options: RunOptions = {}): Promise<CliRun> =>
+    runCli(args, { env: h.env, random: seededRandom(`create-${(seed += 1)}`), ...options });
   const json = async <T>(args: string[]): Promise<T> => {
     const result = await run([...args, '--json']);
     expect(result.exitCode, result.stderr).toBe(0);

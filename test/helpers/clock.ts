@@ -13,7 +13,11 @@ export function fixedClock(iso = '2025-01-01T00:00:00Z'): FixedClock {
   let now = Date.parse(iso);
   return {
     now: () => new Date(now),
-    advance: (ms) => { now += ms; },
-    set: (next) => { now = Date.parse(next); },
+    advance: (ms) => {
+      now += ms;
+    },
+    set: (next) => {
+      now = Date.parse(next);
+    },
   };
 }

@@ -43,11 +43,14 @@ const keyCache = new Map<TestKeyType, TestKey>();
 export function newTestKey(type: TestKeyType): TestKey {
   const [kind, size] = type.split('-') as [string, string | undefined];
   const curves: Record<string, string> = { p256: 'prime256v1', p384: 'secp384r1', p521: 'secp521r1', secp256k1: 'secp256k1' };
-  const pair = kind === 'rsa'
-    ? generateKeyPairSync('rsa', { modulusLength: Number(size) })
-    : kind === 'ec'
-      ? generateKeyPairSync('ec', { namedCurve: curves[size!]! })
-      : type === 'ed448' ? generateKeyPairSync('ed448') : generateKeyPairSync('ed25519');
+  const pair =
+    kind === 'rsa'
+      ? generateKeyPairSync('rsa', { modulusLength: Number(size) })
+      : kind === 'ec'
+        ? generateKeyPairSync('ec', { namedCurve: curves[size!]! })
+        : type === 'ed448'
+          ? generateKeyPairSync('ed448')
+          : generateKeyPairSync('ed25519');
   return { type, privateKey: pair.privateKey, publicKey: pair.publicKey, spki: pair.publicKey.export({ type: 'spki', format: 'der' }) };
 }
 
@@ -84,7 +87,10 @@ export function name(spec: string | ReadonlyArray<readonly [string, string]>): B
 /** Extension builders, including the ones that should be refused. */
 export const ext = {
   ...extension,
-  basicConstraints: (ca: boolean, options: { pathLength?: number; critical?: boolean } = {}): ExtensionSpec => ({ ...extension.basicConstraints(ca, options.pathLength), critical: options.critical ?? true }),
+  basicConstraints: (ca: boolean, options: { pathLength?: number; critical?: boolean } = {}): ExtensionSpec => ({
+    ...extension.basicConstraints(ca, options.pathLength),
+    critical: options.critical ?? true,
+  }),
   /** An extension no implementation recognises (limbo's 1.3.6.1.4.1.55738.666.1). */
   unknown: (critical: boolean): ExtensionSpec => ({ oid: '1.3.6.1.4.1.55738.666.1', critical, value: seq() }),
   subjectAltNameDns: (dns: string, critical = false): ExtensionSpec => ({ oid: OID.subjectAltName, critical, value: seq(tlv(0x82, Buffer.from(dns))) }),
@@ -119,7 +125,7 @@ const toMs = (t: number | string | undefined, fallback: number): number => (t ==
 /** A certificate exactly as `options` say (extensions default to none). */
 export function certificate(options: CertificateOptions): TestCertificate {
   const key = options.key ?? testKey('ec-p256');
-  const subject = typeof options.subject === 'string' ? name(options.subject) : options.subject ?? name('Mini CA Test');
+  const subject = typeof options.subject === 'string' ? name(options.subject) : (options.subject ?? name('Mini CA Test'));
   const signer = options.issuer?.key ?? key;
   const algorithm = signingAlgorithmFor(signer.privateKey, options.hash);
   let der = buildCertificate(
@@ -178,7 +184,13 @@ export function selfSignedCa(options: Omit<CertificateOptions, 'issuer'> & { pat
 /** An intermediate CA signed by `issuer`. */
 export function intermediateCa(issuer: TestCertificate, options: Omit<CertificateOptions, 'issuer'> & { pathLength?: number } = {}): TestCertificate {
   const key = options.key ?? newTestKey('ec-p256');
-  return certificate({ subject: 'Mini Intermediate CA', ...options, key, issuer, extensions: options.extensions ?? caExtensions(key, issuer, options.pathLength) });
+  return certificate({
+    subject: 'Mini Intermediate CA',
+    ...options,
+    key,
+    issuer,
+    extensions: options.extensions ?? caExtensions(key, issuer, options.pathLength),
+  });
 }
 
 /** An end-entity (device or verification) certificate signed by `issuer`: v3, cA=FALSE, digitalSignature. */
@@ -189,7 +201,12 @@ export function leafCertificate(issuer: TestCertificate, options: Omit<Certifica
     ...options,
     key,
     issuer,
-    extensions: options.extensions ?? [ext.basicConstraints(false), ext.keyUsage([KEY_USAGE.digitalSignature]), ext.subjectKeyIdentifier(key.spki), ext.authorityKeyIdentifier(issuer.keyId)],
+    extensions: options.extensions ?? [
+      ext.basicConstraints(false),
+      ext.keyUsage([KEY_USAGE.digitalSignature]),
+      ext.subjectKeyIdentifier(key.spki),
+      ext.authorityKeyIdentifier(issuer.keyId),
+    ],
   });
 }
 
@@ -242,4 +259,3 @@ export function reencodeSignature(cert: TestCertificate | Buffer, how: Signature
 export function toPem(der: Buffer, label = 'CERTIFICATE'): string {
   return `-----BEGIN ${label}-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END ${label}-----\n`;
 }
-

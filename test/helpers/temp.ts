@@ -8,7 +8,11 @@ import { onTestFinished } from 'vitest';
 export function tempDir(prefix = 'vericode-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   onTestFinished(() => {
-    try { chmodSync(dir, 0o700); } catch { /* already gone */ }
+    try {
+      chmodSync(dir, 0o700);
+    } catch {
+      /* already gone */
+    }
     rmSync(dir, { recursive: true, force: true });
   });
   return dir;

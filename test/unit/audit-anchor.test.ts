@@ -36,11 +36,15 @@ describe('verifyAuditChain with an anchor', () => {
     const anchor = await auditAnchor(t.ctx);
     t.connection.db.exec('DELETE FROM audit_events WHERE seq = 3; DELETE FROM verification_codes WHERE seq = 2');
     expect((await verifyAuditChain(t.ctx)).events).toBe(2);
-    await expect(verifyAuditChain(t.ctx, { anchor })).rejects.toThrowError(expect.objectContaining({
-      code: 'audit_broken',
-      message: 'audit log does not match the anchor: the log has no event 3 (it was truncated or rolled back)',
-    }));
-    await expect(verifyAuditChain(t.ctx, { anchor: { hash: anchor.hash } })).rejects.toThrow(`audit log does not match the anchor: no event has the anchored hash ${anchor.hash}`);
+    await expect(verifyAuditChain(t.ctx, { anchor })).rejects.toThrowError(
+      expect.objectContaining({
+        code: 'audit_broken',
+        message: 'audit log does not match the anchor: the log has no event 3 (it was truncated or rolled back)',
+      }),
+    );
+    await expect(verifyAuditChain(t.ctx, { anchor: { hash: anchor.hash } })).rejects.toThrow(
+      `audit log does not match the anchor: no event has the anchored hash ${anchor.hash}`,
+    );
   });
 
   it('fails when the anchored event was rewritten (a chain rebuilt by someone with the key)', async () => {
@@ -48,10 +52,12 @@ describe('verifyAuditChain with an anchor', () => {
     const anchor = await auditAnchor(t.ctx);
     t.connection.db.exec("UPDATE audit_events SET hash = 'f' || substr(hash, 2) WHERE seq = 3");
     const rewritten = hashOf(t, 3);
-    await expect(t.ctx.store.read((tx) => checkAnchor(tx, anchor))).rejects.toThrowError(expect.objectContaining({
-      code: 'audit_broken',
-      message: `audit log does not match the anchor: event 3 has hash ${rewritten}, not the anchored ${anchor.hash} (the log was rewritten or rolled back)`,
-    }));
+    await expect(t.ctx.store.read((tx) => checkAnchor(tx, anchor))).rejects.toThrowError(
+      expect.objectContaining({
+        code: 'audit_broken',
+        message: `audit log does not match the anchor: event 3 has hash ${rewritten}, not the anchored ${anchor.hash} (the log was rewritten or rolled back)`,
+      }),
+    );
   });
 });
 
@@ -69,13 +75,17 @@ describe('verifyAuditChain from an event on', () => {
   it('links --since to the event before it', async () => {
     const t = await withCodes(4);
     t.connection.db.exec("UPDATE audit_events SET hash = 'f' || substr(hash, 2) WHERE seq = 2");
-    await expect(verifyAuditChain(t.ctx, { since: 3 })).rejects.toThrow('audit log is broken at event 3: its prev_hash does not match the hash of the event before it');
+    await expect(verifyAuditChain(t.ctx, { since: 3 })).rejects.toThrow(
+      'audit log is broken at event 3: its prev_hash does not match the hash of the event before it',
+    );
   });
 
   it('rejects a --since that is not an event', async () => {
     const t = await withCodes(1);
     for (const since of [0, 3, 1.5]) {
-      await expect(verifyAuditChain(t.ctx, { since })).rejects.toThrowError(expect.objectContaining({ code: 'usage', message: `invalid --since ${since}: it must be the number of an event, from 1 to 2` }));
+      await expect(verifyAuditChain(t.ctx, { since })).rejects.toThrowError(
+        expect.objectContaining({ code: 'usage', message: `invalid --since ${since}: it must be the number of an event, from 1 to 2` }),
+      );
     }
   });
 });
@@ -85,10 +95,12 @@ describe('parseAnchor', () => {
     const hash = 'a'.repeat(64);
     expect(parseAnchor(`{"seq":7,"hash":"${hash}","at":"2025-01-01T00:00:00.000Z"}\n`, 'anchor file a.json')).toEqual({ seq: 7, hash });
     for (const text of ['', 'not json', '{"seq":7}', `{"seq":-1,"hash":"${hash}"}`, `{"seq":7,"hash":"${'A'.repeat(64)}"}`, 'null']) {
-      expect(() => parseAnchor(text, 'anchor file a.json')).toThrowError(expect.objectContaining({
-        code: 'invalid_format',
-        message: 'anchor file a.json is not an audit anchor: expected JSON {"seq", "hash", "at"} as an audit anchor holds it, or a 64-character hex hash',
-      }));
+      expect(() => parseAnchor(text, 'anchor file a.json')).toThrowError(
+        expect.objectContaining({
+          code: 'invalid_format',
+          message: 'anchor file a.json is not an audit anchor: expected JSON {"seq", "hash", "at"} as an audit anchor holds it, or a 64-character hex hash',
+        }),
+      );
     }
   });
 });

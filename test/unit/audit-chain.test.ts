@@ -13,7 +13,16 @@ describe('canonicalJson', () => {
 
 describe('chainHash', () => {
   it('is SHA-256 of the previous hash followed by the canonical event', () => {
-    const body = { seq: 1, at: '2025-01-01T00:00:00.000Z', action: 'x', organization_id: null, subject: null, outcome: 'success' as const, reason: null, details: {} };
+    const body = {
+      seq: 1,
+      at: '2025-01-01T00:00:00.000Z',
+      action: 'x',
+      organization_id: null,
+      subject: null,
+      outcome: 'success' as const,
+      reason: null,
+      details: {},
+    };
     // Computed independently, with Python's hashlib over '0' * 64 + the canonical JSON
     // {"action":"x","at":"2025-01-01T00:00:00.000Z","details":{},"organization_id":null,"outcome":"success","reason":null,"seq":1,"subject":null}
     expect(chainHash(GENESIS_HASH, body)).toBe('7eb34bd6e7cef4e2192595450ded0190606ce24ade2f2c4743051e4d130394d4');
@@ -44,16 +53,18 @@ describe('verifyAuditChain', () => {
 
   it.each([
     ['an edited field', "UPDATE audit_events SET outcome = 'failure' WHERE seq = 4", 4, 'its contents do not match its hash'],
-    ['edited details', "UPDATE audit_events SET details = '{\"length\":64}' WHERE seq = 3", 3, 'its contents do not match its hash'],
+    ['edited details', 'UPDATE audit_events SET details = \'{"length":64}\' WHERE seq = 3', 3, 'its contents do not match its hash'],
     ['a removed event', 'DELETE FROM audit_events WHERE seq = 5', 6, 'expected event 5 here: an event is missing or out of order'],
     ['a rehashed event', "UPDATE audit_events SET action = 'x', hash = 'f' || substr(hash, 2) WHERE seq = 2", 2, 'its contents do not match its hash'],
   ])('names the first bad event after %s', async (_what, sql, seq, problem) => {
     const t = await workload();
     t.connection.db.exec(sql);
-    await expect(verifyAuditChain(t.ctx)).rejects.toThrowError(expect.objectContaining({
-      code: 'audit_broken',
-      message: `audit log is broken at event ${seq}: ${problem}`,
-    }));
+    await expect(verifyAuditChain(t.ctx)).rejects.toThrowError(
+      expect.objectContaining({
+        code: 'audit_broken',
+        message: `audit log is broken at event ${seq}: ${problem}`,
+      }),
+    );
   });
 
   it('catches an event recomputed with a valid hash but a broken link to the next', async () => {
@@ -72,7 +83,10 @@ describe('verifyAuditChain', () => {
     });
     const calls: Array<[number, number]> = [];
     await verifyAuditChain(t.ctx, { onProgress: (checked, total) => calls.push([checked, total]) });
-    expect(calls).toEqual([[1000, 2101], [2000, 2101]]);
+    expect(calls).toEqual([
+      [1000, 2101],
+      [2000, 2101],
+    ]);
   });
 });
 

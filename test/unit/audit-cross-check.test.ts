@@ -30,15 +30,20 @@ async function spentStore(): Promise<TestStore & { consumed: string; redeemed: s
 const idOf = (prn: string): string => prn.split(':').at(-1)!;
 
 async function expectDisagreement(t: TestStore, problem: string): Promise<void> {
-  await expect(verifyAuditChain(t.ctx)).rejects.toThrowError(expect.objectContaining({
-    code: 'audit_broken',
-    message: `the store disagrees with its audit log: ${problem}`,
-    next: NEXT,
-  }));
+  await expect(verifyAuditChain(t.ctx)).rejects.toThrowError(
+    expect.objectContaining({
+      code: 'audit_broken',
+      message: `the store disagrees with its audit log: ${problem}`,
+      next: NEXT,
+    }),
+  );
 }
 
 function seqOf(t: TestStore, action: string, subject: string): number {
-  return t.connection.db.prepare("SELECT seq FROM audit_events WHERE action = ? AND subject = ? AND outcome = 'success'").pluck().get(action, subject) as number;
+  return t.connection.db
+    .prepare("SELECT seq FROM audit_events WHERE action = ? AND subject = ? AND outcome = 'success'")
+    .pluck()
+    .get(action, subject) as number;
 }
 
 describe('audit verify cross-checks the store against the log', () => {
@@ -54,7 +59,10 @@ describe('audit verify cross-checks the store against the log', () => {
     const t = await spentStore();
     const other = t.connection.db.prepare('SELECT id FROM verification_codes WHERE consumed_at IS NULL').pluck().get() as string;
     t.connection.db.prepare('UPDATE verification_codes SET consumed_at = created_at WHERE id = ?').run(other);
-    await expectDisagreement(t, `prn:1:${t.organizationId}:ca_verification_code:${other} is consumed in the store, but the log has no verification_code.consume event for it`);
+    await expectDisagreement(
+      t,
+      `prn:1:${t.organizationId}:ca_verification_code:${other} is consumed in the store, but the log has no verification_code.consume event for it`,
+    );
   });
 
   it.each([
@@ -71,7 +79,11 @@ describe('audit verify cross-checks the store against the log', () => {
   it('names a code the log spends twice', async () => {
     const t = await spentStore();
     const first = seqOf(t, 'code.redeem', t.redeemed);
-    const second = (await t.ctx.store.write((tx) => recordEvent(t.ctx, tx, { action: 'code.redeem', organization_id: `prn:1:${t.organizationId}`, subject: t.redeemed, outcome: 'success', reason: null }))).seq;
+    const second = (
+      await t.ctx.store.write((tx) =>
+        recordEvent(t.ctx, tx, { action: 'code.redeem', organization_id: `prn:1:${t.organizationId}`, subject: t.redeemed, outcome: 'success', reason: null }),
+      )
+    ).seq;
     await expectDisagreement(t, `the log spends ${t.redeemed} more than once (events ${first} and ${second})`);
   });
 
@@ -88,7 +100,9 @@ describe('audit verify cross-checks the store against the log', () => {
     const summary = t.connection.db.prepare("SELECT seq FROM audit_events WHERE action = 'code.invalidate'").pluck().get() as number;
     await expect(t.ctx.store.read((tx) => crossCheckState(tx, summary + 1))).resolves.toBeUndefined();
     // A summary written under schema version 5 accounts for nothing: each code needs its own.
-    await expect(t.ctx.store.read((tx) => crossCheckState(tx, summary))).rejects.toThrow(`the store disagrees with its audit log: ${t.invalidated} is invalidated in the store, but the log has no code.invalidate event for it`);
+    await expect(t.ctx.store.read((tx) => crossCheckState(tx, summary))).rejects.toThrow(
+      `the store disagrees with its audit log: ${t.invalidated} is invalidated in the store, but the log has no code.invalidate event for it`,
+    );
   });
 
   it('accounts for a code invalidated before schema version 5 only by a summary of its own organization, user and purpose', async () => {
@@ -104,7 +118,9 @@ describe('audit verify cross-checks the store against the log', () => {
     ]) {
       t.connection.db.prepare(`UPDATE audit_events SET details = ${change} WHERE seq = ?`).run(summary);
       await expect(t.ctx.store.read((tx) => crossCheckState(tx, summary + 1))).rejects.toThrow(problem);
-      t.connection.db.prepare("UPDATE audit_events SET details = json_set(json_set(details, '$.purpose', ?), '$.user_id', ?) WHERE seq = ?").run(PAIR.purpose, PAIR.userId, summary);
+      t.connection.db
+        .prepare("UPDATE audit_events SET details = json_set(json_set(details, '$.purpose', ?), '$.user_id', ?) WHERE seq = ?")
+        .run(PAIR.purpose, PAIR.userId, summary);
       await expect(t.ctx.store.read((tx) => crossCheckState(tx, summary + 1))).resolves.toBeUndefined();
     }
     t.connection.db.prepare("UPDATE audit_events SET organization_id = 'prn:1:00000000-0000-4000-8000-000000000000' WHERE seq = ?").run(summary);

@@ -45,7 +45,12 @@ describe('exportAudit', () => {
     const { text, summary } = await exportText(ctx);
     const events = await listAudit(ctx);
     expect(summary).toEqual({ events: events.length, first_seq: 1, last_seq: events.length });
-    expect(text.trim().split('\n').map((l) => JSON.parse(l))).toEqual(events);
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual(events);
     expect(checkExport(text)).toEqual({ ok: true, head: events.at(-1)!.hash });
     expect(text).not.toContain(issued.code);
   });

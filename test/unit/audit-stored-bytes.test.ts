@@ -31,7 +31,7 @@ describe('the audit chain covers the stored bytes', () => {
 
   it('a row whose details are not JSON is a broken chain for verify, list and export', async () => {
     const t = await withCodes();
-    t.connection.db.exec("UPDATE audit_events SET details = '{\"length\":' WHERE seq = 3");
+    t.connection.db.exec('UPDATE audit_events SET details = \'{"length":\' WHERE seq = 3');
     await expect(verifyAuditChain(t.ctx)).rejects.toThrowError(expect.objectContaining(BROKEN_AT_3));
     await expect(listAudit(t.ctx)).rejects.toThrowError(expect.objectContaining(BROKEN_AT_3));
     await expect(exportAudit(t.ctx, {}, () => {})).rejects.toThrowError(expect.objectContaining(BROKEN_AT_3));
@@ -42,7 +42,12 @@ describe('the audit chain covers the stored bytes', () => {
     const row = t.connection.db.prepare('SELECT * FROM audit_events WHERE seq = 3').get() as Record<string, string>;
     const bad = '{"length":32,}';
     const text = `{"action":"${row.action}","at":"${row.at}","details":${bad},"organization_id":"${row.organization_id}","outcome":"success","reason":null,"seq":3,"subject":"${row.subject}"}`;
-    t.connection.db.prepare('UPDATE audit_events SET details = ?, hash = ? WHERE seq = 3').run(bad, createHash('sha256').update(row.prev_hash + text).digest('hex'));
+    t.connection.db.prepare('UPDATE audit_events SET details = ?, hash = ? WHERE seq = 3').run(
+      bad,
+      createHash('sha256')
+        .update(row.prev_hash + text)
+        .digest('hex'),
+    );
     await expect(verifyAuditChain(t.ctx)).rejects.toThrowError(expect.objectContaining(BROKEN_AT_3));
   });
 
@@ -74,7 +79,16 @@ async function asWrittenByTheOldCode(t: TestStore, details: (seq: number) => Rec
   const rows = db.prepare('SELECT * FROM audit_events ORDER BY seq').all() as Array<Record<string, unknown> & { seq: number }>;
   let prev = GENESIS_HASH;
   for (const row of rows) {
-    const body = { seq: row.seq, at: row.at, action: row.action, organization_id: row.organization_id, subject: row.subject, outcome: row.outcome, reason: row.reason, details: details(row.seq) } as Parameters<typeof chainHash>[1];
+    const body = {
+      seq: row.seq,
+      at: row.at,
+      action: row.action,
+      organization_id: row.organization_id,
+      subject: row.subject,
+      outcome: row.outcome,
+      reason: row.reason,
+      details: details(row.seq),
+    } as Parameters<typeof chainHash>[1];
     const hash = chainHash(prev, body);
     db.prepare('UPDATE audit_events SET details = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(JSON.stringify(body.details), prev, hash, row.seq);
     prev = hash;
@@ -108,7 +122,9 @@ describe('a store written by the old code path', () => {
     const store = await openSqliteStore(t.path, { mode: 'key-file', key: TEST_KEY });
     try {
       store.connection.db.exec(`UPDATE audit_events SET details = '{"zeta":99,"zeta":3,"alpha":{"b":1,"a":[2,{"d":null,"c":"x"}]}}' WHERE seq = 3`);
-      await expect(verifyAuditChain({ ...t.ctx, store })).rejects.toThrow('audit log is broken at event 3: its details are not stored as they were written (a duplicated key, or text added)');
+      await expect(verifyAuditChain({ ...t.ctx, store })).rejects.toThrow(
+        'audit log is broken at event 3: its details are not stored as they were written (a duplicated key, or text added)',
+      );
     } finally {
       await store.close();
     }

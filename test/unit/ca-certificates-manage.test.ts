@@ -37,9 +37,13 @@ describe('getCaCertificate', () => {
   it('tells a bad reference (exit 2) from a missing CA (exit 4), and never crosses organizations', async () => {
     const t = await testStore();
     const { prn } = insertTestCa(t);
-    await expect(getCaCertificate(t.ctx, t.organizationId, 'no such name!')).rejects.toThrow(expect.objectContaining({ code: 'usage', message: '"no such name!" is neither a CA certificate PRN nor a valid CA certificate name' }));
+    await expect(getCaCertificate(t.ctx, t.organizationId, 'no such name!')).rejects.toThrow(
+      expect.objectContaining({ code: 'usage', message: '"no such name!" is neither a CA certificate PRN nor a valid CA certificate name' }),
+    );
     await expect(getCaCertificate(t.ctx, t.organizationId, 'prn:1:nope')).rejects.toThrow(expect.objectContaining({ code: 'usage' }));
-    await expect(getCaCertificate(t.ctx, t.organizationId, 'missing')).rejects.toThrow(expect.objectContaining({ code: 'not_found', message: 'CA certificate missing not found in this organization' }));
+    await expect(getCaCertificate(t.ctx, t.organizationId, 'missing')).rejects.toThrow(
+      expect.objectContaining({ code: 'not_found', message: 'CA certificate missing not found in this organization' }),
+    );
     const other = (await createOrganization(t.ctx, 'other')).prn.slice('prn:1:'.length);
     await expect(getCaCertificate(t.ctx, other, prn)).rejects.toThrow(expect.objectContaining({ code: 'not_found' }));
     await expect(getCaCertificate(t.ctx, other, 'ca-1')).rejects.toThrow(expect.objectContaining({ code: 'not_found' }));
@@ -63,7 +67,9 @@ describe('listCaCertificates', () => {
     const t = await testStore();
     expect(await listCaCertificates(t.ctx, { organizationId: t.organizationId })).toEqual({ items: [], next_page: null });
     await expect(listCaCertificates(t.ctx, { organizationId: t.organizationId, limit: 0 })).rejects.toThrow('page size 0 is not a whole number from 1 to 1000');
-    await expect(listCaCertificates(t.ctx, { organizationId: t.organizationId, search: 'x'.repeat(257) })).rejects.toThrow('search text longer than 256 characters');
+    await expect(listCaCertificates(t.ctx, { organizationId: t.organizationId, search: 'x'.repeat(257) })).rejects.toThrow(
+      'search text longer than 256 characters',
+    );
   });
 });
 
@@ -72,7 +78,12 @@ describe('updateCaCertificate', () => {
     const t = await testStore();
     const { prn, row } = insertTestCa(t, { name: 'factory-ca' });
     t.clock.advance(60_000);
-    const updated = await updateCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: 'factory-ca', status: 'inactive', description: '  line 3 ' });
+    const updated = await updateCaCertificate(t.ctx, {
+      organizationId: t.organizationId,
+      certificate: 'factory-ca',
+      status: 'inactive',
+      description: '  line 3 ',
+    });
     expect(updated).toMatchObject({ status: 'inactive', description: 'line 3', updated_at: '2025-01-01T00:01:00Z', created_at: '2025-01-01T00:00:00Z' });
     expect(updated.etag).toMatch(/^[0-9a-f]{16}$/);
     expect(updated.etag).not.toBe(row.etag);
@@ -89,36 +100,53 @@ describe('updateCaCertificate', () => {
     const t = await testStore();
     const { row } = insertTestCa(t, { name: 'factory-ca' });
     const before = await getCaCertificate(t.ctx, t.organizationId, 'factory-ca');
-    await expect(updateCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: 'factory-ca', status: 'inactive', ifMatch: 'stale' })).rejects.toThrow(expect.objectContaining({
-      code: 'etag_mismatch',
-      message: 'CA certificate factory-ca has changed: its etag is no longer stale',
-    }));
+    await expect(
+      updateCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: 'factory-ca', status: 'inactive', ifMatch: 'stale' }),
+    ).rejects.toThrow(
+      expect.objectContaining({
+        code: 'etag_mismatch',
+        message: 'CA certificate factory-ca has changed: its etag is no longer stale',
+      }),
+    );
     expect(await getCaCertificate(t.ctx, t.organizationId, 'factory-ca')).toStrictEqual(before);
-    expect((await updateCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: 'factory-ca', status: 'inactive', ifMatch: '*' })).status).toBe('inactive');
+    expect((await updateCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: 'factory-ca', status: 'inactive', ifMatch: '*' })).status).toBe(
+      'inactive',
+    );
     expect(row.etag).toBe(before.etag);
-    expect((await listAudit(t.ctx, { action: 'ca_certificate.update' })).map((e) => [e.outcome, e.reason])).toEqual([['failure', 'etag_mismatch'], ['success', null]]);
+    expect((await listAudit(t.ctx, { action: 'ca_certificate.update' })).map((e) => [e.outcome, e.reason])).toEqual([
+      ['failure', 'etag_mismatch'],
+      ['success', null],
+    ]);
   });
 
   it('turns JITP on only with description, tags and product name, merges later changes, and turns it off', async () => {
     const t = await testStore();
     insertTestCa(t, { name: 'factory-ca' });
     const target = { organizationId: t.organizationId, certificate: 'factory-ca' };
-    await expect(updateCaCertificate(t.ctx, { ...target, jitp: { productName: 'gateway' } })).rejects.toThrow(expect.objectContaining({ message: 'JITP needs --jitp-description, --jitp-tags' }));
+    await expect(updateCaCertificate(t.ctx, { ...target, jitp: { productName: 'gateway' } })).rejects.toThrow(
+      expect.objectContaining({ message: 'JITP needs --jitp-description, --jitp-tags' }),
+    );
     const on = await updateCaCertificate(t.ctx, { ...target, jitp: { description: 'factory', tags: 'line2, eu,eu', productName: 'gateway' } });
     expect(on.jitp).toEqual({ description: 'factory', tags: ['line2', 'eu'], product_name: 'gateway', target: null, cohort_prn: null });
     const cohort = `prn:1:${t.organizationId}:cohort:11111111-2222-4333-8444-555555555555`;
     const merged = await updateCaCertificate(t.ctx, { ...target, jitp: { target: 'arm64', cohortPrn: cohort } });
     expect(merged.jitp).toEqual({ description: 'factory', tags: ['line2', 'eu'], product_name: 'gateway', target: 'arm64', cohort_prn: cohort });
     await expect(updateCaCertificate(t.ctx, { ...target, jitp: { tags: 'a,,b' } })).rejects.toThrow(/empty tag/);
-    await expect(updateCaCertificate(t.ctx, { ...target, jitp: { cohortPrn: 'prn:1:00000000-0000-4000-8000-000000000000:cohort:11111111-2222-4333-8444-555555555555' } })).rejects.toThrow(/another organization/);
-    await expect(updateCaCertificate(t.ctx, { ...target, disableJitp: true, jitp: { target: 'x' } })).rejects.toThrow('turning JITP off excludes changing its settings');
+    await expect(
+      updateCaCertificate(t.ctx, { ...target, jitp: { cohortPrn: 'prn:1:00000000-0000-4000-8000-000000000000:cohort:11111111-2222-4333-8444-555555555555' } }),
+    ).rejects.toThrow(/another organization/);
+    await expect(updateCaCertificate(t.ctx, { ...target, disableJitp: true, jitp: { target: 'x' } })).rejects.toThrow(
+      'turning JITP off excludes changing its settings',
+    );
     expect((await updateCaCertificate(t.ctx, { ...target, disableJitp: true })).jitp).toBeNull();
   });
 
   it('refuses an update that changes nothing', async () => {
     const t = await testStore();
     insertTestCa(t, { name: 'factory-ca' });
-    await expect(updateCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: 'factory-ca', jitp: {} })).rejects.toThrow(expect.objectContaining({ code: 'usage', message: 'nothing to update' }));
+    await expect(updateCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: 'factory-ca', jitp: {} })).rejects.toThrow(
+      expect.objectContaining({ code: 'usage', message: 'nothing to update' }),
+    );
   });
 });
 
@@ -126,12 +154,18 @@ describe('deleteCaCertificate', () => {
   it('deletes with a matching or absent --if-match, refuses a stale one', async () => {
     const t = await testStore();
     const { prn, row } = insertTestCa(t, { name: 'factory-ca' });
-    await expect(deleteCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: 'factory-ca', ifMatch: 'stale' })).rejects.toThrow(expect.objectContaining({ code: 'etag_mismatch' }));
+    await expect(deleteCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: 'factory-ca', ifMatch: 'stale' })).rejects.toThrow(
+      expect.objectContaining({ code: 'etag_mismatch' }),
+    );
     expect((await deleteCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: 'factory-ca', ifMatch: row.etag })).prn).toBe(prn);
     await expect(getCaCertificate(t.ctx, t.organizationId, prn)).rejects.toThrow(expect.objectContaining({ code: 'not_found' }));
     insertTestCa(t, { name: 'second' });
     expect((await deleteCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: 'second' })).name).toBe('second');
-    expect((await listAudit(t.ctx, { action: 'ca_certificate.delete' })).map((e) => [e.outcome, e.reason])).toEqual([['failure', 'etag_mismatch'], ['success', null], ['success', null]]);
+    expect((await listAudit(t.ctx, { action: 'ca_certificate.delete' })).map((e) => [e.outcome, e.reason])).toEqual([
+      ['failure', 'etag_mismatch'],
+      ['success', null],
+      ['success', null],
+    ]);
   });
 });
 
@@ -152,9 +186,12 @@ describe('issueBoundVerificationCode', () => {
     const t = await testStore();
     insertTestCa(t, { name: 'factory-ca' });
     insertTestCa(t, { name: 'done-ca', is_verified: 1 });
-    const bind = (certificate: string, ifMatch?: string): Promise<unknown> => issueBoundVerificationCode(t.ctx, { organizationId: t.organizationId, certificate, ifMatch }, {});
+    const bind = (certificate: string, ifMatch?: string): Promise<unknown> =>
+      issueBoundVerificationCode(t.ctx, { organizationId: t.organizationId, certificate, ifMatch }, {});
     await expect(bind('factory-ca', 'stale')).rejects.toThrow(expect.objectContaining({ code: 'etag_mismatch' }));
-    await expect(bind('done-ca')).rejects.toThrow(expect.objectContaining({ code: 'already_registered', message: 'CA certificate done-ca is already verified: it needs no verification code' }));
+    await expect(bind('done-ca')).rejects.toThrow(
+      expect.objectContaining({ code: 'already_registered', message: 'CA certificate done-ca is already verified: it needs no verification code' }),
+    );
     await expect(bind('missing')).rejects.toThrow(expect.objectContaining({ code: 'not_found' }));
     expect((await listVerificationCodes(t.ctx, { organizationId: t.organizationId })).items).toEqual([]);
     expect((await listAudit(t.ctx, { action: 'verification_code.create' })).map((e) => e.reason)).toEqual(['etag_mismatch', 'already_registered', 'not_found']);

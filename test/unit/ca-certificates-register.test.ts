@@ -11,7 +11,12 @@ import { testStore, type TestStore } from '../helpers/store.js';
 
 const CONSUMED = ' (the verification code was consumed by this attempt)';
 
-function register(t: TestStore, ca: TestCertificate, verification?: TestCertificate | Buffer, extra: Partial<RegisterCaCertificateInput> = {}): ReturnType<typeof registerCaCertificate> {
+function register(
+  t: TestStore,
+  ca: TestCertificate,
+  verification?: TestCertificate | Buffer,
+  extra: Partial<RegisterCaCertificateInput> = {},
+): ReturnType<typeof registerCaCertificate> {
   return registerCaCertificate(t.ctx, {
     organizationId: t.organizationId,
     certificate: { bytes: Buffer.from(ca.pem), label: 'CA certificate ca.pem' },
@@ -62,9 +67,18 @@ describe('registerCaCertificate: Peridio / AWS flow', () => {
     expect(events).toEqual([
       ['verification_code.create', 'success', expect.any(String), expect.any(Object)],
       ['verification_code.consume', 'success', expect.stringContaining(':ca_verification_code:'), {}],
-      ['ca_certificate.create', 'success', registered.prn, {
-        name: 'root-1', fingerprint_sha256: registered.fingerprint_sha256, proof: 'verification_certificate', verification_code: events[1]![2], status: 'active',
-      }],
+      [
+        'ca_certificate.create',
+        'success',
+        registered.prn,
+        {
+          name: 'root-1',
+          fingerprint_sha256: registered.fingerprint_sha256,
+          proof: 'verification_certificate',
+          verification_code: events[1]![2],
+          status: 'active',
+        },
+      ],
     ]);
   });
 
@@ -77,8 +91,14 @@ describe('registerCaCertificate: Peridio / AWS flow', () => {
   it('stores JITP settings and the inactive status given at registration', async () => {
     const t = await testStore();
     const root = selfSignedCa({ subject: 'Jitp Root' });
-    const registered = await register(t, root, v1Certificate(root, { subject: await newCode(t) }), { status: 'inactive', jitp: { description: 'factory', tags: 'a,b', productName: 'gateway', target: 'arm64' } });
-    expect(registered).toMatchObject({ status: 'inactive', jitp: { description: 'factory', tags: ['a', 'b'], product_name: 'gateway', target: 'arm64', cohort_prn: null } });
+    const registered = await register(t, root, v1Certificate(root, { subject: await newCode(t) }), {
+      status: 'inactive',
+      jitp: { description: 'factory', tags: 'a,b', productName: 'gateway', target: 'arm64' },
+    });
+    expect(registered).toMatchObject({
+      status: 'inactive',
+      jitp: { description: 'factory', tags: ['a', 'b'], product_name: 'gateway', target: 'arm64', cohort_prn: null },
+    });
   });
 });
 
@@ -88,18 +108,46 @@ describe('registerCaCertificate: failures before the code is consumed', () => {
     const root = selfSignedCa({ subject: 'Test Root' });
     const code = await newCode(t);
     const good = v1Certificate(root, { subject: code });
-    const twoCns = certificate({ issuer: root, version: 1, subject: name([['2.5.4.3', code], ['2.5.4.3', code]]) });
+    const twoCns = certificate({
+      issuer: root,
+      version: 1,
+      subject: name([
+        ['2.5.4.3', code],
+        ['2.5.4.3', code],
+      ]),
+    });
     const cases: Array<[string, () => Promise<unknown>, string]> = [
-      ['random CA bytes', () => registerCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: { bytes: Buffer.from('not a certificate at all'), label: 'CA certificate ca.pem' }, verificationCertificate: { bytes: Buffer.from(good.pem), label: 'v' } }), 'CA certificate ca.pem is not a valid certificate'],
-      ['a bundle as the verification certificate', () => register(t, root, Buffer.from(good.pem + good.pem)), 'verification certificate verification.pem is not a valid certificate: it holds 2 certificates where one is expected'],
-      ['two CN attributes', () => register(t, root, twoCns), 'verification certificate verification.pem must have exactly one CN attribute in its subject, found 2'],
+      [
+        'random CA bytes',
+        () =>
+          registerCaCertificate(t.ctx, {
+            organizationId: t.organizationId,
+            certificate: { bytes: Buffer.from('not a certificate at all'), label: 'CA certificate ca.pem' },
+            verificationCertificate: { bytes: Buffer.from(good.pem), label: 'v' },
+          }),
+        'CA certificate ca.pem is not a valid certificate',
+      ],
+      [
+        'a bundle as the verification certificate',
+        () => register(t, root, Buffer.from(good.pem + good.pem)),
+        'verification certificate verification.pem is not a valid certificate: it holds 2 certificates where one is expected',
+      ],
+      [
+        'two CN attributes',
+        () => register(t, root, twoCns),
+        'verification certificate verification.pem must have exactly one CN attribute in its subject, found 2',
+      ],
     ];
     for (const [what, attempt, message] of cases) {
       await expect(attempt(), what).rejects.toThrow(expect.objectContaining({ code: 'invalid_certificate', message: expect.stringContaining(message) }));
     }
     expect(await codeStatuses(t)).toEqual(['active']);
     expect(await caCount(t)).toBe(0);
-    expect((await listAudit(t.ctx, { action: 'ca_certificate.create' })).map((e) => [e.outcome, e.reason])).toEqual([['failure', 'invalid_certificate'], ['failure', 'invalid_certificate'], ['failure', 'invalid_certificate']]);
+    expect((await listAudit(t.ctx, { action: 'ca_certificate.create' })).map((e) => [e.outcome, e.reason])).toEqual([
+      ['failure', 'invalid_certificate'],
+      ['failure', 'invalid_certificate'],
+      ['failure', 'invalid_certificate'],
+    ]);
   });
 
   it('refuses a taken name before consuming, and -v with --verified', async () => {
@@ -108,18 +156,24 @@ describe('registerCaCertificate: failures before the code is consumed', () => {
     await register(t, root, undefined, { name: 'taken', verified: true });
     const code = await newCode(t);
     const other = selfSignedCa({ subject: 'Other Root' });
-    await expect(register(t, other, v1Certificate(other, { subject: code }), { name: 'taken' })).rejects.toThrow(expect.objectContaining({ code: 'already_registered', message: 'a CA certificate named taken already exists in this organization' }));
+    await expect(register(t, other, v1Certificate(other, { subject: code }), { name: 'taken' })).rejects.toThrow(
+      expect.objectContaining({ code: 'already_registered', message: 'a CA certificate named taken already exists in this organization' }),
+    );
     await expect(register(t, other, v1Certificate(other, { subject: code }), { verified: true })).rejects.toThrow(expect.objectContaining({ code: 'usage' }));
-    await expect(register(t, other, undefined, { name: 'bad name!' })).rejects.toThrow(expect.objectContaining({ code: 'usage', message: expect.stringContaining('invalid CA certificate name "bad name!"') }));
+    await expect(register(t, other, undefined, { name: 'bad name!' })).rejects.toThrow(
+      expect.objectContaining({ code: 'usage', message: expect.stringContaining('invalid CA certificate name "bad name!"') }),
+    );
     expect(await codeStatuses(t)).toEqual(['active']);
   });
 
-  it('gives distinct errors for an unknown, another organization\'s, a used and an expired code', async () => {
+  it("gives distinct errors for an unknown, another organization's, a used and an expired code", async () => {
     const t = await testStore();
     const root = selfSignedCa({ subject: 'Test Root' });
     const other = (await createOrganization(t.ctx, 'other')).prn.slice('prn:1:'.length);
     const foreign = await newCode(t, other);
-    await expect(register(t, root, v1Certificate(root, { subject: foreign }))).rejects.toThrow(expect.objectContaining({ code: 'unknown_code', message: 'the verification certificate\'s CN does not match any verification code of this organization' }));
+    await expect(register(t, root, v1Certificate(root, { subject: foreign }))).rejects.toThrow(
+      expect.objectContaining({ code: 'unknown_code', message: "the verification certificate's CN does not match any verification code of this organization" }),
+    );
     await expect(register(t, root, v1Certificate(root, { subject: 'A'.repeat(32) }))).rejects.toThrow(expect.objectContaining({ code: 'unknown_code' }));
     const expiring = await newCode(t);
     t.clock.advance(86_400_000);
@@ -132,7 +186,12 @@ describe('registerCaCertificate: failures before the code is consumed', () => {
 });
 
 describe('registerCaCertificate: certificate checks, then the code, then the store', () => {
-  async function attempt(t: TestStore, ca: TestCertificate, signer: TestCertificate = ca, options: Parameters<typeof v1Certificate>[1] = {}): Promise<() => Promise<unknown>> {
+  async function attempt(
+    t: TestStore,
+    ca: TestCertificate,
+    signer: TestCertificate = ca,
+    options: Parameters<typeof v1Certificate>[1] = {},
+  ): Promise<() => Promise<unknown>> {
     const code = await newCode(t);
     const verification = v1Certificate(signer, { subject: code, ...options });
     return () => register(t, ca, verification);
@@ -145,20 +204,44 @@ describe('registerCaCertificate: certificate checks, then the code, then the sto
     const impostor = selfSignedCa({ subject: 'Test Root', key: newTestKey('ec-p256') });
     const cases: Array<[string, () => Promise<unknown>, string, string]> = [
       ['CA without cA=TRUE', await attempt(t, notCa), 'invalid_certificate', 'CA certificate '],
-      ['signed by another key with the same subject', await attempt(t, root, impostor), 'verification_failed', 'verification certificate is not signed by the CA\'s key'],
-      ['issued by another CA', await attempt(t, root, selfSignedCa({ subject: 'Someone Else' })), 'verification_failed', 'verification certificate was not issued by this CA'],
-      ['expired verification certificate', await attempt(t, root, root, { notAfter: '2024-12-31T23:59:59Z' }), 'certificate_expired', 'verification certificate '],
+      [
+        'signed by another key with the same subject',
+        await attempt(t, root, impostor),
+        'verification_failed',
+        "verification certificate is not signed by the CA's key",
+      ],
+      [
+        'issued by another CA',
+        await attempt(t, root, selfSignedCa({ subject: 'Someone Else' })),
+        'verification_failed',
+        'verification certificate was not issued by this CA',
+      ],
+      [
+        'expired verification certificate',
+        await attempt(t, root, root, { notAfter: '2024-12-31T23:59:59Z' }),
+        'certificate_expired',
+        'verification certificate ',
+      ],
     ];
     for (const [what, run, code, message] of cases) {
       let thrown: { code?: string; message?: string; hint?: string } | undefined;
-      try { await run(); } catch (error) { thrown = error as typeof thrown; }
+      try {
+        await run();
+      } catch (error) {
+        thrown = error as typeof thrown;
+      }
       expect(thrown, what).toMatchObject({ code, message: expect.stringContaining(message) });
       expect(thrown?.message, what).not.toContain('consumed');
       expect(thrown?.hint ?? '', what).not.toMatch(/request a new code/);
     }
     expect(await codeStatuses(t)).toEqual(['active', 'active', 'active', 'active']);
     expect(await caCount(t)).toBe(0);
-    expect((await listAudit(t.ctx, { action: 'ca_certificate.create' })).map((e) => e.reason)).toEqual(['invalid_certificate', 'verification_failed', 'verification_failed', 'certificate_expired']);
+    expect((await listAudit(t.ctx, { action: 'ca_certificate.create' })).map((e) => e.reason)).toEqual([
+      'invalid_certificate',
+      'verification_failed',
+      'verification_failed',
+      'certificate_expired',
+    ]);
     expect(await listAudit(t.ctx, { action: 'verification_code.consume' })).toEqual([]);
   });
 
@@ -166,28 +249,37 @@ describe('registerCaCertificate: certificate checks, then the code, then the sto
     const t = await testStore();
     const root = selfSignedCa({ subject: 'Test Root', key: testKey('ec-p256') });
     const code = await newCode(t);
-    await expect(register(t, root, v1Certificate(selfSignedCa({ subject: 'Someone Else' }), { subject: code }))).rejects.toThrow(expect.objectContaining({ code: 'verification_failed' }));
+    await expect(register(t, root, v1Certificate(selfSignedCa({ subject: 'Someone Else' }), { subject: code }))).rejects.toThrow(
+      expect.objectContaining({ code: 'verification_failed' }),
+    );
     expect((await register(t, root, v1Certificate(root, { subject: code }))).is_verified).toBe(true);
     expect(await codeStatuses(t)).toEqual(['consumed']);
   });
 
-  it.each(['non-minimal-length', 'extra-leading-zero-r', 'extra-leading-zero-s', 'trailing-bytes'] as const)('refuses a verification certificate whose ECDSA signature is re-encoded (%s)', async (how) => {
-    const t = await testStore();
-    const root = selfSignedCa({ subject: 'Strict Root', key: testKey('ec-p256') });
-    const mangled = reencodeSignature(v1Certificate(root, { subject: await newCode(t) }), how);
-    await expect(register(t, root, mangled)).rejects.toThrow(expect.objectContaining({ code: 'verification_failed', message: 'verification certificate is not signed by the CA\'s key' }));
-    expect(await caCount(t)).toBe(0);
-  });
+  it.each(['non-minimal-length', 'extra-leading-zero-r', 'extra-leading-zero-s', 'trailing-bytes'] as const)(
+    'refuses a verification certificate whose ECDSA signature is re-encoded (%s)',
+    async (how) => {
+      const t = await testStore();
+      const root = selfSignedCa({ subject: 'Strict Root', key: testKey('ec-p256') });
+      const mangled = reencodeSignature(v1Certificate(root, { subject: await newCode(t) }), how);
+      await expect(register(t, root, mangled)).rejects.toThrow(
+        expect.objectContaining({ code: 'verification_failed', message: "verification certificate is not signed by the CA's key" }),
+      );
+      expect(await caCount(t)).toBe(0);
+    },
+  );
 
   it('refuses a verification certificate whose Ed25519 signature has a byte appended', async () => {
     const t = await testStore();
     const root = selfSignedCa({ subject: 'Strict Ed Root', key: testKey('ed25519') });
     const mangled = reencodeSignature(v1Certificate(root, { subject: await newCode(t) }), 'appended-byte');
-    await expect(register(t, root, mangled)).rejects.toThrow(expect.objectContaining({ code: 'verification_failed', message: 'verification certificate is not signed by the CA\'s key' }));
+    await expect(register(t, root, mangled)).rejects.toThrow(
+      expect.objectContaining({ code: 'verification_failed', message: "verification certificate is not signed by the CA's key" }),
+    );
     expect(await caCount(t)).toBe(0);
   });
 
-  it('accepts validity bounds inclusively: the verification certificate\'s last second still counts', async () => {
+  it("accepts validity bounds inclusively: the verification certificate's last second still counts", async () => {
     const t = await testStore();
     const root = selfSignedCa({ subject: 'Edge Root' });
     expect((await register(t, root, v1Certificate(root, { subject: await newCode(t), notAfter: '2025-01-01T00:00:00Z' }))).is_verified).toBe(true);
@@ -197,7 +289,12 @@ describe('registerCaCertificate: certificate checks, then the code, then the sto
     const t = await testStore();
     const root = selfSignedCa({ subject: 'Test Root' });
     const first = await register(t, root, v1Certificate(root, { subject: await newCode(t) }));
-    await expect((await attempt(t, root))()).rejects.toThrow(expect.objectContaining({ code: 'already_registered', message: `this CA certificate is already registered in this organization as ${first.prn}${CONSUMED}` }));
+    await expect((await attempt(t, root))()).rejects.toThrow(
+      expect.objectContaining({
+        code: 'already_registered',
+        message: `this CA certificate is already registered in this organization as ${first.prn}${CONSUMED}`,
+      }),
+    );
     expect(await codeStatuses(t)).toEqual(['consumed', 'consumed']);
   });
 
@@ -205,9 +302,13 @@ describe('registerCaCertificate: certificate checks, then the code, then the sto
     const t = await testStore();
     for (let i = 0; i < 10; i += 1) await register(t, selfSignedCa({ subject: 'Busy Root', serial: Buffer.from([0x40, i]) }), undefined, { verified: true });
     const eleventh = selfSignedCa({ subject: 'Busy Root', serial: Buffer.from([0x40, 99]) });
-    await expect((await attempt(t, eleventh))()).rejects.toThrow(expect.objectContaining({ code: 'limit_exceeded', message: `the organization already has 10 CA certificates with the subject CN=Busy Root${CONSUMED}` }));
+    await expect((await attempt(t, eleventh))()).rejects.toThrow(
+      expect.objectContaining({ code: 'limit_exceeded', message: `the organization already has 10 CA certificates with the subject CN=Busy Root${CONSUMED}` }),
+    );
     const other = (await createOrganization(t.ctx, 'other')).prn.slice('prn:1:'.length);
-    expect((await registerCaCertificate(t.ctx, { organizationId: other, certificate: { bytes: eleventh.der, label: 'ca' }, verified: true })).is_verified).toBe(true);
+    expect((await registerCaCertificate(t.ctx, { organizationId: other, certificate: { bytes: eleventh.der, label: 'ca' }, verified: true })).is_verified).toBe(
+      true,
+    );
   });
 
   it('refuses a code bound to a registered CA', async () => {
@@ -216,7 +317,12 @@ describe('registerCaCertificate: certificate checks, then the code, then the sto
     await register(t, pending, undefined, { name: 'pending' });
     const bound = (await issueBoundVerificationCode(t.ctx, { organizationId: t.organizationId, certificate: 'pending' }, {})).code;
     const root = selfSignedCa({ subject: 'Test Root' });
-    await expect(register(t, root, v1Certificate(root, { subject: bound }))).rejects.toThrow(expect.objectContaining({ code: 'verification_failed', message: `the verification certificate's CN is a code bound to CA certificate pending, not to a new one${CONSUMED}` }));
+    await expect(register(t, root, v1Certificate(root, { subject: bound }))).rejects.toThrow(
+      expect.objectContaining({
+        code: 'verification_failed',
+        message: `the verification certificate's CN is a code bound to CA certificate pending, not to a new one${CONSUMED}`,
+      }),
+    );
   });
 });
 
@@ -232,7 +338,9 @@ describe('registerCaCertificate: without proof', () => {
 
   it('still checks the CA: an expired one is refused with certificate_expired', async () => {
     const t = await testStore({ at: '2026-06-01T00:00:01Z' });
-    await expect(register(t, selfSignedCa({ subject: 'Old Root' }), undefined, { verified: true })).rejects.toThrow(expect.objectContaining({ code: 'certificate_expired' }));
+    await expect(register(t, selfSignedCa({ subject: 'Old Root' }), undefined, { verified: true })).rejects.toThrow(
+      expect.objectContaining({ code: 'certificate_expired' }),
+    );
     expect(await caCount(t)).toBe(0);
   });
 });

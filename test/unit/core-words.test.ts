@@ -64,8 +64,8 @@ function cliWords(source: string): string[] {
 describe('core words', () => {
   it('finds flags and placeholders in literals and templates, not in comments', () => {
     const source = [
-      "// see --limit",
-      "/* {command} list */",
+      '// see --limit',
+      '/* {command} list */',
       "const a = 'invalid --limit';",
       'const b = `see ${x} and {command} list`;',
       'const c = "a \\" --quoted";',
@@ -75,9 +75,11 @@ describe('core words', () => {
   });
 
   it('keeps flags and command placeholders out of the core', () => {
-    const counts = Object.fromEntries(sourceFiles(CORE)
-      .map((file) => [relative(CORE, file), cliWords(readFileSync(file, 'utf8')).length] as const)
-      .filter(([, n]) => n > 0));
+    const counts = Object.fromEntries(
+      sourceFiles(CORE)
+        .map((file) => [relative(CORE, file), cliWords(readFileSync(file, 'utf8')).length] as const)
+        .filter(([, n]) => n > 0),
+    );
     expect(counts).toEqual(NOT_YET_MOVED);
   });
 });

@@ -16,18 +16,22 @@ describe('parseDuration', () => {
   });
 
   it.each(['', '5', 'm', '5 m', '-5m', '0m', '1.5h', '5M', '5mm', '1w', '5m5s', '9999999999s'])('rejects %j naming the flag', (text) => {
-    expect(() => parseDuration(text, '--ttl')).toThrowError(expect.objectContaining({
-      code: 'usage',
-      message: `invalid --ttl "${text}": expected a positive whole number followed by s, m, h or d`,
-      hint: 'for example --ttl 90s, --ttl 5m, --ttl 24h or --ttl 7d',
-    }));
+    expect(() => parseDuration(text, '--ttl')).toThrowError(
+      expect.objectContaining({
+        code: 'usage',
+        message: `invalid --ttl "${text}": expected a positive whole number followed by s, m, h or d`,
+        hint: 'for example --ttl 90s, --ttl 5m, --ttl 24h or --ttl 7d',
+      }),
+    );
   });
 
   it('round-trips through formatDuration for every whole unit', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 100_000 }), fc.constantFrom('s', 'm', 'h', 'd'), (n, unit) => {
-      const ms = parseDuration(`${n}${unit}`, '--ttl');
-      expect(parseDuration(formatDuration(ms), '--ttl')).toBe(ms);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.constantFrom('s', 'm', 'h', 'd'), (n, unit) => {
+        const ms = parseDuration(`${n}${unit}`, '--ttl');
+        expect(parseDuration(formatDuration(ms), '--ttl')).toBe(ms);
+      }),
+    );
   });
 });
 
@@ -41,7 +45,12 @@ describe('resolveTtl', () => {
     expect(resolveTtl('7d', VERIFICATION_CODE_TTL)).toBe(604_800_000);
   });
 
-  it.each([['4m', 'from 5m to 7d'], ['299s', 'from 5m to 7d'], ['8d', 'from 5m to 7d'], ['169h', 'from 5m to 7d']])('rejects %s as out of range', (text, range) => {
+  it.each([
+    ['4m', 'from 5m to 7d'],
+    ['299s', 'from 5m to 7d'],
+    ['8d', 'from 5m to 7d'],
+    ['169h', 'from 5m to 7d'],
+  ])('rejects %s as out of range', (text, range) => {
     expect(() => resolveTtl(text, VERIFICATION_CODE_TTL)).toThrowError(`--ttl ${text} is out of range: it must be ${range}`);
   });
 });

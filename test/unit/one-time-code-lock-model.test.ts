@@ -40,24 +40,30 @@ function expectRedeem(model: Model, now: number, code: { expiresAt: number; used
 
 describe('the attempt limit against a model', () => {
   it('answers every step as the model does', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 12, maxLength: 60, size: 'max' }), async (steps) => {
-      const t = await testStore();
-      const model: Model = { failures: 0, lockedUntil: null, codes: [] };
-      const pair = { organizationId: t.organizationId, userId: 'model', purpose: 'p' };
-      for (const s of steps) {
-        const now = t.clock.now().getTime();
-        if (s.kind === 'advance') {
-          t.clock.advance(s.ms);
-        } else if (s.kind === 'issue') {
-          const { code } = await issueOneTimeCode(t.ctx, { ...pair, type: 'long', authorize: true });
-          model.codes.push({ code, expiresAt: now + 3_600_000, used: false });
-        } else {
-          const chosen = s.kind === 'right' && model.codes.length > 0 ? model.codes[s.pick % model.codes.length] : undefined;
-          const expected = expectRedeem(model, now, chosen);
-          const actual = await redeemOneTimeCode(t.ctx, { ...pair, code: chosen?.code ?? 'W'.repeat(32) }).then(() => 'ok', (e: { code: string }) => e.code);
-          expect(actual).toBe(expected);
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 12, maxLength: 60, size: 'max' }), async (steps) => {
+        const t = await testStore();
+        const model: Model = { failures: 0, lockedUntil: null, codes: [] };
+        const pair = { organizationId: t.organizationId, userId: 'model', purpose: 'p' };
+        for (const s of steps) {
+          const now = t.clock.now().getTime();
+          if (s.kind === 'advance') {
+            t.clock.advance(s.ms);
+          } else if (s.kind === 'issue') {
+            const { code } = await issueOneTimeCode(t.ctx, { ...pair, type: 'long', authorize: true });
+            model.codes.push({ code, expiresAt: now + 3_600_000, used: false });
+          } else {
+            const chosen = s.kind === 'right' && model.codes.length > 0 ? model.codes[s.pick % model.codes.length] : undefined;
+            const expected = expectRedeem(model, now, chosen);
+            const actual = await redeemOneTimeCode(t.ctx, { ...pair, code: chosen?.code ?? 'W'.repeat(32) }).then(
+              () => 'ok',
+              (e: { code: string }) => e.code,
+            );
+            expect(actual).toBe(expected);
+          }
         }
-      }
-    }), { numRuns: 40 });
+      }),
+      { numRuns: 40 },
+    );
   }, 120_000);
 });

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/core/audit.js';
 import { afterFailure, isLocked } from '../../src/core/one-time-codes/attempts.js';
-import {
-  authorizeOneTimeCode,
-  getOneTimeCode,
-  issueOneTimeCode,
-  listOneTimeCodes,
-  redeemOneTimeCode,
-} from '../../src/core/one-time-codes/index.js';
+import { authorizeOneTimeCode, getOneTimeCode, issueOneTimeCode, listOneTimeCodes, redeemOneTimeCode } from '../../src/core/one-time-codes/index.js';
 import { readAttempts } from '../../src/store/one-time-code-attempts.js';
 import { testStore, type TestStore } from '../helpers/store.js';
 
@@ -55,15 +49,23 @@ describe('locking a user and purpose', () => {
     const { code, id } = await issue(t);
     await failTimes(t, 10);
     expect(failures(t)).toBe(10);
-    await expect(redeem(t, code)).rejects.toMatchObject({ code: 'locked', message: 'too many failed attempts for this user and purpose: locked until 2025-01-01T00:15:00Z' });
-    await expect(authorizeOneTimeCode(t.ctx, { organizationId: t.organizationId, userId: USER, purpose: PURPOSE, code })).rejects.toMatchObject({ code: 'locked' });
+    await expect(redeem(t, code)).rejects.toMatchObject({
+      code: 'locked',
+      message: 'too many failed attempts for this user and purpose: locked until 2025-01-01T00:15:00Z',
+    });
+    await expect(authorizeOneTimeCode(t.ctx, { organizationId: t.organizationId, userId: USER, purpose: PURPOSE, code })).rejects.toMatchObject({
+      code: 'locked',
+    });
     expect(failures(t)).toBe(10);
     expect(await getOneTimeCode(t.ctx, t.organizationId, id)).toMatchObject({ status: 'locked', locked_until: '2025-01-01T00:15:00Z' });
     expect((await listOneTimeCodes(t.ctx, { organizationId: t.organizationId, status: 'locked' })).items.map((c) => c.id)).toEqual([id]);
     expect((await listOneTimeCodes(t.ctx, { organizationId: t.organizationId, status: 'active' })).items).toEqual([]);
     const lockEvents = await listAudit(t.ctx, { action: 'code.lock' });
     expect(lockEvents).toHaveLength(1);
-    expect(lockEvents[0]).toMatchObject({ reason: 'too_many_failures', details: { user_id: USER, purpose: PURPOSE, failures: 10, locked_until: '2025-01-01T00:15:00Z' } });
+    expect(lockEvents[0]).toMatchObject({
+      reason: 'too_many_failures',
+      details: { user_id: USER, purpose: PURPOSE, failures: 10, locked_until: '2025-01-01T00:15:00Z' },
+    });
     expect((await listAudit(t.ctx, { action: 'code.redeem' })).filter((e) => e.reason === 'locked')).toHaveLength(1);
   });
 
@@ -99,9 +101,16 @@ describe('locking a user and purpose', () => {
     await expect(redeem(t, 'not a code')).rejects.toMatchObject({ code: 'invalid_format' });
     await expect(redeem(t, '')).rejects.toMatchObject({ code: 'invalid_format' });
     await expect(redeem(t, unauthorized.code)).rejects.toMatchObject({ code: 'not_authorized' });
-    await expect(authorizeOneTimeCode(t.ctx, { organizationId: t.organizationId, userId: USER, purpose: PURPOSE, code: WRONG_LONG })).rejects.toMatchObject({ code: 'invalid_code' });
+    await expect(authorizeOneTimeCode(t.ctx, { organizationId: t.organizationId, userId: USER, purpose: PURPOSE, code: WRONG_LONG })).rejects.toMatchObject({
+      code: 'invalid_code',
+    });
     expect(failures(t)).toBe(4);
-    expect((await listAudit(t.ctx, { action: 'code' })).filter((e) => e.outcome === 'failure').map((e) => e.reason)).toEqual(['invalid_format', 'invalid_format', 'not_authorized', 'no_match']);
+    expect((await listAudit(t.ctx, { action: 'code' })).filter((e) => e.outcome === 'failure').map((e) => e.reason)).toEqual([
+      'invalid_format',
+      'invalid_format',
+      'not_authorized',
+      'no_match',
+    ]);
   });
 
   it('locks per user and purpose: another purpose is unaffected', async () => {

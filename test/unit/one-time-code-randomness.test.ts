@@ -64,7 +64,13 @@ describe.each(SOURCES)('with the %s random source', (_name, source, phraseSample
     const random = source();
     const codes = Array.from({ length: SAMPLES }, () => generateShortCode(random));
     expect(codes.every((c) => /^[0-9]{6}$/.test(c))).toBe(true);
-    expectUniform(positionCounts(codes.map((c) => [...c]), 10, (d) => d.charCodeAt(0) - 48));
+    expectUniform(
+      positionCounts(
+        codes.map((c) => [...c]),
+        10,
+        (d) => d.charCodeAt(0) - 48,
+      ),
+    );
     // 100,000 draws from 10^6 values repeat by the birthday bound: the number of distinct
     // codes is expected at 10^6 (1 - e^-0.1) = 95,163 with a standard deviation of about 65.
     const distinct = new Set(codes).size;
@@ -76,7 +82,13 @@ describe.each(SOURCES)('with the %s random source', (_name, source, phraseSample
     const codes = Array.from({ length: SAMPLES }, () => generateLongCode(random));
     expect(codes.every((c) => /^[A-Za-z0-9_-]{32}$/.test(c))).toBe(true);
     // 24 bytes are exactly 32 six-bit groups, so the last character is as random as the rest.
-    expectUniform(positionCounts(codes.map((c) => [...c]), 64, (ch) => BASE64URL.indexOf(ch)));
+    expectUniform(
+      positionCounts(
+        codes.map((c) => [...c]),
+        64,
+        (ch) => BASE64URL.indexOf(ch),
+      ),
+    );
     expect(new Set(codes).size).toBe(SAMPLES);
   });
 
@@ -86,7 +98,13 @@ describe.each(SOURCES)('with the %s random source', (_name, source, phraseSample
     const codes = Array.from({ length: phraseSamples }, () => generatePhraseCode(random));
     // The 12th word carries 7 random bits and 4 checksum bits (SHA-256), which are
     // uniform too when the entropy is.
-    expectUniform(positionCounts(codes.map((c) => c.split(' ')), 2048, (w) => index.get(w) ?? -1));
+    expectUniform(
+      positionCounts(
+        codes.map((c) => c.split(' ')),
+        2048,
+        (w) => index.get(w) ?? -1,
+      ),
+    );
     expect(new Set(codes).size).toBe(phraseSamples);
   }, 300_000);
 });

@@ -67,7 +67,8 @@ describe('the scrypt cost of short codes', () => {
     const t = await testStore();
     const short = await issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'short', ...PAIR });
     const long = await issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'long', ...PAIR });
-    const setCost = (id: string, cost: number) => t.connection.db.prepare('UPDATE one_time_codes SET scrypt_log_n = ? WHERE id = ?').run(cost, id.split(':').at(-1));
+    const setCost = (id: string, cost: number) =>
+      t.connection.db.prepare('UPDATE one_time_codes SET scrypt_log_n = ? WHERE id = ?').run(cost, id.split(':').at(-1));
     expect(() => setCost(short.id, 9)).toThrow(/CHECK constraint failed/);
     expect(() => setCost(short.id, 17)).toThrow(/CHECK constraint failed/);
     expect(() => setCost(long.id, 11)).toThrow(/CHECK constraint failed/);
@@ -84,7 +85,9 @@ describe('the scrypt cost of short codes', () => {
     const issued = await issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'short', ...PAIR, prepared });
     expect(issued.code).toBe(prepared.code);
     const long = await prepareOneTimeCode('long', t.ctx.random);
-    await expect(issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'short', ...PAIR, prepared: long })).rejects.toThrow('a prepared long code cannot be issued as short');
+    await expect(issueOneTimeCode(t.ctx, { organizationId: t.organizationId, type: 'short', ...PAIR, prepared: long })).rejects.toThrow(
+      'a prepared long code cannot be issued as short',
+    );
     // Nothing else was recorded: the one issued code, no row for the refused one.
     expect((t.connection.db.prepare('SELECT count(*) AS n FROM one_time_codes').get() as { n: number }).n).toBe(1);
   });

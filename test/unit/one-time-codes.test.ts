@@ -29,9 +29,13 @@ async function failureReasons(t: TestStore, action: string): Promise<Array<strin
 }
 
 describe('issuing one-time codes', () => {
-  it('returns exactly the documented fields, with the type\'s default TTL', async () => {
+  it("returns exactly the documented fields, with the type's default TTL", async () => {
     const t = await testStore();
-    const cases = [['short', /^[0-9]{6}$/, '2025-01-01T00:03:00Z'], ['long', /^[A-Za-z0-9_-]{32}$/, '2025-01-01T01:00:00Z'], ['phrase', /^([a-z]+ ){11}[a-z]+$/, '2025-01-02T00:00:00Z']] as const;
+    const cases = [
+      ['short', /^[0-9]{6}$/, '2025-01-01T00:03:00Z'],
+      ['long', /^[A-Za-z0-9_-]{32}$/, '2025-01-01T01:00:00Z'],
+      ['phrase', /^([a-z]+ ){11}[a-z]+$/, '2025-01-02T00:00:00Z'],
+    ] as const;
     for (const [type, format, expiresAt] of cases) {
       const issued = await issue(t, { type, authorize: false });
       expect(Object.keys(issued)).toEqual(['id', 'type', 'code', 'user_id', 'purpose', 'is_authorized', 'created_at', 'expires_at']);
@@ -57,17 +61,29 @@ describe('issuing one-time codes', () => {
     await expect(issue(t, { type, ttlMs: min })).resolves.toMatchObject({ type });
     await expect(issue(t, { type, ttlMs: max, userId: 'bob' })).resolves.toMatchObject({ type });
     for (const ttlMs of [min - 1000, max + 1000]) {
-      await expect(issue(t, { type, ttlMs })).rejects.toMatchObject({ code: 'usage', message: expect.stringMatching(new RegExp(`^a ${type} code's TTL must be from`)) });
+      await expect(issue(t, { type, ttlMs })).rejects.toMatchObject({
+        code: 'usage',
+        message: expect.stringMatching(new RegExp(`^a ${type} code's TTL must be from`)),
+      });
     }
   });
 
   it.each([
-    ['', 'user'], ['has space', 'user'], ['tab\there', 'user'], ['x'.repeat(129), 'user'],
-    ['Add_Credential', 'purpose'], ['add-credential', 'purpose'], ['', 'purpose'], ['a'.repeat(65), 'purpose'],
+    ['', 'user'],
+    ['has space', 'user'],
+    ['tab\there', 'user'],
+    ['x'.repeat(129), 'user'],
+    ['Add_Credential', 'purpose'],
+    ['add-credential', 'purpose'],
+    ['', 'purpose'],
+    ['a'.repeat(65), 'purpose'],
   ])('rejects the %s %s with a usage error and stores nothing', async (value, field) => {
     const t = await testStore();
     const input = field === 'user' ? { userId: value } : { purpose: value };
-    await expect(issue(t, input)).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining(`invalid ${field === 'user' ? 'user id' : 'purpose'} ${JSON.stringify(value)}`) });
+    await expect(issue(t, input)).rejects.toMatchObject({
+      code: 'usage',
+      message: expect.stringContaining(`invalid ${field === 'user' ? 'user id' : 'purpose'} ${JSON.stringify(value)}`),
+    });
     expect((await listOneTimeCodes(t.ctx, { organizationId: t.organizationId })).items).toEqual([]);
   });
 
@@ -132,9 +148,19 @@ describe('redeeming one-time codes', () => {
     const otherPurpose = await issue(t, { purpose: 'temporary_authentication' });
     const errors = [];
     for (const code of ['A'.repeat(32), consumed.code, invalidated.code, expired.code, otherUser.code, otherPurpose.code]) {
-      errors.push(await redeemOneTimeCode(t.ctx, present(t, code)).then(() => new Error('redeemed'), (e: Error) => e));
+      errors.push(
+        await redeemOneTimeCode(t.ctx, present(t, code)).then(
+          () => new Error('redeemed'),
+          (e: Error) => e,
+        ),
+      );
     }
-    const shapes = errors.map((e) => ({ name: e.constructor.name, code: (e as { code?: string }).code, message: e.message, hint: (e as { hint?: string }).hint }));
+    const shapes = errors.map((e) => ({
+      name: e.constructor.name,
+      code: (e as { code?: string }).code,
+      message: e.message,
+      hint: (e as { hint?: string }).hint,
+    }));
     expect(new Set(shapes.map((s) => JSON.stringify(s))).size).toBe(1);
     expect(shapes[0]).toMatchObject({ name: 'VerificationError', code: 'invalid_code', message: 'the code is not valid for this user and purpose' });
     expect(await failureReasons(t, 'code.redeem')).toEqual(['no_match', 'consumed', 'invalidated', 'expired', 'no_match', 'no_match']);
@@ -156,7 +182,10 @@ describe('redeeming one-time codes', () => {
   it('checks the code against --type when given', async () => {
     const t = await testStore();
     const { code } = await issue(t, { type: 'long' });
-    await expect(redeemOneTimeCode(t.ctx, present(t, code, { type: 'short' }))).rejects.toMatchObject({ code: 'invalid_format', message: 'invalid one-time code: a short code contains only the digits 0-9' });
+    await expect(redeemOneTimeCode(t.ctx, present(t, code, { type: 'short' }))).rejects.toMatchObject({
+      code: 'invalid_format',
+      message: 'invalid one-time code: a short code contains only the digits 0-9',
+    });
     await expect(redeemOneTimeCode(t.ctx, present(t, code, { type: 'long' }))).resolves.toMatchObject({ status: 'consumed' });
   });
 
@@ -196,8 +225,18 @@ describe('invalidating, listing and getting', () => {
     await issue(t, { type: 'long' });
     const phrase = await issue(t, { type: 'phrase' });
     await issue(t, { type: 'long', userId: 'bob' });
-    expect(await invalidateOneTimeCodes(t.ctx, { organizationId: t.organizationId, userId: USER, purpose: PURPOSE, type: 'long' })).toEqual({ user_id: USER, purpose: PURPOSE, type: 'long', invalidated: 1 });
-    expect(await invalidateOneTimeCodes(t.ctx, { organizationId: t.organizationId, userId: USER, purpose: PURPOSE })).toEqual({ user_id: USER, purpose: PURPOSE, type: null, invalidated: 2 });
+    expect(await invalidateOneTimeCodes(t.ctx, { organizationId: t.organizationId, userId: USER, purpose: PURPOSE, type: 'long' })).toEqual({
+      user_id: USER,
+      purpose: PURPOSE,
+      type: 'long',
+      invalidated: 1,
+    });
+    expect(await invalidateOneTimeCodes(t.ctx, { organizationId: t.organizationId, userId: USER, purpose: PURPOSE })).toEqual({
+      user_id: USER,
+      purpose: PURPOSE,
+      type: null,
+      invalidated: 2,
+    });
     expect(await invalidateOneTimeCodes(t.ctx, { organizationId: t.organizationId, userId: USER, purpose: PURPOSE })).toMatchObject({ invalidated: 0 });
     expect(await getOneTimeCode(t.ctx, t.organizationId, phrase.id)).toMatchObject({ status: 'invalidated', invalidated_at: '2025-01-01T00:00:00Z' });
     expect((await listOneTimeCodes(t.ctx, { organizationId: t.organizationId, status: 'active' })).items.map((c) => c.user_id)).toEqual(['bob']);
@@ -220,7 +259,9 @@ describe('invalidating, listing and getting', () => {
     expect((await listOneTimeCodes(t.ctx, { organizationId: t.organizationId, limit: 2, page: page.next_page! })).items.map((i) => i.id)).toEqual([a.id]);
     const text = JSON.stringify(await listOneTimeCodes(t.ctx, { organizationId: t.organizationId }));
     for (const code of [a.code, b.code, c.code]) expect(text).not.toContain(code);
-    await expect(listOneTimeCodes(t.ctx, { organizationId: t.organizationId, status: 'used' })).rejects.toThrow('unknown status filter "used": expected one of active, consumed, expired, invalidated, locked, all');
+    await expect(listOneTimeCodes(t.ctx, { organizationId: t.organizationId, status: 'used' })).rejects.toThrow(
+      'unknown status filter "used": expected one of active, consumed, expired, invalidated, locked, all',
+    );
   });
 
   it('gets a code by PRN or bare id; an unknown one is not found', async () => {

@@ -19,7 +19,10 @@ describe('organizations', () => {
     expect(await getOrganization(t.ctx, acme.prn)).toEqual(acme);
     expect(await useOrganization(t.ctx, acme.prn)).toEqual({ ...acme, is_default: true });
     expect(await resolveOrganizationId(t.ctx, undefined)).toBe(acme.prn.slice(6));
-    expect((await listOrganizations(t.ctx)).map((o) => [o.name, o.is_default])).toEqual([['default', false], ['Acme Corp', true]]);
+    expect((await listOrganizations(t.ctx)).map((o) => [o.name, o.is_default])).toEqual([
+      ['default', false],
+      ['Acme Corp', true],
+    ]);
     expect((await listAudit(t.ctx)).map((e) => [e.action, e.subject])).toEqual([
       ['organization.create', `prn:1:${t.organizationId}`],
       ['organization.create', acme.prn],
@@ -36,7 +39,9 @@ describe('organizations', () => {
     const t = await testStore();
     const unknown = 'prn:1:00000000-0000-4000-8000-000000000000';
     await expect(getOrganization(t.ctx, 'acme')).rejects.toThrowError(expect.objectContaining({ code: 'usage', message: '"acme" is not an organization PRN' }));
-    await expect(getOrganization(t.ctx, unknown)).rejects.toThrowError(expect.objectContaining({ code: 'not_found', message: `organization ${unknown} not found` }));
+    await expect(getOrganization(t.ctx, unknown)).rejects.toThrowError(
+      expect.objectContaining({ code: 'not_found', message: `organization ${unknown} not found` }),
+    );
     await expect(useOrganization(t.ctx, unknown)).rejects.toThrowError(expect.objectContaining({ code: 'not_found' }));
     await expect(resolveOrganizationId(t.ctx, unknown)).rejects.toThrowError(expect.objectContaining({ code: 'not_found' }));
     expect(await listAudit(t.ctx)).toHaveLength(1);
@@ -49,13 +54,19 @@ describe('organizations', () => {
     expect(await resolveOrganizationId(t.ctx, 'Acme Corp')).toBe(id);
     expect(await resolveOrganizationId(t.ctx, ' Acme Corp ', 'name')).toBe(id);
     expect(await resolveOrganizationId(t.ctx, acme.prn, 'prn')).toBe(id);
-    await expect(resolveOrganizationId(t.ctx, 'acme corp')).rejects.toThrowError(expect.objectContaining({ code: 'not_found', message: 'no organization is named "acme corp"' }));
-    await expect(resolveOrganizationId(t.ctx, 'Acme Corp', 'prn')).rejects.toThrowError(expect.objectContaining({ code: 'usage', message: '"Acme Corp" is not an organization PRN' }));
+    await expect(resolveOrganizationId(t.ctx, 'acme corp')).rejects.toThrowError(
+      expect.objectContaining({ code: 'not_found', message: 'no organization is named "acme corp"' }),
+    );
+    await expect(resolveOrganizationId(t.ctx, 'Acme Corp', 'prn')).rejects.toThrowError(
+      expect.objectContaining({ code: 'usage', message: '"Acme Corp" is not an organization PRN' }),
+    );
     const twin = await createOrganization(t.ctx, 'Acme Corp');
-    await expect(resolveOrganizationId(t.ctx, 'Acme Corp')).rejects.toThrowError(expect.objectContaining({
-      code: 'usage',
-      message: `2 organizations are named "Acme Corp": ${[acme.prn, twin.prn].sort().join(', ')}`,
-      next: { kind: 'choose_organization_by_prn' },
-    }));
+    await expect(resolveOrganizationId(t.ctx, 'Acme Corp')).rejects.toThrowError(
+      expect.objectContaining({
+        code: 'usage',
+        message: `2 organizations are named "Acme Corp": ${[acme.prn, twin.prn].sort().join(', ')}`,
+        next: { kind: 'choose_organization_by_prn' },
+      }),
+    );
   });
 });

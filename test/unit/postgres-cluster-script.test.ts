@@ -25,6 +25,8 @@ describe('postgres-cluster.mjs', () => {
   it('says how to install PostgreSQL when it is missing (the PostgreSQL tests then fail with this)', () => {
     const result = findPostgresBin('/nonexistent', join(tempDir(), 'none'));
     expect(result).toBeInstanceOf(Error);
-    expect((result as Error).message).toMatch(/^PostgreSQL is not installed: no initdb in PATH or .*\/none\/\*\/bin \(on Debian: apt-get install -y postgresql\)$/);
+    expect((result as Error).message).toMatch(
+      /^PostgreSQL is not installed: no initdb in PATH or .*\/none\/\*\/bin \(on Debian: apt-get install -y postgresql\)$/,
+    );
   });
 });

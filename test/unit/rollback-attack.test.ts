@@ -48,7 +48,12 @@ async function outcome(attempt: () => Promise<unknown> | unknown): Promise<Outco
  * spent file (the attacker's move, no key needed), spends the code again, and returns
  * what each new attempt did and the reasons of the failure events it left.
  */
-async function copyBackEachPage(path: string, before: Buffer, spendAgain: () => Promise<Outcome>, reasons: () => Promise<Array<string | null>>): Promise<Array<Outcome & { reasons: Array<string | null> }>> {
+async function copyBackEachPage(
+  path: string,
+  before: Buffer,
+  spendAgain: () => Promise<Outcome>,
+  reasons: () => Promise<Array<string | null>>,
+): Promise<Array<Outcome & { reasons: Array<string | null> }>> {
   const after = readFileSync(path);
   const results = [];
   for (let offset = 0; offset < Math.min(before.length, after.length); offset += PAGE) {
@@ -81,7 +86,12 @@ async function auditLogPages(path: string): Promise<Set<number>> {
  * finds this set by trying combinations; the test shortcuts that search with dbstat.)
  * Returns what the new attempt did and the reasons of the failure events it left.
  */
-async function rollBackAllButTheLog(path: string, before: Buffer, spendAgain: () => Promise<Outcome>, reasons: () => Promise<Array<string | null>>): Promise<Outcome & { reasons: Array<string | null> }> {
+async function rollBackAllButTheLog(
+  path: string,
+  before: Buffer,
+  spendAgain: () => Promise<Outcome>,
+  reasons: () => Promise<Array<string | null>>,
+): Promise<Outcome & { reasons: Array<string | null> }> {
   const after = readFileSync(path);
   const log = await auditLogPages(path);
   const forged = Buffer.from(after);
@@ -103,7 +113,8 @@ describe('rolling back pages of the store does not revive a spent code', () => {
     await withStore(t.ctx, t.path, redeem);
 
     const spendAgain = () => withStore(t.ctx, t.path, (ctx) => outcome(() => redeem(ctx)));
-    const reasons = () => withStore(t.ctx, t.path, async (ctx) => (await listAudit(ctx, { action: 'code.redeem' })).filter((e) => e.outcome === 'failure').map((e) => e.reason));
+    const reasons = () =>
+      withStore(t.ctx, t.path, async (ctx) => (await listAudit(ctx, { action: 'code.redeem' })).filter((e) => e.outcome === 'failure').map((e) => e.reason));
     const results = await copyBackEachPage(t.path, before, spendAgain, reasons);
     expect(results.filter((r) => r.ok)).toEqual([]);
     // Any single old page is refused (by SQLite's own checks, or as used); old pages
@@ -118,15 +129,22 @@ describe('rolling back pages of the store does not revive a spent code', () => {
     const [first, second] = ['Rollback Root', 'Attacker Root'].map((subject) => selfSignedCa({ subject, key: newTestKey('ec-p256') }));
     await t.ctx.store.close();
     const before = readFileSync(t.path);
-    const register = (ctx: CoreContext, root: typeof first) => registerCaCertificate(ctx, {
-      organizationId: t.organizationId,
-      certificate: { bytes: Buffer.from(root!.pem), label: 'CA certificate ca.pem' },
-      verificationCertificate: { bytes: Buffer.from(v1Certificate(root!, { subject: code, key: testKey('ec-p256') }).pem), label: 'verification certificate verification.pem' },
-    });
+    const register = (ctx: CoreContext, root: typeof first) =>
+      registerCaCertificate(ctx, {
+        organizationId: t.organizationId,
+        certificate: { bytes: Buffer.from(root!.pem), label: 'CA certificate ca.pem' },
+        verificationCertificate: {
+          bytes: Buffer.from(v1Certificate(root!, { subject: code, key: testKey('ec-p256') }).pem),
+          label: 'verification certificate verification.pem',
+        },
+      });
     await withStore(t.ctx, t.path, (ctx) => register(ctx, first));
 
     const spendAgain = () => withStore(t.ctx, t.path, (ctx) => outcome(() => register(ctx, second)));
-    const reasons = () => withStore(t.ctx, t.path, async (ctx) => (await listAudit(ctx, { action: 'verification_code.consume' })).filter((e) => e.outcome === 'failure').map((e) => e.reason));
+    const reasons = () =>
+      withStore(t.ctx, t.path, async (ctx) =>
+        (await listAudit(ctx, { action: 'verification_code.consume' })).filter((e) => e.outcome === 'failure').map((e) => e.reason),
+      );
     const results = await copyBackEachPage(t.path, before, spendAgain, reasons);
     expect(results.filter((r) => r.ok)).toEqual([]);
     // Any single old page is refused (by SQLite's own checks, or as used); old pages
@@ -145,13 +163,20 @@ describe('rolling back pages of the store does not revive a spent code', () => {
     // Azure keeps one nonce per CA: the newer code ends the older one.
     await withStore(t.ctx, t.path, bind);
 
-    const verifyWithOlder = (ctx: CoreContext) => verifyCaCertificate(ctx, {
-      organizationId: t.organizationId,
-      certificate: 'pending',
-      verificationCertificate: { bytes: Buffer.from(v1Certificate(root, { subject: older, key: testKey('ec-p256') }).pem), label: 'verification certificate pop.pem' },
-    });
+    const verifyWithOlder = (ctx: CoreContext) =>
+      verifyCaCertificate(ctx, {
+        organizationId: t.organizationId,
+        certificate: 'pending',
+        verificationCertificate: {
+          bytes: Buffer.from(v1Certificate(root, { subject: older, key: testKey('ec-p256') }).pem),
+          label: 'verification certificate pop.pem',
+        },
+      });
     const spendAgain = () => withStore(t.ctx, t.path, (ctx) => outcome(() => verifyWithOlder(ctx)));
-    const reasons = () => withStore(t.ctx, t.path, async (ctx) => (await listAudit(ctx, { action: 'verification_code.consume' })).filter((e) => e.outcome === 'failure').map((e) => e.reason));
+    const reasons = () =>
+      withStore(t.ctx, t.path, async (ctx) =>
+        (await listAudit(ctx, { action: 'verification_code.consume' })).filter((e) => e.outcome === 'failure').map((e) => e.reason),
+      );
     const results = await copyBackEachPage(t.path, before, spendAgain, reasons);
     expect(results.filter((r) => r.ok)).toEqual([]);
     // Any single old page is refused (by SQLite's own checks, or as used); old pages
@@ -173,10 +198,12 @@ describe('rolling back pages of the store does not revive a spent code', () => {
     await withStore(t.ctx, t.path, async (ctx) => {
       // Without an anchor nothing inside the file can tell: the log was rolled back with it.
       expect((await verifyAuditChain(ctx)).events).toBe(anchor.seq - 1);
-      await expect(verifyAuditChain(ctx, { anchor })).rejects.toThrowError(expect.objectContaining({
-        code: 'audit_broken',
-        message: `audit log does not match the anchor: the log has no event ${anchor.seq} (it was truncated or rolled back)`,
-      }));
+      await expect(verifyAuditChain(ctx, { anchor })).rejects.toThrowError(
+        expect.objectContaining({
+          code: 'audit_broken',
+          message: `audit log does not match the anchor: the log has no event ${anchor.seq} (it was truncated or rolled back)`,
+        }),
+      );
     });
   });
 });

@@ -32,7 +32,13 @@ describe('backupStore', () => {
 
     const result = await backupStore(ctx, out);
 
-    expect(result).toEqual({ path: out, bytes: statSync(out).size, audit: { events: chainBefore.events, head_hash: chainBefore.head_hash }, created_at: '2025-01-01T00:00:00Z', event_recorded: true });
+    expect(result).toEqual({
+      path: out,
+      bytes: statSync(out).size,
+      audit: { events: chainBefore.events, head_hash: chainBefore.head_hash },
+      created_at: '2025-01-01T00:00:00Z',
+      event_recorded: true,
+    });
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(readFileSync(out).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\0');
     // Every page is encrypted: not even an organization's name shows in the file.
@@ -46,7 +52,10 @@ describe('backupStore', () => {
     } finally {
       await copy.store.close();
     }
-    expect((await listAudit(ctx)).at(-1)).toMatchObject({ action: 'store.backup', details: { path: out, bytes: result.bytes, audit_events: chainBefore.events } });
+    expect((await listAudit(ctx)).at(-1)).toMatchObject({
+      action: 'store.backup',
+      details: { path: out, bytes: result.bytes, audit_events: chainBefore.events },
+    });
     expect(readdirSync(outDir)).toEqual(['backup.db']);
   });
 
@@ -82,8 +91,12 @@ describe('backupStore', () => {
     const { ctx, path } = await testStore();
     const dir = tempDir();
     writeFileSync(join(dir, 'file'), '');
-    await expect(backupStore(ctx, join(dir, 'missing', 'b.db'))).rejects.toThrow(`cannot write backup ${join(dir, 'missing', 'b.db')}: directory ${join(dir, 'missing')} does not exist`);
-    await expect(backupStore(ctx, join(dir, 'file', 'b.db'))).rejects.toThrow(`cannot write backup ${join(dir, 'file', 'b.db')}: ${join(dir, 'file')} is not a directory`);
+    await expect(backupStore(ctx, join(dir, 'missing', 'b.db'))).rejects.toThrow(
+      `cannot write backup ${join(dir, 'missing', 'b.db')}: directory ${join(dir, 'missing')} does not exist`,
+    );
+    await expect(backupStore(ctx, join(dir, 'file', 'b.db'))).rejects.toThrow(
+      `cannot write backup ${join(dir, 'file', 'b.db')}: ${join(dir, 'file')} is not a directory`,
+    );
     await expect(backupStore(ctx, ' ')).rejects.toThrow(UsageError);
     await expect(backupStore(ctx, path)).rejects.toThrow(`--out ${path} is the store itself`);
     expect(readdirSync(dir)).toEqual(['file']);
@@ -98,7 +111,9 @@ describe('backupStore', () => {
     const events = (await listAudit(ctx)).length;
     for (const suffix of ['-journal', '-wal', '-shm', '.rekey', '.rekey-journal', '.rekey-wal', '.rekey-shm']) {
       for (const out of [`${path}${suffix}`, join(link, `store.db${suffix}`)]) {
-        await expect(backupStore(ctx, out), out).rejects.toThrow(`--out ${resolve(out)} is ${path}${suffix}, a file the store keeps beside it and deletes or replaces`);
+        await expect(backupStore(ctx, out), out).rejects.toThrow(
+          `--out ${resolve(out)} is ${path}${suffix}, a file the store keeps beside it and deletes or replaces`,
+        );
       }
     }
     await expect(backupStore(ctx, join(link, 'store.db'))).rejects.toThrow(`is the store itself`);
@@ -123,7 +138,11 @@ describe('backupStore', () => {
         failure = error;
       }
       expect(failure).toBeInstanceOf(StoreError);
-      expect(failure).toMatchObject({ code: 'store_locked', message: `cannot write backup ${out}: no space left on device`, hint: `free space in ${dir}, or choose another --out path` });
+      expect(failure).toMatchObject({
+        code: 'store_locked',
+        message: `cannot write backup ${out}: no space left on device`,
+        hint: `free space in ${dir}, or choose another --out path`,
+      });
       expect(readdirSync(dir)).toEqual([]);
     } finally {
       execFileSync('umount', [dir]);

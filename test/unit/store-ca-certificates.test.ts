@@ -47,12 +47,20 @@ describe('ca_certificates repository', () => {
       insertCaCertificate(connection, row(organizationId, 5));
       insertCaCertificate(connection, row(organizationId, 6, { subject_der: Buffer.from('subject-c') }));
     });
-    const trusted = (...subjects: string[]) => findTrustedCaCertificates(connection, organizationId, subjects.map((s) => Buffer.from(s))).map((r) => r.id);
+    const trusted = (...subjects: string[]) =>
+      findTrustedCaCertificates(
+        connection,
+        organizationId,
+        subjects.map((s) => Buffer.from(s)),
+      ).map((r) => r.id);
     expect(trusted('subject-a')).toEqual([row(organizationId, 1).id, row(organizationId, 5).id]);
     expect(trusted('subject-b', 'subject-a', 'subject-b')).toEqual([1, 4, 5].map((n) => row(organizationId, n).id));
     expect(trusted('subject-z')).toEqual([]);
     expect(findTrustedCaCertificates(connection, '11111111-1111-4111-8111-111111111111', [Buffer.from('subject-a')])).toEqual([]);
-    const plan = connection.db.prepare("EXPLAIN QUERY PLAN SELECT seq, id, der FROM ca_certificates INDEXED BY ca_certificates_by_subject WHERE organization_id = ? AND subject_der = ? AND is_verified = 1 AND status = 'active'")
+    const plan = connection.db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT seq, id, der FROM ca_certificates INDEXED BY ca_certificates_by_subject WHERE organization_id = ? AND subject_der = ? AND is_verified = 1 AND status = 'active'",
+      )
       .all(organizationId, Buffer.from('x')) as Array<{ detail: string }>;
     expect(plan.map((p) => p.detail).join()).toContain('SEARCH ca_certificates USING INDEX ca_certificates_by_subject (organization_id=? AND subject_der=?)');
   });
@@ -80,7 +88,11 @@ describe('ca_certificates repository', () => {
     const key = { organizationId, id: original.id };
     const changes = { is_verified: 1 as const, status: 'inactive' as const, description: 'd', jitp: null, etag: 'etag-new', updated_at: 5 };
     expect(connection.write(() => updateCaCertificateRow(connection, { ...key, expectedEtag: 'stale' }, changes))).toBeUndefined();
-    expect(connection.write(() => updateCaCertificateRow(connection, { ...key, expectedEtag: 'etag-1' }, changes))).toMatchObject({ status: 'inactive', etag: 'etag-new', description: 'd' });
+    expect(connection.write(() => updateCaCertificateRow(connection, { ...key, expectedEtag: 'etag-1' }, changes))).toMatchObject({
+      status: 'inactive',
+      etag: 'etag-new',
+      description: 'd',
+    });
     expect(connection.write(() => deleteCaCertificateRow(connection, { ...key, expectedEtag: 'etag-1' }))).toBe(false);
     expect(connection.write(() => deleteCaCertificateRow(connection, { ...key, expectedEtag: 'etag-new' }))).toBe(true);
   });

@@ -28,15 +28,19 @@ const KEY: StoreKey = { mode: 'key-file', key: TEST_KEY };
 function scannedCounts(ctx: CoreContext) {
   const now = ctx.clock.now().getTime();
   const db = dbOf(ctx);
-  const vc = db.prepare(`SELECT coalesce(sum(consumed_at IS NULL AND expires_at > @now), 0) AS active, coalesce(sum(consumed_at IS NOT NULL), 0) AS consumed,
-    coalesce(sum(consumed_at IS NULL AND expires_at <= @now), 0) AS expired FROM verification_codes`).get({ now });
-  const otc = db.prepare(`SELECT
+  const vc = db
+    .prepare(`SELECT coalesce(sum(consumed_at IS NULL AND expires_at > @now), 0) AS active, coalesce(sum(consumed_at IS NOT NULL), 0) AS consumed,
+    coalesce(sum(consumed_at IS NULL AND expires_at <= @now), 0) AS expired FROM verification_codes`)
+    .get({ now });
+  const otc = db
+    .prepare(`SELECT
       coalesce(sum(live AND NOT locked), 0) AS active, coalesce(sum(live AND locked), 0) AS locked,
       coalesce(sum(consumed_at IS NOT NULL), 0) AS consumed, coalesce(sum(consumed_at IS NULL AND invalidated_at IS NOT NULL), 0) AS invalidated,
       coalesce(sum(consumed_at IS NULL AND invalidated_at IS NULL AND expires_at <= @now), 0) AS expired
     FROM (SELECT c.*, (c.consumed_at IS NULL AND c.invalidated_at IS NULL AND c.expires_at > @now) AS live,
             coalesce((SELECT locked_until > @now FROM one_time_code_attempts a WHERE a.organization_id = c.organization_id AND a.user_id = c.user_id AND a.purpose = c.purpose), 0) AS locked
-          FROM one_time_codes c)`).get({ now });
+          FROM one_time_codes c)`)
+    .get({ now });
   const events = db.prepare('SELECT count(*) FROM audit_events').pluck().get();
   return { verification_codes: { ...(vc as object) }, one_time_codes: { ...(otc as object) }, events };
 }
@@ -52,7 +56,7 @@ async function churn(ctx: CoreContext & { clock: { advance(ms: number): void } }
   const users = ['ann', 'bob', 'cy'];
   for (let step = 0; step < 60; step += 1) {
     const pair = { organizationId, userId: users[pick.int(users.length)]!, purpose: 'add_credential' };
-    const type = pick.int(2) === 0 ? 'long' as const : 'phrase' as const;
+    const type = pick.int(2) === 0 ? ('long' as const) : ('phrase' as const);
     switch (pick.int(6)) {
       case 0: {
         const { code } = await issueVerificationCode(ctx, { organizationId, ttlMs: (5 + pick.int(30)) * MINUTE });
@@ -105,9 +109,11 @@ describe('store info counts', () => {
     await churn({ ...ctx, clock }, organizationId, 7);
     const expected = scannedCounts(ctx);
     // Back to schema 4: what a store written before the counters looks like.
-    const v5 = dbOf(ctx).prepare(`SELECT type, name FROM sqlite_master WHERE type = 'trigger' OR name = 'record_counts'
+    const v5 = dbOf(ctx)
+      .prepare(`SELECT type, name FROM sqlite_master WHERE type = 'trigger' OR name = 'record_counts'
       OR name IN ('verification_codes_live_by_expiry', 'verification_codes_unconsumed', 'verification_codes_consumed', 'one_time_codes_live_by_expiry',
-                  'one_time_codes_unspent', 'one_time_codes_consumed', 'one_time_codes_invalidated')`).all() as Array<{ type: string; name: string }>;
+                  'one_time_codes_unspent', 'one_time_codes_consumed', 'one_time_codes_invalidated')`)
+      .all() as Array<{ type: string; name: string }>;
     for (const { type, name } of v5) dbOf(ctx).exec(`DROP ${type.toUpperCase()} ${name}`);
     dbOf(ctx).pragma('user_version = 4');
     await ctx.store.close();
@@ -153,11 +159,16 @@ async function plansOf(ctx: CoreContext, work: () => Promise<unknown>): Promise<
   db.prepare = ((sql: string) => {
     const statement = prepare(sql);
     if (!/^\s*SELECT/i.test(sql)) return statement;
-    const explain = (args: unknown[]) => plans.push((prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join('; '));
+    const explain = (args: unknown[]) =>
+      plans.push((prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join('; '));
     return new Proxy(statement, {
-      get: (target, property) => ['get', 'all', 'iterate'].includes(String(property))
-        ? (...args: unknown[]) => { explain(args); return (target as unknown as Record<string, (...a: unknown[]) => unknown>)[String(property)]!(...args); }
-        : Reflect.get(target, property),
+      get: (target, property) =>
+        ['get', 'all', 'iterate'].includes(String(property))
+          ? (...args: unknown[]) => {
+              explain(args);
+              return (target as unknown as Record<string, (...a: unknown[]) => unknown>)[String(property)]!(...args);
+            }
+          : Reflect.get(target, property),
     });
   }) as typeof db.prepare;
   try {
@@ -200,8 +211,13 @@ describe('listing by status', () => {
       const plans = await plansOf(ctx, () => listVerificationCodes(ctx, { organizationId, status }));
       expect(plans.join('\n')).toContain(`USING INDEX ${index}`);
     }
-    for (const [status, index] of [['active', 'one_time_codes_live_by_expiry'], ['locked', 'one_time_codes_live_by_expiry'], ['consumed', 'one_time_codes_consumed'],
-      ['invalidated', 'one_time_codes_invalidated'], ['expired', 'one_time_codes_unspent']] as const) {
+    for (const [status, index] of [
+      ['active', 'one_time_codes_live_by_expiry'],
+      ['locked', 'one_time_codes_live_by_expiry'],
+      ['consumed', 'one_time_codes_consumed'],
+      ['invalidated', 'one_time_codes_invalidated'],
+      ['expired', 'one_time_codes_unspent'],
+    ] as const) {
       const plans = await plansOf(ctx, () => listOneTimeCodes(ctx, { organizationId, status }));
       expect(plans.join('\n')).toContain(`USING INDEX ${index}`);
     }

@@ -28,7 +28,10 @@ describe('keys as bytes', () => {
     const path = join(tempDir(), 'store.db');
     const passphrase = "it's a long pässphrase";
     storeKeyedByPragma(path, `'${passphrase.replaceAll("'", "''")}'`);
-    for (const key of [{ mode: 'passphrase', passphrase }, { mode: 'passphrase', passphrase: Buffer.from(passphrase, 'utf8') }] as StoreKey[]) {
+    for (const key of [
+      { mode: 'passphrase', passphrase },
+      { mode: 'passphrase', passphrase: Buffer.from(passphrase, 'utf8') },
+    ] as StoreKey[]) {
       const store = await Store.open(path, key);
       expect(store.db.pragma('user_version', { simple: true })).toBeGreaterThan(0);
       store.close();
@@ -60,7 +63,16 @@ describe('creating a store', () => {
     };
     await expect(Store.open(path, { mode: 'key-file', key: TEST_KEY }, { create: true, initialize: failing })).rejects.toThrow('disk full');
     expect(readdirSync(dir)).toEqual([]);
-    const store = await Store.open(path, { mode: 'key-file', key: TEST_KEY }, { create: true, initialize: async (s) => { s.write(() => s.db.prepare("INSERT INTO meta (key, value) VALUES ('probe', x'01')").run()); } });
+    const store = await Store.open(
+      path,
+      { mode: 'key-file', key: TEST_KEY },
+      {
+        create: true,
+        initialize: async (s) => {
+          s.write(() => s.db.prepare("INSERT INTO meta (key, value) VALUES ('probe', x'01')").run());
+        },
+      },
+    );
     expect(store.db.prepare("SELECT value FROM meta WHERE key = 'probe'").get()).toEqual({ value: Buffer.from([1]) });
     store.close();
     expect(readdirSync(dir).filter((name) => name.includes('.new'))).toEqual([]);

@@ -33,7 +33,15 @@ describe('migrateStore through PostgreSQL', () => {
     expect(up).toMatchObject({
       target: { kind: 'postgres', audit: { events: events.length + 1 } },
       audit: { events: events.length, head_hash: events.at(-1)!.hash },
-      tables: { meta: 3, organizations: 1, ca_certificates: 1, verification_codes: 2, one_time_codes: 2, one_time_code_attempts: 1, audit_events: events.length },
+      tables: {
+        meta: 3,
+        organizations: 1,
+        ca_certificates: 1,
+        verification_codes: 2,
+        one_time_codes: 2,
+        one_time_code_attempts: 1,
+        audit_events: events.length,
+      },
     });
     const onServer = { ...ctx, store: server };
     expect(await getCaCertificate(onServer, organizationId, 'line-1')).toEqual(await getCaCertificate(ctx, organizationId, 'line-1'));
@@ -46,8 +54,13 @@ describe('migrateStore through PostgreSQL', () => {
       const returned = await rowsOf(back, table);
       expect({ table, rows: table === 'audit_events' ? returned.slice(0, -2) : returned }).toEqual({ table, rows: await rowsOf(source, table) });
     }
-    expect((await listAudit({ ...ctx, store: back })).slice(-2).map((e) => [e.action, e.details.from_kind])).toEqual([['store.migrate', 'sqlite'], ['store.migrate', 'postgres']]);
-    await expect(redeemOneTimeCode({ ...ctx, store: back }, { organizationId, userId: 'alice', purpose: PURPOSE, code: longCode })).resolves.toMatchObject({ status: 'consumed' });
+    expect((await listAudit({ ...ctx, store: back })).slice(-2).map((e) => [e.action, e.details.from_kind])).toEqual([
+      ['store.migrate', 'sqlite'],
+      ['store.migrate', 'postgres'],
+    ]);
+    await expect(redeemOneTimeCode({ ...ctx, store: back }, { organizationId, userId: 'alice', purpose: PURPOSE, code: longCode })).resolves.toMatchObject({
+      status: 'consumed',
+    });
   });
 
   it('refuses a database that holds a store, and leaves it as it was', async () => {

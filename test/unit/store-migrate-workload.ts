@@ -46,7 +46,9 @@ export async function usedStore(store: StorePort): Promise<{ ctx: CoreContext; o
   await issueVerificationCode(ctx, { organizationId });
   const longCode = (await issueOneTimeCode(ctx, { organizationId, type: 'long', userId: 'alice', purpose: PURPOSE, authorize: true })).code;
   await issueOneTimeCode(ctx, { organizationId, type: 'short', userId: 'bob', purpose: PURPOSE });
-  await expect(redeemOneTimeCode(ctx, { organizationId, userId: 'alice', purpose: PURPOSE, code: 'B'.repeat(32) })).rejects.toMatchObject({ code: 'invalid_code' });
+  await expect(redeemOneTimeCode(ctx, { organizationId, userId: 'alice', purpose: PURPOSE, code: 'B'.repeat(32) })).rejects.toMatchObject({
+    code: 'invalid_code',
+  });
   return { ctx, organizationId, longCode };
 }
 

@@ -12,15 +12,16 @@ import { openFile, PURPOSE, rowsOf, usedStore } from './store-migrate-workload.j
 
 /** `store`, but its units of work import every table except the last row of `table`: an adapter with a bug. */
 function losingLastRow(store: StorePort, table: StoreTable): StorePort {
-  const lossy = (tx: StoreWriter): StoreWriter => new Proxy(tx, {
-    get: (unit, name) => (name === 'importRows'
-      ? (into: StoreTable, rows: Parameters<StoreWriter['importRows']>[1]) => unit.importRows(into, into === table ? rows.slice(0, -1) : rows)
-      : Reflect.get(unit, name, unit)),
-  });
+  const lossy = (tx: StoreWriter): StoreWriter =>
+    new Proxy(tx, {
+      get: (unit, name) =>
+        name === 'importRows'
+          ? (into: StoreTable, rows: Parameters<StoreWriter['importRows']>[1]) => unit.importRows(into, into === table ? rows.slice(0, -1) : rows)
+          : Reflect.get(unit, name, unit),
+    });
   return new Proxy(store, {
-    get: (port, name) => (name === 'write'
-      ? (work: (tx: StoreWriter) => Promise<unknown>) => port.write((tx) => work(lossy(tx)))
-      : Reflect.get(port, name, port)),
+    get: (port, name) =>
+      name === 'write' ? (work: (tx: StoreWriter) => Promise<unknown>) => port.write((tx) => work(lossy(tx))) : Reflect.get(port, name, port),
   });
 }
 
@@ -54,7 +55,9 @@ describe('migrateStore between two store files', () => {
       details: { from: join(dir, 'source.db'), from_kind: 'sqlite', audit_events: head.events, audit_head_hash: head.head_hash },
     });
     // The code HMAC secret moved with the codes: a code issued in the source redeems in the copy.
-    await expect(redeemOneTimeCode({ ...ctx, store: target }, { organizationId, userId: 'alice', purpose: PURPOSE, code: longCode })).resolves.toMatchObject({ status: 'consumed' });
+    await expect(redeemOneTimeCode({ ...ctx, store: target }, { organizationId, userId: 'alice', purpose: PURPOSE, code: longCode })).resolves.toMatchObject({
+      status: 'consumed',
+    });
     expect(await listAudit(ctx)).toEqual(sourceEvents);
   });
 
@@ -66,7 +69,11 @@ describe('migrateStore between two store files', () => {
     await migrateStore(source, await openFile(join(dir, 'target.db')), { clock: ctx.clock, random: ctx.random, onProgress: (p) => progress.push(p) });
     const steps = progress.map((p) => (p.step === 'copying' ? p.table : p.side)).filter((step, i, all) => step !== all[i - 1]);
     expect(steps).toEqual([...STORE_TABLES, 'source', 'target']);
-    expect(progress.filter((p) => p.step === 'copying' && p.table === 'audit_events').at(-1)).toEqual({ step: 'copying', table: 'audit_events', rows: (await listAudit(ctx)).length });
+    expect(progress.filter((p) => p.step === 'copying' && p.table === 'audit_events').at(-1)).toEqual({
+      step: 'copying',
+      table: 'audit_events',
+      rows: (await listAudit(ctx)).length,
+    });
   });
 
   it('refuses a target that holds a store (a default organization and its event) and changes nothing', async () => {
@@ -109,9 +116,20 @@ describe('migrateStore between two store files', () => {
       if (written) return;
       written = true;
       const store = other.connection;
-      store.write(() => insertAuditEvent(store, nextEvent(lastStoredEvent(store), {
-        at: '2025-01-01T00:00:01Z', action: 'organization.use', organization_id: null, subject: null, outcome: 'success', reason: null, details: {},
-      })));
+      store.write(() =>
+        insertAuditEvent(
+          store,
+          nextEvent(lastStoredEvent(store), {
+            at: '2025-01-01T00:00:01Z',
+            action: 'organization.use',
+            organization_id: null,
+            subject: null,
+            outcome: 'success',
+            reason: null,
+            details: {},
+          }),
+        ),
+      );
     };
     const result = await migrateStore(source, await openFile(join(dir, 'target.db')), { clock: ctx.clock, random: ctx.random, onProgress: writeMeanwhile });
     expect(written).toBe(true);

@@ -11,7 +11,16 @@ import { tempDir } from '../helpers/temp.js';
 const WRONG_KEY = Buffer.alloc(32, 9);
 
 function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).sort().map((name) => [name, createHash('sha256').update(readFileSync(join(dir, name))).digest('hex')]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((name) => [
+        name,
+        createHash('sha256')
+          .update(readFileSync(join(dir, name)))
+          .digest('hex'),
+      ]),
+  );
 }
 
 /** A closed store with some content, in its own directory. */
@@ -61,7 +70,9 @@ describe('Store.open', () => {
 
   it('says there is no store when the file is missing and create is not set', async () => {
     const path = join(tempDir(), 'missing.db');
-    await expect(Store.open(path, { mode: 'key-file', key: TEST_KEY })).rejects.toThrowError(expect.objectContaining({ code: 'store_locked', message: `no store at ${path}` }));
+    await expect(Store.open(path, { mode: 'key-file', key: TEST_KEY })).rejects.toThrowError(
+      expect.objectContaining({ code: 'store_locked', message: `no store at ${path}` }),
+    );
   });
 
   it('calls a directory store_corrupt', async () => {
@@ -114,7 +125,10 @@ describe('Store.open', () => {
     store.db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     store.close();
     await expect(Store.open(path, { mode: 'key-file', key: TEST_KEY })).rejects.toThrowError(
-      expect.objectContaining({ code: 'store_corrupt', message: `store ${path} has schema version ${SCHEMA_VERSION + 1}, newer than this vericode understands (${SCHEMA_VERSION})` }),
+      expect.objectContaining({
+        code: 'store_corrupt',
+        message: `store ${path} has schema version ${SCHEMA_VERSION + 1}, newer than this vericode understands (${SCHEMA_VERSION})`,
+      }),
     );
   });
 

@@ -30,7 +30,14 @@ describe('purgeStore', () => {
 
     const result = await purgeStore(ctx, { olderThanMs: 10 * DAY });
 
-    expect(result).toEqual({ older_than: '10d', before: '2025-01-01T00:00:00Z', removed: { verification_codes: 2, one_time_codes: 0 }, total: 2, reclaimed_bytes: expect.any(Number), free_bytes: 0 });
+    expect(result).toEqual({
+      older_than: '10d',
+      before: '2025-01-01T00:00:00Z',
+      removed: { verification_codes: 2, one_time_codes: 0 },
+      total: 2,
+      reclaimed_bytes: expect.any(Number),
+      free_bytes: 0,
+    });
     const left = (await listVerificationCodes(ctx, { organizationId })).items.map((c) => c.id);
     expect(left.sort()).toEqual([expiredAfterCutoff, consumedAfterCutoff, consumedRecently, live].map((c) => c.id).sort());
     expect(left).not.toContain(expiredAtCutoff.id);
@@ -47,7 +54,11 @@ describe('purgeStore', () => {
     expect((await listVerificationCodes(ctx, { organizationId })).items.map((c) => [c.id, c.status])).toEqual([[live.id, 'active']]);
     const events = await listAudit(ctx);
     expect(events.length).toBe(eventsBefore + 1);
-    expect(events.at(-1)).toMatchObject({ action: 'store.purge', outcome: 'success', details: { batch: 1, removed: { verification_codes: 0, one_time_codes: 0 } } });
+    expect(events.at(-1)).toMatchObject({
+      action: 'store.purge',
+      outcome: 'success',
+      details: { batch: 1, removed: { verification_codes: 0, one_time_codes: 0 } },
+    });
     expect((await verifyAuditChain(ctx)).events).toBe(events.length);
   });
 
@@ -62,12 +73,14 @@ describe('purgeStore', () => {
     expect(result.total).toBe(count);
     expect(progress).toEqual([batchSize, batchSize * 2, count]);
     const purges = await listAudit(ctx, { action: 'store.purge' });
-    expect(purges.map((e) => e.details)).toEqual([1, 2, 3].map((batch, i) => ({
-      batch,
-      before: '2025-01-01T23:59:00Z',
-      older_than: '1m',
-      removed: { verification_codes: i < 2 ? batchSize : 7, one_time_codes: 0 },
-    })));
+    expect(purges.map((e) => e.details)).toEqual(
+      [1, 2, 3].map((batch, i) => ({
+        batch,
+        before: '2025-01-01T23:59:00Z',
+        older_than: '1m',
+        removed: { verification_codes: i < 2 ? batchSize : 7, one_time_codes: 0 },
+      })),
+    );
     expect((await listVerificationCodes(ctx, { organizationId })).items).toEqual([]);
   });
 

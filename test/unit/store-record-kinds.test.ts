@@ -24,7 +24,11 @@ describe('store info and purge over every record kind', () => {
     await invalidateOneTimeCodes(t.ctx, { ...pair, userId: 'bob' });
     await issueOneTimeCode(t.ctx, { ...pair, userId: 'carol', type: 'phrase', ttlMs: 3_600_000 });
     const root = selfSignedCa({ subject: 'Counted Root', key: testKey('ec-p256') });
-    await registerCaCertificate(t.ctx, { organizationId: t.organizationId, certificate: { bytes: Buffer.from(root.pem), label: 'CA certificate ca.pem' }, verified: true });
+    await registerCaCertificate(t.ctx, {
+      organizationId: t.organizationId,
+      certificate: { bytes: Buffer.from(root.pem), label: 'CA certificate ca.pem' },
+      verified: true,
+    });
 
     t.clock.advance(2 * 3_600_000);
     const live = await issueOneTimeCode(t.ctx, { ...pair, userId: 'dave', type: 'phrase', ttlMs: 72 * 3_600_000 });

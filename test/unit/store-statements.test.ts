@@ -23,7 +23,8 @@ describe('store statements and transactions', () => {
     const { ctx, organizationId, connection } = await testStore();
     const issued = [];
     for (let i = 0; i < 3; i += 1) issued.push(await issueVerificationCode(ctx, { organizationId }));
-    for (const { id, code } of issued) expect(`prn:1:${organizationId}:ca_verification_code:${(await consumeVerificationCode(ctx, organizationId, code, 'test')).id}`).toBe(id);
+    for (const { id, code } of issued)
+      expect(`prn:1:${organizationId}:ca_verification_code:${(await consumeVerificationCode(ctx, organizationId, code, 'test')).id}`).toBe(id);
     const spent = connection.db.prepare('SELECT count(*) FROM verification_codes WHERE consumed_at IS NOT NULL').pluck().get();
     expect(spent).toBe(3);
   });
@@ -32,17 +33,21 @@ describe('store statements and transactions', () => {
     const { connection: store } = await testStore();
     const count = () => store.db.prepare('SELECT count(*) FROM meta').pluck().get() as number;
     const before = count();
-    expect(() => store.write(() => {
-      store.prepare("INSERT INTO meta (key, value) VALUES ('a', x'01')").run();
-      throw new Error('abort');
-    })).toThrow('abort');
+    expect(() =>
+      store.write(() => {
+        store.prepare("INSERT INTO meta (key, value) VALUES ('a', x'01')").run();
+        throw new Error('abort');
+      }),
+    ).toThrow('abort');
     expect(count()).toBe(before);
     store.write(() => {
       store.prepare("INSERT INTO meta (key, value) VALUES ('b', x'01')").run();
-      expect(() => store.write(() => {
-        store.prepare("INSERT INTO meta (key, value) VALUES ('c', x'01')").run();
-        throw new Error('inner');
-      })).toThrow('inner');
+      expect(() =>
+        store.write(() => {
+          store.prepare("INSERT INTO meta (key, value) VALUES ('c', x'01')").run();
+          throw new Error('inner');
+        }),
+      ).toThrow('inner');
     });
     expect(store.db.prepare('SELECT key FROM meta WHERE key IN (?, ?, ?) ORDER BY key').pluck().all('a', 'b', 'c')).toEqual(['b']);
   });

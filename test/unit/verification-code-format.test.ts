@@ -1,10 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  assertVerificationCodeFormat,
-  generateVerificationCode,
-  isVerificationCodeFormat,
-} from '../../src/core/codes/verification-code-format.js';
+import { assertVerificationCodeFormat, generateVerificationCode, isVerificationCodeFormat } from '../../src/core/codes/verification-code-format.js';
 import { parseVerificationCodeLength } from '../../src/cli/commands/verification-codes/create.js';
 import { seededRandom } from '../helpers/random.js';
 
@@ -37,9 +33,11 @@ describe('parseVerificationCodeLength', () => {
 
 describe('assertVerificationCodeFormat', () => {
   it('accepts exactly the generated format', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 32, max: 64 }), (seed, length) => {
-      expect(isVerificationCodeFormat(generateVerificationCode(seededRandom(seed), length))).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 32, max: 64 }), (seed, length) => {
+        expect(isVerificationCodeFormat(generateVerificationCode(seededRandom(seed), length))).toBe(true);
+      }),
+    );
   });
 
   it('names the whitespace rule, with a hint about case and whitespace', () => {
@@ -59,8 +57,10 @@ describe('assertVerificationCodeFormat', () => {
   });
 
   it('never accepts anything outside [A-Za-z0-9]{32,64}', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 80 }), (text) => {
-      expect(isVerificationCodeFormat(text)).toBe(/^[A-Za-z0-9]{32,64}$/.test(text));
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (text) => {
+        expect(isVerificationCodeFormat(text)).toBe(/^[A-Za-z0-9]{32,64}$/.test(text));
+      }),
+    );
   });
 });

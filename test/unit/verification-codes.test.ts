@@ -2,12 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/core/audit.js';
 import { hmacCode } from '../../src/core/codes/hashing.js';
 import { createOrganization } from '../../src/core/organizations.js';
-import {
-  consumeVerificationCode,
-  getVerificationCode,
-  issueVerificationCode,
-  listVerificationCodes,
-} from '../../src/core/verification-codes.js';
+import { consumeVerificationCode, getVerificationCode, issueVerificationCode, listVerificationCodes } from '../../src/core/verification-codes.js';
 import { existingHmacSecret } from '../../src/store/meta.js';
 import { testStore } from '../helpers/store.js';
 
@@ -19,7 +14,9 @@ describe('issueVerificationCode', () => {
     expect((await issueVerificationCode(t.ctx, { organizationId: `prn:1:${t.organizationId}` })).organization_id).toBe(`prn:1:${t.organizationId}`);
     const unknown = '00000000-0000-4000-8000-000000000000';
     for (const organizationId of [unknown, `prn:1:${unknown}`]) {
-      await expect(issueVerificationCode(t.ctx, { organizationId })).rejects.toThrow(expect.objectContaining({ code: 'not_found', message: `organization prn:1:${unknown} not found` }));
+      await expect(issueVerificationCode(t.ctx, { organizationId })).rejects.toThrow(
+        expect.objectContaining({ code: 'not_found', message: `organization prn:1:${unknown} not found` }),
+      );
     }
     await expect(issueVerificationCode(t.ctx, { organizationId: 'prn:1:nope' })).rejects.toThrow(expect.objectContaining({ code: 'usage' }));
   });
@@ -48,14 +45,22 @@ describe('issueVerificationCode', () => {
     expect(rows[0]!.code_hmac).toEqual(hmacCode(existingHmacSecret(t.connection)!, code));
     expect(JSON.stringify(rows, (_k, v) => (Buffer.isBuffer(v) ? v.toString('latin1') : v))).not.toContain(code);
     const [event] = await listAudit(t.ctx, { action: 'verification_code' });
-    expect(event).toMatchObject({ action: 'verification_code.create', outcome: 'success', details: { length: 64, expires_at: '2025-01-01T00:05:00Z', certificate_prn: null } });
+    expect(event).toMatchObject({
+      action: 'verification_code.create',
+      outcome: 'success',
+      details: { length: 64, expires_at: '2025-01-01T00:05:00Z', certificate_prn: null },
+    });
     expect(JSON.stringify(await listAudit(t.ctx))).not.toContain(code);
   });
 
   it('refuses a TTL outside 5m..7d', async () => {
     const t = await testStore();
-    await expect(issueVerificationCode(t.ctx, { organizationId: t.organizationId, ttlMs: 299_999 })).rejects.toThrow('verification code TTL must be from 5m to 7d');
-    await expect(issueVerificationCode(t.ctx, { organizationId: t.organizationId, ttlMs: 604_800_001 })).rejects.toThrow('verification code TTL must be from 5m to 7d');
+    await expect(issueVerificationCode(t.ctx, { organizationId: t.organizationId, ttlMs: 299_999 })).rejects.toThrow(
+      'verification code TTL must be from 5m to 7d',
+    );
+    await expect(issueVerificationCode(t.ctx, { organizationId: t.organizationId, ttlMs: 604_800_001 })).rejects.toThrow(
+      'verification code TTL must be from 5m to 7d',
+    );
     expect(await listAudit(t.ctx)).toHaveLength(1);
   });
 });
@@ -91,7 +96,9 @@ describe('status, list and get', () => {
   it('rejects bad filters, limits and page tokens', async () => {
     const t = await testStore();
     const org = t.organizationId;
-    await expect(listVerificationCodes(t.ctx, { organizationId: org, status: 'used' as never })).rejects.toThrow('unknown status filter "used": expected one of active, consumed, expired, all');
+    await expect(listVerificationCodes(t.ctx, { organizationId: org, status: 'used' as never })).rejects.toThrow(
+      'unknown status filter "used": expected one of active, consumed, expired, all',
+    );
     await expect(listVerificationCodes(t.ctx, { organizationId: org, limit: 0 })).rejects.toThrow('page size 0 is not a whole number from 1 to 1000');
     await expect(listVerificationCodes(t.ctx, { organizationId: org, page: 'garbage' })).rejects.toThrow('invalid page token "garbage"');
   });
@@ -111,11 +118,13 @@ describe('consumeVerificationCode', () => {
     const t = await testStore();
     const issued = await issueVerificationCode(t.ctx, { organizationId: t.organizationId });
     expect(await consumeVerificationCode(t.ctx, t.organizationId, issued.code, 'the CN')).toEqual({ id: issued.id.split(':').pop(), certificate_id: null });
-    await expect(consumeVerificationCode(t.ctx, t.organizationId, issued.code, 'the CN')).rejects.toThrowError(expect.objectContaining({
-      code: 'code_used',
-      message: 'the verification code was already used: each code is single-use, even when the registration failed',
-      next: { kind: 'issue_new_verification_code' },
-    }));
+    await expect(consumeVerificationCode(t.ctx, t.organizationId, issued.code, 'the CN')).rejects.toThrowError(
+      expect.objectContaining({
+        code: 'code_used',
+        message: 'the verification code was already used: each code is single-use, even when the registration failed',
+        next: { kind: 'issue_new_verification_code' },
+      }),
+    );
     expect((await listAudit(t.ctx, { action: 'verification_code.consume' })).map((e) => [e.outcome, e.reason, e.subject])).toEqual([
       ['success', null, issued.id],
       ['failure', 'code_used', issued.id],
@@ -126,10 +135,12 @@ describe('consumeVerificationCode', () => {
     const t = await testStore();
     const issued = await issueVerificationCode(t.ctx, { organizationId: t.organizationId, ttlMs: 300_000 });
     t.clock.advance(300_000);
-    await expect(consumeVerificationCode(t.ctx, t.organizationId, issued.code, 'the CN')).rejects.toThrowError(expect.objectContaining({
-      code: 'code_expired',
-      message: 'the verification code expired at 2025-01-01T00:05:00Z',
-    }));
+    await expect(consumeVerificationCode(t.ctx, t.organizationId, issued.code, 'the CN')).rejects.toThrowError(
+      expect.objectContaining({
+        code: 'code_expired',
+        message: 'the verification code expired at 2025-01-01T00:05:00Z',
+      }),
+    );
     expect((await getVerificationCode(t.ctx, t.organizationId, issued.id)).status).toBe('expired');
   });
 
@@ -140,16 +151,22 @@ describe('consumeVerificationCode', () => {
     expect((await consumeVerificationCode(t.ctx, t.organizationId, issued.code, 'the CN')).id).toBeDefined();
   });
 
-  it('calls an unknown code, another organization\'s code and a changed case unknown_code', async () => {
+  it("calls an unknown code, another organization's code and a changed case unknown_code", async () => {
     const t = await testStore();
     const other = (await createOrganization(t.ctx, 'other')).prn.slice(6);
     const issued = await issueVerificationCode(t.ctx, { organizationId: other });
     const swapped = issued.code.replace(/[a-z]/, (c) => c.toUpperCase());
-    for (const [org, code] of [[t.organizationId, issued.code], [other, swapped], [other, 'A'.repeat(32)]] as const) {
-      await expect(consumeVerificationCode(t.ctx, org, code, 'the CN')).rejects.toThrowError(expect.objectContaining({
-        code: 'unknown_code',
-        message: 'the CN does not match any verification code of this organization',
-      }));
+    for (const [org, code] of [
+      [t.organizationId, issued.code],
+      [other, swapped],
+      [other, 'A'.repeat(32)],
+    ] as const) {
+      await expect(consumeVerificationCode(t.ctx, org, code, 'the CN')).rejects.toThrowError(
+        expect.objectContaining({
+          code: 'unknown_code',
+          message: 'the CN does not match any verification code of this organization',
+        }),
+      );
     }
     expect((await getVerificationCode(t.ctx, other, issued.id)).status).toBe('active');
   });
@@ -157,13 +174,17 @@ describe('consumeVerificationCode', () => {
   it('rejects a malformed code as invalid_format, audited, leaving codes alone', async () => {
     const t = await testStore();
     const issued = await issueVerificationCode(t.ctx, { organizationId: t.organizationId });
-    await expect(consumeVerificationCode(t.ctx, t.organizationId, `${issued.code}\n`, 'the CN')).rejects.toThrowError(expect.objectContaining({ code: 'invalid_format' }));
+    await expect(consumeVerificationCode(t.ctx, t.organizationId, `${issued.code}\n`, 'the CN')).rejects.toThrowError(
+      expect.objectContaining({ code: 'invalid_format' }),
+    );
     expect((await getVerificationCode(t.ctx, t.organizationId, issued.id)).status).toBe('active');
     expect((await listAudit(t.ctx, { action: 'verification_code.consume' })).map((e) => e.reason)).toEqual(['invalid_format']);
   });
 
   it('answers unknown_code before any code was ever issued', async () => {
     const t = await testStore();
-    await expect(consumeVerificationCode(t.ctx, t.organizationId, 'B'.repeat(40), 'the CN')).rejects.toThrowError(expect.objectContaining({ code: 'unknown_code' }));
+    await expect(consumeVerificationCode(t.ctx, t.organizationId, 'B'.repeat(40), 'the CN')).rejects.toThrowError(
+      expect.objectContaining({ code: 'unknown_code' }),
+    );
   });
 });

@@ -44,7 +44,9 @@ function commandTree(root: Command): CompletionNode[] {
     const own = command === root ? [] : optionsOf(command);
     nodes.push({
       path,
-      children: visible.flatMap((sub) => [sub.name(), ...sub.aliases()].map((word) => ({ word, path: childPath(sub), summary: sub.summary() || sub.description() }))),
+      children: visible.flatMap((sub) =>
+        [sub.name(), ...sub.aliases()].map((word) => ({ word, path: childPath(sub), summary: sub.summary() || sub.description() })),
+      ),
       // The root's options are global: commander accepts them after any command word.
       options: uniqueByName([...own, ...rootOptions, HELP]),
     });

@@ -33,7 +33,12 @@ export function configureInit(command: Command, cli: Cli): void {
       try {
         ctx = await cli.openStore(path, key, true, opts.orgName);
         // A server's store is found only by opening it.
-        if (!ctx.created) throw new ConflictError('already_registered', `a store already exists at ${ctx.store.location}`, 'use it as it is, or name another database in --store');
+        if (!ctx.created)
+          throw new ConflictError(
+            'already_registered',
+            `a store already exists at ${ctx.store.location}`,
+            'use it as it is, or name another database in --store',
+          );
       } catch (error) {
         // A key file made for a store that was never created would only mislead.
         if (created && keyFile !== null) removeIfPresent(keyFile);
@@ -43,18 +48,20 @@ export function configureInit(command: Command, cli: Cli): void {
       const result: InitResult = { store: ctx.store.location, key_mode: key.mode, key_file: keyFile, key_file_created: created, organization };
       cli.output.result(result, {
         quiet: (r) => r.organization.prn,
-        human: (r, view) => view.fields([
-          ['store', r.store],
-          ['key mode', r.key_mode],
-          ...(r.key_file ? [['key file', `${r.key_file}${r.key_file_created ? ' (new)' : ''}`] as const] : []),
-          ['organization', `${r.organization.name} (${r.organization.prn})`],
-        ]),
+        human: (r, view) =>
+          view.fields([
+            ['store', r.store],
+            ['key mode', r.key_mode],
+            ...(r.key_file ? [['key file', `${r.key_file}${r.key_file_created ? ' (new)' : ''}`] as const] : []),
+            ['organization', `${r.organization.name} (${r.organization.prn})`],
+          ]),
       });
       if (created) cli.output.hint('keep the key file safe and private: without it the store cannot be opened');
     });
   documented(command, {
     summary: 'create the encrypted store and its default organization',
-    description: 'Create the encrypted store and its default organization.\n\nBy default the store is encrypted with a raw 256-bit key kept in a key file (--key-file, VERICODE_KEY_FILE, or ~/.config/vericode/store.key), created with mode 0600 when it does not exist; an existing one must belong to you and be readable by no one else. With --passphrase, SQLCipher derives the key from a passphrase instead. With --store PATH the store is created there: other commands only create the default store, and refuse a --store path where no store is.',
+    description:
+      'Create the encrypted store and its default organization.\n\nBy default the store is encrypted with a raw 256-bit key kept in a key file (--key-file, VERICODE_KEY_FILE, or ~/.config/vericode/store.key), created with mode 0600 when it does not exist; an existing one must belong to you and be readable by no one else. With --passphrase, SQLCipher derives the key from a passphrase instead. With --store PATH the store is created there: other commands only create the default store, and refuse a --store path where no store is.',
     examples: [
       'peridio init',
       'peridio init --key-file /secure/vericode.key --org-name acme',
@@ -89,7 +96,11 @@ function refuseExistingStore(path: string): void {
     return;
   }
   if (size === 0) {
-    throw new ConflictError('already_registered', `an empty file is at ${path}`, `a failed init of version 0.1.0 leaves one: if nothing else uses ${path}, remove it and run init again`);
+    throw new ConflictError(
+      'already_registered',
+      `an empty file is at ${path}`,
+      `a failed init of version 0.1.0 leaves one: if nothing else uses ${path}, remove it and run init again`,
+    );
   }
   throw new ConflictError('already_registered', `a store already exists at ${path}`, 'use it as it is, or pass --store PATH to create another');
 }

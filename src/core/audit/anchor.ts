@@ -47,7 +47,11 @@ export function parseAnchor(text: string, source: string): Pick<AuditAnchor, 'se
 }
 
 function invalidAnchor(source: string): UsageError {
-  return new UsageError(`${source} is not an audit anchor: expected JSON {"seq", "hash", "at"} as an audit anchor holds it, or a 64-character hex hash`, undefined, 'invalid_format');
+  return new UsageError(
+    `${source} is not an audit anchor: expected JSON {"seq", "hash", "at"} as an audit anchor holds it, or a 64-character hex hash`,
+    undefined,
+    'invalid_format',
+  );
 }
 
 /**
@@ -67,7 +71,8 @@ export async function checkAnchor(tx: StoreReader, anchor: { seq?: number; hash:
   }
   const event = await tx.auditEventAt(anchor.seq);
   if (!event) throw anchorMissing(`the log has no event ${anchor.seq} (it was truncated or rolled back)`);
-  if (event.hash !== anchor.hash) throw anchorMissing(`event ${anchor.seq} has hash ${event.hash}, not the anchored ${anchor.hash} (the log was rewritten or rolled back)`);
+  if (event.hash !== anchor.hash)
+    throw anchorMissing(`event ${anchor.seq} has hash ${event.hash}, not the anchored ${anchor.hash} (the log was rewritten or rolled back)`);
   return anchor.seq;
 }
 

@@ -58,8 +58,10 @@ export function canonicalJson(value: unknown): string {
  */
 export function eventJson(event: Omit<StoredAuditEvent, 'prev_hash' | 'hash'>): string {
   const q = JSON.stringify;
-  return `{"action":${q(event.action)},"at":${q(event.at)},"details":${event.details},"organization_id":${q(event.organization_id)},`
-    + `"outcome":${q(event.outcome)},"reason":${q(event.reason)},"seq":${event.seq},"subject":${q(event.subject)}}`;
+  return (
+    `{"action":${q(event.action)},"at":${q(event.at)},"details":${event.details},"organization_id":${q(event.organization_id)},` +
+    `"outcome":${q(event.outcome)},"reason":${q(event.reason)},"seq":${event.seq},"subject":${q(event.subject)}}`
+  );
 }
 
 /** SHA-256 (hex) of `prevHash` followed by the event's JSON text. */
@@ -90,7 +92,8 @@ export function checkLegacyDetails(event: StoredAuditEvent): ChainBreak | undefi
   } catch {
     return { seq: event.seq, problem: 'its details are not valid JSON' };
   }
-  if (JSON.stringify(details) !== event.details) return { seq: event.seq, problem: 'its details are not stored as they were written (a duplicated key, or text added)' };
+  if (JSON.stringify(details) !== event.details)
+    return { seq: event.seq, problem: 'its details are not stored as they were written (a duplicated key, or text added)' };
   const { prev_hash: prevHash, hash, ...rest } = event;
   if (chainHash(prevHash, { ...rest, details }) !== hash) return { seq: event.seq, problem: 'its contents do not match its hash' };
   return undefined;
@@ -121,11 +124,7 @@ export function isJson(text: string): boolean {
 
 /** The `audit_broken` error for a chain that goes wrong at `broken`. */
 export function chainBroken(broken: ChainBreak): VerificationError {
-  return new VerificationError(
-    'audit_broken',
-    `audit log is broken at event ${broken.seq}: ${broken.problem}`,
-    { kind: 'compare_with_export' },
-  );
+  return new VerificationError('audit_broken', `audit log is broken at event ${broken.seq}: ${broken.problem}`, { kind: 'compare_with_export' });
 }
 
 /** What a use case records; the log assigns `seq` and the hashes. */

@@ -18,7 +18,10 @@ export const CODE_LEDGERS: readonly CodeLedger[] = [
     table: 'one_time_codes',
     kind: 'code',
     create: 'code.create',
-    spends: [{ action: 'code.redeem', column: 'consumed_at' }, { action: 'code.invalidate', column: 'invalidated_at' }],
+    spends: [
+      { action: 'code.redeem', column: 'consumed_at' },
+      { action: 'code.invalidate', column: 'invalidated_at' },
+    ],
   },
 ];
 
@@ -45,15 +48,13 @@ export async function crossCheckState(tx: StoreReader, legacyBefore: number): Pr
     if (twice) throw disagreement(`the log spends ${twice.subject} more than once (events ${twice.first} and ${twice.last})`);
     const counts = await tx.ledgerCounts(ledger);
     if (counts.issued !== counts.present + counts.purged) {
-      throw disagreement(`the log issued ${counts.issued} ${ledger.table.replaceAll('_', ' ')}, but the store holds ${counts.present} and ${counts.purged} were purged`);
+      throw disagreement(
+        `the log issued ${counts.issued} ${ledger.table.replaceAll('_', ' ')}, but the store holds ${counts.present} and ${counts.purged} were purged`,
+      );
     }
   }
 }
 
 function disagreement(problem: string): VerificationError {
-  return new VerificationError(
-    'audit_broken',
-    `the store disagrees with its audit log: ${problem}`,
-    { kind: 'compare_with_anchor' },
-  );
+  return new VerificationError('audit_broken', `the store disagrees with its audit log: ${problem}`, { kind: 'compare_with_anchor' });
 }

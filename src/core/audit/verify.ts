@@ -66,7 +66,12 @@ export async function verifyAuditChain(ctx: CoreContext, options: VerifyAuditOpt
   });
 }
 
-async function recompute(tx: StoreReader, since: number, headSeq: number, onProgress: VerifyAuditOptions['onProgress']): Promise<{ checked: number; headHash: string }> {
+async function recompute(
+  tx: StoreReader,
+  since: number,
+  headSeq: number,
+  onProgress: VerifyAuditOptions['onProgress'],
+): Promise<{ checked: number; headHash: string }> {
   let prevHash = since === 1 ? GENESIS_HASH : (await tx.auditEventAt(since - 1))?.hash;
   if (prevHash === undefined) throw chainBroken({ seq: since, problem: `event ${since - 1}, the one before it, is missing` });
   const legacyBefore = await tx.auditStoredBytesFrom();

@@ -38,7 +38,11 @@ export async function auditedAttempt<T>(ctx: CoreContext, record: AttemptRecord,
 export function noteConsumedCode(error: unknown, ca?: string): unknown {
   if (!(error instanceof VericodeError) || error.message.includes('verification code was consumed')) return error;
   error.message = `${error.message} (the verification code was consumed by this attempt)`;
-  const next: NextStep = { kind: 'sign_with_new_verification_code', ...(ca === undefined ? {} : { ca }), ...(error.next === undefined ? {} : { first: error.next }) };
+  const next: NextStep = {
+    kind: 'sign_with_new_verification_code',
+    ...(ca === undefined ? {} : { ca }),
+    ...(error.next === undefined ? {} : { first: error.next }),
+  };
   (error as { next: NextStep | undefined }).next = next;
   return error;
 }

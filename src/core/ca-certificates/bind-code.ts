@@ -18,15 +18,24 @@ import { findForChange, writeChange, type CaChangeTarget } from './change.js';
  * @throws UsageError (bad TTL, length or reference), NotFoundError, ConflictError
  * (`etag_mismatch` for a stale `ifMatch`; `already_registered` when the CA is already verified).
  */
-export async function issueBoundVerificationCode(ctx: CoreContext, target: CaChangeTarget, options: Pick<IssueVerificationCodeInput, 'ttlMs' | 'length'>): Promise<IssuedVerificationCode> {
+export async function issueBoundVerificationCode(
+  ctx: CoreContext,
+  target: CaChangeTarget,
+  options: Pick<IssueVerificationCodeInput, 'ttlMs' | 'length'>,
+): Promise<IssuedVerificationCode> {
   const record = { action: 'verification_code.create', organization_id: organizationPrn(target.organizationId), subject: target.certificate };
-  return auditedAttempt(ctx, record, () => ctx.store.write(async (tx) => {
-    const row = await findForChange(tx, target);
-    if (row.is_verified === 1) {
-      const label = caCertificateLabel(row);
-      throw new ConflictError('already_registered', `CA certificate ${label} is already verified: it needs no verification code`, { kind: 'show_ca_certificate', ca: label });
-    }
-    const changed = await writeChange(ctx, tx, row, {});
-    return issueVerificationCodeIn(ctx, tx, { ...options, organizationId: target.organizationId, certificateId: row.id, certificateEtag: changed.etag });
-  }));
+  return auditedAttempt(ctx, record, () =>
+    ctx.store.write(async (tx) => {
+      const row = await findForChange(tx, target);
+      if (row.is_verified === 1) {
+        const label = caCertificateLabel(row);
+        throw new ConflictError('already_registered', `CA certificate ${label} is already verified: it needs no verification code`, {
+          kind: 'show_ca_certificate',
+          ca: label,
+        });
+      }
+      const changed = await writeChange(ctx, tx, row, {});
+      return issueVerificationCodeIn(ctx, tx, { ...options, organizationId: target.organizationId, certificateId: row.id, certificateEtag: changed.etag });
+    }),
+  );
 }

@@ -57,7 +57,6 @@ export function toCaCertificate(row: CaCertificateRow): CaCertificate {
   };
 }
 
-
 /**
  * A `--description` as stored: trimmed; empty means none (null).
  * @throws UsageError when it is over 1024 characters or has control characters.

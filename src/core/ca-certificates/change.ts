@@ -35,7 +35,12 @@ export async function findForChange(tx: StoreReader, target: CaChangeTarget): Pr
  * work as `findForChange`.
  * @throws ConflictError (`etag_mismatch`) if the record changed underneath.
  */
-export async function writeChange(ctx: CoreContext, tx: StoreWriter, row: CaCertificateRow, changes: Partial<Omit<CaCertificateChanges, 'etag' | 'updated_at'>>): Promise<CaCertificateRow> {
+export async function writeChange(
+  ctx: CoreContext,
+  tx: StoreWriter,
+  row: CaCertificateRow,
+  changes: Partial<Omit<CaCertificateChanges, 'etag' | 'updated_at'>>,
+): Promise<CaCertificateRow> {
   const updated = await tx.updateCaCertificate(
     { organizationId: row.organization_id, id: row.id, expectedEtag: row.etag },
     {

@@ -14,19 +14,21 @@ import { etagMismatch } from './etag.js';
  */
 export async function deleteCaCertificate(ctx: CoreContext, target: CaChangeTarget): Promise<CaCertificate> {
   const record = { action: 'ca_certificate.delete', organization_id: organizationPrn(target.organizationId), subject: target.certificate };
-  return auditedAttempt(ctx, record, () => ctx.store.write(async (tx) => {
-    const row = await findForChange(tx, target);
-    if (!(await tx.deleteCaCertificate({ organizationId: row.organization_id, id: row.id, expectedEtag: row.etag }))) {
-      throw etagMismatch(caCertificateLabel(row), row.etag);
-    }
-    await recordEvent(ctx, tx, {
-      action: 'ca_certificate.delete',
-      organization_id: record.organization_id,
-      subject: caCertificatePrn(row),
-      outcome: 'success',
-      reason: null,
-      details: { name: row.name, fingerprint_sha256: row.fingerprint_sha256 },
-    });
-    return toCaCertificate(row);
-  }));
+  return auditedAttempt(ctx, record, () =>
+    ctx.store.write(async (tx) => {
+      const row = await findForChange(tx, target);
+      if (!(await tx.deleteCaCertificate({ organizationId: row.organization_id, id: row.id, expectedEtag: row.etag }))) {
+        throw etagMismatch(caCertificateLabel(row), row.etag);
+      }
+      await recordEvent(ctx, tx, {
+        action: 'ca_certificate.delete',
+        organization_id: record.organization_id,
+        subject: caCertificatePrn(row),
+        outcome: 'success',
+        reason: null,
+        details: { name: row.name, fingerprint_sha256: row.fingerprint_sha256 },
+      });
+      return toCaCertificate(row);
+    }),
+  );
 }

@@ -34,11 +34,7 @@ export function assertEtagMatches(ifMatch: string | undefined, current: string, 
 
 /** The error for a record whose etag moved on. */
 export function etagMismatch(label: string, wanted: string): ConflictError {
-  return new ConflictError(
-    'etag_mismatch',
-    `CA certificate ${label} has changed: its etag is no longer ${wanted}`,
-    { kind: 'refresh_etag', ca: label },
-  );
+  return new ConflictError('etag_mismatch', `CA certificate ${label} has changed: its etag is no longer ${wanted}`, { kind: 'refresh_etag', ca: label });
 }
 
 /** An etag as typed, without surrounding whitespace and the double quotes of an HTTP entity tag. */

@@ -21,10 +21,7 @@ import { storedJitp, type Jitp } from './jitp.js';
 export const MAX_CAS_PER_SUBJECT = 10;
 
 /** How possession of the CA's key was established. */
-export type Proof =
-  | { kind: 'verification_certificate'; codeId: string }
-  | { kind: 'verified_on_upload' }
-  | { kind: 'none' };
+export type Proof = { kind: 'verification_certificate'; codeId: string } | { kind: 'verified_on_upload' } | { kind: 'none' };
 
 /** The user-chosen fields of a new record. */
 export interface NewCaFields {
@@ -39,22 +36,29 @@ export interface NewCaFields {
  * @throws ConflictError `already_registered` (duplicate certificate, naming the
  * existing PRN, or a taken name) or `limit_exceeded` (10 CAs with this subject).
  */
-export async function insertCheckedCaCertificate(ctx: CoreContext, organizationId: string, ca: ParsedCertificate, fields: NewCaFields, proof: Proof): Promise<CaCertificate> {
+export async function insertCheckedCaCertificate(
+  ctx: CoreContext,
+  organizationId: string,
+  ca: ParsedCertificate,
+  fields: NewCaFields,
+  proof: Proof,
+): Promise<CaCertificate> {
   const summary = summarizeCertificate(ca);
   const subject = subjectDer(ca);
   return ctx.store.write(async (tx) => {
     const duplicate = await tx.findCaCertificateByFingerprint(organizationId, summary.fingerprint_sha256);
     if (duplicate) {
       const prn = caCertificatePrn(duplicate);
-      throw new ConflictError('already_registered', `this CA certificate is already registered in this organization as ${prn}`, { kind: 'show_ca_certificate', ca: duplicate.name ?? prn });
+      throw new ConflictError('already_registered', `this CA certificate is already registered in this organization as ${prn}`, {
+        kind: 'show_ca_certificate',
+        ca: duplicate.name ?? prn,
+      });
     }
     if (fields.name !== null) await assertNameFree(tx, organizationId, fields.name);
-    if (await tx.countCaCertificatesWithSubject(organizationId, Buffer.from(subject)) >= MAX_CAS_PER_SUBJECT) {
-      throw new ConflictError(
-        'limit_exceeded',
-        `the organization already has ${MAX_CAS_PER_SUBJECT} CA certificates with the subject ${summary.subject}`,
-        { kind: 'delete_unused_ca_certificate' },
-      );
+    if ((await tx.countCaCertificatesWithSubject(organizationId, Buffer.from(subject))) >= MAX_CAS_PER_SUBJECT) {
+      throw new ConflictError('limit_exceeded', `the organization already has ${MAX_CAS_PER_SUBJECT} CA certificates with the subject ${summary.subject}`, {
+        kind: 'delete_unused_ca_certificate',
+      });
     }
     const now = nowWholeSeconds(ctx.clock);
     const row: Omit<CaCertificateRow, 'seq'> = {
@@ -99,6 +103,9 @@ export async function insertCheckedCaCertificate(ctx: CoreContext, organizationI
 /** @throws ConflictError (`already_registered`) when the organization already has a CA named `name`. */
 export async function assertNameFree(tx: StoreReader, organizationId: string, name: string): Promise<void> {
   if (await tx.findCaCertificateByName(organizationId, name)) {
-    throw new ConflictError('already_registered', `a CA certificate named ${name} already exists in this organization`, { kind: 'choose_another_ca_name', name });
+    throw new ConflictError('already_registered', `a CA certificate named ${name} already exists in this organization`, {
+      kind: 'choose_another_ca_name',
+      name,
+    });
   }
 }

@@ -56,8 +56,8 @@ export function applyJitpInput(existing: Jitp | null, input: JitpInput, organiza
     description: description!,
     tags: tags!,
     product_name: productName!,
-    target: input.target === undefined ? existing?.target ?? null : text(input.target, '--jitp-target', TEXT_LIMIT.target),
-    cohort_prn: input.cohortPrn === undefined ? existing?.cohort_prn ?? null : cohortPrn(input.cohortPrn, organizationId),
+    target: input.target === undefined ? (existing?.target ?? null) : text(input.target, '--jitp-target', TEXT_LIMIT.target),
+    cohort_prn: input.cohortPrn === undefined ? (existing?.cohort_prn ?? null) : cohortPrn(input.cohortPrn, organizationId),
   };
 }
 

@@ -26,7 +26,10 @@ export async function findCaCertificate(tx: StoreReader, organizationId: string,
     row = prn.organizationId === organizationId ? await tx.findCaCertificateById(organizationId, prn.id) : undefined;
   } else {
     if (!isCaName(nameOrPrn)) {
-      throw new UsageError(`"${nameOrPrn}" is neither a CA certificate PRN nor a valid CA certificate name`, { text: 'names follow ^[A-Za-z0-9-._]{1,64}$', next: { kind: 'list_ca_certificates' } });
+      throw new UsageError(`"${nameOrPrn}" is neither a CA certificate PRN nor a valid CA certificate name`, {
+        text: 'names follow ^[A-Za-z0-9-._]{1,64}$',
+        next: { kind: 'list_ca_certificates' },
+      });
     }
     row = await tx.findCaCertificateByName(organizationId, nameOrPrn);
   }

@@ -59,7 +59,10 @@ export interface RegisterCaCertificateInput {
  */
 export async function registerCaCertificate(ctx: CoreContext, input: RegisterCaCertificateInput): Promise<CaCertificate> {
   if (input.verified && input.verificationCertificate) {
-    throw new UsageError('a CA certificate is registered either with a proof of possession or as verified without one, not both', 'give a verification certificate, or register it verified without proof');
+    throw new UsageError(
+      'a CA certificate is registered either with a proof of possession or as verified without one, not both',
+      'give a verification certificate, or register it verified without proof',
+    );
   }
   if (input.name !== undefined) assertCaName(input.name);
   const fields = {
@@ -81,7 +84,7 @@ export async function registerCaCertificate(ctx: CoreContext, input: RegisterCaC
       return insertCheckedCaCertificate(ctx, input.organizationId, ca, fields, proof);
     }
     checkVerificationCertificate(verification, ca, now);
-    const consumed = await consumeVerificationCode(ctx, input.organizationId, code!, 'the verification certificate\'s CN');
+    const consumed = await consumeVerificationCode(ctx, input.organizationId, code!, "the verification certificate's CN");
     try {
       if (consumed.certificate_id !== null) throw await boundElsewhere(ctx, input.organizationId, consumed.certificate_id);
       return await insertCheckedCaCertificate(ctx, input.organizationId, ca, fields, { kind: 'verification_certificate', codeId: consumed.id });

@@ -33,26 +33,28 @@ export async function updateCaCertificate(ctx: CoreContext, input: UpdateCaCerti
   }
   const description = input.description === undefined ? undefined : parseDescription(input.description);
   const record = { action: 'ca_certificate.update', organization_id: organizationPrn(input.organizationId), subject: input.certificate };
-  return auditedAttempt(ctx, record, () => ctx.store.write(async (tx) => {
-    const row = await findForChange(tx, input);
-    const jitp = input.disableJitp ? null : jitpInput ? applyJitpInput(parseStoredJitp(row.jitp), jitpInput, input.organizationId) : undefined;
-    const updated = await writeChange(ctx, tx, row, { description, status: input.status, jitp: jitp === undefined ? undefined : storedJitp(jitp) });
-    await recordEvent(ctx, tx, {
-      action: 'ca_certificate.update',
-      organization_id: record.organization_id,
-      subject: caCertificatePrn(row),
-      outcome: 'success',
-      reason: null,
-      details: {
-        changed: [
-          ...(description !== undefined ? ['description'] : []),
-          ...(input.status !== undefined ? ['status'] : []),
-          ...(jitp !== undefined ? ['jitp'] : []),
-        ],
-        status: updated.status,
-        jitp: updated.jitp !== null,
-      },
-    });
-    return toCaCertificate(updated);
-  }));
+  return auditedAttempt(ctx, record, () =>
+    ctx.store.write(async (tx) => {
+      const row = await findForChange(tx, input);
+      const jitp = input.disableJitp ? null : jitpInput ? applyJitpInput(parseStoredJitp(row.jitp), jitpInput, input.organizationId) : undefined;
+      const updated = await writeChange(ctx, tx, row, { description, status: input.status, jitp: jitp === undefined ? undefined : storedJitp(jitp) });
+      await recordEvent(ctx, tx, {
+        action: 'ca_certificate.update',
+        organization_id: record.organization_id,
+        subject: caCertificatePrn(row),
+        outcome: 'success',
+        reason: null,
+        details: {
+          changed: [
+            ...(description !== undefined ? ['description'] : []),
+            ...(input.status !== undefined ? ['status'] : []),
+            ...(jitp !== undefined ? ['jitp'] : []),
+          ],
+          status: updated.status,
+          jitp: updated.jitp !== null,
+        },
+      });
+      return toCaCertificate(updated);
+    }),
+  );
 }

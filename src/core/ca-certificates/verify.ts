@@ -50,7 +50,7 @@ export async function verifyCaCertificate(ctx: CoreContext, input: VerifyCaCerti
     const now = ctx.clock.now();
     checkCaCertificate(ca, now);
     checkVerificationCertificate(verification, ca, now);
-    const consumed = await consumeVerificationCode(ctx, input.organizationId, code, 'the verification certificate\'s CN');
+    const consumed = await consumeVerificationCode(ctx, input.organizationId, code, "the verification certificate's CN");
     try {
       if (consumed.certificate_id !== row.id) {
         throw new VerificationError('verification_failed', `the verification certificate's CN is not a code bound to CA certificate ${label}`);

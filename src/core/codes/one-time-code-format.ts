@@ -25,7 +25,8 @@ const SHORT_CODE = /^[0-9]{6}$/;
 const LONG_CODE = /^[A-Za-z0-9_-]{32}$/;
 
 /** What every format error suggests. */
-export const FORMAT_HINT = 'type the code exactly as issued: a short code is 6 digits, a long code 32 characters of A-Z, a-z, 0-9, - and _, a phrase 12 BIP-39 English words';
+export const FORMAT_HINT =
+  'type the code exactly as issued: a short code is 6 digits, a long code 32 characters of A-Z, a-z, 0-9, - and _, a phrase 12 BIP-39 English words';
 
 /** The `invalid_format` error for a code that breaks `rule`. */
 export function invalidCodeFormat(rule: string): UsageError {

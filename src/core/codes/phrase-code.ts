@@ -43,7 +43,7 @@ export function normalizePhraseCode(text: string): string {
   const unknown = words.findIndex((word) => !WORDS.has(word));
   if (unknown >= 0) throw invalidCodeFormat(`word ${unknown + 1} of the phrase is not in the BIP-39 English word list`);
   if (!validateMnemonic(phrase, wordlist)) {
-    throw invalidCodeFormat('the phrase\'s BIP-39 checksum does not match: a word is mistyped or out of order');
+    throw invalidCodeFormat("the phrase's BIP-39 checksum does not match: a word is mistyped or out of order");
   }
   return phrase;
 }

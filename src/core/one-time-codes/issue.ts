@@ -74,7 +74,7 @@ export async function issueOneTimeCode(ctx: CoreContext, input: IssueOneTimeCode
   if (!(ttlMs >= policy.minMs && ttlMs <= policy.maxMs)) {
     throw new UsageError(`a ${input.type} code's TTL must be from ${formatDuration(policy.minMs)} to ${formatDuration(policy.maxMs)}`);
   }
-  const prepared = input.prepared ?? await prepareOneTimeCode(input.type, ctx.random);
+  const prepared = input.prepared ?? (await prepareOneTimeCode(input.type, ctx.random));
   if (prepared.type !== input.type) throw new Error(`a prepared ${prepared.type} code cannot be issued as ${input.type}`);
   const code = prepared.code;
   // scrypt runs on libuv's pool: it finishes before the unit of work, which then holds the write lock briefly.
@@ -82,7 +82,7 @@ export async function issueOneTimeCode(ctx: CoreContext, input: IssueOneTimeCode
   const pair = { organizationId: input.organizationId, userId: input.userId, purpose: input.purpose };
   return ctx.store.write(async (tx) => {
     const createdAt = nowWholeSeconds(ctx.clock);
-    if (input.type === 'short' && await tx.countLiveOneTimeCodes(pair, 'short', ctx.clock.now().getTime()) >= MAX_LIVE_SHORT_CODES) {
+    if (input.type === 'short' && (await tx.countLiveOneTimeCodes(pair, 'short', ctx.clock.now().getTime())) >= MAX_LIVE_SHORT_CODES) {
       throw new ConflictError(
         'limit_exceeded',
         `user ${JSON.stringify(input.userId)} already has ${MAX_LIVE_SHORT_CODES} active short codes for purpose ${input.purpose}`,
@@ -98,7 +98,7 @@ export async function issueOneTimeCode(ctx: CoreContext, input: IssueOneTimeCode
       code_digest: short?.digest ?? hmacCode(await codeHmacSecret(tx, ctx.random), code),
       code_salt: short?.salt ?? null,
       scrypt_log_n: short?.logN ?? null,
-      is_authorized: input.authorize ? 1 as const : 0 as const,
+      is_authorized: input.authorize ? (1 as const) : (0 as const),
       created_at: createdAt,
       expires_at: createdAt + ttlMs,
     };

@@ -21,7 +21,7 @@ export async function findPresentedCode(ctx: CoreContext, pair: CodePair, presen
   if (presented.type === 'short') return findShortCode(ctx, pair, presented.code, now);
   return ctx.store.read(async (tx) => {
     const digest = await lookupDigest(tx, presented.code);
-    const row = digest && await tx.findOneTimeCodeByDigest(pair, presented.type, digest);
+    const row = digest && (await tx.findOneTimeCodeByDigest(pair, presented.type, digest));
     return row && digest && digestsEqual(row.code_digest, digest) ? row : undefined;
   });
 }

@@ -89,7 +89,15 @@ async function presentCode(ctx: CoreContext, input: PresentOneTimeCodeInput, att
 }
 
 /** The decisive step, in one unit of work. */
-async function decide(ctx: CoreContext, tx: StoreWriter, pair: CodePair, attempt: Attempt, now: number, presented: PresentedCode | undefined, match: OneTimeCodeCandidate | undefined): Promise<Outcome> {
+async function decide(
+  ctx: CoreContext,
+  tx: StoreWriter,
+  pair: CodePair,
+  attempt: Attempt,
+  now: number,
+  presented: PresentedCode | undefined,
+  match: OneTimeCodeCandidate | undefined,
+): Promise<Outcome> {
   const action = `code.${attempt}`;
   const orgPrn = organizationPrn(pair.organizationId);
   const details = { user_id: pair.userId, purpose: pair.purpose, type: presented?.type ?? null };
@@ -100,9 +108,8 @@ async function decide(ctx: CoreContext, tx: StoreWriter, pair: CodePair, attempt
   }
   if (match) {
     const at = { now, stamp: Math.floor(now / 1000) * 1000 };
-    const row = attempt === 'redeem'
-      ? await tx.consumeOneTimeCode(pair.organizationId, match.id, at)
-      : await tx.authorizeOneTimeCode(pair.organizationId, match.id, at);
+    const row =
+      attempt === 'redeem' ? await tx.consumeOneTimeCode(pair.organizationId, match.id, at) : await tx.authorizeOneTimeCode(pair.organizationId, match.id, at);
     // The row says usable; the log must not have seen the code spent, or old pages
     // of the store were copied back. The row stays consumed and the attempt fails.
     const spentAt = row && attempt === 'redeem' ? await earlierSpend(tx, oneTimeCodePrn(row), SPENDING_ACTIONS) : undefined;
@@ -152,7 +159,7 @@ async function recordFailedAttempt(
 
 /** Why the matched code (read again, in the unit of work) could not be used. */
 async function failureReason(tx: StoreWriter, match: OneTimeCodeCandidate | undefined, now: number, attempt: Attempt): Promise<AttemptFailureReason> {
-  const row = match && await tx.findOneTimeCodeById(match.organization_id, match.id);
+  const row = match && (await tx.findOneTimeCodeById(match.organization_id, match.id));
   if (!row) return 'no_match';
   if (row.consumed_at !== null) return 'consumed';
   if (row.invalidated_at !== null) return 'invalidated';
@@ -175,9 +182,5 @@ function failureError(outcome: Exclude<Outcome, { kind: 'ok' }>, formatError: Us
   if (outcome.reason === 'not_authorized') {
     return new VerificationError('not_authorized', 'the code has not been authorized yet', { kind: 'authorize_one_time_code', ...user });
   }
-  return new VerificationError(
-    'invalid_code',
-    'the code is not valid for this user and purpose',
-    { kind: 'retry_one_time_code', ...user },
-  );
+  return new VerificationError('invalid_code', 'the code is not valid for this user and purpose', { kind: 'retry_one_time_code', ...user });
 }

@@ -80,4 +80,3 @@ export function signingKeyProblem(key: KeyObject, spki: Tlv): string | undefined
   if (type === 'ed25519') return undefined;
   return `has an unsupported ${type ?? 'unknown'} key: only RSA (2048 bits or more), EC P-256/P-384/P-521 and Ed25519 are accepted`;
 }
-

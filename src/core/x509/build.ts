@@ -40,8 +40,19 @@ export interface SigningAlgorithm {
   digest: string | null;
 }
 
-const RSA_OIDS: Record<string, string> = { sha1: '1.2.840.113549.1.1.5', md5: '1.2.840.113549.1.1.4', sha256: '1.2.840.113549.1.1.11', sha384: '1.2.840.113549.1.1.12', sha512: '1.2.840.113549.1.1.13' };
-const ECDSA_OIDS: Record<string, string> = { sha1: '1.2.840.10045.4.1', sha256: '1.2.840.10045.4.3.2', sha384: '1.2.840.10045.4.3.3', sha512: '1.2.840.10045.4.3.4' };
+const RSA_OIDS: Record<string, string> = {
+  sha1: '1.2.840.113549.1.1.5',
+  md5: '1.2.840.113549.1.1.4',
+  sha256: '1.2.840.113549.1.1.11',
+  sha384: '1.2.840.113549.1.1.12',
+  sha512: '1.2.840.113549.1.1.13',
+};
+const ECDSA_OIDS: Record<string, string> = {
+  sha1: '1.2.840.10045.4.1',
+  sha256: '1.2.840.10045.4.3.2',
+  sha384: '1.2.840.10045.4.3.3',
+  sha512: '1.2.840.10045.4.3.4',
+};
 const CURVE_HASH: Record<string, Hash> = { prime256v1: 'sha256', secp384r1: 'sha384', secp521r1: 'sha512' };
 
 /**
@@ -116,7 +127,11 @@ export function keyIdentifier(subjectPublicKeyInfo: Buffer): Buffer {
 /** Extension encoders for the profiles `x509 create` writes. */
 export const extension = {
   basicConstraints(ca: boolean, pathLength?: number): ExtensionSpec {
-    return { oid: OID.basicConstraints, critical: true, value: seq(...(ca ? [boolean(true)] : []), ...(pathLength === undefined ? [] : [smallInteger(pathLength)])) };
+    return {
+      oid: OID.basicConstraints,
+      critical: true,
+      value: seq(...(ca ? [boolean(true)] : []), ...(pathLength === undefined ? [] : [smallInteger(pathLength)])),
+    };
   },
   /** `bits` are KeyUsage bit positions (see KEY_USAGE). */
   keyUsage(bits: readonly number[], critical = true): ExtensionSpec {

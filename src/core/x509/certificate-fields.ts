@@ -3,7 +3,22 @@
  * DER. Every field keeps its raw encoding too, since names and algorithm identifiers
  * are compared byte for byte.
  */
-import { children, contextTag, DerError, decodeBitString, decodeBoolean, decodeInteger, decodeOid, decodeSmallInteger, decodeTime, expectTag, readSingle, sequence, TAG, type Tlv } from './der-reader.js';
+import {
+  children,
+  contextTag,
+  DerError,
+  decodeBitString,
+  decodeBoolean,
+  decodeInteger,
+  decodeOid,
+  decodeSmallInteger,
+  decodeTime,
+  expectTag,
+  readSingle,
+  sequence,
+  TAG,
+  type Tlv,
+} from './der-reader.js';
 import { decodeName, type NameAttribute } from './names.js';
 
 /** One extension as it appears in the certificate. */

@@ -39,7 +39,7 @@ export function checkCaCertificate(cert: ParsedCertificate, now: Date): void {
     signatureAlgorithmsProblem(fields) ??
     keyPolicyProblem(cert) ??
     selfSignatureProblem(cert);
-  if (problem) throw new UsageError(`${WHO} ${problem}`, 'register the certificate of the CA that signs your devices\' certificates', 'invalid_certificate');
+  if (problem) throw new UsageError(`${WHO} ${problem}`, "register the certificate of the CA that signs your devices' certificates", 'invalid_certificate');
   const expired = validityProblem(fields, now);
   if (expired) throw new ExpiredError('certificate_expired', `${WHO} ${expired}`);
 }

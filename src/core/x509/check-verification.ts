@@ -32,7 +32,11 @@ export function checkVerificationCertificate(cert: ParsedCertificate, ca: Parsed
     );
   }
   if (!signedBy(cert, ca)) {
-    throw new VerificationError('verification_failed', `${WHO} is not signed by the CA's key`, 'sign the verification certificate with the private key of the CA you are registering');
+    throw new VerificationError(
+      'verification_failed',
+      `${WHO} is not signed by the CA's key`,
+      'sign the verification certificate with the private key of the CA you are registering',
+    );
   }
   const expired = validityProblem(fields, now);
   if (expired) throw new ExpiredError('certificate_expired', `${WHO} ${expired}`, 'make a new verification certificate');

@@ -47,7 +47,14 @@ export function createCertificate(ports: { clock: Clock; random: RandomSource },
   const { signer } = input;
   if (!signer && !input.isCa) throw new UsageError('only a CA certificate can sign itself: a verification certificate needs the CA that signs it');
   const created = signer
-    ? createVerificationCertificate(ports, { commonName: input.commonName, signer: signer.certificate, signerKey: signer.key, keyType: input.keyType, isCa: input.isCa, ...input.validity })
+    ? createVerificationCertificate(ports, {
+        commonName: input.commonName,
+        signer: signer.certificate,
+        signerKey: signer.key,
+        keyType: input.keyType,
+        isCa: input.isCa,
+        ...input.validity,
+      })
     : createSelfSignedCa(ports, { commonName: input.commonName, keyType: input.keyType, ...input.validity });
   return {
     certificatePem: pemEncode(created.der, 'CERTIFICATE'),

@@ -77,7 +77,6 @@ export function parseDate(text: string): number | undefined {
   return new Date(at).toISOString().startsWith(text.trim()) ? at : undefined;
 }
 
-
 function finish(der: Buffer, privateKey: KeyObject): CreatedCertificate {
   return { der, privateKey, summary: summarizeCertificate(parseCertificate(der, 'new certificate')) };
 }
@@ -97,7 +96,10 @@ function profileExtensions(isCa: boolean, spki: Buffer, authorityKeyId: Buffer):
  * critical keyCertSign, cRLSign and digitalSignature, SKI and AKI; valid from now for
  * `days` days, or between explicit bounds.
  */
-export function createSelfSignedCa(ports: { clock: Clock; random: RandomSource }, options: { commonName: string; keyType: KeyType } & ValiditySpec): CreatedCertificate {
+export function createSelfSignedCa(
+  ports: { clock: Clock; random: RandomSource },
+  options: { commonName: string; keyType: KeyType } & ValiditySpec,
+): CreatedCertificate {
   const { privateKey, publicKey } = generateKeyPair(options.keyType);
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   const name = commonNameDer(checkCommonName(options.commonName));

@@ -36,9 +36,9 @@ function signatureProblem(crl: ParsedCrl, issuer: ParsedCertificate): string | u
   const digest = digestOf(name);
   if (digest === undefined) return `is signed with ${name}, which is not supported for CRLs`;
   try {
-    return verify(digest, crl.tbs, issuer.x509.publicKey, crl.signature) ? undefined : 'has a signature that does not verify under the issuer\'s key';
+    return verify(digest, crl.tbs, issuer.x509.publicKey, crl.signature) ? undefined : "has a signature that does not verify under the issuer's key";
   } catch {
-    return 'has a signature that does not verify under the issuer\'s key';
+    return "has a signature that does not verify under the issuer's key";
   }
 }
 
@@ -65,14 +65,20 @@ function crlProblem(crl: ParsedCrl, issuer: ParsedCertificate, issuerName: strin
  * issuer lists, or the first applicable CRL that cannot be used, or undefined.
  * The anchor itself is trusted as registered and not checked.
  */
-export function revocationProblem(path: ParsedCertificate[], crls: readonly ParsedCrl[], at: Date, describe: (index: number) => string): RevocationProblem | undefined {
+export function revocationProblem(
+  path: ParsedCertificate[],
+  crls: readonly ParsedCrl[],
+  at: Date,
+  describe: (index: number) => string,
+): RevocationProblem | undefined {
   for (let i = 0; i < path.length - 1; i += 1) {
     const cert = path[i]!;
     for (const crl of crls.filter((c) => c.issuer.der.equals(cert.fields.issuer.der))) {
       const problem = crlProblem(crl, path[i + 1]!, describe(i + 1), at.getTime());
       if (problem) return { revoked: false, message: `${crl.label} ${problem}` };
       const entry = crl.revoked.get(cert.fields.serial.toString('hex'));
-      if (entry?.criticalExtension) return { revoked: false, message: `${crl.label} lists ${describe(i)} with a critical entry extension, which is not supported` };
+      if (entry?.criticalExtension)
+        return { revoked: false, message: `${crl.label} lists ${describe(i)} with a critical entry extension, which is not supported` };
       if (entry) return { revoked: true, message: `${describe(i)} is revoked: ${crl.label} lists its serial number since ${rfc3339(entry.revokedAt)}` };
     }
   }

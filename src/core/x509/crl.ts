@@ -3,7 +3,21 @@
  * or DER files for `--crl-path`. Checking them against a path is `crl-check.ts`.
  */
 import { UsageError } from '../errors.js';
-import { contextTag, DerError, decodeBoolean, decodeInteger, decodeOid, decodeSmallInteger, decodeTime, expectTag, readSingle, readTlv, sequence, TAG, type Tlv } from './der-reader.js';
+import {
+  contextTag,
+  DerError,
+  decodeBoolean,
+  decodeInteger,
+  decodeOid,
+  decodeSmallInteger,
+  decodeTime,
+  expectTag,
+  readSingle,
+  readTlv,
+  sequence,
+  TAG,
+  type Tlv,
+} from './der-reader.js';
 import type { RawExtension } from './certificate-fields.js';
 import { decodeName, type NameAttribute } from './names.js';
 import { looksLikePem, readPemBlocks } from './pem.js';
@@ -73,7 +87,19 @@ export function decodeCrl(der: Buffer, label: string): ParsedCrl {
   if (fields[next]?.tag === contextTag(0, true)) extensions = decodeCrlExtensions(fields[next++]!);
   if (next !== fields.length) throw new DerError('unexpected field in tbsCertList');
   const signature = expectTag(signatureValue, TAG.BIT_STRING, 'CRL signature').value.subarray(1);
-  return { label, tbs: expectTag(tbsTlv, TAG.SEQUENCE, 'tbsCertList').der, tbsSignatureAlgorithm, signatureAlgorithm: expectTag(signatureAlgorithm, TAG.SEQUENCE, 'CRL signature algorithm'), signature, issuer, issuerName: decodeName(issuer), thisUpdate, nextUpdate, revoked, extensions };
+  return {
+    label,
+    tbs: expectTag(tbsTlv, TAG.SEQUENCE, 'tbsCertList').der,
+    tbsSignatureAlgorithm,
+    signatureAlgorithm: expectTag(signatureAlgorithm, TAG.SEQUENCE, 'CRL signature algorithm'),
+    signature,
+    issuer,
+    issuerName: decodeName(issuer),
+    thisUpdate,
+    nextUpdate,
+    revoked,
+    extensions,
+  };
 }
 
 /**
@@ -83,7 +109,8 @@ export function decodeCrl(der: Buffer, label: string): ParsedCrl {
  */
 export function parseCrls(bytes: Uint8Array, label: string): ParsedCrl[] {
   const buf = Buffer.from(bytes);
-  const invalid = (reason: string): UsageError => new UsageError(`${label} is not a valid CRL: ${reason}`, 'give a CRL file, PEM ("-----BEGIN X509 CRL-----") or DER', 'invalid_format');
+  const invalid = (reason: string): UsageError =>
+    new UsageError(`${label} is not a valid CRL: ${reason}`, 'give a CRL file, PEM ("-----BEGIN X509 CRL-----") or DER', 'invalid_format');
   if (buf.length > MAX_CERTIFICATE_FILE_BYTES) throw invalid(`it is larger than ${MAX_CERTIFICATE_FILE_BYTES / 1024} KiB`);
   if (buf.toString('latin1').trim().length === 0) throw invalid('it is empty');
   try {

@@ -39,7 +39,10 @@ function keyIdentifierProblem(cert: ParsedCertificate, position: PathPosition): 
   const aki = findExtension(extensions, OID.authorityKeyIdentifier);
   const isSelfSigned = selfSigned(cert);
   // A registered CA is trusted as registered (RFC 5280 6.1.1 (d)): a cross-signed root without it stays usable.
-  if (!aki) return isSelfSigned || position === 'anchor' ? undefined : 'lacks an authorityKeyIdentifier, which RFC 5280 4.2.1.1 requires of every certificate that is not self-signed';
+  if (!aki)
+    return isSelfSigned || position === 'anchor'
+      ? undefined
+      : 'lacks an authorityKeyIdentifier, which RFC 5280 4.2.1.1 requires of every certificate that is not self-signed';
   const fields = sequence(readSingle(aki.value), 'authorityKeyIdentifier');
   const keyIdentifier = fields.find((f) => f.tag === contextTag(0, false));
   if (!keyIdentifier) return 'has an authorityKeyIdentifier without a keyIdentifier';
@@ -53,7 +56,8 @@ function keyIdentifierProblem(cert: ParsedCertificate, position: PathPosition): 
 function extensionRulesProblem(cert: ParsedCertificate, position: PathPosition): string | undefined {
   const { fields } = cert;
   if (position === 'leaf' && basicConstraintsOf(fields)?.ca) return 'is an end-entity certificate but asserts basicConstraints cA=TRUE';
-  if (position === 'leaf' && findExtension(fields.extensions, OID.nameConstraints)) return 'is an end-entity certificate but carries nameConstraints, which only a CA certificate may';
+  if (position === 'leaf' && findExtension(fields.extensions, OID.nameConstraints))
+    return 'is an end-entity certificate but carries nameConstraints, which only a CA certificate may';
   const policyConstraints = findExtension(fields.extensions, OID.policyConstraints);
   if (policyConstraints && !policyConstraints.critical) return 'has a policyConstraints extension that is not marked critical (RFC 5280 4.2.1.11)';
   if (fields.subjectName.length === 0) {

@@ -37,7 +37,14 @@ export function extensionName(oid: string): string {
  * validate with the any-policy initial set and no explicit-policy requirement, under
  * which policies cannot change the outcome.
  */
-const MAY_BE_CRITICAL = new Set<string>([OID.basicConstraints, OID.keyUsage, OID.extKeyUsage, OID.subjectAltName, OID.certificatePolicies, OID.nameConstraints]);
+const MAY_BE_CRITICAL = new Set<string>([
+  OID.basicConstraints,
+  OID.keyUsage,
+  OID.extKeyUsage,
+  OID.subjectAltName,
+  OID.certificatePolicies,
+  OID.nameConstraints,
+]);
 
 /** Bit positions of KeyUsage (RFC 5280 4.2.1.3). */
 export const KEY_USAGE = { digitalSignature: 0, keyCertSign: 5, cRLSign: 6 } as const;
@@ -112,7 +119,8 @@ export function extensionsProblem(extensions: readonly RawExtension[]): string |
     const name = extensionName(extension.oid);
     if (seen.has(extension.oid)) return `has the ${name} extension more than once`;
     seen.add(extension.oid);
-    if (extension.critical && !MAY_BE_CRITICAL.has(extension.oid)) return `has an unsupported critical extension ${name}${name === extension.oid ? '' : ` (${extension.oid})`}`;
+    if (extension.critical && !MAY_BE_CRITICAL.has(extension.oid))
+      return `has an unsupported critical extension ${name}${name === extension.oid ? '' : ` (${extension.oid})`}`;
     const check = WELL_FORMED[extension.oid];
     if (check) {
       try {
@@ -130,7 +138,6 @@ export function extensionsProblem(extensions: readonly RawExtension[]): string |
 export function findExtension(extensions: readonly RawExtension[], oid: string): RawExtension | undefined {
   return extensions.find((e) => e.oid === oid);
 }
-
 
 /** The subjectAltName entries, or undefined without the extension (call after extensionsProblem). */
 export function subjectAltNamesOf(extensions: readonly RawExtension[]): GeneralName[] | undefined {

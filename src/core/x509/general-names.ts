@@ -21,7 +21,14 @@ export type GeneralName =
 const FORM = { otherName: 0, rfc822Name: 1, dNSName: 2, x400Address: 3, directoryName: 4, ediPartyName: 5, uri: 6, iPAddress: 7, registeredID: 8 } as const;
 
 /** A human name for each name form, for messages. */
-export const FORM_NAMES: Record<GeneralName['kind'], string> = { dns: 'dNSName', email: 'rfc822Name', uri: 'uniformResourceIdentifier', ip: 'iPAddress', dn: 'directoryName', other: 'otherName' };
+export const FORM_NAMES: Record<GeneralName['kind'], string> = {
+  dns: 'dNSName',
+  email: 'rfc822Name',
+  uri: 'uniformResourceIdentifier',
+  ip: 'iPAddress',
+  dn: 'directoryName',
+  other: 'otherName',
+};
 
 function ia5(tlv: Tlv, what: string): string {
   for (const byte of tlv.value) if (byte > 0x7e || byte < 0x20) throw new DerError(`${what} is not a printable ASCII (IA5String) value`);

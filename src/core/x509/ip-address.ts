@@ -10,7 +10,7 @@ export function ipBytes(text: string): Buffer {
     const [a, b, c, d] = dotted[1]!.split('.').map(Number) as [number, number, number, number];
     groups = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
-  const [head, tail] = groups.includes('::') ? groups.split('::') as [string, string] : [groups, undefined];
+  const [head, tail] = groups.includes('::') ? (groups.split('::') as [string, string]) : [groups, undefined];
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const words = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];

@@ -101,7 +101,7 @@ function single(bytes: Buffer, tag: number): Buffer {
 function children(tlv: Tlv | Buffer): Tlv[] {
   const value = Buffer.isBuffer(tlv) ? tlv : tlv.value;
   const items: Tlv[] = [];
-  for (let offset = 0; offset < value.length;) {
+  for (let offset = 0; offset < value.length; ) {
     const [item, end] = readTlv(value, offset);
     items.push(item);
     offset = end;

@@ -50,9 +50,7 @@ export function readPrivateKey(bytes: Buffer, label: string, passphrase?: string
   checkKeyEncryptionCost(pem ? encryptedPkcs8Der(text) : bytes, label);
   let key: KeyObject | undefined;
   try {
-    key = pem
-      ? createPrivateKey({ key: text, format: 'pem', passphrase })
-      : tryDer(bytes, passphrase);
+    key = pem ? createPrivateKey({ key: text, format: 'pem', passphrase }) : tryDer(bytes, passphrase);
   } catch {
     key = undefined;
   }
@@ -63,7 +61,12 @@ export function readPrivateKey(bytes: Buffer, label: string, passphrase?: string
   if (!key) throw new UsageError(`${label} is not a private key OpenSSL can read`, 'expected PKCS#8 (plain or encrypted), SEC1 or PKCS#1, PEM or DER');
   const type = key.asymmetricKeyType;
   const curve = key.asymmetricKeyDetails?.namedCurve;
-  const usable = type === 'rsa' ? (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048 : type === 'ec' ? ['prime256v1', 'secp384r1', 'secp521r1'].includes(curve ?? '') : type === 'ed25519';
+  const usable =
+    type === 'rsa'
+      ? (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048
+      : type === 'ec'
+        ? ['prime256v1', 'secp384r1', 'secp521r1'].includes(curve ?? '')
+        : type === 'ed25519';
   if (!usable) {
     const what = type === 'rsa' ? `${key.asymmetricKeyDetails?.modulusLength ?? 0}-bit RSA` : type === 'ec' ? `EC ${curve ?? 'unknown curve'}` : String(type);
     throw new UsageError(`${label} holds an unsupported key (${what})`, 'use an RSA (2048 bits or more), EC P-256/P-384/P-521 or Ed25519 key');

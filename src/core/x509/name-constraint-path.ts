@@ -56,7 +56,8 @@ function constrainedNames(cert: ParsedCertificate, isLeaf: boolean): CheckedName
   for (const name of sans ?? []) add(name, 'subjectAltName');
   if (isLeaf && sans === undefined) {
     for (const cn of commonNames(subject)) {
-      if (cn.text !== undefined && cn.text.includes('.') && isHostName(cn.text)) names.push({ name: { kind: 'dns', text: cn.text }, label: `subject CN "${cn.text}" (a host name, checked as a dNSName)` });
+      if (cn.text !== undefined && cn.text.includes('.') && isHostName(cn.text))
+        names.push({ name: { kind: 'dns', text: cn.text }, label: `subject CN "${cn.text}" (a host name, checked as a dNSName)` });
     }
   }
   return names;
@@ -89,7 +90,8 @@ function nameProblem(name: CheckedName, constraints: NameConstraints): string | 
   if (excluded.length + permitted.length === 0) return undefined;
   if (!EVALUATED.has(name.name.kind)) return `${name.label}, a form whose name constraints are not supported`;
   if (excluded.some((base) => within(name.name, base, 'any'))) return `${name.label} inside an excluded subtree of the name constraints`;
-  if (permitted.length > 0 && !permitted.some((base) => within(name.name, base, 'all'))) return `${name.label} outside the permitted subtrees of the name constraints`;
+  if (permitted.length > 0 && !permitted.some((base) => within(name.name, base, 'all')))
+    return `${name.label} outside the permitted subtrees of the name constraints`;
   return undefined;
 }
 
@@ -110,7 +112,8 @@ export function nameConstraintsProblem(path: ParsedCertificate[], describe: (ind
     const subtrees = constraints.excluded.length + (constraints.permitted?.length ?? 0);
     checks += subtrees * names.slice(0, ca).reduce((sum, list) => sum + list.length, 0);
   }
-  if (checks > MAX_NAME_CONSTRAINT_CHECKS) return `the name constraints on the path would take ${checks} comparisons (at most ${MAX_NAME_CONSTRAINT_CHECKS} are made): too many names or subtrees`;
+  if (checks > MAX_NAME_CONSTRAINT_CHECKS)
+    return `the name constraints on the path would take ${checks} comparisons (at most ${MAX_NAME_CONSTRAINT_CHECKS} are made): too many names or subtrees`;
   for (const { ca, constraints } of constrained) {
     for (let below = ca - 1; below >= 0; below -= 1) {
       for (const name of names[below]!) {

@@ -36,7 +36,8 @@ function fromDer(der: Buffer, label: string, fromPem: boolean): ParsedCertificat
   try {
     fields = decodeCertificateFields(der);
   } catch (error) {
-    if (error instanceof DerError) throw invalid(label, fromPem || looksLikeDer(der) ? error.message : `it is neither PEM nor a DER certificate (${error.message})`);
+    if (error instanceof DerError)
+      throw invalid(label, fromPem || looksLikeDer(der) ? error.message : `it is neither PEM nor a DER certificate (${error.message})`);
     throw error;
   }
   let x509: X509Certificate;
@@ -70,7 +71,11 @@ function pemBlocks(bytes: Uint8Array, label: string): PemBlock[] {
     if (block.label === 'CERTIFICATE') continue;
     const kind = NOT_CERTIFICATE.find(([pattern]) => pattern.test(block.label));
     const what = kind ? kind[1] : `a PEM "${block.label}" block`;
-    throw invalid(label, hasCertificate ? `it holds ${what} besides the certificate` : `it holds ${what}, not a certificate`, hasCertificate ? 'give the certificate in a file of its own' : undefined);
+    throw invalid(
+      label,
+      hasCertificate ? `it holds ${what} besides the certificate` : `it holds ${what}, not a certificate`,
+      hasCertificate ? 'give the certificate in a file of its own' : undefined,
+    );
   }
   return blocks;
 }

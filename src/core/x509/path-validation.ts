@@ -88,7 +88,10 @@ function extend(path: ParsedCertificate[], intermediates: ParsedCertificate[], a
     named = true;
     search.tried += 1;
     if (search.tried > MAX_CANDIDATES) {
-      search.stuck = { depth: Number.POSITIVE_INFINITY, reason: `the chain offers more than ${MAX_CANDIDATES} candidate issuers; give only the intermediates of this device certificate` };
+      search.stuck = {
+        depth: Number.POSITIVE_INFINITY,
+        reason: `the chain offers more than ${MAX_CANDIDATES} candidate issuers; give only the intermediates of this device certificate`,
+      };
       return;
     }
     if (verifies(search, current, candidate)) extend([...path, candidate], intermediates, anchors, search);
@@ -128,7 +131,9 @@ function pathProblem(path: ParsedCertificate[], at: Date, options: PathOptions):
   }
   const intermediates = path.slice(1, -1).filter((c) => !isSelfIssued(c)).length;
   if (options.maxIntermediates !== undefined && intermediates > options.maxIntermediates) {
-    return { message: `the path has ${intermediates} intermediate CA certificate${intermediates === 1 ? '' : 's'}, more than --max-depth ${options.maxIntermediates} allows` };
+    return {
+      message: `the path has ${intermediates} intermediate CA certificate${intermediates === 1 ? '' : 's'}, more than --max-depth ${options.maxIntermediates} allows`,
+    };
   }
   const constraint = nameConstraintsProblem(path, who);
   if (constraint) return { message: constraint };
@@ -160,7 +165,13 @@ function pathLengthProblem(path: ParsedCertificate[], index: number): string | u
  * @throws VerificationError('revoked') when the first failing path has a revoked
  * certificate; VerificationError('verification_failed') with the reason otherwise.
  */
-export function validatePath(leaf: ParsedCertificate, intermediates: ParsedCertificate[], anchors: ParsedCertificate[], at: Date, options: PathOptions = {}): ParsedCertificate[] {
+export function validatePath(
+  leaf: ParsedCertificate,
+  intermediates: ParsedCertificate[],
+  anchors: ParsedCertificate[],
+  at: Date,
+  options: PathOptions = {},
+): ParsedCertificate[] {
   const search: Search = { complete: [], tried: 0, signatures: new Map(), stuck: undefined };
   extend([leaf], intermediates, anchors, search);
   let firstProblem: { message: string; revoked?: boolean } | undefined;
@@ -171,5 +182,9 @@ export function validatePath(leaf: ParsedCertificate, intermediates: ParsedCerti
   }
   if (firstProblem?.revoked) throw new VerificationError('revoked', firstProblem.message, 'the issuer revoked this certificate: issue the device a new one');
   const reason = firstProblem?.message ?? search.stuck?.reason ?? 'no registered, verified and active CA';
-  throw new VerificationError('verification_failed', `device certificate does not validate: ${reason}`, firstProblem ? undefined : { kind: 'register_issuer_or_give_chain' });
+  throw new VerificationError(
+    'verification_failed',
+    `device certificate does not validate: ${reason}`,
+    firstProblem ? undefined : { kind: 'register_issuer_or_give_chain' },
+  );
 }

@@ -93,7 +93,8 @@ function looksLikeIp(text: string): boolean {
 function commonNameProblem(leaf: ParsedCertificate, sans: GeneralName[]): string | undefined {
   const addresses = new Set(sans.flatMap((n) => (n.kind === 'ip' ? [canonicalIpText(n.bytes)] : [])));
   for (const cn of commonNames(leaf.fields.subjectName)) {
-    if (cn.text !== undefined && looksLikeIp(cn.text) && !addresses.has(cn.text)) return `has the CN "${cn.text}", an IP address that is not the canonical form of one of its subjectAltName addresses`;
+    if (cn.text !== undefined && looksLikeIp(cn.text) && !addresses.has(cn.text))
+      return `has the CN "${cn.text}", an IP address that is not the canonical form of one of its subjectAltName addresses`;
   }
   return undefined;
 }
@@ -106,7 +107,9 @@ export function peerIdentityProblem(leaf: ParsedCertificate, identity: PeerIdent
   const sans = subjectAltNamesOf(leaf.fields.extensions);
   const attributes = leaf.fields.subjectName.flat();
   if (identity.kind === 'email') {
-    const presented = sans ? sans.flatMap((n) => (n.kind === 'email' ? [n.text] : [])) : attributes.flatMap((a) => (a.oid === '1.2.840.113549.1.9.1' && a.text ? [a.text] : []));
+    const presented = sans
+      ? sans.flatMap((n) => (n.kind === 'email' ? [n.text] : []))
+      : attributes.flatMap((a) => (a.oid === '1.2.840.113549.1.9.1' && a.text ? [a.text] : []));
     return presented.some((m) => mailboxMatches(m, identity.address)) ? undefined : `does not carry the email address ${identity.address}`;
   }
   if (sans) {
@@ -117,6 +120,10 @@ export function peerIdentityProblem(leaf: ParsedCertificate, identity: PeerIdent
     const found = (sans ?? []).some((n) => n.kind === 'ip' && n.bytes.equals(identity.bytes));
     return found ? undefined : `does not carry the IP address ${identity.text} in its subjectAltName`;
   }
-  const presented = sans ? sans.flatMap((n) => (n.kind === 'dns' ? [n.text] : [])) : commonNames(leaf.fields.subjectName).flatMap((cn) => (cn.text && !cn.text.includes('*') ? [cn.text] : []));
-  return presented.some((p) => hostMatches(p, identity.name)) ? undefined : `does not carry the DNS name ${identity.name}${sans ? ' in its subjectAltName' : ''}`;
+  const presented = sans
+    ? sans.flatMap((n) => (n.kind === 'dns' ? [n.text] : []))
+    : commonNames(leaf.fields.subjectName).flatMap((cn) => (cn.text && !cn.text.includes('*') ? [cn.text] : []));
+  return presented.some((p) => hostMatches(p, identity.name))
+    ? undefined
+    : `does not carry the DNS name ${identity.name}${sans ? ' in its subjectAltName' : ''}`;
 }

@@ -30,10 +30,12 @@ export function auditLedgerReads(session: Session): Reads {
       "SELECT * FROM audit_events WHERE action = 'code.invalidate' AND subject IS NULL AND seq < $1",
       [legacyBefore],
     );
-    return new Set(events.map((event) => {
-      const details = JSON.parse(event.details) as { user_id?: unknown; purpose?: unknown };
-      return JSON.stringify([event.organization_id, details.user_id, details.purpose]);
-    }));
+    return new Set(
+      events.map((event) => {
+        const details = JSON.parse(event.details) as { user_id?: unknown; purpose?: unknown };
+        return JSON.stringify([event.organization_id, details.user_id, details.purpose]);
+      }),
+    );
   };
   const coveredByLegacy = async (mismatch: Mismatch, legacy: Set<string>): Promise<boolean> => {
     const code = await session.record<{ user_id: string; purpose: string }>('one_time_codes', 'SELECT * FROM one_time_codes WHERE seq = $1', [mismatch.seq]);
@@ -43,7 +45,7 @@ export function auditLedgerReads(session: Session): Reads {
     firstSpendMismatch: async (ledger, spend, legacyBefore) => {
       const legacyApplies = spend.action === 'code.invalidate' && legacyBefore > 1;
       let legacy: Set<string> | undefined;
-      for (let after = 0; ;) {
+      for (let after = 0; ; ) {
         const rows = await session.rows<Mismatch>(
           `SELECT * FROM (
              SELECT c.seq, c.organization_id, c.id, ${prnOf(ledger.kind)} AS subject, c.${spend.column} IS NOT NULL AS spent,
@@ -73,7 +75,10 @@ export function auditLedgerReads(session: Session): Reads {
                 (SELECT coalesce(sum(n), 0) FROM record_counts WHERE kind = $2) AS present`,
         [ledger.create, ledger.table],
       );
-      const purges = await session.records<{ details: string }>('audit_events', "SELECT * FROM audit_events WHERE action = 'store.purge' AND outcome = 'success'");
+      const purges = await session.records<{ details: string }>(
+        'audit_events',
+        "SELECT * FROM audit_events WHERE action = 'store.purge' AND outcome = 'success'",
+      );
       const purged = purges.reduce((sum, event) => {
         const removed = (JSON.parse(event.details) as { removed?: Record<string, unknown> }).removed?.[ledger.table];
         return sum + (typeof removed === 'number' ? removed : 0);

@@ -12,7 +12,15 @@ import { storedBytesFrom } from './settings.js';
 
 type Reads = Pick<
   StoreReader,
-  'lastAuditEvent' | 'auditLength' | 'auditEventAt' | 'listAuditEvents' | 'firstAuditSeqSince' | 'seqOfAuditHash' | 'firstSuccessAbout' | 'auditStoredBytesFrom' | 'auditChainBatch'
+  | 'lastAuditEvent'
+  | 'auditLength'
+  | 'auditEventAt'
+  | 'listAuditEvents'
+  | 'firstAuditSeqSince'
+  | 'seqOfAuditHash'
+  | 'firstSuccessAbout'
+  | 'auditStoredBytesFrom'
+  | 'auditChainBatch'
 >;
 
 /** The log's head as a write unit holds it: the last seq and hash. */
@@ -26,7 +34,8 @@ export const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/
 
 export function auditReads(session: Session): Reads {
   const events = (sql: string, params: unknown[] = []): Promise<StoredAuditEvent[]> => session.records<StoredAuditEvent>('audit_events', sql, params);
-  const seqOrUndefined = async (sql: string, params: unknown[]): Promise<number | undefined> => (await session.row<{ seq: number | null }>(sql, params))?.seq ?? undefined;
+  const seqOrUndefined = async (sql: string, params: unknown[]): Promise<number | undefined> =>
+    (await session.row<{ seq: number | null }>(sql, params))?.seq ?? undefined;
   return {
     lastAuditEvent: async () => (await events('SELECT * FROM audit_events WHERE seq = (SELECT seq FROM audit_head)'))[0],
     auditLength: async () => (await session.row<{ n: number }>("SELECT n FROM record_counts WHERE kind = 'audit_events' AND state = 'all'"))!.n,
@@ -39,7 +48,10 @@ export function auditReads(session: Session): Reads {
       if (query.afterSeq !== undefined) where.push(`seq > $${params.push(query.afterSeq)}`);
       if (query.beforeSeq !== undefined) where.push(`seq < $${params.push(query.beforeSeq)}`);
       const limit = query.limit ? ` LIMIT $${params.push(query.limit)}` : '';
-      return events(`SELECT * FROM audit_events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq${query.order === 'desc' ? ' DESC' : ''}${limit}`, params);
+      return events(
+        `SELECT * FROM audit_events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq${query.order === 'desc' ? ' DESC' : ''}${limit}`,
+        params,
+      );
     },
     firstAuditSeqSince: (at) => seqOrUndefined('SELECT min(seq) AS seq FROM audit_events WHERE at >= $1', [at]),
     seqOfAuditHash: (hash) => seqOrUndefined('SELECT min(seq) AS seq FROM audit_events WHERE hash = $1', [hash]),
@@ -64,7 +76,9 @@ export function auditAppend(session: Session, head: AuditHead): Pick<StoreWriter
   return {
     appendAuditEvent: async (event) => {
       if (event.seq !== head.seq + 1 || event.prev_hash !== head.hash) {
-        throw new Error(`audit event ${event.seq} does not follow the log's head (event ${head.seq}): it was not built on lastAuditEvent() in this unit of work`);
+        throw new Error(
+          `audit event ${event.seq} does not follow the log's head (event ${head.seq}): it was not built on lastAuditEvent() in this unit of work`,
+        );
       }
       await session.insert('audit_events', [event]);
       await session.run('UPDATE audit_head SET seq = $1, hash = $2', [event.seq, event.hash]);

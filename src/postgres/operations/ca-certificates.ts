@@ -15,7 +15,15 @@ import type { StoreReader, StoreWriter, TableRow } from '../../core/store-port.j
 import type { Session } from '../session.js';
 import { caNameIndex, fingerprintIndex, subjectIndex } from '../tables.js';
 
-type Reads = Pick<StoreReader, 'findCaCertificateById' | 'findCaCertificateByName' | 'findCaCertificateByFingerprint' | 'countCaCertificatesWithSubject' | 'listCaCertificates' | 'findTrustedCaCertificates'>;
+type Reads = Pick<
+  StoreReader,
+  | 'findCaCertificateById'
+  | 'findCaCertificateByName'
+  | 'findCaCertificateByFingerprint'
+  | 'countCaCertificatesWithSubject'
+  | 'listCaCertificates'
+  | 'findTrustedCaCertificates'
+>;
 type Writes = Pick<StoreWriter, 'insertCaCertificate' | 'updateCaCertificate' | 'deleteCaCertificate'>;
 
 const SEARCH_BATCH = 200;
@@ -29,11 +37,15 @@ export function caCertificateReads(session: Session): Reads {
   const { cipher } = session;
   return {
     findCaCertificateById: (organizationId, id) => one('organization_id = $1 AND id = $2', [organizationId, id]),
-    findCaCertificateByName: (organizationId, name) => one('organization_id = $1 AND name_index = $2', [organizationId, caNameIndex(cipher, organizationId, name)]),
+    findCaCertificateByName: (organizationId, name) =>
+      one('organization_id = $1 AND name_index = $2', [organizationId, caNameIndex(cipher, organizationId, name)]),
     findCaCertificateByFingerprint: (organizationId, fingerprint) =>
       one('organization_id = $1 AND fingerprint_index = $2', [organizationId, fingerprintIndex(cipher, organizationId, fingerprint)]),
     countCaCertificatesWithSubject: async (organizationId, subjectDer) =>
-      (await session.row<{ n: number }>('SELECT count(*) AS n FROM ca_certificates WHERE organization_id = $1 AND subject_index = $2', [organizationId, subjectIndex(cipher, organizationId, subjectDer)]))!.n,
+      (await session.row<{ n: number }>('SELECT count(*) AS n FROM ca_certificates WHERE organization_id = $1 AND subject_index = $2', [
+        organizationId,
+        subjectIndex(cipher, organizationId, subjectDer),
+      ]))!.n,
     listCaCertificates: async (query) => {
       const ascending = query.order === 'asc';
       const page = (cursor: number, limit: number): Promise<CaCertificateRow[]> =>
@@ -77,10 +89,24 @@ export function caCertificateWrites(session: Session): Writes {
         'ca_certificates',
         `UPDATE ca_certificates SET is_verified = $4, status = $5, description = $6, jitp = $7, etag = $8, updated_at = $9
          WHERE organization_id = $1 AND id = $2 AND etag = $3 RETURNING *`,
-        [key.organizationId, key.id, key.expectedEtag, changes.is_verified, changes.status, sealed('description'), sealed('jitp'), changes.etag, changes.updated_at],
+        [
+          key.organizationId,
+          key.id,
+          key.expectedEtag,
+          changes.is_verified,
+          changes.status,
+          sealed('description'),
+          sealed('jitp'),
+          changes.etag,
+          changes.updated_at,
+        ],
       );
     },
     deleteCaCertificate: async (key) =>
-      (await session.run('DELETE FROM ca_certificates WHERE organization_id = $1 AND id = $2 AND etag = $3', [key.organizationId, key.id, key.expectedEtag])) === 1,
+      (await session.run('DELETE FROM ca_certificates WHERE organization_id = $1 AND id = $2 AND etag = $3', [
+        key.organizationId,
+        key.id,
+        key.expectedEtag,
+      ])) === 1,
   };
 }

@@ -8,8 +8,14 @@ import type { StoreReader, StoreWriter, TableRow } from '../../core/store-port.j
 import type { Session } from '../session.js';
 import { pairIndexes } from '../tables.js';
 
-type Reads = Pick<StoreReader, 'findOneTimeCodeById' | 'findOneTimeCodeByDigest' | 'listShortCandidates' | 'countLiveOneTimeCodes' | 'listOneTimeCodes' | 'readAttempts'>;
-type Writes = Pick<StoreWriter, 'insertOneTimeCode' | 'consumeOneTimeCode' | 'authorizeOneTimeCode' | 'invalidateOneTimeCodes' | 'writeAttempts' | 'clearAttempts'>;
+type Reads = Pick<
+  StoreReader,
+  'findOneTimeCodeById' | 'findOneTimeCodeByDigest' | 'listShortCandidates' | 'countLiveOneTimeCodes' | 'listOneTimeCodes' | 'readAttempts'
+>;
+type Writes = Pick<
+  StoreWriter,
+  'insertOneTimeCode' | 'consumeOneTimeCode' | 'authorizeOneTimeCode' | 'invalidateOneTimeCodes' | 'writeAttempts' | 'clearAttempts'
+>;
 
 const WITH_LOCK = `one_time_codes c LEFT JOIN one_time_code_attempts a
   ON a.organization_id = c.organization_id AND a.user_index = c.user_index AND a.purpose_index = c.purpose_index`;
@@ -48,7 +54,8 @@ export function oneTimeCodeReads(session: Session): Reads {
     return records.map((record, i) => withLock(record, stored[i]!.locked_until));
   };
   return {
-    findOneTimeCodeById: async (organizationId, id) => (await listed(`SELECT c.*, a.locked_until FROM ${WITH_LOCK} WHERE c.organization_id = $1 AND c.id = $2`, [organizationId, id]))[0],
+    findOneTimeCodeById: async (organizationId, id) =>
+      (await listed(`SELECT c.*, a.locked_until FROM ${WITH_LOCK} WHERE c.organization_id = $1 AND c.id = $2`, [organizationId, id]))[0],
     findOneTimeCodeByDigest: (pair, type, digest) =>
       session.record<OneTimeCodeCandidate>(
         'one_time_codes',
@@ -92,16 +99,24 @@ export function oneTimeCodeReads(session: Session): Reads {
 
 export function oneTimeCodeWrites(session: Session): Writes {
   const pairParams = (pair: CodePair): Buffer[] => pairKey(session, pair);
-  const changeOne = (set: string, organizationId: string, id: string, at: { now: number; stamp: number }, condition: string): Promise<OneTimeCodeCandidate | undefined> =>
+  const changeOne = (
+    set: string,
+    organizationId: string,
+    id: string,
+    at: { now: number; stamp: number },
+    condition: string,
+  ): Promise<OneTimeCodeCandidate | undefined> =>
     session.record<OneTimeCodeCandidate>(
       'one_time_codes',
       `UPDATE one_time_codes c SET ${set} WHERE c.organization_id = $1 AND c.id = $2 AND ${condition} RETURNING *`,
       [organizationId, id, at.now, at.stamp],
     );
   return {
-    insertOneTimeCode: (row) => session.insert('one_time_codes', [{ ...row, authorized_at: row.is_authorized === 1 ? row.created_at : null } as unknown as TableRow]),
+    insertOneTimeCode: (row) =>
+      session.insert('one_time_codes', [{ ...row, authorized_at: row.is_authorized === 1 ? row.created_at : null } as unknown as TableRow]),
     consumeOneTimeCode: (organizationId, id, at) => changeOne('consumed_at = $4', organizationId, id, at, `c.is_authorized = 1 AND ${live('$3')}`),
-    authorizeOneTimeCode: (organizationId, id, at) => changeOne('is_authorized = 1, authorized_at = coalesce(c.authorized_at, $4)', organizationId, id, at, live('$3')),
+    authorizeOneTimeCode: (organizationId, id, at) =>
+      changeOne('is_authorized = 1, authorized_at = coalesce(c.authorized_at, $4)', organizationId, id, at, live('$3')),
     invalidateOneTimeCodes: async (pair, type, at) => {
       const params: unknown[] = [pair.organizationId, ...pairParams(pair), at.now, at.stamp];
       const rows = await session.rows<{ seq: number; id: string; organization_id: string; type: OneTimeCodeType }>(
@@ -114,11 +129,17 @@ export function oneTimeCodeWrites(session: Session): Writes {
       return rows.sort((a, b) => a.seq - b.seq);
     },
     writeAttempts: async (pair, state) => {
-      await session.run('DELETE FROM one_time_code_attempts WHERE organization_id = $1 AND user_index = $2 AND purpose_index = $3', [pair.organizationId, ...pairParams(pair)]);
+      await session.run('DELETE FROM one_time_code_attempts WHERE organization_id = $1 AND user_index = $2 AND purpose_index = $3', [
+        pair.organizationId,
+        ...pairParams(pair),
+      ]);
       await session.insert('one_time_code_attempts', [{ organization_id: pair.organizationId, user_id: pair.userId, purpose: pair.purpose, ...state }]);
     },
     clearAttempts: async (pair) => {
-      await session.run('DELETE FROM one_time_code_attempts WHERE organization_id = $1 AND user_index = $2 AND purpose_index = $3', [pair.organizationId, ...pairParams(pair)]);
+      await session.run('DELETE FROM one_time_code_attempts WHERE organization_id = $1 AND user_index = $2 AND purpose_index = $3', [
+        pair.organizationId,
+        ...pairParams(pair),
+      ]);
     },
   };
 }

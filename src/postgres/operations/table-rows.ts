@@ -42,7 +42,12 @@ export function tableRowWrites(session: Session, head: AuditHead): Pick<StoreWri
     importRows: async (table, rows) => {
       // A column this store does not keep (a newer store's) would be dropped without a word: refuse it.
       const unknown = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter((column) => !CODECS[table].columns.includes(column));
-      if (unknown.length > 0) throw new StoreError('store_corrupt', `cannot import ${table}: this store has no column ${unknown.join(', ')}`, 'copy with a vericode as new as the one that wrote the source store');
+      if (unknown.length > 0)
+        throw new StoreError(
+          'store_corrupt',
+          `cannot import ${table}: this store has no column ${unknown.join(', ')}`,
+          'copy with a vericode as new as the one that wrote the source store',
+        );
       // A new store already holds its own settings (the audit rule's start, say): the copied store's win, as in SQLite.
       if (table === 'meta') await session.run('DELETE FROM meta WHERE key = ANY ($1)', [rows.map((row) => row.key)]);
       await session.insert(table, rows);

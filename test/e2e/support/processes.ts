@@ -36,8 +36,12 @@ export function start(command: string, args: readonly string[], options: { env?:
   const child = spawn(command, args, { env: options.env ?? process.env, uid: options.uid, gid: options.gid, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString('utf8'); });
-  child.stderr!.on('data', (chunk: Buffer) => { err += chunk.toString('utf8'); });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    err += chunk.toString('utf8');
+  });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const started: Child = { process: child, stdout: () => out, stderr: () => err, exited };
   running.add(started);
@@ -46,7 +50,11 @@ export function start(command: string, args: readonly string[], options: { env?:
 }
 
 /** Runs the built CLI to completion. */
-export async function peridio(args: readonly string[], env: NodeJS.ProcessEnv, ids: { uid?: number; gid?: number } = {}): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+export async function peridio(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  ids: { uid?: number; gid?: number } = {},
+): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
   const child = start(process.execPath, [BIN, ...args], { env, ...ids });
   const exitCode = await child.exited;
   return { exitCode, stdout: child.stdout(), stderr: child.stderr() };

@@ -6,7 +6,9 @@
 const { readFileSync, writeFileSync } = require('node:fs');
 
 process.on('exit', () => {
-  const mapped = readFileSync('/proc/self/maps', 'utf8').split('\n').map((line) => line.split(/\s+/)[5] ?? '');
+  const mapped = readFileSync('/proc/self/maps', 'utf8')
+    .split('\n')
+    .map((line) => line.split(/\s+/)[5] ?? '');
   const addons = [...new Set(mapped.filter((path) => path.endsWith('.node')))];
   writeFileSync(process.env.RECORD_LOADED_TO, JSON.stringify({ files: Object.keys(require.cache), addons, builtins: process.moduleLoadList }));
 });

@@ -16,7 +16,12 @@ export interface Completion {
 }
 
 function shell(command: string, args: string[], cwd: string): string {
-  const result = spawnSync(command, args, { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, TERM: 'dumb' }, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(command, args, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, TERM: 'dumb' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   expect(result.error, `${command} must be installed (.ci/run installs it)`).toBeUndefined();
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
@@ -44,7 +49,9 @@ export function bashCompletes(script: string, line: string, { cwd = tempDir('ver
 export function fishCompletionLines(script: string, line: string, { cwd = tempDir('vericode-completion-') }: Completion = {}): string[] {
   const file = join(cwd, 'peridio.fish');
   writeFileSync(file, script);
-  return shell('fish', ['--no-config', '-c', `source ${fishQuote(file)}; complete -C ${fishQuote(line)}`], cwd).split('\n').filter((entry) => entry !== '');
+  return shell('fish', ['--no-config', '-c', `source ${fishQuote(file)}; complete -C ${fishQuote(line)}`], cwd)
+    .split('\n')
+    .filter((entry) => entry !== '');
 }
 
 /** fish: the words of `complete -C LINE`, without their summaries. */
@@ -61,30 +68,37 @@ export function fishCompletes(script: string, line: string, options: Completion 
  * TAB: zle does not complete while more input is pending.) A completion that never
  * ends is stopped by the spawn's timeout and fails the test.
  */
-export function zshCompletes(script: string, line: string, { cwd = tempDir('vericode-completion-'), installed = true }: Completion & { installed?: boolean } = {}): string[] {
+export function zshCompletes(
+  script: string,
+  line: string,
+  { cwd = tempDir('vericode-completion-'), installed = true }: Completion & { installed?: boolean } = {},
+): string[] {
   const functions = join(cwd, '.zfunctions');
   mkdirSync(functions, { recursive: true });
   writeFileSync(join(functions, '_peridio'), script);
   const out = join(cwd, '.completions');
   writeFileSync(out, '');
   const setup = join(cwd, '.setup.zsh');
-  writeFileSync(setup, [
-    "PROMPT=''",
-    'bindkey -e',
-    installed ? `fpath=(${zshQuote(functions)} $fpath)` : '',
-    'autoload -Uz compinit && compinit -u -D',
-    installed ? '' : `source ${zshQuote(join(functions, '_peridio'))}`,
-    'compadd() {',
-    // Calls that only ask for the matches (-O, -A, -D) are zsh's own bookkeeping.
-    '  if (( $@[(I)-[OAD]] )); then builtin compadd "$@"; return; fi',
-    '  local -a found',
-    '  builtin compadd -O found "$@"',
-    `  (( $#found )) && print -rl -- "\${found[@]}" >> ${zshQuote(out)}`,
-    '  builtin compadd "$@"',
-    '}',
-    'comppostfuncs=(exit)',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    setup,
+    [
+      "PROMPT=''",
+      'bindkey -e',
+      installed ? `fpath=(${zshQuote(functions)} $fpath)` : '',
+      'autoload -Uz compinit && compinit -u -D',
+      installed ? '' : `source ${zshQuote(join(functions, '_peridio'))}`,
+      'compadd() {',
+      // Calls that only ask for the matches (-O, -A, -D) are zsh's own bookkeeping.
+      '  if (( $@[(I)-[OAD]] )); then builtin compadd "$@"; return; fi',
+      '  local -a found',
+      '  builtin compadd -O found "$@"',
+      `  (( $#found )) && print -rl -- "\${found[@]}" >> ${zshQuote(out)}`,
+      '  builtin compadd "$@"',
+      '}',
+      'comppostfuncs=(exit)',
+      '',
+    ].join('\n'),
+  );
   const driver = [
     'zmodload zsh/zpty',
     'zpty shell zsh -f -i',

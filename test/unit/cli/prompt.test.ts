@@ -6,7 +6,12 @@ import { inquirerPrompter } from '../../../src/cli/prompt.js';
 function terminal() {
   const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
   let screen = '';
-  const output = new Writable({ write(chunk: Buffer, _enc, done) { screen += chunk.toString('utf8'); done(); } });
+  const output = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      screen += chunk.toString('utf8');
+      done();
+    },
+  });
   return {
     input,
     output,

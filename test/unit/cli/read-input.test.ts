@@ -19,7 +19,11 @@ async function failure(run: () => Promise<unknown>): Promise<UsageError> {
 }
 
 /** A stdin that has nothing to give: a test that reads it by mistake fails loudly. */
-const noStdin = new Readable({ read() { throw new Error('stdin must not be read'); } });
+const noStdin = new Readable({
+  read() {
+    throw new Error('stdin must not be read');
+  },
+});
 
 function stdinOf(text: string | Buffer): PassThrough {
   const stream = new PassThrough();
@@ -52,13 +56,16 @@ describe('readInputFile', () => {
 
   it('names a missing file, a directory and an unreadable file', async () => {
     const dir = tempDir();
-    expect((await failure(() => readInputFile(noStdin, join(dir, 'nope.pem'), 'CA certificate'))).message).toBe(`cannot read CA certificate ${join(dir, 'nope.pem')}: no such file or directory`);
+    expect((await failure(() => readInputFile(noStdin, join(dir, 'nope.pem'), 'CA certificate'))).message).toBe(
+      `cannot read CA certificate ${join(dir, 'nope.pem')}: no such file or directory`,
+    );
     mkdirSync(join(dir, 'sub'));
     expect((await failure(() => readInputFile(noStdin, join(dir, 'sub'), 'chain'))).message).toBe(`cannot read chain ${join(dir, 'sub')}: it is a directory`);
     const locked = join(dir, 'locked.pem');
     writeFileSync(locked, 'x');
     chmodSync(locked, 0);
-    if (process.getuid?.() !== 0) expect((await failure(() => readInputFile(noStdin, locked, 'key'))).message).toBe(`cannot read key ${locked}: permission denied`);
+    if (process.getuid?.() !== 0)
+      expect((await failure(() => readInputFile(noStdin, locked, 'key'))).message).toBe(`cannot read key ${locked}: permission denied`);
   });
 
   it('refuses /dev/zero at once instead of reading it (a character device)', async () => {
@@ -69,7 +76,9 @@ describe('readInputFile', () => {
   it('refuses a FIFO with no writer at once instead of waiting for one', async () => {
     const fifo = join(tempDir(), 'ca.pem');
     execFileSync('mkfifo', [fifo]);
-    expect((await failure(() => readInputFile(noStdin, fifo, 'CA certificate'))).message).toBe(`cannot read CA certificate ${fifo}: it is a named pipe, not a regular file`);
+    expect((await failure(() => readInputFile(noStdin, fifo, 'CA certificate'))).message).toBe(
+      `cannot read CA certificate ${fifo}: it is a named pipe, not a regular file`,
+    );
   });
 
   it('reads - from stdin, with the same cap', async () => {

@@ -20,7 +20,13 @@ function eagerGraph(entry: string): { modules: Set<string>; packages: Set<string
     modules.add(file);
     for (const [, specifier] of readFileSync(file, 'utf8').matchAll(STATIC_IMPORT)) {
       if (specifier!.startsWith('.')) visit(join(dirname(file), specifier!).replace(/\.js$/, '.ts'));
-      else if (!specifier!.startsWith('node:')) packages.add(specifier!.split('/').slice(0, specifier!.startsWith('@') ? 2 : 1).join('/'));
+      else if (!specifier!.startsWith('node:'))
+        packages.add(
+          specifier!
+            .split('/')
+            .slice(0, specifier!.startsWith('@') ? 2 : 1)
+            .join('/'),
+        );
     }
   };
   visit(entry);
@@ -46,7 +52,17 @@ describe('modules loaded at startup', () => {
   });
 
   it('keeps the heavy packages out of main and of every noun', () => {
-    for (const noun of ['init.ts', 'organizations/index.ts', 'ca-certificates/index.ts', 'verification-codes/index.ts', 'codes/index.ts', 'x509/index.ts', 'device-certificates/index.ts', 'audit/index.ts', 'store/index.ts']) {
+    for (const noun of [
+      'init.ts',
+      'organizations/index.ts',
+      'ca-certificates/index.ts',
+      'verification-codes/index.ts',
+      'codes/index.ts',
+      'x509/index.ts',
+      'device-certificates/index.ts',
+      'audit/index.ts',
+      'store/index.ts',
+    ]) {
       const graph = eagerGraph(join(SRC, 'cli', 'commands', noun));
       expect(graph.modules.size, noun).toBeGreaterThan(1);
       for (const heavy of HEAVY_PACKAGES) expect(graph.packages, `${noun} loads ${heavy}`).not.toContain(heavy);
@@ -65,7 +81,10 @@ describe('modules loaded at startup', () => {
   it('keeps X.509 code behind await import() in the CA nouns too', () => {
     for (const noun of ['ca-certificates/index.ts', 'x509/index.ts', 'device-certificates/index.ts']) {
       const { modules } = eagerGraph(join(SRC, 'cli', 'commands', noun));
-      expect([...modules].filter((m) => m.startsWith('core/x509/')), noun).toEqual([]);
+      expect(
+        [...modules].filter((m) => m.startsWith('core/x509/')),
+        noun,
+      ).toEqual([]);
     }
   });
 });

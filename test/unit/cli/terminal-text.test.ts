@@ -4,7 +4,9 @@ import { displayWidth, escapeText, escapeValue, inertJson } from '../../../src/c
 
 describe('escapeValue', () => {
   it('shows C0, DEL, C1, bidi, zero-width and separator characters as escapes', () => {
-    expect(escapeValue('a\u0000b\u001bc\u007fd\u009be\u202ef\u2066g\u200bh\ufeffi\u2028j\ud800k')).toBe('a\\x00b\\x1bc\\x7fd\\x9be\\u202ef\\u2066g\\u200bh\\ufeffi\\u2028j\\ud800k');
+    expect(escapeValue('a\u0000b\u001bc\u007fd\u009be\u202ef\u2066g\u200bh\ufeffi\u2028j\ud800k')).toBe(
+      'a\\x00b\\x1bc\\x7fd\\x9be\\u202ef\\u2066g\\u200bh\\ufeffi\\u2028j\\ud800k',
+    );
   });
 
   it('escapes newline and tab too, so a cell stays on its line and in its column', () => {

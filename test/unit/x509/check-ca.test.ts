@@ -5,7 +5,18 @@ import { checkCaCertificate } from '../../../src/core/x509/check-ca.js';
 import { KEY_USAGE } from '../../../src/core/x509/extensions.js';
 import { oid, seq } from '../../../src/core/x509/der-writer.js';
 import { parseCertificate } from '../../../src/core/x509/parse.js';
-import { caExtensions, certificate, ext, intermediateCa, name, newTestKey, reencodeSignature, selfSignedCa, testKey, type TestKeyType } from '../../helpers/mini-ca.js';
+import {
+  caExtensions,
+  certificate,
+  ext,
+  intermediateCa,
+  name,
+  newTestKey,
+  reencodeSignature,
+  selfSignedCa,
+  testKey,
+  type TestKeyType,
+} from '../../helpers/mini-ca.js';
 
 const NOW = new Date('2025-01-01T00:00:00Z');
 
@@ -40,19 +51,43 @@ describe('checkCaCertificate refuses', () => {
   const cases: Array<[string, () => Buffer | ReturnType<typeof selfSignedCa>, RegExp]> = [
     ['no basicConstraints', () => selfSignedCa({ extensions: base.slice(1) }), /CA certificate lacks basicConstraints cA=TRUE/],
     ['basicConstraints cA=FALSE', () => selfSignedCa({ extensions: [ext.basicConstraints(false), ...base.slice(1)] }), /lacks basicConstraints cA=TRUE/],
-    ['non-critical basicConstraints', () => selfSignedCa({ extensions: [ext.basicConstraints(true, { critical: false }), ...base.slice(1)] }), /basicConstraints that is not marked critical/],
-    ['keyUsage without keyCertSign', () => selfSignedCa({ extensions: [base[0]!, ext.keyUsage([KEY_USAGE.digitalSignature])] }), /keyUsage without keyCertSign/],
+    [
+      'non-critical basicConstraints',
+      () => selfSignedCa({ extensions: [ext.basicConstraints(true, { critical: false }), ...base.slice(1)] }),
+      /basicConstraints that is not marked critical/,
+    ],
+    [
+      'keyUsage without keyCertSign',
+      () => selfSignedCa({ extensions: [base[0]!, ext.keyUsage([KEY_USAGE.digitalSignature])] }),
+      /keyUsage without keyCertSign/,
+    ],
     ['a v1 certificate', () => selfSignedCa({ version: 1, extensions: [] }), /lacks basicConstraints cA=TRUE/],
-    ['an unknown critical extension', () => selfSignedCa({ extensions: [...base, ext.unknown(true)] }), /unsupported critical extension 1\.3\.6\.1\.4\.1\.55738\.666\.1/],
-    ['a duplicated extension', () => selfSignedCa({ extensions: [...base, ext.subjectKeyIdentifier(key.spki)] }), /subjectKeyIdentifier extension more than once/],
+    [
+      'an unknown critical extension',
+      () => selfSignedCa({ extensions: [...base, ext.unknown(true)] }),
+      /unsupported critical extension 1\.3\.6\.1\.4\.1\.55738\.666\.1/,
+    ],
+    [
+      'a duplicated extension',
+      () => selfSignedCa({ extensions: [...base, ext.subjectKeyIdentifier(key.spki)] }),
+      /subjectKeyIdentifier extension more than once/,
+    ],
     ['an empty subject', () => selfSignedCa({ subject: name([]) }), /empty subject/],
     ['a SHA-1 signature', () => selfSignedCa({ hash: 'sha1', key: testKey('rsa-2048') }), /sha1WithRSAEncryption: MD5 and SHA-1 signatures are not accepted/],
     ['an MD5 signature', () => selfSignedCa({ hash: 'md5', key: testKey('rsa-2048') }), /md5WithRSAEncryption/],
     ['an ECDSA SHA-1 signature', () => selfSignedCa({ hash: 'sha1' }), /ecdsa-with-SHA1/],
-    ['outer and inner signature algorithms that differ', () => selfSignedCa({ outerAlgorithm: seq(oid('1.2.840.10045.4.3.3')) }), /signatureAlgorithm that differs from the one in its tbsCertificate/],
+    [
+      'outer and inner signature algorithms that differ',
+      () => selfSignedCa({ outerAlgorithm: seq(oid('1.2.840.10045.4.3.3')) }),
+      /signatureAlgorithm that differs from the one in its tbsCertificate/,
+    ],
     ['a 1024-bit RSA key', () => selfSignedCa({ key: newTestKey('rsa-1024') }), /1024-bit RSA key: at least 2048 bits/],
     ['a secp256k1 key', () => selfSignedCa({ key: newTestKey('ec-secp256k1') }), /unsupported curve \(1\.3\.132\.0\.10\)/],
-    ['an Ed448 key', () => certificate({ key: newTestKey('ed448'), extensions: caExtensions(key) }), /uses an unsupported signature algorithm \(1\.3\.101\.113\)/],
+    [
+      'an Ed448 key',
+      () => certificate({ key: newTestKey('ed448'), extensions: caExtensions(key) }),
+      /uses an unsupported signature algorithm \(1\.3\.101\.113\)/,
+    ],
   ];
 
   it.each(cases)('%s', (_name, make, message) => {
@@ -63,10 +98,13 @@ describe('checkCaCertificate refuses', () => {
     expect(error.message).toMatch(message);
   });
 
-  it.each(['non-minimal-length', 'extra-leading-zero-r', 'extra-leading-zero-s', 'trailing-bytes'] as const)('a self-signed CA whose signature was re-encoded: %s', (how) => {
-    const mangled = parseCertificate(reencodeSignature(selfSignedCa(), how), 'ca');
-    expect(refusal(() => checkCaCertificate(mangled, NOW)).message).toBe('CA certificate is self-issued but its signature does not verify under its own key');
-  });
+  it.each(['non-minimal-length', 'extra-leading-zero-r', 'extra-leading-zero-s', 'trailing-bytes'] as const)(
+    'a self-signed CA whose signature was re-encoded: %s',
+    (how) => {
+      const mangled = parseCertificate(reencodeSignature(selfSignedCa(), how), 'ca');
+      expect(refusal(() => checkCaCertificate(mangled, NOW)).message).toBe('CA certificate is self-issued but its signature does not verify under its own key');
+    },
+  );
 
   it('but not an intermediate CA, whose issuer key registration does not have', () => {
     const root = selfSignedCa();

@@ -5,7 +5,18 @@ import { checkVerificationCertificate } from '../../../src/core/x509/check-verif
 import { singleCommonName } from '../../../src/core/x509/describe.js';
 import { oid, printableString, seq, set } from '../../../src/core/x509/der-writer.js';
 import { parseCertificate } from '../../../src/core/x509/parse.js';
-import { ext, leafCertificate, name, newTestKey, reencodeSignature, selfSignedCa, testKey, v1Certificate, type SignatureMangling, type TestKeyType } from '../../helpers/mini-ca.js';
+import {
+  ext,
+  leafCertificate,
+  name,
+  newTestKey,
+  reencodeSignature,
+  selfSignedCa,
+  testKey,
+  v1Certificate,
+  type SignatureMangling,
+  type TestKeyType,
+} from '../../helpers/mini-ca.js';
 
 const NOW = new Date('2025-01-01T00:00:00Z');
 const CODE = 'Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z';
@@ -57,7 +68,10 @@ describe('checkVerificationCertificate refuses', () => {
     expect(refusal(() => checkVerificationCertificate(cert.parsed, ca.parsed, NOW)).message).toMatch(/was not issued by this CA/);
   });
 
-  it.each<[string, string]>([['expired', '2025-01-01T00:00:01Z'], ['not yet valid', '2024-12-31T23:59:59Z']])('a certificate %s', (_label, at) => {
+  it.each<[string, string]>([
+    ['expired', '2025-01-01T00:00:01Z'],
+    ['not yet valid', '2024-12-31T23:59:59Z'],
+  ])('a certificate %s', (_label, at) => {
     const cert = v1Certificate(ca, { subject: CODE, notBefore: '2025-01-01T00:00:00Z', notAfter: '2025-01-01T00:00:00Z' });
     expect(() => checkVerificationCertificate(cert.parsed, ca.parsed, new Date('2025-01-01T00:00:00Z'))).not.toThrow();
     const error = refusal(() => checkVerificationCertificate(cert.parsed, ca.parsed, new Date(at)));
@@ -110,7 +124,14 @@ describe('singleCommonName', () => {
   const ca = selfSignedCa();
   it.each<[string, Buffer, number]>([
     ['no CN', name([['2.5.4.10', 'Org']]), 0],
-    ['two CN attributes', name([[CN, CODE], [CN, CODE]]), 2],
+    [
+      'two CN attributes',
+      name([
+        [CN, CODE],
+        [CN, CODE],
+      ]),
+      2,
+    ],
   ])('refuses %s', (_label, subject, count) => {
     const error = refusal(() => singleCommonName(v1Certificate(ca, { subject }).parsed, 'verification certificate'));
     expect(error.code).toBe('invalid_certificate');
@@ -123,6 +144,16 @@ describe('singleCommonName', () => {
   });
 
   it('reads a CN next to other attributes', () => {
-    expect(singleCommonName(v1Certificate(ca, { subject: name([['2.5.4.10', 'Org'], [CN, CODE]]) }).parsed, 'x')).toBe(CODE);
+    expect(
+      singleCommonName(
+        v1Certificate(ca, {
+          subject: name([
+            ['2.5.4.10', 'Org'],
+            [CN, CODE],
+          ]),
+        }).parsed,
+        'x',
+      ),
+    ).toBe(CODE);
   });
 });

@@ -30,7 +30,13 @@ describe('createCertificate', () => {
 
   it('signs a verification certificate that the verification check accepts, and finds nothing wrong with a good signer', () => {
     const ca = selfSignedCa({ subject: 'Signer', key: testKey('ec-p256') });
-    const created = createCertificate(ports(), { commonName: CODE, keyType: 'ec-p256', validity: { days: 1 }, isCa: false, signer: { certificate: ca.parsed, key: ca.key.privateKey } });
+    const created = createCertificate(ports(), {
+      commonName: CODE,
+      keyType: 'ec-p256',
+      validity: { days: 1 },
+      isCa: false,
+      signer: { certificate: ca.parsed, key: ca.key.privateKey },
+    });
     expect(created.signerProblem).toBeUndefined();
     expect(created.summary).toMatchObject({ subject: `CN=${CODE}`, issuer: 'CN=Signer' });
     expect(() => checkVerificationCertificate(parsePem(created.certificatePem), ca.parsed, new Date('2025-01-01T12:00:00Z'))).not.toThrow();
@@ -38,7 +44,13 @@ describe('createCertificate', () => {
 
   it('names why registration would refuse the signer (here: it is not a CA), and still signs', () => {
     const notCa = selfSignedCa({ subject: 'Leaf', key: testKey('ec-p256'), extensions: [] });
-    const created = createCertificate(ports(), { commonName: CODE, keyType: 'ec-p256', validity: { days: 1 }, isCa: false, signer: { certificate: notCa.parsed, key: notCa.key.privateKey } });
+    const created = createCertificate(ports(), {
+      commonName: CODE,
+      keyType: 'ec-p256',
+      validity: { days: 1 },
+      isCa: false,
+      signer: { certificate: notCa.parsed, key: notCa.key.privateKey },
+    });
     expect(created.signerProblem).toMatch(/CA/);
     expect(created.summary.issuer).toBe('CN=Leaf');
   });
@@ -47,10 +59,17 @@ describe('createCertificate', () => {
     expect(() => createCertificate(ports(), { commonName: CODE, keyType: 'ec-p256', validity: { days: 1 }, isCa: false })).toThrow(UsageError);
   });
 
-  it('refuses a signer key that is not the signer certificate\'s', () => {
+  it("refuses a signer key that is not the signer certificate's", () => {
     const ca = selfSignedCa({ subject: 'Signer', key: testKey('ec-p256') });
     const other = testKey('ec-p384');
-    expect(() => createCertificate(ports(), { commonName: CODE, keyType: 'ec-p256', validity: { days: 1 }, isCa: false, signer: { certificate: ca.parsed, key: other.privateKey } }))
-      .toThrow(/signer key is not the private key of the signer certificate/);
+    expect(() =>
+      createCertificate(ports(), {
+        commonName: CODE,
+        keyType: 'ec-p256',
+        validity: { days: 1 },
+        isCa: false,
+        signer: { certificate: ca.parsed, key: other.privateKey },
+      }),
+    ).toThrow(/signer key is not the private key of the signer certificate/);
   });
 });

@@ -39,8 +39,14 @@ describe('createSelfSignedCa', () => {
 describe('createVerificationCertificate', () => {
   const ca = selfSignedCa({ subject: 'Signer', key: testKey('ec-p256') });
 
-  it('is issued by the signer, AKI = the signer\'s SKI, cA=FALSE, and passes the verification checks', () => {
-    const created = createVerificationCertificate(ports(), { commonName: 'TheCode', signer: ca.parsed, signerKey: ca.key.privateKey, keyType: 'ec-p256', days: 1 });
+  it("is issued by the signer, AKI = the signer's SKI, cA=FALSE, and passes the verification checks", () => {
+    const created = createVerificationCertificate(ports(), {
+      commonName: 'TheCode',
+      signer: ca.parsed,
+      signerKey: ca.key.privateKey,
+      keyType: 'ec-p256',
+      days: 1,
+    });
     const cert = parseCertificate(created.der, 'v');
     expect(() => checkVerificationCertificate(cert, ca.parsed, new Date('2025-01-01T00:00:01Z'))).not.toThrow();
     const aki = findExtension(cert.fields.extensions, OID.authorityKeyIdentifier)!;
@@ -48,9 +54,11 @@ describe('createVerificationCertificate', () => {
     expect(decodeBasicConstraints(findExtension(cert.fields.extensions, OID.basicConstraints)!.value)).toEqual({ ca: false, pathLength: undefined });
   });
 
-  it('refuses a key that is not the signer\'s', () => {
+  it("refuses a key that is not the signer's", () => {
     const other = testKey('ec-p384');
-    expect(() => createVerificationCertificate(ports(), { commonName: 'x', signer: ca.parsed, signerKey: other.privateKey, keyType: 'ec-p256', days: 1 })).toThrow('the signer key is not the private key of the signer certificate');
+    expect(() =>
+      createVerificationCertificate(ports(), { commonName: 'x', signer: ca.parsed, signerKey: other.privateKey, keyType: 'ec-p256', days: 1 }),
+    ).toThrow('the signer key is not the private key of the signer certificate');
   });
 });
 
@@ -75,24 +83,43 @@ describe('checkCommonName', () => {
 
 describe('readPrivateKey', () => {
   it('refuses a public key, garbage, and keys that cannot sign here', () => {
-    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const { publicKey } = generateKeyPairSync('ec', {
+      namedCurve: 'prime256v1',
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     expect(() => readPrivateKey(Buffer.from(publicKey), 'signer key k')).toThrow('signer key k is not a private key');
     expect(() => readPrivateKey(Buffer.from([1, 2, 3, 4]), 'signer key k')).toThrow('signer key k is not a private key OpenSSL can read');
-    const ed448 = generateKeyPairSync('ed448', { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).privateKey;
+    const ed448 = generateKeyPairSync('ed448', {
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    }).privateKey;
     expect(() => readPrivateKey(Buffer.from(ed448), 'signer key k')).toThrow('signer key k holds an unsupported key (ed448)');
-    const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'sec1', format: 'pem' } }).privateKey;
+    const k1 = generateKeyPairSync('ec', {
+      namedCurve: 'secp256k1',
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'sec1', format: 'pem' },
+    }).privateKey;
     expect(() => readPrivateKey(Buffer.from(k1), 'signer key k')).toThrow('signer key k holds an unsupported key (EC secp256k1)');
   });
 
   it('tells an encrypted DER key without a passphrase from a wrong passphrase', () => {
-    const der = generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: 'pw' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+    const der = generateKeyPairSync('ec', {
+      namedCurve: 'prime256v1',
+      privateKeyEncoding: { type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: 'pw' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
     expect(() => readPrivateKey(der, 'signer key k')).toThrow('signer key k is encrypted and no passphrase was given');
     expect(() => readPrivateKey(der, 'signer key k', 'nope')).toThrow('wrong passphrase for signer key k');
     expect(readPrivateKey(der, 'signer key k', 'pw').asymmetricKeyType).toBe('ec');
   });
 
   it('names a wrong passphrase even when the wrong key happens to pass the padding check (about 1 in 256)', () => {
-    const der = generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: 'pw' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+    const der = generateKeyPairSync('ec', {
+      namedCurve: 'prime256v1',
+      privateKeyEncoding: { type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: 'pw' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
     // Find a wrong passphrase whose decryption is not refused as "bad decrypt" but fails to parse.
     const slipsThrough = (passphrase: string): boolean => {
       try {

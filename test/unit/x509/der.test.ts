@@ -11,26 +11,37 @@ const refuses = (run: () => unknown, message: RegExp): void => {
 
 describe('round trips', () => {
   it('OBJECT IDENTIFIERs', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 39 }), fc.array(fc.integer({ min: 0, max: 2 ** 32 }), { maxLength: 8 }), (a, b, rest) => {
-      const dotted = [a, b, ...rest].join('.');
-      expect(decodeOid(readSingle(oid(dotted)))).toBe(dotted);
-    }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 0, max: 39 }),
+        fc.array(fc.integer({ min: 0, max: 2 ** 32 }), { maxLength: 8 }),
+        (a, b, rest) => {
+          const dotted = [a, b, ...rest].join('.');
+          expect(decodeOid(readSingle(oid(dotted)))).toBe(dotted);
+        },
+      ),
+    );
   });
 
   it('non-negative INTEGERs, minimally encoded', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 40 }), (bytes) => {
-      const encoded = readSingle(unsignedInteger(bytes));
-      const value = decodeInteger(encoded, 'n');
-      expect(BigInt(`0x${Buffer.from(value).toString('hex')}`)).toBe(BigInt(`0x${Buffer.from(bytes).toString('hex')}`));
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 40 }), (bytes) => {
+        const encoded = readSingle(unsignedInteger(bytes));
+        const value = decodeInteger(encoded, 'n');
+        expect(BigInt(`0x${Buffer.from(value).toString('hex')}`)).toBe(BigInt(`0x${Buffer.from(bytes).toString('hex')}`));
+      }),
+    );
   });
 
   it('times from 1950 to 9999 in whole seconds (UTCTime before 2050, GeneralizedTime after)', () => {
-    fc.assert(fc.property(fc.integer({ min: Date.UTC(1950, 0, 1) / 1000, max: Date.UTC(9999, 11, 31, 23, 59, 59) / 1000 }), (seconds) => {
-      const encoded = readSingle(time(seconds * 1000));
-      expect(encoded.tag).toBe(seconds * 1000 < Date.UTC(2050, 0, 1) ? 0x17 : 0x18);
-      expect(decodeTime(encoded, 't')).toBe(seconds * 1000);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1950, 0, 1) / 1000, max: Date.UTC(9999, 11, 31, 23, 59, 59) / 1000 }), (seconds) => {
+        const encoded = readSingle(time(seconds * 1000));
+        expect(encoded.tag).toBe(seconds * 1000 < Date.UTC(2050, 0, 1) ? 0x17 : 0x18);
+        expect(decodeTime(encoded, 't')).toBe(seconds * 1000);
+      }),
+    );
   });
 
   it('lengths in short and long form', () => {

@@ -7,7 +7,11 @@ import { name, selfSignedCa, v1Certificate } from '../../helpers/mini-ca.js';
 describe('summarizeCertificate', () => {
   it('gives RFC 4514 names, lowercase hex serial and fingerprint, RFC 3339 times', () => {
     const ca = selfSignedCa({
-      subject: name([['2.5.4.6', 'US'], ['2.5.4.10', 'Acme, Inc.'], ['2.5.4.3', 'Acme Root']]),
+      subject: name([
+        ['2.5.4.6', 'US'],
+        ['2.5.4.10', 'Acme, Inc.'],
+        ['2.5.4.3', 'Acme Root'],
+      ]),
       serial: Buffer.from('00ff01', 'hex'),
       notBefore: '2024-02-03T04:05:06Z',
       notAfter: '2060-01-01T00:00:00Z',

@@ -34,7 +34,8 @@ function scryptKey(n: number, r: number, p: number): Buffer {
 function pkcs12Key(iterations: number): Buffer {
   return seq(seq(oid('2a864886f70d010c0103'), seq(octets(8), int(iterations))), octets(48));
 }
-const pem = (der: Buffer): string => `-----BEGIN ENCRYPTED PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END ENCRYPTED PRIVATE KEY-----\n`;
+const pem = (der: Buffer): string =>
+  `-----BEGIN ENCRYPTED PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END ENCRYPTED PRIVATE KEY-----\n`;
 
 describe('checkKeyEncryptionCost', () => {
   it('allows up to the bound and refuses one iteration more', () => {
@@ -48,7 +49,9 @@ describe('checkKeyEncryptionCost', () => {
     expect(() => checkKeyEncryptionCost(pkcs12Key(2048), 'k')).not.toThrow();
     expect(() => checkKeyEncryptionCost(pkcs12Key(2 ** 31 - 1), 'k')).toThrow('k asks for 2147483647 key-derivation iterations');
     expect(() => checkKeyEncryptionCost(scryptKey(16384, 8, 1), 'k')).not.toThrow();
-    expect(() => checkKeyEncryptionCost(scryptKey(16384, 8, 2 ** 20), 'k')).toThrow(`k asks for scrypt work N*r*p = ${16384 * 8 * 2 ** 20}, more than the ${MAX_SCRYPT_WORK} this command allows`);
+    expect(() => checkKeyEncryptionCost(scryptKey(16384, 8, 2 ** 20), 'k')).toThrow(
+      `k asks for scrypt work N*r*p = ${16384 * 8 * 2 ** 20}, more than the ${MAX_SCRYPT_WORK} this command allows`,
+    );
   });
 
   it('lets anything that is not an encrypted PKCS#8 key through to OpenSSL', () => {

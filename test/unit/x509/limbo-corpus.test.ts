@@ -31,10 +31,17 @@ function run(testCase: LimboCorpusCase, read = parse): { result: 'SUCCESS' | 'FA
     const anchors = testCase.trusted_certs.map((pem, i) => read(pem, `trusted ${i}`));
     const intermediates = testCase.untrusted_intermediates.map((pem, i) => read(pem, `intermediate ${i}`));
     const leaf = read(testCase.peer_certificate, 'peer');
-    const at = testCase.validation_time ? new Date(testCase.validation_time) : new Date(Math.max(...[leaf, ...intermediates, ...anchors].map((c) => c.fields.notBefore)) + 1000);
+    const at = testCase.validation_time
+      ? new Date(testCase.validation_time)
+      : new Date(Math.max(...[leaf, ...intermediates, ...anchors].map((c) => c.fields.notBefore)) + 1000);
     const options = limboOptions(testCase);
     const crls = testCase.crls.flatMap((pem, i) => parseCrls(Buffer.from(pem), `crl ${i}`));
-    validatePath(leaf, intermediates, anchors, at, { purpose: options.purpose, identity: parsePeerIdentity(options), crls, maxIntermediates: options.maxDepth });
+    validatePath(leaf, intermediates, anchors, at, {
+      purpose: options.purpose,
+      identity: parsePeerIdentity(options),
+      crls,
+      maxIntermediates: options.maxDepth,
+    });
     return { result: 'SUCCESS', ms: performance.now() - started };
   } catch (error) {
     if (error instanceof VericodeError) return { result: 'FAILURE', reason: `${error.code}: ${error.message}`, ms: performance.now() - started };
@@ -47,7 +54,9 @@ const timings: Array<{ id: string; ms: number }> = [];
 describe(`x509-limbo corpus: ${limboCorpus.length} cases, ${DELIBERATE_EXCEPTIONS.size} deliberate exceptions`, () => {
   afterAll(() => {
     const slowest = [...timings].sort((a, b) => b.ms - a.ms)[0];
-    console.log(`x509-limbo: ${limboCorpus.length} cases run, ${limboCorpus.length - DELIBERATE_EXCEPTIONS.size} agree, ${DELIBERATE_EXCEPTIONS.size} deliberate exceptions; slowest ${slowest?.id} in ${slowest?.ms.toFixed(0)} ms`);
+    console.log(
+      `x509-limbo: ${limboCorpus.length} cases run, ${limboCorpus.length - DELIBERATE_EXCEPTIONS.size} agree, ${DELIBERATE_EXCEPTIONS.size} deliberate exceptions; slowest ${slowest?.id} in ${slowest?.ms.toFixed(0)} ms`,
+    );
   });
 
   it('lists only exceptions that are corpus cases', () => {
@@ -64,15 +73,23 @@ describe(`x509-limbo corpus: ${limboCorpus.length} cases, ${DELIBERATE_EXCEPTION
   });
 
   it('fails every FAILURE case on the certificates, never on its own options', () => {
-    const usage = limboCorpus.filter((c) => c.expected_result === 'FAILURE').map((c) => ({ id: c.id, reason: run(c).reason ?? '' })).filter((r) => /^usage/.test(r.reason));
+    const usage = limboCorpus
+      .filter((c) => c.expected_result === 'FAILURE')
+      .map((c) => ({ id: c.id, reason: run(c).reason ?? '' }))
+      .filter((r) => /^usage/.test(r.reason));
     expect(usage).toEqual([]);
   });
 
   // The nc-dos roots are over the 64 KiB input cap, so they are refused as input; read
   // past the cap, the name-constraint work bound refuses them instead, quickly.
-  it.each(limboCorpus.filter((c) => c.id.startsWith('pathological::nc-dos')).map((c) => [c.id, c] as const))('%s is refused by the comparison bound when read past the size cap', (id, testCase) => {
-    const outcome = run(testCase, parseUncapped);
-    timings.push({ id: `${id} (uncapped)`, ms: outcome.ms });
-    expect(outcome.reason).toMatch(/^verification_failed: device certificate does not validate: the name constraints on the path would take \d+ comparisons \(at most 1048576 are made\)/);
-  });
+  it.each(limboCorpus.filter((c) => c.id.startsWith('pathological::nc-dos')).map((c) => [c.id, c] as const))(
+    '%s is refused by the comparison bound when read past the size cap',
+    (id, testCase) => {
+      const outcome = run(testCase, parseUncapped);
+      timings.push({ id: `${id} (uncapped)`, ms: outcome.ms });
+      expect(outcome.reason).toMatch(
+        /^verification_failed: device certificate does not validate: the name constraints on the path would take \d+ comparisons \(at most 1048576 are made\)/,
+      );
+    },
+  );
 });

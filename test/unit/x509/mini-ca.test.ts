@@ -31,7 +31,12 @@ describe('mini CA', () => {
   });
 
   it('writes fields @peculiar/x509 reads back identically', () => {
-    const root = selfSignedCa({ subject: 'Peculiar Root', serial: Buffer.from('0123456789', 'hex'), notBefore: '2024-01-02T03:04:05Z', notAfter: '2051-01-01T00:00:00Z' });
+    const root = selfSignedCa({
+      subject: 'Peculiar Root',
+      serial: Buffer.from('0123456789', 'hex'),
+      notBefore: '2024-01-02T03:04:05Z',
+      notAfter: '2051-01-01T00:00:00Z',
+    });
     const cert = new x509.X509Certificate(root.der);
     expect(cert.subject).toBe('CN=Peculiar Root');
     expect(cert.serialNumber).toBe('0123456789');

@@ -65,7 +65,13 @@ describe('host names and mailboxes', () => {
   });
 
   it('reads mailboxes as RFC 5280 allows them', () => {
-    expect([isMailbox('ops@example.com'), isMailbox('a.b+c@example.com'), isMailbox('@example.com'), isMailbox('a..b@example.com'), isMailbox('ops@exa mple.com')]).toEqual([true, true, false, false, false]);
+    expect([
+      isMailbox('ops@example.com'),
+      isMailbox('a.b+c@example.com'),
+      isMailbox('@example.com'),
+      isMailbox('a..b@example.com'),
+      isMailbox('ops@exa mple.com'),
+    ]).toEqual([true, true, false, false, false]);
   });
 });
 

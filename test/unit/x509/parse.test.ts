@@ -94,14 +94,19 @@ describe('parseCertificateChain', () => {
   });
 
   it('names the bad certificate of a chain', () => {
-    expect(() => parseCertificateChain(Buffer.concat([selfSignedCa().der, Buffer.from([0x30, 0x03, 1, 2, 3])]), 'chain chain.pem')).toThrow(/chain chain\.pem \(certificate 2\) is not a valid certificate/);
+    expect(() => parseCertificateChain(Buffer.concat([selfSignedCa().der, Buffer.from([0x30, 0x03, 1, 2, 3])]), 'chain chain.pem')).toThrow(
+      /chain chain\.pem \(certificate 2\) is not a valid certificate/,
+    );
     expect(() => parseCertificateChain(fixture('private-key-not-a-certificate.pem'), 'chain')).toThrow(/private key/);
   });
 });
 
 describe('parseCertificate on a certificate and its key in one file', () => {
   it('says to give the certificate alone', () => {
-    const bytes = Buffer.concat([readFileSync(join(REPO_ROOT, 'fixtures', 'x509', 'cert.pem')), readFileSync(join(REPO_ROOT, 'fixtures', 'x509', 'private-key-not-a-certificate.pem'))]);
+    const bytes = Buffer.concat([
+      readFileSync(join(REPO_ROOT, 'fixtures', 'x509', 'cert.pem')),
+      readFileSync(join(REPO_ROOT, 'fixtures', 'x509', 'private-key-not-a-certificate.pem')),
+    ]);
     expect(() => parseCertificate(bytes, LABEL)).toThrow('CA certificate ca.pem is not a valid certificate: it holds a private key besides the certificate');
   });
 });

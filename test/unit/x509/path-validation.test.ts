@@ -4,13 +4,28 @@ import { VerificationError } from '../../../src/core/errors.js';
 import { KEY_USAGE } from '../../../src/core/x509/extensions.js';
 import { parseCertificate } from '../../../src/core/x509/parse.js';
 import { validatePath } from '../../../src/core/x509/path-validation.js';
-import { caExtensions, ext, intermediateCa, leafCertificate, newTestKey, reencodeSignature, selfSignedCa, v1Certificate, type TestCertificate } from '../../helpers/mini-ca.js';
+import {
+  caExtensions,
+  ext,
+  intermediateCa,
+  leafCertificate,
+  newTestKey,
+  reencodeSignature,
+  selfSignedCa,
+  v1Certificate,
+  type TestCertificate,
+} from '../../helpers/mini-ca.js';
 
 const AT = new Date('2025-01-01T00:00:00Z');
 
 function reason(leaf: TestCertificate, intermediates: TestCertificate[], anchors: TestCertificate[], at = AT): string {
   try {
-    validatePath(leaf.parsed, intermediates.map((c) => c.parsed), anchors.map((c) => c.parsed), at);
+    validatePath(
+      leaf.parsed,
+      intermediates.map((c) => c.parsed),
+      anchors.map((c) => c.parsed),
+      at,
+    );
   } catch (error) {
     expect(error).toBeInstanceOf(VerificationError);
     expect((error as VerificationError).code).toBe('verification_failed');
@@ -64,12 +79,16 @@ describe('validatePath refuses', () => {
 
   it('a leaf from an unregistered CA', () => {
     const other = selfSignedCa({ subject: 'Other', key: newTestKey('ec-p256') });
-    expect(reason(leafCertificate(other), [], [root])).toBe('device certificate does not validate: no registered, verified and active CA or given intermediate is the issuer "CN=Other" of the device certificate');
+    expect(reason(leafCertificate(other), [], [root])).toBe(
+      'device certificate does not validate: no registered, verified and active CA or given intermediate is the issuer "CN=Other" of the device certificate',
+    );
   });
 
-  it('a leaf signed by another key under the registered CA\'s name', () => {
+  it("a leaf signed by another key under the registered CA's name", () => {
     const impostor = selfSignedCa({ subject: 'Root', key: newTestKey('ec-p256') });
-    expect(reason(leafCertificate(impostor), [], [root])).toMatch(/signature of the device certificate does not verify under the key of registered CA "CN=Root"/);
+    expect(reason(leafCertificate(impostor), [], [root])).toMatch(
+      /signature of the device certificate does not verify under the key of registered CA "CN=Root"/,
+    );
   });
 
   it('a missing intermediate', () => {
@@ -85,14 +104,20 @@ describe('validatePath refuses', () => {
 
   it('an intermediate without keyCertSign', () => {
     const key = newTestKey('ec-p256');
-    const inter = intermediateCa(root, { subject: 'No keyCertSign', key, extensions: [ext.basicConstraints(true), ext.keyUsage([KEY_USAGE.digitalSignature])] });
+    const inter = intermediateCa(root, {
+      subject: 'No keyCertSign',
+      key,
+      extensions: [ext.basicConstraints(true), ext.keyUsage([KEY_USAGE.digitalSignature])],
+    });
     expect(reason(leafCertificate(inter), [inter], [root])).toMatch(/"CN=No keyCertSign" has a keyUsage without keyCertSign/);
   });
 
   it('a path longer than a pathLenConstraint allows', () => {
     const limited = selfSignedCa({ subject: 'Limited', pathLength: 0, key: newTestKey('ec-p256') });
     const inter = intermediateCa(limited, { subject: 'Below limited' });
-    expect(reason(leafCertificate(inter), [inter], [limited])).toMatch(/registered CA "CN=Limited" allows 0 intermediate CA certificates below it \(pathLenConstraint\), the path has 1/);
+    expect(reason(leafCertificate(inter), [inter], [limited])).toMatch(
+      /registered CA "CN=Limited" allows 0 intermediate CA certificates below it \(pathLenConstraint\), the path has 1/,
+    );
   });
 
   it('an expired registered CA, an expired intermediate, an expired leaf', () => {
@@ -100,7 +125,9 @@ describe('validatePath refuses', () => {
     expect(reason(leafCertificate(old), [], [old])).toMatch(/registered CA "CN=Old root" expired at 2024-12-31T23:59:59Z/);
     const inter = intermediateCa(root, { subject: 'Old inter', notAfter: '2024-12-31T23:59:59Z' });
     expect(reason(leafCertificate(inter), [inter], [root])).toMatch(/intermediate CA certificate "CN=Old inter" expired/);
-    expect(reason(leafCertificate(root, { notBefore: '2025-01-01T00:00:01Z' }), [], [root])).toMatch(/device certificate is not valid until 2025-01-01T00:00:01Z/);
+    expect(reason(leafCertificate(root, { notBefore: '2025-01-01T00:00:01Z' }), [], [root])).toMatch(
+      /device certificate is not valid until 2025-01-01T00:00:01Z/,
+    );
   });
 
   it('an unknown critical extension in the leaf or a CA', () => {

@@ -45,33 +45,42 @@ function onlyOurErrors(run: () => unknown): void {
 
 describe('mangled certificates', () => {
   it('as a CA or verification certificate: a parse error or a check error, nothing else', () => {
-    fc.assert(fc.property(mutation, fc.boolean(), (m, asPem) => {
-      const der = mutate(leaf.der, m);
-      const bytes = asPem ? Buffer.from(`-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`) : der;
-      let parsed;
-      try {
-        parsed = parseCertificate(bytes, 'mangled');
-      } catch (error) {
-        expect(error).toBeInstanceOf(UsageError);
-        expect((error as UsageError).code).toBe('invalid_certificate');
-        return;
-      }
-      onlyOurErrors(() => checkCaCertificate(parsed, NOW));
-      onlyOurErrors(() => checkVerificationCertificate(parsed, ca.parsed, NOW));
-      onlyOurErrors(() => validatePath(parsed, [], [ca.parsed], NOW));
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(mutation, fc.boolean(), (m, asPem) => {
+        const der = mutate(leaf.der, m);
+        const bytes = asPem ? Buffer.from(`-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`) : der;
+        let parsed;
+        try {
+          parsed = parseCertificate(bytes, 'mangled');
+        } catch (error) {
+          expect(error).toBeInstanceOf(UsageError);
+          expect((error as UsageError).code).toBe('invalid_certificate');
+          return;
+        }
+        onlyOurErrors(() => checkCaCertificate(parsed, NOW));
+        onlyOurErrors(() => checkVerificationCertificate(parsed, ca.parsed, NOW));
+        onlyOurErrors(() => validatePath(parsed, [], [ca.parsed], NOW));
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('as a chain file', () => {
-    fc.assert(fc.property(mutation, (m) => {
-      onlyOurErrors(() => parseCertificateChain(mutate(Buffer.concat([ca.der, leaf.der]), m), 'chain'));
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(mutation, (m) => {
+        onlyOurErrors(() => parseCertificateChain(mutate(Buffer.concat([ca.der, leaf.der]), m), 'chain'));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('arbitrary bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
-      onlyOurErrors(() => parseCertificate(bytes, 'random'));
-      onlyOurErrors(() => parseCertificateChain(bytes, 'random'));
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
+        onlyOurErrors(() => parseCertificate(bytes, 'random'));
+        onlyOurErrors(() => parseCertificateChain(bytes, 'random'));
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -20,7 +20,7 @@ export function exportCommand(cli: Cli): Command {
     description: [
       'Write every audit event, oldest first, as one JSON object per line on stdout, with all its fields and its prev_hash and hash, so the chain can be checked with other tools.',
       '',
-      'Each hash is SHA-256 over the prev_hash (64 hex characters, as text) followed by the canonical JSON of the event without prev_hash and hash: object keys sorted at every depth, no whitespace. The first event of a store has a prev_hash of 64 zeros; with --since, the first exported event\'s prev_hash anchors the rest. The output is JSON Lines whatever --json says.',
+      "Each hash is SHA-256 over the prev_hash (64 hex characters, as text) followed by the canonical JSON of the event without prev_hash and hash: object keys sorted at every depth, no whitespace. The first event of a store has a prev_hash of 64 zeros; with --since, the first exported event's prev_hash anchors the rest. The output is JSON Lines whatever --json says.",
     ].join('\n'),
     examples: ['peridio audit export > audit.jsonl', 'peridio audit export --since 2025-01-01T00:00:00Z | gzip > audit-2025.jsonl.gz'],
   });

@@ -10,10 +10,18 @@ import { checkPageToken, parseLimit, parseListOrder, parseTimestamp } from '../.
 
 const rendering: Rendering<Page<AuditEvent>> = {
   quiet: (page) => page.items.map((e) => String(e.seq)),
-  human: (page, view) => view.table(
-    ['SEQ', 'AT', 'ACTION', 'OUTCOME', 'REASON', 'SUBJECT'],
-    page.items.map((e) => [e.seq, e.at, e.action, e.outcome === 'failure' ? view.style.red(e.outcome) : e.outcome, e.reason, e.subject?.startsWith('prn:') ? view.id(e.subject) : e.subject]),
-  ),
+  human: (page, view) =>
+    view.table(
+      ['SEQ', 'AT', 'ACTION', 'OUTCOME', 'REASON', 'SUBJECT'],
+      page.items.map((e) => [
+        e.seq,
+        e.at,
+        e.action,
+        e.outcome === 'failure' ? view.style.red(e.outcome) : e.outcome,
+        e.reason,
+        e.subject?.startsWith('prn:') ? view.id(e.subject) : e.subject,
+      ]),
+    ),
 };
 
 interface ListOptions {
@@ -30,7 +38,7 @@ export function listCommand(cli: Cli): Command {
     .option('--action <action>', 'only this action, or family of actions (verification_code matches verification_code.create)')
     .option('--limit <n>', 'at most this many events (1 to 1000)', String(DEFAULT_AUDIT_PAGE))
     .option('--page <token>', 'continue from the next_page of the previous list')
-    .option('--order <order>', 'desc: newest first; asc: oldest first (the chain\'s order)', 'desc')
+    .option('--order <order>', "desc: newest first; asc: oldest first (the chain's order)", 'desc')
     .action(async (opts: ListOptions) => {
       // Flags are checked before the store is opened (or created on first use).
       const order = parseListOrder(opts.order, 'asc (oldest first) or desc (newest first)');
@@ -43,7 +51,12 @@ export function listCommand(cli: Cli): Command {
     });
   return documented(command, {
     summary: 'list audit events, newest first, a page at a time',
-    description: 'List audit events, newest first (--order asc: oldest first, the chain\'s order), 50 at a time: the hint on stderr and next_page in --json give the token of the next page. audit export writes the whole log.',
-    examples: ['peridio audit list', 'peridio audit list --order asc --since 2024-01-01T00:00:00Z', 'peridio audit list --action verification_code --limit 200 --json'],
+    description:
+      "List audit events, newest first (--order asc: oldest first, the chain's order), 50 at a time: the hint on stderr and next_page in --json give the token of the next page. audit export writes the whole log.",
+    examples: [
+      'peridio audit list',
+      'peridio audit list --order asc --since 2024-01-01T00:00:00Z',
+      'peridio audit list --action verification_code --limit 200 --json',
+    ],
   });
 }

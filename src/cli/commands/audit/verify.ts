@@ -22,18 +22,22 @@ export function verifyCommand(cli: Cli): Command {
         anchor: opts.anchor === undefined ? undefined : await readAnchor(cli, opts.anchor),
       };
       const ctx = await cli.core();
-      const result = await withProgress(cli, (progress) => verifyAuditChain(ctx, {
-        ...options,
-        onProgress: (checked, total) => progress.update(`verifying the audit chain: ${checked} of ${total} events (${Math.floor((checked * 100) / Math.max(total, 1))}%)`),
-      }));
+      const result = await withProgress(cli, (progress) =>
+        verifyAuditChain(ctx, {
+          ...options,
+          onProgress: (checked, total) =>
+            progress.update(`verifying the audit chain: ${checked} of ${total} events (${Math.floor((checked * 100) / Math.max(total, 1))}%)`),
+        }),
+      );
       cli.output.result(result, {
         quiet: (r) => r.head_hash,
-        human: (r, view) => view.fields([
-          ['status', view.style.green('ok')],
-          ['events', r.since === undefined ? r.events : `${r.events} (from event ${r.since})`],
-          ['head hash', r.head_hash],
-          ...(r.anchor ? [['anchor', `event ${r.anchor.seq} ${r.anchor.hash}`] as [string, string]] : []),
-        ]),
+        human: (r, view) =>
+          view.fields([
+            ['status', view.style.green('ok')],
+            ['events', r.since === undefined ? r.events : `${r.events} (from event ${r.since})`],
+            ['head hash', r.head_hash],
+            ...(r.anchor ? [['anchor', `event ${r.anchor.seq} ${r.anchor.hash}`] as [string, string]] : []),
+          ]),
       });
     });
   return documented(command, {
@@ -43,7 +47,11 @@ export function verifyCommand(cli: Cli): Command {
       '',
       'The chain alone shows the log is consistent, not that it is the latest: a store copied back from an older file, or rewritten by someone with the key, verifies too. Keep an anchor elsewhere (peridio audit anchor --out F) and pass it with --anchor: verify then fails unless the log still holds that event with that hash. With --since SEQ only events from SEQ on are recomputed (use the seq of an anchor you verified before).',
     ].join('\n'),
-    examples: ['peridio audit verify', 'peridio audit verify --anchor /media/offline/anchor.json', 'peridio audit verify --anchor anchor.json --since "$(jq .seq anchor.json)" --json'],
+    examples: [
+      'peridio audit verify',
+      'peridio audit verify --anchor /media/offline/anchor.json',
+      'peridio audit verify --anchor anchor.json --since "$(jq .seq anchor.json)" --json',
+    ],
     exitCodes: [
       [2, 'a bad --since or --anchor'],
       [3, 'the chain is broken, the anchor is not in the log, or the store disagrees with the log: the message names the event or code'],
@@ -66,7 +74,11 @@ async function readAnchor(cli: Cli, text: string): Promise<VerifyAuditOptions['a
   } catch (error) {
     // The core describes the format; the CLI names the command that writes it.
     if (error instanceof UsageError && error.code === 'invalid_format') {
-      throw new UsageError(`anchor file ${text} is not an audit anchor: expected JSON {"seq", "hash", "at"} as ${COMMAND} audit anchor writes it, or a 64-character hex hash`, undefined, 'invalid_format');
+      throw new UsageError(
+        `anchor file ${text} is not an audit anchor: expected JSON {"seq", "hash", "at"} as ${COMMAND} audit anchor writes it, or a 64-character hex hash`,
+        undefined,
+        'invalid_format',
+      );
     }
     throw error;
   }

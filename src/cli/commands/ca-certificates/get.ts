@@ -13,8 +13,8 @@ interface GetOptions {
 
 export function getCommand(cli: Cli): Command {
   const command = new Command('get')
-    .argument('[certificate]', 'the CA\'s name or PRN')
-    .option('--prn <prn>', 'the CA\'s PRN (the Peridio CLI\'s spelling)')
+    .argument('[certificate]', "the CA's name or PRN")
+    .option('--prn <prn>', "the CA's PRN (the Peridio CLI's spelling)")
     .option('--pem', 'print the registered certificate as PEM instead of its record')
     .addOption(new Option('--der', 'print the registered certificate as DER (binary) instead of its record').conflicts('pem'))
     .action(async (positional: string | undefined, opts: GetOptions) => {

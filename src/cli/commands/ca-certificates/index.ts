@@ -13,7 +13,7 @@ import { verifyCommand } from './verify.js';
 /** Adds the ca-certificates verbs. */
 export function configureCaCertificates(noun: Command, cli: Cli): void {
   noun
-    .description('Register and manage CA certificates, proving possession of each CA\'s private key with a verification code.')
+    .description("Register and manage CA certificates, proving possession of each CA's private key with a verification code.")
     .addCommand(createCommand(cli))
     .addCommand(verifyCommand(cli))
     .addCommand(listCommand(cli))

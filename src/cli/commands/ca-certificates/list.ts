@@ -14,7 +14,7 @@ export function listCommand(cli: Cli): Command {
     .option('--limit <n>', 'at most this many CAs (1 to 1000)', '50')
     .option('--page <token>', 'continue from the next_page of the previous list')
     .option('--search <text>', 'only CAs whose name, subject, description or fingerprint contains this (any case)')
-    .option('--order <order>', 'desc: newest first; asc: oldest first (the Peridio CLI\'s --order)', 'desc')
+    .option('--order <order>', "desc: newest first; asc: oldest first (the Peridio CLI's --order)", 'desc')
     .action(async (opts: { limit: string; page?: string; search?: string; order: string }) => {
       const limit = parseLimit(opts.limit);
       if (opts.search !== undefined && opts.search.trim().length > SEARCH_LIMIT) throw new UsageError(`invalid --search: at most ${SEARCH_LIMIT} characters`);
@@ -30,6 +30,11 @@ export function listCommand(cli: Cli): Command {
     });
   return documented(command, {
     summary: 'list registered CA certificates, newest first (or oldest first with --order asc)',
-    examples: ['peridio ca-certificates list', 'peridio ca-certificates list --search factory --json', 'peridio ca-certificates list --limit 10 -q', 'peridio ca-certificates list --order asc'],
+    examples: [
+      'peridio ca-certificates list',
+      'peridio ca-certificates list --search factory --json',
+      'peridio ca-certificates list --limit 10 -q',
+      'peridio ca-certificates list --order asc',
+    ],
   });
 }

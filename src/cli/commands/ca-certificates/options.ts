@@ -54,16 +54,17 @@ export interface IfMatchOptions {
 }
 
 /** Adds `--if-match <etag>` and its alias `--etag <etag>` (as `az iot hub certificate` spells it). */
-export function addIfMatchOptions(command: Command, help = 'only if the CA\'s etag is still this one (default *: any)'): Command {
+export function addIfMatchOptions(command: Command, help = "only if the CA's etag is still this one (default *: any)"): Command {
   return command
     .addOption(new Option('--if-match <etag>', help))
-    .addOption(new Option('--etag <etag>', 'the same as --if-match (az\'s spelling)').conflicts('ifMatch'));
+    .addOption(new Option('--etag <etag>', "the same as --if-match (az's spelling)").conflicts('ifMatch'));
 }
 
 /** The etag `--if-match` or `--etag` gives, or undefined for any. */
 export function ifMatchFrom(opts: IfMatchOptions): string | undefined {
   const ifMatch = opts.ifMatch ?? opts.etag;
-  if (ifMatch !== undefined && normalizeEtag(ifMatch) === '') throw new UsageError('invalid --if-match "": expected an etag, or * for any', { kind: 'copy_etag' });
+  if (ifMatch !== undefined && normalizeEtag(ifMatch) === '')
+    throw new UsageError('invalid --if-match "": expected an etag, or * for any', { kind: 'copy_etag' });
   return ifMatch;
 }
 

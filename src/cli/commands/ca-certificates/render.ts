@@ -35,15 +35,21 @@ export const caRendering: Rendering<CaCertificate> = {
 
 export const deletedRendering: Rendering<CaCertificate> = {
   quiet: (r) => r.prn,
-  human: (r, view) => view.fields([['deleted', r.prn], ['name', r.name], ['subject', r.subject]]),
+  human: (r, view) =>
+    view.fields([
+      ['deleted', r.prn],
+      ['name', r.name],
+      ['subject', r.subject],
+    ]),
 };
 
 export const caPageRendering: Rendering<Page<CaCertificate>> = {
   quiet: (page) => page.items.map((r) => r.prn),
-  human: (page, view) => view.table(
-    ['ID', 'NAME', 'SUBJECT', 'VERIFIED', 'STATUS', 'NOT AFTER'],
-    page.items.map((r) => [view.id(r.prn), r.name, r.subject, r.is_verified ? 'yes' : 'no', r.status, r.not_after]),
-  ),
+  human: (page, view) =>
+    view.table(
+      ['ID', 'NAME', 'SUBJECT', 'VERIFIED', 'STATUS', 'NOT AFTER'],
+      page.items.map((r) => [view.id(r.prn), r.name, r.subject, r.is_verified ? 'yes' : 'no', r.status, r.not_after]),
+    ),
 };
 
 /** How to refer to a CA in a next-step hint. */

@@ -7,7 +7,8 @@ import { presentCommand } from './present.js';
 export function authorizeCommand(cli: Cli): Command {
   return presentCommand(cli, 'authorize', authorizeOneTimeCode, {
     summary: 'authorize a code so it can be redeemed (the code on stdin or a prompt)',
-    description: 'Authorize the active code of a user and purpose that was issued without --authorize, once you have checked that the user is who they say. The code is read from stdin when it is piped, or from a hidden prompt on a terminal; never from the command line.\n\nFailed attempts count towards the lock of the user and purpose, as for redeem.',
+    description:
+      'Authorize the active code of a user and purpose that was issued without --authorize, once you have checked that the user is who they say. The code is read from stdin when it is piped, or from a hidden prompt on a terminal; never from the command line.\n\nFailed attempts count towards the lock of the user and purpose, as for redeem.',
     examples: [
       'peridio codes authorize --user alice@example.com --purpose add_credential   # prompts for the code',
       'printf \'%s\\n\' "$CODE" | peridio codes authorize --user alice@example.com --purpose add_credential --type long',

@@ -38,7 +38,9 @@ export function parsePurposeFlag(text: string): string {
 export function withPairOptions(command: Command, withType: boolean): Command {
   command
     .addOption(new Option('--user <id>', 'the user the code belongs to').makeOptionMandatory().argParser(parseUserFlag))
-    .addOption(new Option('--purpose <purpose>', 'what the code is for: [a-z0-9_]{1,64}, such as add_credential').makeOptionMandatory().argParser(parsePurposeFlag));
+    .addOption(
+      new Option('--purpose <purpose>', 'what the code is for: [a-z0-9_]{1,64}, such as add_credential').makeOptionMandatory().argParser(parsePurposeFlag),
+    );
   if (withType) command.addOption(new Option('--type <type>', 'only codes of this type: short, long or phrase'));
   return command;
 }

@@ -11,7 +11,9 @@ import { redeemCommand } from './redeem.js';
 /** Adds the codes verbs. */
 export function configureCodes(noun: Command, cli: Cli): void {
   noun
-    .description('Issue one-time codes tied to a user and a purpose (adding a device, one-time authentication, account recovery), authorize and redeem them once, invalidate them. Codes are shown once and stored only hashed.')
+    .description(
+      'Issue one-time codes tied to a user and a purpose (adding a device, one-time authentication, account recovery), authorize and redeem them once, invalidate them. Codes are shown once and stored only hashed.',
+    )
     .addCommand(issueCommand(cli, 'short'))
     .addCommand(issueCommand(cli, 'long'))
     .addCommand(issueCommand(cli, 'phrase'))

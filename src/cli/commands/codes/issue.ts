@@ -28,10 +28,20 @@ export function issueCommand(cli: Cli, type: OneTimeCodeType): Command {
       const prepared = await prepareOneTimeCode(type, cli.deps.random);
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();
-      const issued = await issueOneTimeCode(ctx, { organizationId, type, userId: opts.user, purpose: opts.purpose, authorize: opts.authorize === true, ttlMs, prepared });
+      const issued = await issueOneTimeCode(ctx, {
+        organizationId,
+        type,
+        userId: opts.user,
+        purpose: opts.purpose,
+        authorize: opts.authorize === true,
+        ttlMs,
+        prepared,
+      });
       cli.output.result(issued, issuedRendering);
       if (!issued.is_authorized) {
-        cli.output.hint(`the code must be authorized before it can be redeemed: ${COMMAND} codes authorize --user ${issued.user_id} --purpose ${issued.purpose}`);
+        cli.output.hint(
+          `the code must be authorized before it can be redeemed: ${COMMAND} codes authorize --user ${issued.user_id} --purpose ${issued.purpose}`,
+        );
       }
     });
   return documented(command, {

@@ -17,7 +17,7 @@ interface ListOptions {
 
 export function listCommand(cli: Cli): Command {
   const command = new Command('list')
-    .addOption(new Option('--user <id>', 'only this user\'s codes').argParser(parseUserFlag))
+    .addOption(new Option('--user <id>', "only this user's codes").argParser(parseUserFlag))
     .addOption(new Option('--purpose <purpose>', 'only codes for this purpose').argParser(parsePurposeFlag))
     .option('--status <status>', 'active, consumed, expired, invalidated, locked or all', 'all')
     .option('--limit <n>', 'at most this many codes (1 to 1000)', '50')

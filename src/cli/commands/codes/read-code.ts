@@ -31,7 +31,11 @@ export function refuseCodeOnCommandLine(given: string | undefined, opts: PairOpt
 export async function readCode(cli: Cli, verb: string, opts: PairOptions): Promise<string> {
   const example = `printf '%s\\n' "$CODE" | ${COMMAND} codes ${verb} --user ${opts.user} --purpose ${opts.purpose}`;
   if (cli.deps.stdin.isTTY) {
-    if (!cli.canPrompt) throw new UsageError('no code given: stdin is a terminal but no prompt can be shown (--no-input, CI=true, or stderr is not a terminal)', `pipe the code on stdin, for example: ${example}`);
+    if (!cli.canPrompt)
+      throw new UsageError(
+        'no code given: stdin is a terminal but no prompt can be shown (--no-input, CI=true, or stderr is not a terminal)',
+        `pipe the code on stdin, for example: ${example}`,
+      );
     const typed = await cli.prompter.secret(`Code for user ${opts.user}, purpose ${opts.purpose}`);
     if (typed.trim() === '') throw new UsageError('no code given: the prompt was left empty');
     return typed;

@@ -22,19 +22,24 @@ interface VerifyOptions {
 
 const rendering: Rendering<DeviceCertificateCheck> = {
   quiet: (r) => r.ca_certificate_prn,
-  human: (r, view) => [
-    view.fields([
-      ['valid', 'yes'],
-      ['ca certificate', r.ca_certificate_prn],
-      ['validated at', r.validated_at],
-    ]),
-    view.table(['#', 'SUBJECT', 'ISSUER', 'NOT AFTER', 'SHA-256'], r.chain.map((c, i) => [i, c.subject, c.issuer, c.not_after, c.fingerprint_sha256])),
-  ].join('\n'),
+  human: (r, view) =>
+    [
+      view.fields([
+        ['valid', 'yes'],
+        ['ca certificate', r.ca_certificate_prn],
+        ['validated at', r.validated_at],
+      ]),
+      view.table(
+        ['#', 'SUBJECT', 'ISSUER', 'NOT AFTER', 'SHA-256'],
+        r.chain.map((c, i) => [i, c.subject, c.issuer, c.not_after, c.fingerprint_sha256]),
+      ),
+    ].join('\n'),
 };
 
 function maxDepth(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d{1,3}$/.test(text.trim())) throw new UsageError(`invalid --max-depth "${text}": expected a whole number`, 'for example --max-depth 1 allows one intermediate CA certificate');
+  if (!/^\d{1,3}$/.test(text.trim()))
+    throw new UsageError(`invalid --max-depth "${text}": expected a whole number`, 'for example --max-depth 1 allows one intermediate CA certificate');
   return Number(text.trim());
 }
 
@@ -44,7 +49,10 @@ function identityFlagError(problem: PeerIdentityProblem): UsageError {
     case 'several':
       return new UsageError('give at most one of --dns-name, --ip-address and --email', 'check one identity per run');
     case 'dns':
-      return new UsageError(`--dns-name "${problem.value}" is not a host name`, 'give a name such as device-42.example.com, without a wildcard; use --ip-address for an IP address');
+      return new UsageError(
+        `--dns-name "${problem.value}" is not a host name`,
+        'give a name such as device-42.example.com, without a wildcard; use --ip-address for an IP address',
+      );
     case 'ip':
       return new UsageError(`--ip-address "${problem.value}" is not an IPv4 or IPv6 address`, 'give an address such as 192.0.2.10 or 2001:db8::1');
     case 'email':
@@ -61,13 +69,22 @@ export function verifyCommand(cli: Cli): Command {
     .option('--dns-name <name>', 'the device certificate must carry this DNS name (subjectAltName; wildcards as RFC 6125)')
     .option('--ip-address <ip>', 'the device certificate must carry this IPv4 or IPv6 address (subjectAltName)')
     .option('--email <address>', 'the device certificate must carry this email address (subjectAltName or subject)')
-    .option('--crl-path <file>', 'a CRL file (PEM or DER, one or more CRLs); repeat for more files', (file: string, files: string[]) => [...files, file], [] as string[])
+    .option(
+      '--crl-path <file>',
+      'a CRL file (PEM or DER, one or more CRLs); repeat for more files',
+      (file: string, files: string[]) => [...files, file],
+      [] as string[],
+    )
     .option('--max-depth <n>', 'at most this many intermediate CA certificates on the path (0 to 8; self-issued ones not counted)')
     .action(async (opts: VerifyOptions) => {
       const at = opts.at === undefined ? undefined : parseTimestamp(opts.at, '--at');
       const depth = maxDepth(opts.maxDepth);
-      const certificate = { bytes: await readInputFile(cli.deps.stdin, opts.certificatePath, 'device certificate'), label: `device certificate ${opts.certificatePath}` };
-      const chain = opts.chainPath === undefined ? undefined : { bytes: await readInputFile(cli.deps.stdin, opts.chainPath, 'chain'), label: `chain ${opts.chainPath}` };
+      const certificate = {
+        bytes: await readInputFile(cli.deps.stdin, opts.certificatePath, 'device certificate'),
+        label: `device certificate ${opts.certificatePath}`,
+      };
+      const chain =
+        opts.chainPath === undefined ? undefined : { bytes: await readInputFile(cli.deps.stdin, opts.chainPath, 'chain'), label: `chain ${opts.chainPath}` };
       const crls: Array<{ bytes: Buffer; label: string }> = [];
       for (const path of opts.crlPath) crls.push({ bytes: await readInputFile(cli.deps.stdin, path, 'CRL', { code: 'usage' }), label: `crl ${path}` });
       const identity = { dnsName: opts.dnsName, ipAddress: opts.ipAddress, email: opts.email };
@@ -76,10 +93,16 @@ export function verifyCommand(cli: Cli): Command {
       if (identityProblem) throw identityFlagError(identityProblem);
       const purpose = opts.purpose === undefined ? undefined : purposeNamed(opts.purpose);
       if (opts.purpose !== undefined && purpose === undefined) {
-        throw new UsageError(`invalid --purpose "${opts.purpose}": expected one of ${PURPOSES.join(', ')}`, 'devices authenticate as TLS clients: --purpose client-auth');
+        throw new UsageError(
+          `invalid --purpose "${opts.purpose}": expected one of ${PURPOSES.join(', ')}`,
+          'devices authenticate as TLS clients: --purpose client-auth',
+        );
       }
       if (depth !== undefined && depth > MAX_DEPTH_LIMIT) {
-        throw new UsageError(`--max-depth must be a whole number from 0 to ${MAX_DEPTH_LIMIT}`, 'it counts the intermediate CA certificates between the device certificate and the registered CA');
+        throw new UsageError(
+          `--max-depth must be a whole number from 0 to ${MAX_DEPTH_LIMIT}`,
+          'it counts the intermediate CA certificates between the device certificate and the registered CA',
+        );
       }
       const ctx = await cli.core();
       const organizationId = await cli.organizationId();
@@ -87,7 +110,8 @@ export function verifyCommand(cli: Cli): Command {
     });
   return documented(command, {
     summary: 'check that a device certificate chains to a registered CA',
-    description: 'Check a device certificate offline with RFC 5280 path validation: signatures, validity (inclusive, at --at), name chaining, basicConstraints and keyUsage of every CA on the path, path length, name constraints, unknown critical extensions and the device certificate policy (keys, signature algorithms, serial numbers, key identifiers), ending at a CA registered in the organization that is verified and active, itself valid at that time. --purpose, --dns-name/--ip-address/--email, --crl-path and --max-depth add the checks they name.',
+    description:
+      'Check a device certificate offline with RFC 5280 path validation: signatures, validity (inclusive, at --at), name chaining, basicConstraints and keyUsage of every CA on the path, path length, name constraints, unknown critical extensions and the device certificate policy (keys, signature algorithms, serial numbers, key identifiers), ending at a CA registered in the organization that is verified and active, itself valid at that time. --purpose, --dns-name/--ip-address/--email, --crl-path and --max-depth add the checks they name.',
     examples: [
       'peridio device-certificates verify -c device.pem',
       'peridio device-certificates verify -c device.pem --chain-path intermediates.pem --at 2025-06-01T00:00:00Z',
@@ -96,7 +120,10 @@ export function verifyCommand(cli: Cli): Command {
       'peridio device-certificates verify -c device.pem --json',
     ],
     exitCodes: [
-      [3, 'the certificate does not chain to a registered, verified and active CA, or breaks a checked rule (the reason is printed); or a CRL lists it (code revoked)'],
+      [
+        3,
+        'the certificate does not chain to a registered, verified and active CA, or breaks a checked rule (the reason is printed); or a CRL lists it (code revoked)',
+      ],
       [4, 'the organization does not exist'],
     ],
   });

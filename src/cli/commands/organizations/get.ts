@@ -6,11 +6,9 @@ import { documented } from '../../help.js';
 import { organizationRendering } from './render.js';
 
 export function getCommand(cli: Cli): Command {
-  const command = new Command('get')
-    .argument('<prn>', 'the organization\'s PRN')
-    .action(async (prn: string) => {
-      cli.output.result(await getOrganization(await cli.core(), prn), organizationRendering);
-    });
+  const command = new Command('get').argument('<prn>', "the organization's PRN").action(async (prn: string) => {
+    cli.output.result(await getOrganization(await cli.core(), prn), organizationRendering);
+  });
   return documented(command, {
     summary: 'show one organization',
     examples: ['peridio organizations get prn:1:0b4f1c3e-0f3a-4a53-9b7e-3f1c2d4e5a6b'],

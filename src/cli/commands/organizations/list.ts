@@ -10,5 +10,8 @@ export function listCommand(cli: Cli): Command {
     // Every list prints as a page; organizations are few, so there is only ever one.
     cli.output.result({ items: await listOrganizations(await cli.core()), next_page: null }, organizationPageRendering);
   });
-  return documented(command, { summary: 'list organizations (the default is marked *)', examples: ['peridio organizations list', 'peridio organizations list --json'] });
+  return documented(command, {
+    summary: 'list organizations (the default is marked *)',
+    examples: ['peridio organizations list', 'peridio organizations list --json'],
+  });
 }

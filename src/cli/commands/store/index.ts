@@ -10,7 +10,9 @@ import { rekeyCommand } from './rekey.js';
 /** Adds the store verbs. */
 export function configureStore(noun: Command, cli: Cli): void {
   noun
-    .description('Maintenance of the encrypted store: what it holds, consistent encrypted backups, a crash-safe change of key or passphrase, purging spent codes, and copying the whole store into a new file or an empty PostgreSQL database.')
+    .description(
+      'Maintenance of the encrypted store: what it holds, consistent encrypted backups, a crash-safe change of key or passphrase, purging spent codes, and copying the whole store into a new file or an empty PostgreSQL database.',
+    )
     .addCommand(infoCommand(cli))
     .addCommand(backupCommand(cli))
     .addCommand(rekeyCommand(cli))

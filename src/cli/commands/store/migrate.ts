@@ -24,13 +24,14 @@ interface MigrateFlags {
 
 const rendering: Rendering<MigrateResult> = {
   quiet: (r) => r.target.location,
-  human: (r, view) => view.fields([
-    ['source', `${r.source.location} (${r.source.kind})`],
-    ['target', `${r.target.location} (${r.target.kind})`],
-    ...Object.entries(r.tables).map(([table, rows]) => [table.replaceAll('_', ' '), rows] as const),
-    ['audit head', r.audit.head_hash],
-    ['target audit head', `${r.target.audit.head_hash} (store.migrate, event ${r.target.audit.events})`],
-  ]),
+  human: (r, view) =>
+    view.fields([
+      ['source', `${r.source.location} (${r.source.kind})`],
+      ['target', `${r.target.location} (${r.target.kind})`],
+      ...Object.entries(r.tables).map(([table, rows]) => [table.replaceAll('_', ' '), rows] as const),
+      ['audit head', r.audit.head_hash],
+      ['target audit head', `${r.target.audit.head_hash} (store.migrate, event ${r.target.audit.events})`],
+    ]),
 };
 
 function progressText(p: MigrateProgress): string {
@@ -41,7 +42,11 @@ function progressText(p: MigrateProgress): string {
 export function migrateCommand(cli: Cli): Command {
   const command = new Command('migrate')
     .requiredOption('--to <url|path>', 'the new store: a file path, or postgres://user@host:port/database')
-    .addOption(new Option('--to-key-file <path>', 'encrypt the new store with the key in this file (default: the key of the store being copied)').conflicts('toPassphraseFile'))
+    .addOption(
+      new Option('--to-key-file <path>', 'encrypt the new store with the key in this file (default: the key of the store being copied)').conflicts(
+        'toPassphraseFile',
+      ),
+    )
     .addOption(new Option('--to-passphrase-file <path>', 'encrypt the new store with the passphrase in this file'))
     .action(async (flags: MigrateFlags) => {
       const to = flags.to.trim();
@@ -59,11 +64,13 @@ export function migrateCommand(cli: Cli): Command {
       const target = await openTarget(location, toKey ?? cli.storeKey);
       let result: MigrateResult;
       try {
-        result = await withProgress(cli, (progress) => migrateStore(ctx.store, target, {
-          clock: cli.deps.clock,
-          random: cli.deps.random,
-          onProgress: (p) => progress.update(progressText(p)),
-        }));
+        result = await withProgress(cli, (progress) =>
+          migrateStore(ctx.store, target, {
+            clock: cli.deps.clock,
+            random: cli.deps.random,
+            onProgress: (p) => progress.update(progressText(p)),
+          }),
+        );
       } catch (error) {
         await target.close();
         if (newFile) for (const file of [newFile, `${newFile}-wal`, `${newFile}-shm`]) removeIfPresent(file);
@@ -78,7 +85,7 @@ export function migrateCommand(cli: Cli): Command {
     description: [
       'Copy every record and the whole audit log (verbatim: same events, same hashes) into a new store: a file path (created) or a postgres:// URL naming an empty database (its tables are created). The new store is encrypted with the same key file or passphrase unless --to-key-file or --to-passphrase-file says otherwise.',
       '',
-      'The copy is one transaction in the target: interrupted, the target stays empty and the command can simply be run again. The store being copied is only read, never changed, so a read-only store can be migrated and others may keep using it meanwhile (their later changes are not copied). Afterwards the audit log is checked on both sides (the same chain up to the same head, records agreeing with the log), and the counts of records by status must match. Then a store.migrate event, naming the source, is appended to the new store\'s log.',
+      "The copy is one transaction in the target: interrupted, the target stays empty and the command can simply be run again. The store being copied is only read, never changed, so a read-only store can be migrated and others may keep using it meanwhile (their later changes are not copied). Afterwards the audit log is checked on both sides (the same chain up to the same head, records agreeing with the log), and the counts of records by status must match. Then a store.migrate event, naming the source, is appended to the new store's log.",
     ].join('\n'),
     examples: [
       'peridio store migrate --to postgres://vericode@db.example.com:5432/vericode',
@@ -86,7 +93,7 @@ export function migrateCommand(cli: Cli): Command {
       'peridio store migrate --to postgres://vericode@db.example.com/vericode --to-key-file /run/secrets/team.key',
     ],
     exitCodes: [
-      [3, 'the audit log does not verify on one side (nothing is copied when the source\'s chain is broken)'],
+      [3, "the audit log does not verify on one side (nothing is copied when the source's chain is broken)"],
       [5, 'the target already holds records'],
       [7, 'the target: a wrong key, not a vericode store, or a database that cannot be reached'],
     ],
@@ -105,7 +112,12 @@ async function openTarget(location: string, key: StoreKey): Promise<StorePort> {
   } catch (error) {
     if (!(error instanceof StoreError) || error.code !== 'store_locked') throw error;
     if (error.message.startsWith('wrong passphrase or key for ')) {
-      throw new StoreError('store_locked', error.message, 'the target is a store under another key: pass its key with --to-key-file or --to-passphrase-file (the default is the key of the store being copied), or migrate into a new file or an empty database', { cause: error });
+      throw new StoreError(
+        'store_locked',
+        error.message,
+        'the target is a store under another key: pass its key with --to-key-file or --to-passphrase-file (the default is the key of the store being copied), or migrate into a new file or an empty database',
+        { cause: error },
+      );
     }
     if (error.hint?.includes(' init --store ')) {
       throw new StoreError('store_locked', error.message, 'create the empty database first (createdb), then run the migration again', { cause: error });
@@ -117,7 +129,8 @@ async function openTarget(location: string, key: StoreKey): Promise<StorePort> {
 /** The key for the target from its own flags, if given. */
 function targetKey(flags: MigrateFlags): StoreKey | undefined {
   if (flags.toKeyFile !== undefined) return { mode: 'key-file', key: readKeyFile(flags.toKeyFile), keyFile: flags.toKeyFile };
-  if (flags.toPassphraseFile !== undefined) return { mode: 'passphrase', passphrase: readPassphraseFile(flags.toPassphraseFile), source: `the passphrase file ${flags.toPassphraseFile}` };
+  if (flags.toPassphraseFile !== undefined)
+    return { mode: 'passphrase', passphrase: readPassphraseFile(flags.toPassphraseFile), source: `the passphrase file ${flags.toPassphraseFile}` };
   return undefined;
 }
 
@@ -127,10 +140,12 @@ function targetKey(flags: MigrateFlags): StoreKey | undefined {
  * host, port and name (any user or password).
  */
 function refuseSameStore(source: StorePort, to: string): void {
-  const same = source.kind === 'postgres'
-    ? isStoreUrl(to) && databaseOf(to) === databaseOf(source.location)
-    : !isStoreUrl(to) && sameFile(source.location, to);
-  if (same) throw new UsageError(`--to ${to} is the store being copied`, `name a new file or another database; the store in use is chosen with --store or VERICODE_STORE (see ${COMMAND} store info)`);
+  const same = source.kind === 'postgres' ? isStoreUrl(to) && databaseOf(to) === databaseOf(source.location) : !isStoreUrl(to) && sameFile(source.location, to);
+  if (same)
+    throw new UsageError(
+      `--to ${to} is the store being copied`,
+      `name a new file or another database; the store in use is chosen with --store or VERICODE_STORE (see ${COMMAND} store info)`,
+    );
 }
 
 function sameFile(a: string, b: string): boolean {

@@ -9,12 +9,13 @@ import { withProgress } from '../../progress.js';
 
 const rendering: Rendering<PurgeResult> = {
   quiet: (r) => String(r.total),
-  human: (r, view) => view.fields([
-    ...Object.entries(r.removed).map(([kind, n]) => [`${kind.replaceAll('_', ' ')} removed`, n] as const),
-    ['spent before', r.before],
-    ['space given back', `${r.reclaimed_bytes} bytes`],
-    ['free inside the file', `${r.free_bytes} bytes`],
-  ]),
+  human: (r, view) =>
+    view.fields([
+      ...Object.entries(r.removed).map(([kind, n]) => [`${kind.replaceAll('_', ' ')} removed`, n] as const),
+      ['spent before', r.before],
+      ['space given back', `${r.reclaimed_bytes} bytes`],
+      ['free inside the file', `${r.free_bytes} bytes`],
+    ]),
 };
 
 export function purgeCommand(cli: Cli): Command {
@@ -24,7 +25,9 @@ export function purgeCommand(cli: Cli): Command {
     .action(async (opts: { olderThan: string; compact?: boolean }) => {
       const olderThanMs = parseDuration(opts.olderThan, '--older-than');
       const ctx = await cli.core();
-      const result = await withProgress(cli, (progress) => purgeStore(ctx, { olderThanMs, compact: opts.compact === true, onProgress: (removed) => progress.update(`purging: ${removed} records removed`) }));
+      const result = await withProgress(cli, (progress) =>
+        purgeStore(ctx, { olderThanMs, compact: opts.compact === true, onProgress: (removed) => progress.update(`purging: ${removed} records removed`) }),
+      );
       cli.output.result(result, rendering);
     });
   return documented(command, {

@@ -35,10 +35,13 @@ export function rekeyCommand(cli: Cli): Command {
     .action(async (opts: RekeyOptions) => {
       const chosen = [opts.newKeyFile, opts.newPassphraseFile, opts.newPassphrase].filter((o) => o !== undefined).length;
       if (chosen !== 1) {
-        throw new UsageError('store rekey needs exactly one of --new-key-file, --new-passphrase-file or --new-passphrase', `for example: ${COMMAND} store rekey --new-key-file ~/.config/vericode/new.key`);
+        throw new UsageError(
+          'store rekey needs exactly one of --new-key-file, --new-passphrase-file or --new-passphrase',
+          `for example: ${COMMAND} store rekey --new-key-file ~/.config/vericode/new.key`,
+        );
       }
       const ctx = await cli.core();
-      const oldKeyFile = ctx.store.keyMode === 'key-file' ? explicitKeyFile(cli.options, cli.deps.env) ?? defaultKeyFilePath(cli.deps.env) : undefined;
+      const oldKeyFile = ctx.store.keyMode === 'key-file' ? (explicitKeyFile(cli.options, cli.deps.env) ?? defaultKeyFilePath(cli.deps.env)) : undefined;
       const { key, createdKeyFile } = await newKey(cli, opts);
       let result: RekeyResult;
       try {
@@ -47,10 +50,18 @@ export function rekeyCommand(cli: Cli): Command {
         if (createdKeyFile) removeIfPresent(createdKeyFile);
         throw error;
       }
-      cli.output.result({ ...result, key_file: opts.newKeyFile ?? null }, {
-        quiet: (r) => r.path,
-        human: (r, view) => view.fields([['store', r.path], ['key mode', `${r.previous_key_mode} -> ${r.key_mode}`], ...(r.key_file ? [['key file', r.key_file] as const] : [])]),
-      });
+      cli.output.result(
+        { ...result, key_file: opts.newKeyFile ?? null },
+        {
+          quiet: (r) => r.path,
+          human: (r, view) =>
+            view.fields([
+              ['store', r.path],
+              ['key mode', `${r.previous_key_mode} -> ${r.key_mode}`],
+              ...(r.key_file ? [['key file', r.key_file] as const] : []),
+            ]),
+        },
+      );
       cli.output.hint(nextStep(cli, opts, oldKeyFile));
     });
   return documented(command, {
@@ -82,7 +93,11 @@ async function newKey(cli: Cli, opts: RekeyOptions): Promise<{ key: StoreKey; cr
     message: '--new-passphrase needs a passphrase',
     hint: 'pass --new-passphrase-file, or set VERICODE_NEW_PASSPHRASE',
   });
-  const source = fromFile ? `the passphrase file ${opts.newPassphraseFile}` : given !== undefined ? 'VERICODE_NEW_PASSPHRASE' : 'the passphrase typed at the prompt';
+  const source = fromFile
+    ? `the passphrase file ${opts.newPassphraseFile}`
+    : given !== undefined
+      ? 'VERICODE_NEW_PASSPHRASE'
+      : 'the passphrase typed at the prompt';
   return { key: { mode: 'passphrase', passphrase, source } };
 }
 
@@ -98,7 +113,11 @@ function readNewKeyFile(path: string): Buffer {
   try {
     return readKeyFile(path, { adopt: true });
   } catch (error) {
-    if (error instanceof VericodeError && !(error instanceof UsageError)) throw new UsageError(`--new-key-file: ${error.message}`, error.next === undefined ? error.hint : error.hint === undefined ? error.next : { text: error.hint, next: error.next });
+    if (error instanceof VericodeError && !(error instanceof UsageError))
+      throw new UsageError(
+        `--new-key-file: ${error.message}`,
+        error.next === undefined ? error.hint : error.hint === undefined ? error.next : { text: error.hint, next: error.next },
+      );
     throw error;
   }
 }

@@ -21,26 +21,31 @@ export function createCommand(cli: Cli, name = 'create'): Command {
     .option('--ttl <duration>', 'how long the code stays valid: 5m to 7d (default 24h)')
     .option('--length <n>', 'number of characters: 32 to 64 (default 32)')
     .option('--certificate <name|prn>', 'bind the code to this registered, unverified CA (Azure flow): the CA gets a new etag, and its earlier codes end');
-  addIfMatchOptions(command, 'with --certificate: only if the CA\'s etag is still this one (default *: any)')
-    .action(async (opts: CreateOptions) => {
-      const ttlMs = parseTtl(opts.ttl, VERIFICATION_CODE_TTL);
-      const length = parseVerificationCodeLength(opts.length);
-      const ifMatch = ifMatchFrom(opts);
-      if (ifMatch !== undefined && opts.certificate === undefined) {
-        throw new UsageError(`${opts.etag === undefined ? '--if-match' : '--etag'} needs --certificate`, 'bind the code to a CA with --certificate NAME|PRN');
-      }
-      const ctx = await cli.core();
-      const organizationId = await cli.organizationId();
-      // Binding to a CA loads the CA modules; plain codes stay on the fast path.
-      const issued = opts.certificate === undefined
+  addIfMatchOptions(command, "with --certificate: only if the CA's etag is still this one (default *: any)").action(async (opts: CreateOptions) => {
+    const ttlMs = parseTtl(opts.ttl, VERIFICATION_CODE_TTL);
+    const length = parseVerificationCodeLength(opts.length);
+    const ifMatch = ifMatchFrom(opts);
+    if (ifMatch !== undefined && opts.certificate === undefined) {
+      throw new UsageError(`${opts.etag === undefined ? '--if-match' : '--etag'} needs --certificate`, 'bind the code to a CA with --certificate NAME|PRN');
+    }
+    const ctx = await cli.core();
+    const organizationId = await cli.organizationId();
+    // Binding to a CA loads the CA modules; plain codes stay on the fast path.
+    const issued =
+      opts.certificate === undefined
         ? await issueVerificationCode(ctx, { organizationId, ttlMs, length })
-        : await (await import('../../../core/ca-certificates/bind-code.js')).issueBoundVerificationCode(ctx, { organizationId, certificate: opts.certificate, ifMatch }, { ttlMs, length });
-      cli.output.result(issued, issuedRendering);
-      cli.output.hint(nextSteps(issued.code, opts.certificate ?? null).join('\n'));
-    });
+        : await (await import('../../../core/ca-certificates/bind-code.js')).issueBoundVerificationCode(
+            ctx,
+            { organizationId, certificate: opts.certificate, ifMatch },
+            { ttlMs, length },
+          );
+    cli.output.result(issued, issuedRendering);
+    cli.output.hint(nextSteps(issued.code, opts.certificate ?? null).join('\n'));
+  });
   return documented(command, {
     summary: 'issue a single-use verification code for CA registration',
-    description: 'Issue a single-use, time-limited verification code. Put it in the Common Name of a verification certificate signed by your CA\'s private key, then register the CA with both certificates to prove you hold the key.\n\nThe code is printed once and stored only as an HMAC: it cannot be shown again.\n\nWith --certificate (Azure flow), the code is bound to a registered, unverified CA: binding is a change of the CA, so the CA gets a new etag (certificate_etag, for verify --if-match), and the CA\'s earlier live codes are superseded: a CA has one live code, as Azure keeps one nonce.',
+    description:
+      "Issue a single-use, time-limited verification code. Put it in the Common Name of a verification certificate signed by your CA's private key, then register the CA with both certificates to prove you hold the key.\n\nThe code is printed once and stored only as an HMAC: it cannot be shown again.\n\nWith --certificate (Azure flow), the code is bound to a registered, unverified CA: binding is a change of the CA, so the CA gets a new etag (certificate_etag, for verify --if-match), and the CA's earlier live codes are superseded: a CA has one live code, as Azure keeps one nonce.",
     examples: [
       'peridio ca-certificates verification-codes create',
       'CODE=$(peridio ca-certificates verification-codes create --ttl 1h -q)',

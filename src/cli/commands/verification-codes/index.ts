@@ -8,7 +8,7 @@ import { listCommand } from './list.js';
 /** Adds the verification-codes verbs to `group` (top level, or under ca-certificates). */
 export function configureVerificationCodes(group: Command, cli: Cli): void {
   group
-    .description('Issue and inspect the single-use codes that prove possession of a CA\'s private key.')
+    .description("Issue and inspect the single-use codes that prove possession of a CA's private key.")
     .addCommand(createCommand(cli))
     .addCommand(listCommand(cli))
     .addCommand(getCommand(cli));

@@ -26,11 +26,14 @@ export function csrCommand(cli: Cli): Command {
         { path: opts.out, data: pemEncode(created.der, 'CERTIFICATE REQUEST'), mode: 0o644, label: 'CSR' },
       ]);
       cli.output.result({ csr_path: opts.out, key_path: opts.keyOut, subject: created.subject }, csrRendering);
-      cli.output.hint(`have your CA sign it, for example: openssl x509 -req -in ${opts.out} -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -sha256 -out verification.pem`);
+      cli.output.hint(
+        `have your CA sign it, for example: openssl x509 -req -in ${opts.out} -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -sha256 -out verification.pem`,
+      );
     });
   return documented(command, {
     summary: 'make a certificate signing request with CN = the code',
-    description: 'Make a new key pair and a PKCS#10 certificate signing request whose subject is CN = the verification code, for signing with an HSM or other CA tooling.\n\nOutput files are never overwritten; the private key is written with mode 0600.',
+    description:
+      'Make a new key pair and a PKCS#10 certificate signing request whose subject is CN = the verification code, for signing with an HSM or other CA tooling.\n\nOutput files are never overwritten; the private key is written with mode 0600.',
     examples: ['peridio x509 csr --common-name "$CODE" --key-out verification.key --out verification.csr'],
   });
 }

@@ -50,13 +50,21 @@ export function chooseOutputForm(flags: FormFlags, commonName: string, cwd: stri
   const ownFlag = flags.ca === true || flags.days !== undefined || flags.keyOut !== undefined;
   const outIsDirectory = flags.out !== undefined && flags.out !== '-' && isDirectory(flags.out);
   if (!peridioFlag && !outIsDirectory && (flags.out !== undefined || ownFlag)) {
-    if (flags.out === undefined) throw new UsageError('missing --out FILE: where to write the certificate (- for stdout)', 'or give --out DIR with --start-date and --end-date, as the Peridio CLI does');
+    if (flags.out === undefined)
+      throw new UsageError(
+        'missing --out FILE: where to write the certificate (- for stdout)',
+        'or give --out DIR with --start-date and --end-date, as the Peridio CLI does',
+      );
     return { kind: 'files', out: flags.out, keyOut: flags.keyOut, isCa: flags.ca === true, days: flags.days };
   }
-  const why = peridioFlag ? 'with the Peridio CLI\'s --is-ca, --start-date and --end-date' : `with --out ${flags.out ?? '(none)'} as a directory`;
-  refuseFlags(flags as Record<string, unknown>, { ca: '--ca (say --is-ca)', days: '--days (say --start-date and --end-date)', keyOut: '--key-out (the key goes to DIR/<CN>-private-key.pem)' }, why);
+  const why = peridioFlag ? "with the Peridio CLI's --is-ca, --start-date and --end-date" : `with --out ${flags.out ?? '(none)'} as a directory`;
+  refuseFlags(
+    flags as Record<string, unknown>,
+    { ca: '--ca (say --is-ca)', days: '--days (say --start-date and --end-date)', keyOut: '--key-out (the key goes to DIR/<CN>-private-key.pem)' },
+    why,
+  );
   if (flags.out === '-') throw new UsageError(`--out - cannot be used ${why}: it prints one certificate, with --out - --days N`);
-  requireFlags(flags as Record<string, unknown>, { startDate: '--start-date', endDate: '--end-date' }, 'in the Peridio CLI\'s form (--out DIR)');
+  requireFlags(flags as Record<string, unknown>, { startDate: '--start-date', endDate: '--end-date' }, "in the Peridio CLI's form (--out DIR)");
   if (!FILE_SAFE_CN.test(commonName)) {
     throw new UsageError(
       `cannot name files after --common-name "${commonName}": it must match ${FILE_SAFE_CN.source} to become <CN>-certificate.pem`,

@@ -56,7 +56,11 @@ export function checkCommonNameFlag(commonName: string, problem: (cn: string) =>
  * to the end date's midnight UTC; `parseDate` reads one `YYYY-MM-DD` (the core's).
  * @throws UsageError for a date that is not on the calendar, or an end not after the start.
  */
-export function parseValidityDates(startDate: string, endDate: string, parseDate: (text: string) => number | undefined): { notBefore: number; notAfter: number } {
+export function parseValidityDates(
+  startDate: string,
+  endDate: string,
+  parseDate: (text: string) => number | undefined,
+): { notBefore: number; notAfter: number } {
   const notBefore = parseDate(startDate);
   if (notBefore === undefined) throw new UsageError(`invalid --start-date "${startDate}": expected a date as YYYY-MM-DD`);
   const notAfter = parseDate(endDate);

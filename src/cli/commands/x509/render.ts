@@ -28,14 +28,19 @@ export const certificateRendering: Rendering<CreatedCertificateResult> = {
 
 export const directoryRendering: Rendering<CreatedFilesResult> = {
   quiet: (r) => r.certificate,
-  human: (r, view) => view.fields([['certificate', r.certificate], ['private key', r.private_key]]),
+  human: (r, view) =>
+    view.fields([
+      ['certificate', r.certificate],
+      ['private key', r.private_key],
+    ]),
 };
 
 export const csrRendering: Rendering<CreatedCsrResult> = {
   quiet: (r) => r.csr_path,
-  human: (r, view) => view.fields([
-    ['csr', r.csr_path],
-    ['key', r.key_path],
-    ['subject', r.subject],
-  ]),
+  human: (r, view) =>
+    view.fields([
+      ['csr', r.csr_path],
+      ['key', r.key_path],
+      ['subject', r.subject],
+    ]),
 };
