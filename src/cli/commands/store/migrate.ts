@@ -119,7 +119,7 @@ async function openTarget(location: string, key: StoreKey): Promise<StorePort> {
         { cause: error },
       );
     }
-    if (error.hint?.includes(' init --store ')) {
+    if (error.next?.kind === 'create_store' || error.next?.kind === 'create_database_and_store') {
       throw new StoreError('store_locked', error.message, 'create the empty database first (createdb), then run the migration again', { cause: error });
     }
     throw error;
