@@ -3,6 +3,7 @@
  * open and verify; purges running while codes are redeemed never remove a live code and
  * never show anyone a busy error.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureDefaultOrganization, resolveOrganizationId } from '../../src/core/organizations.js';
@@ -100,24 +101,29 @@ describe('store maintenance under concurrent use', () => {
     requireBuild();
     const home = await homeWithStore();
     const env = { ...process.env, ...home.env };
-    const redeemers: Child[] = [0, 1].map(() => worker('codes.mjs', [home.storePath, TEST_KEY.toString('hex'), 'pool', '150']));
+    const stop = join(home.home, 'stop-redeeming');
+    const redeemers: Child[] = [0, 1].map(() => worker('codes.mjs', [home.storePath, TEST_KEY.toString('hex'), 'pool', stop]));
+    const PURGES = 4;
     let purged = 0;
-    let purges = 0;
     try {
       await Promise.all(redeemers.map((w) => waitForLine(w, 'ready')));
-      let finished = false;
-      void Promise.all(redeemers.map((w) => w.exited)).then(() => {
-        finished = true;
-      });
-      while (!finished) {
+      // Each purge starts only once both redeemers have consumed ten more codes, and the
+      // redeemers keep going until the last purge is done: the purges overlap the redeems
+      // by construction, however slow a loaded machine makes either side. The pause makes
+      // those codes older than --older-than, so purge i has removed at least 20 * i.
+      for (let i = 1; i <= PURGES; i += 1) {
+        await Promise.all(redeemers.map((w) => waitForLine(w, `consumed ${10 * i}`)));
+        await sleep(1_100);
         const run = await peridio(['store', 'purge', '--older-than', '1s', '--json'], env);
         expect(run.exitCode, run.stderr).toBe(0);
         expect(run.stderr).toBe('');
         purged += (JSON.parse(run.stdout) as { total: number }).total;
-        purges += 1;
       }
     } finally {
-      // No-op for workers that finished; ends them when an assertion above threw.
+      // Asks the redeemers to finish (they exit 0 after their current consume); one that
+      // has not ended in 30 s is killed, and fails the exit-code check below.
+      writeFileSync(stop, '');
+      for (const w of redeemers) await Promise.race([w.exited, sleep(30_000)]);
       for (const w of redeemers) await killHard(w);
     }
     // Every consume of a code from the pool succeeded: had a purge removed a live
@@ -126,7 +132,6 @@ describe('store maintenance under concurrent use', () => {
       expect(await w.exited, w.stderr()).toBe(0);
       expect(w.stderr()).toBe('');
     }
-    expect(purges).toBeGreaterThan(1);
     const store = await Store.open(home.storePath, KEY);
     try {
       const live = store.db.prepare('SELECT count(*) FROM verification_codes WHERE consumed_at IS NULL').pluck().get();
@@ -134,9 +139,10 @@ describe('store maintenance under concurrent use', () => {
       const purgeEvents = store.db.prepare("SELECT details FROM audit_events WHERE action = 'store.purge'").pluck().all() as string[];
       const removed = purgeEvents.reduce((sum, d) => sum + (JSON.parse(d) as { removed: { verification_codes: number } }).removed.verification_codes, 0);
       expect(removed).toBe(purged);
+      expect(purged).toBeGreaterThanOrEqual(20 * PURGES);
     } finally {
       store.close();
     }
-    console.log(`purge-while-redeeming: ${purges} purges removed ${purged} consumed codes while 300 were redeemed`);
+    console.log(`purge-while-redeeming: ${PURGES} purges removed ${purged} consumed codes`);
   }, 180_000);
 });

@@ -11,12 +11,15 @@
 //   node codes.mjs STORE KEY_HEX checkpointing   steady, checkpointing the WAL into the
 //                                            file after every commit (the worst case for
 //                                            a backup that copies the file and the WAL)
-//   node codes.mjs STORE KEY_HEX pool N      keep 20 live codes, consume N of them (oldest
-//                                            first, each replaced by a new one), then exit 0
+//   node codes.mjs STORE KEY_HEX pool STOP   keep 20 live codes and consume them (oldest
+//                                            first, each replaced by a new one), printing
+//                                            "consumed N" after every 10th, until the
+//                                            file STOP exists; then exit 0
 //   node codes.mjs STORE KEY_HEX hold MS     issue one code, keep the store open MS ms, close
 //
 // Any error is printed on stderr with its code, and the process exits 1.
 import { consumeVerificationCode, cryptoRandom, issueVerificationCode, resolveOrganizationId, systemClock } from '../../../dist/core/index.js';
+import { existsSync } from 'node:fs';
 import { openSqliteStore } from '../../../dist/store/sqlite-port.js';
 
 const [path, keyHex, mode, countText] = process.argv.slice(2);
@@ -40,9 +43,10 @@ try {
     const pool = [];
     for (let i = 0; i < 20; i += 1) pool.push(await issue());
     process.stdout.write('ready\n');
-    for (let consumed = 0; consumed < Number(countText); consumed += 1) {
+    for (let consumed = 1; !existsSync(countText); consumed += 1) {
       await consume(pool.shift());
       pool.push(await issue());
+      if (consumed % 10 === 0) process.stdout.write(`consumed ${consumed}\n`);
       // Spread the work over time so purges run between consumes.
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
