@@ -260,6 +260,45 @@ describe('JITP settings, description and status from the command line', () => {
     });
     expect((await h.snapshot()).cas).toEqual(before.cas);
   });
+
+  const TAGS_HINT = 'peridio: hint: tags are comma-separated; each tag is 1 to 64 characters from A-Z, a-z, 0-9 and . _ : / = + @ -\n';
+  it.each([
+    [['--jitp-tags', 'a,,b'], 'peridio: error: invalid --jitp-tags: an empty tag is not allowed\n' + TAGS_HINT],
+    [['--jitp-tags', 'ok,no spaces'], 'peridio: error: invalid --jitp-tags: tag "no spaces" is not allowed\n' + TAGS_HINT],
+    [['--jitp-tags', Array.from({ length: 51 }, (_, i) => `t${i}`).join(',')], 'peridio: error: invalid --jitp-tags: at most 50 tags\n'],
+    [['--jitp-description', ' '], 'peridio: error: invalid --jitp-description: it must be 1 to 1024 printable characters\n'],
+    [['--jitp-product-name', 'p'.repeat(129)], 'peridio: error: invalid --jitp-product-name: it must be 1 to 128 printable characters\n'],
+    [['--jitp-target', 'arm\u0007'], 'peridio: error: invalid --jitp-target: it must be 1 to 128 printable characters\n'],
+    [['--jitp-cohort-prn', 'cohort-1'], 'peridio: error: invalid --jitp-cohort-prn "cohort-1": expected prn:1:<org-uuid>:cohort:<uuid>\n'],
+  ])('refuses %j with a clear error, exit 2, nothing stored', async (flags, stderr) => {
+    const h = home();
+    const before = await h.snapshot();
+    const run = await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '--verified', ...flags]);
+    expect(run).toEqual({ stdout: '', stderr, exitCode: 2 });
+    expect(await h.snapshot()).toEqual(before);
+  });
+
+  it('refuses a cohort PRN of another organization, and an update that leaves JITP incomplete, in flag words', async () => {
+    const h = home();
+    await h.run(['ca-certificates', 'create', '-c', h.write('ca.pem', root), '--name', 'jitp-later', '--verified']);
+    const before = await h.snapshot();
+    const foreign = 'prn:1:00000000-0000-4000-8000-000000000000:cohort:11111111-2222-4333-8444-555555555555';
+    const flags = ['--jitp-description', 'd', '--jitp-tags', 'a', '--jitp-product-name', 'p'];
+    expect(await h.run(['ca-certificates', 'update', 'jitp-later', ...flags, '--jitp-cohort-prn', foreign])).toEqual({
+      stdout: '',
+      stderr: `peridio: error: invalid --jitp-cohort-prn "${foreign}": it belongs to another organization\n`,
+      exitCode: 2,
+    });
+    // What is missing depends on the stored settings: this CA has none yet.
+    expect(await h.run(['ca-certificates', 'update', 'jitp-later', '--jitp-tags', 'a'])).toEqual({
+      stdout: '',
+      stderr:
+        'peridio: error: JITP needs --jitp-description, --jitp-product-name\nperidio: hint: turn JITP on with --jitp-description D --jitp-tags a,b --jitp-product-name P together\n',
+      exitCode: 2,
+    });
+    // Both refusals are audited as failures; the CA is unchanged.
+    expect((await h.snapshot()).cas).toEqual(before.cas);
+  });
 });
 
 describe('human output', () => {

@@ -124,17 +124,25 @@ describe('updateCaCertificate', () => {
     insertTestCa(t, { name: 'factory-ca' });
     const target = { organizationId: t.organizationId, certificate: 'factory-ca' };
     await expect(updateCaCertificate(t.ctx, { ...target, jitp: { productName: 'gateway' } })).rejects.toThrow(
-      expect.objectContaining({ message: 'JITP needs --jitp-description, --jitp-tags' }),
+      expect.objectContaining({ code: 'usage', message: 'JITP needs its description, tags', missing: ['description', 'tags'] }),
     );
-    const on = await updateCaCertificate(t.ctx, { ...target, jitp: { description: 'factory', tags: 'line2, eu,eu', productName: 'gateway' } });
+    const on = await updateCaCertificate(t.ctx, { ...target, jitp: { description: 'factory', tags: ['line2', ' eu', 'eu'], productName: 'gateway' } });
     expect(on.jitp).toEqual({ description: 'factory', tags: ['line2', 'eu'], product_name: 'gateway', target: null, cohort_prn: null });
     const cohort = `prn:1:${t.organizationId}:cohort:11111111-2222-4333-8444-555555555555`;
     const merged = await updateCaCertificate(t.ctx, { ...target, jitp: { target: 'arm64', cohortPrn: cohort } });
     expect(merged.jitp).toEqual({ description: 'factory', tags: ['line2', 'eu'], product_name: 'gateway', target: 'arm64', cohort_prn: cohort });
-    await expect(updateCaCertificate(t.ctx, { ...target, jitp: { tags: 'a,,b' } })).rejects.toThrow(/empty tag/);
+    await expect(updateCaCertificate(t.ctx, { ...target, jitp: { tags: ['a', '', 'b'] } })).rejects.toThrow('invalid JITP tags: an empty tag is not allowed');
+    await expect(updateCaCertificate(t.ctx, { ...target, jitp: { target: ' ' } })).rejects.toThrow(
+      'invalid JITP target: it must be 1 to 128 printable characters',
+    );
+    await expect(updateCaCertificate(t.ctx, { ...target, jitp: { cohortPrn: 'cohort-1' } })).rejects.toThrow(
+      'invalid JITP cohort PRN "cohort-1": expected prn:1:<org-uuid>:cohort:<uuid>',
+    );
     await expect(
       updateCaCertificate(t.ctx, { ...target, jitp: { cohortPrn: 'prn:1:00000000-0000-4000-8000-000000000000:cohort:11111111-2222-4333-8444-555555555555' } }),
-    ).rejects.toThrow(/another organization/);
+    ).rejects.toThrow(
+      'invalid JITP cohort PRN "prn:1:00000000-0000-4000-8000-000000000000:cohort:11111111-2222-4333-8444-555555555555": it belongs to another organization',
+    );
     await expect(updateCaCertificate(t.ctx, { ...target, disableJitp: true, jitp: { target: 'x' } })).rejects.toThrow(
       'turning JITP off excludes changing its settings',
     );

@@ -93,7 +93,7 @@ describe('registerCaCertificate: Peridio / AWS flow', () => {
     const root = selfSignedCa({ subject: 'Jitp Root' });
     const registered = await register(t, root, v1Certificate(root, { subject: await newCode(t) }), {
       status: 'inactive',
-      jitp: { description: 'factory', tags: 'a,b', productName: 'gateway', target: 'arm64' },
+      jitp: { description: 'factory', tags: ['a', 'b'], productName: 'gateway', target: 'arm64' },
     });
     expect(registered).toMatchObject({
       status: 'inactive',

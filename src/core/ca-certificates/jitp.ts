@@ -15,49 +15,113 @@ export interface Jitp {
   cohort_prn: string | null;
 }
 
-/** JITP flags as typed (`--jitp-tags a,b` is one comma-separated string). */
+/** The fields of the JITP settings, by their stored names. */
+export type JitpField = keyof Jitp;
+
+/** JITP fields to set; each one given replaces the stored one. */
 export interface JitpInput {
   description?: string;
-  tags?: string;
+  tags?: readonly string[];
   productName?: string;
   target?: string;
   cohortPrn?: string;
 }
 
-const TEXT_LIMIT = { description: 1024, product_name: 128, target: 128 } as const;
+/** What the fields are called in messages. */
+const LABEL: Record<JitpField, string> = { description: 'description', tags: 'tags', product_name: 'product name', target: 'target', cohort_prn: 'cohort PRN' };
+
+/** The longest each text field may be. */
+export const JITP_TEXT_LIMIT = { description: 1024, product_name: 128, target: 128 } as const;
 const TAG = /^[A-Za-z0-9._:/=+@-]{1,64}$/;
 const MAX_TAGS = 50;
+const COHORT_PRN = /^prn:1:([0-9a-f-]{36}):cohort:[0-9a-f-]{36}$/;
 
-/** True when any JITP flag was given. */
+/** A JITP value that is malformed: which field, what is wrong (`problem`), and the value when worth quoting. */
+export class JitpValueError extends UsageError {
+  constructor(
+    readonly field: JitpField,
+    readonly problem: string,
+    readonly quoted?: string,
+    readonly advice?: string,
+  ) {
+    super(`invalid JITP ${LABEL[field]}${quoted === undefined ? '' : ` "${quoted}"`}: ${problem}`, advice);
+  }
+}
+
+/** Turning JITP on without all of description, tags and product name: `missing` names those absent. */
+export class JitpIncompleteError extends UsageError {
+  constructor(readonly missing: readonly JitpField[]) {
+    super(`JITP needs its ${missing.map((field) => LABEL[field]).join(', ')}`, 'turn JITP on with a description, tags and a product name together');
+  }
+}
+
+/** True when any JITP field is given. */
 export function hasJitpInput(input: JitpInput): boolean {
   return Object.values(input).some((value) => value !== undefined);
+}
+
+/**
+ * A text field trimmed, checked against its limit.
+ * @throws JitpValueError when empty, too long or holding control characters.
+ */
+export function jitpText(field: keyof typeof JITP_TEXT_LIMIT, value: string): string {
+  const trimmed = value.trim();
+  const max = JITP_TEXT_LIMIT[field];
+  if (trimmed.length === 0 || trimmed.length > max || /\p{Cc}/u.test(trimmed)) {
+    throw new JitpValueError(field, `it must be 1 to ${max} printable characters`);
+  }
+  return trimmed;
+}
+
+/**
+ * Tags trimmed, duplicates dropped, each checked.
+ * @throws JitpValueError for an empty or malformed tag, or too many.
+ */
+export function jitpTags(tags: readonly string[]): string[] {
+  const trimmed = tags.map((tag) => tag.trim());
+  const bad = trimmed.find((tag) => !TAG.test(tag));
+  if (bad !== undefined) {
+    const problem = `${bad === '' ? 'an empty tag' : `tag "${bad}"`} is not allowed`;
+    throw new JitpValueError('tags', problem, undefined, 'each tag is 1 to 64 characters from A-Z, a-z, 0-9 and . _ : / = + @ -');
+  }
+  if (trimmed.length > MAX_TAGS) throw new JitpValueError('tags', `at most ${MAX_TAGS} tags`);
+  return [...new Set(trimmed)];
+}
+
+/**
+ * A cohort PRN, trimmed, checked for its shape (not yet for its organization).
+ * @throws JitpValueError when it is not a cohort PRN.
+ */
+export function jitpCohortPrn(value: string): string {
+  const trimmed = value.trim();
+  if (!COHORT_PRN.test(trimmed)) throw new JitpValueError('cohort_prn', 'expected prn:1:<org-uuid>:cohort:<uuid>', value);
+  return trimmed;
 }
 
 /**
  * The JITP settings `input` asks for on top of `existing` (null when JITP is off):
  * given fields replace, missing ones are kept. Turning JITP on needs description,
  * tags and product name together.
- * @throws UsageError naming the flag that is missing or malformed, or a cohort PRN
- * of another organization.
+ * @throws JitpValueError for a malformed field or a cohort PRN of another
+ * organization, JitpIncompleteError for missing fields.
  */
 export function applyJitpInput(existing: Jitp | null, input: JitpInput, organizationId: string): Jitp {
-  const description = input.description === undefined ? existing?.description : text(input.description, '--jitp-description', TEXT_LIMIT.description);
-  const tags = input.tags === undefined ? existing?.tags : parseTags(input.tags);
-  const productName = input.productName === undefined ? existing?.product_name : text(input.productName, '--jitp-product-name', TEXT_LIMIT.product_name);
-  const missing = [
-    description === undefined ? '--jitp-description' : undefined,
-    tags === undefined ? '--jitp-tags' : undefined,
-    productName === undefined ? '--jitp-product-name' : undefined,
-  ].filter((flag): flag is string => flag !== undefined);
-  if (missing.length > 0) {
-    throw new UsageError(`JITP needs ${missing.join(', ')}`, 'turn JITP on with --jitp-description D --jitp-tags a,b --jitp-product-name P together');
-  }
+  const description = input.description === undefined ? existing?.description : jitpText('description', input.description);
+  const tags = input.tags === undefined ? existing?.tags : jitpTags(input.tags);
+  const productName = input.productName === undefined ? existing?.product_name : jitpText('product_name', input.productName);
+  const present: Array<[JitpField, unknown]> = [
+    ['description', description],
+    ['tags', tags],
+    ['product_name', productName],
+  ];
+  const missing = present.filter(([, value]) => value === undefined).map(([field]) => field);
+  if (missing.length > 0) throw new JitpIncompleteError(missing);
   return {
     description: description!,
     tags: tags!,
     product_name: productName!,
-    target: input.target === undefined ? (existing?.target ?? null) : text(input.target, '--jitp-target', TEXT_LIMIT.target),
-    cohort_prn: input.cohortPrn === undefined ? (existing?.cohort_prn ?? null) : cohortPrn(input.cohortPrn, organizationId),
+    target: input.target === undefined ? (existing?.target ?? null) : jitpText('target', input.target),
+    cohort_prn: input.cohortPrn === undefined ? (existing?.cohort_prn ?? null) : cohortOf(input.cohortPrn, organizationId),
   };
 }
 
@@ -71,30 +135,8 @@ export function parseStoredJitp(stored: string | null): Jitp | null {
   return stored === null ? null : (JSON.parse(stored) as Jitp);
 }
 
-function text(value: string, flag: string, max: number): string {
-  const trimmed = value.trim();
-  if (trimmed.length === 0 || trimmed.length > max || /\p{Cc}/u.test(trimmed)) {
-    throw new UsageError(`invalid ${flag}: it must be 1 to ${max} printable characters`);
-  }
-  return trimmed;
-}
-
-function parseTags(value: string): string[] {
-  const tags = value.split(',').map((tag) => tag.trim());
-  const bad = tags.find((tag) => !TAG.test(tag));
-  if (bad !== undefined) {
-    throw new UsageError(
-      `invalid --jitp-tags: ${bad === '' ? 'an empty tag' : `tag "${bad}"`} is not allowed`,
-      'tags are comma-separated, each 1 to 64 characters from A-Z, a-z, 0-9 and . _ : / = + @ -',
-    );
-  }
-  if (tags.length > MAX_TAGS) throw new UsageError(`invalid --jitp-tags: at most ${MAX_TAGS} tags`);
-  return [...new Set(tags)];
-}
-
-function cohortPrn(value: string, organizationId: string): string {
-  const match = /^prn:1:([0-9a-f-]{36}):cohort:[0-9a-f-]{36}$/.exec(value.trim());
-  if (!match) throw new UsageError(`invalid --jitp-cohort-prn "${value}": expected prn:1:<org-uuid>:cohort:<uuid>`);
-  if (match[1] !== organizationId) throw new UsageError(`--jitp-cohort-prn ${value} belongs to another organization`);
-  return value.trim();
+function cohortOf(value: string, organizationId: string): string {
+  const prn = jitpCohortPrn(value);
+  if (COHORT_PRN.exec(prn)![1] !== organizationId) throw new JitpValueError('cohort_prn', 'it belongs to another organization', prn);
+  return prn;
 }

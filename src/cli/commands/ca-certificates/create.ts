@@ -4,7 +4,7 @@ import { assertCaName } from '../../../core/ca-certificates/name-rule.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
 import { readInputFile } from '../../read-input.js';
-import { addSharedCaOptions, jitpFrom, parseDescriptionFlag, statusFrom, type SharedCaOptions } from './options.js';
+import { addSharedCaOptions, jitpErrorInFlagWords, jitpFrom, parseDescriptionFlag, statusFrom, type SharedCaOptions } from './options.js';
 import { caReference, caRendering } from './render.js';
 import { COMMAND } from '../../output.js';
 
@@ -45,6 +45,8 @@ export function createCommand(cli: Cli): Command {
       description: opts.description,
       status: statusFrom(opts),
       jitp: jitpFrom(opts),
+    }).catch((error: unknown) => {
+      throw jitpErrorInFlagWords(error);
     });
     cli.output.result(registered, caRendering);
     const reference = caReference(registered);

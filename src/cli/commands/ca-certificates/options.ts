@@ -1,7 +1,7 @@
 /** Flags shared by the ca-certificates verbs: status and JITP settings, `--if-match`/`--etag`, `--prn`. */
 import { Option, type Command } from 'commander';
 import type { CaCertificateStatus } from '../../../core/ca-certificates/ca-certificate.js';
-import type { JitpInput } from '../../../core/ca-certificates/jitp.js';
+import { JitpIncompleteError, jitpCohortPrn, jitpTags, jitpText, JitpValueError, type JitpField, type JitpInput } from '../../../core/ca-certificates/jitp.js';
 import { UsageError } from '../../../core/errors.js';
 import { normalizeEtag } from '../../../core/ca-certificates/etag.js';
 import { DESCRIPTION_LIMIT, isCaDescription } from '../../../core/ca-certificates/name-rule.js';
@@ -12,7 +12,7 @@ export interface SharedCaOptions {
   active?: boolean;
   inactive?: boolean;
   jitpDescription?: string;
-  jitpTags?: string;
+  jitpTags?: string[];
   jitpProductName?: string;
   jitpTarget?: string;
   jitpCohortPrn?: string;
@@ -23,11 +23,50 @@ export function addSharedCaOptions(command: Command, activeHelp: string): Comman
   return command
     .addOption(new Option('--active', activeHelp).conflicts('inactive'))
     .addOption(new Option('--inactive', 'exclude the CA from device checks'))
-    .option('--jitp-description <text>', 'JITP: a description of the provisioning')
-    .option('--jitp-tags <a,b>', 'JITP: comma-separated tags given to provisioned devices')
-    .option('--jitp-product-name <name>', 'JITP: the product devices are provisioned into')
-    .option('--jitp-target <target>', 'JITP: the target devices get')
-    .option('--jitp-cohort-prn <prn>', 'JITP: the cohort devices join');
+    .addOption(jitpOption('--jitp-description <text>', 'JITP: a description of the provisioning', (text) => jitpText('description', text)))
+    .addOption(jitpOption('--jitp-tags <a,b>', 'JITP: comma-separated tags given to provisioned devices', (text) => jitpTags(text.split(','))))
+    .addOption(jitpOption('--jitp-product-name <name>', 'JITP: the product devices are provisioned into', (text) => jitpText('product_name', text)))
+    .addOption(jitpOption('--jitp-target <target>', 'JITP: the target devices get', (text) => jitpText('target', text)))
+    .addOption(jitpOption('--jitp-cohort-prn <prn>', 'JITP: the cohort devices join', jitpCohortPrn));
+}
+
+/** The flag of each JITP field. */
+const JITP_FLAG: Record<JitpField, string> = {
+  description: '--jitp-description',
+  tags: '--jitp-tags',
+  product_name: '--jitp-product-name',
+  target: '--jitp-target',
+  cohort_prn: '--jitp-cohort-prn',
+};
+
+/** A `--jitp-…` option whose value the core's check reads as commander parses it. */
+function jitpOption<T>(flags: string, help: string, check: (text: string) => T): Option {
+  return new Option(flags, help).argParser((text: string) => {
+    try {
+      return check(text);
+    } catch (error) {
+      throw jitpErrorInFlagWords(error);
+    }
+  });
+}
+
+/**
+ * A core JITP error worded with the flags (a malformed value, or the fields that
+ * turning JITP on still needs, which depends on the CA's stored settings); any
+ * other error as it is.
+ */
+export function jitpErrorInFlagWords(error: unknown): unknown {
+  if (error instanceof JitpValueError) {
+    const hint = error.field === 'tags' && error.advice !== undefined ? `tags are comma-separated; ${error.advice}` : error.advice;
+    return new UsageError(`invalid ${JITP_FLAG[error.field]}${error.quoted === undefined ? '' : ` "${error.quoted}"`}: ${error.problem}`, hint);
+  }
+  if (error instanceof JitpIncompleteError) {
+    return new UsageError(
+      `JITP needs ${error.missing.map((field) => JITP_FLAG[field]).join(', ')}`,
+      'turn JITP on with --jitp-description D --jitp-tags a,b --jitp-product-name P together',
+    );
+  }
+  return error;
 }
 
 /** The status the flags ask for, or undefined for none. */

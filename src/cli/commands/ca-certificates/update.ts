@@ -8,6 +8,7 @@ import {
   addSharedCaOptions,
   caTarget,
   ifMatchFrom,
+  jitpErrorInFlagWords,
   jitpFrom,
   parseDescriptionFlag,
   statusFrom,
@@ -49,6 +50,8 @@ export function updateCommand(cli: Cli): Command {
       status,
       jitp,
       disableJitp: opts.disableJitp === true,
+    }).catch((error: unknown) => {
+      throw jitpErrorInFlagWords(error);
     });
     cli.output.result(updated, caRendering);
   });
