@@ -9,7 +9,7 @@ import type { StoreReader, StoreWriter } from './store-port.js';
 import { parseTimestamp, rfc3339 } from './time.js';
 
 export type { AuditEvent } from './audit/chain.js';
-export { verifyAuditChain, type AuditVerification, type VerifyAuditOptions } from './audit/verify.js';
+export { NoSuchAuditEventError, verifyAuditChain, type AuditVerification, type VerifyAuditOptions } from './audit/verify.js';
 export { auditAnchor, isAnchorHash, parseAnchor, type AuditAnchor } from './audit/anchor.js';
 
 /** What a use case records; the time comes from the context's clock. */

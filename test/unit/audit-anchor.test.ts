@@ -80,11 +80,11 @@ describe('verifyAuditChain from an event on', () => {
     );
   });
 
-  it('rejects a --since that is not an event', async () => {
+  it('rejects a since that is not an event, saying which events there are', async () => {
     const t = await withCodes(1);
     for (const since of [0, 3, 1.5]) {
       await expect(verifyAuditChain(t.ctx, { since })).rejects.toThrowError(
-        expect.objectContaining({ code: 'usage', message: `invalid --since ${since}: it must be the number of an event, from 1 to 2` }),
+        expect.objectContaining({ code: 'usage', message: `there is no audit event ${since}: the log holds events 1 to 2`, seq: since, last: 2 }),
       );
     }
   });

@@ -28,6 +28,16 @@ export interface VerifyAuditOptions {
   onProgress?: (checked: number, total: number) => void;
 }
 
+/** A `since` that names no event of the log (which holds events 1 to `last`). */
+export class NoSuchAuditEventError extends UsageError {
+  constructor(
+    readonly seq: number,
+    readonly last: number,
+  ) {
+    super(`there is no audit event ${seq}: the log holds events 1 to ${last}`);
+  }
+}
+
 /** The result of a successful `verifyAuditChain`. */
 export interface AuditVerification {
   events: number;
@@ -42,7 +52,7 @@ export interface AuditVerification {
 /**
  * Recomputes the chain (from `since`), checks `anchor`, and cross-checks the codes
  * tables against the log (`crossCheckState`), all in one read snapshot.
- * @throws UsageError for a `since` that is not an event; VerificationError
+ * @throws NoSuchAuditEventError for a `since` that is not an event; VerificationError
  * (`audit_broken`) naming the first bad event, the anchor the log no longer holds,
  * or the first disagreement between state and log.
  */
@@ -51,7 +61,7 @@ export async function verifyAuditChain(ctx: CoreContext, options: VerifyAuditOpt
     const headSeq = (await tx.lastAuditEvent())?.seq ?? 0;
     const since = options.since ?? 1;
     if (!Number.isSafeInteger(since) || since < 1 || (since > headSeq && options.since !== undefined)) {
-      throw new UsageError(`invalid --since ${since}: it must be the number of an event, from 1 to ${headSeq}`);
+      throw new NoSuchAuditEventError(since, headSeq);
     }
     const { checked, headHash } = await recompute(tx, since, headSeq, options.onProgress);
     const anchored = options.anchor && { seq: await checkAnchor(tx, options.anchor), hash: options.anchor.hash };

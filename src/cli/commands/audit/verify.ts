@@ -1,7 +1,7 @@
 /** `peridio audit verify` */
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { isAnchorHash, parseAnchor, verifyAuditChain, type VerifyAuditOptions } from '../../../core/audit.js';
+import { isAnchorHash, NoSuchAuditEventError, parseAnchor, verifyAuditChain, type VerifyAuditOptions } from '../../../core/audit.js';
 import { UsageError } from '../../../core/errors.js';
 import type { Cli } from '../../cli.js';
 import { documented } from '../../help.js';
@@ -27,6 +27,12 @@ export function verifyCommand(cli: Cli): Command {
           ...options,
           onProgress: (checked, total) =>
             progress.update(`verifying the audit chain: ${checked} of ${total} events (${Math.floor((checked * 100) / Math.max(total, 1))}%)`),
+        }).catch((error: unknown) => {
+          // Which events exist is known only in the store: the core says which, the CLI names the flag.
+          if (error instanceof NoSuchAuditEventError) {
+            throw new UsageError(`invalid --since ${error.seq}: it must be the number of an event, from 1 to ${error.last}`);
+          }
+          throw error;
         }),
       );
       cli.output.result(result, {
