@@ -69,7 +69,7 @@ describe('device-certificates verify --purpose', () => {
     expect((await verify(home, ['-c', path, '--purpose', 'client-auth', '-q'])).exitCode).toBe(0);
     expect((await verify(home, ['-c', path, '-q'])).exitCode).toBe(0);
     expect(await verify(home, ['-c', path, '--purpose', 'server-auth'])).toEqual(
-      refused('device certificate does not validate: device certificate has an extendedKeyUsage without serverAuth (checked for --purpose server-auth)'),
+      refused('device certificate does not validate: device certificate has an extendedKeyUsage without serverAuth (checked for the purpose server-auth)'),
     );
   });
 
@@ -207,7 +207,7 @@ describe('device-certificates verify --max-depth', () => {
     const chain = write(home.dir, 'chain.pem', intermediate);
     expect((await verify(home, ['-c', leaf, '--chain-path', chain, '--max-depth', '1', '-q'])).exitCode).toBe(0);
     expect(await verify(home, ['-c', leaf, '--chain-path', chain, '--max-depth', '0'])).toEqual(
-      refused('device certificate does not validate: the path has 1 intermediate CA certificate, more than --max-depth 0 allows'),
+      refused('device certificate does not validate: the path has 1 intermediate CA certificate, more than the 0 allowed'),
     );
   });
 

@@ -132,7 +132,7 @@ function pathProblem(path: ParsedCertificate[], at: Date, options: PathOptions):
   const intermediates = path.slice(1, -1).filter((c) => !isSelfIssued(c)).length;
   if (options.maxIntermediates !== undefined && intermediates > options.maxIntermediates) {
     return {
-      message: `the path has ${intermediates} intermediate CA certificate${intermediates === 1 ? '' : 's'}, more than --max-depth ${options.maxIntermediates} allows`,
+      message: `the path has ${intermediates} intermediate CA certificate${intermediates === 1 ? '' : 's'}, more than the ${options.maxIntermediates} allowed`,
     };
   }
   const constraint = nameConstraintsProblem(path, who);

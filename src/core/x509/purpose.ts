@@ -1,5 +1,5 @@
 /**
- * What the device certificate is checked to be good for (`--purpose`): the
+ * What the device certificate is checked to be good for (its purpose): the
  * extendedKeyUsage of the leaf and, where present, of every CA on the path
  * (RFC 5280 4.2.1.12; CAs as OpenSSL and Go read it).
  */
@@ -50,5 +50,5 @@ export function purposeProblem(cert: ParsedCertificate, position: PathPosition, 
   const usages = sequence(readSingle(extension.value), 'extKeyUsage').map((tlv) => decodeOid(tlv, 'key purpose'));
   const wanted = PURPOSE_OIDS[purpose];
   if (usages.includes(wanted.oid) || (position !== 'leaf' && usages.includes(ANY_EXTENDED_KEY_USAGE))) return undefined;
-  return `has an extendedKeyUsage without ${wanted.name} (checked for --purpose ${purpose})`;
+  return `has an extendedKeyUsage without ${wanted.name} (checked for the purpose ${purpose})`;
 }
