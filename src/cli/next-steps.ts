@@ -97,6 +97,33 @@ export function nextStepText(step: NextStep, program: string): string {
       return `create the database (createdb), then run: ${p} init --store ${step.location}`;
     case 'upgrade_vericode':
       return `upgrade vericode to open this store (${p} --version)`;
+    case 'check_store_key': {
+      const check = 'check --key-file, --passphrase-file, VERICODE_KEY_FILE or VERICODE_PASSPHRASE';
+      return step.legacyPassphrase ? `${check}; ${nextStepText({ kind: 'rekey_legacy_passphrase' }, p)}` : check;
+    }
+    case 'give_existing_key_file':
+      return 'pass an existing key file with --key-file or VERICODE_KEY_FILE';
+    case 'give_store_file':
+      return 'pass the store file itself with --store or VERICODE_STORE';
+    case 'choose_different_new_key':
+      return 'pass a different --new-key-file, or a new passphrase';
+    case 'choose_another_backup_path':
+      return backupPathText(step);
+  }
+}
+
+function backupPathText(step: Extract<NextStep, { kind: 'choose_another_backup_path' }>): string {
+  switch (step.because) {
+    case 'disk_full':
+      return `free space in ${step.directory}, or choose another --out path`;
+    case 'missing_directory':
+      return 'create the directory first, or choose another --out path';
+    case 'file_exists':
+      return 'choose a new --out path, or move the old file away first';
+    case 'clashes_with_store':
+      return 'choose another file for the backup';
+    case 'written_meanwhile':
+      return 'check that nothing else writes to that path, and run the backup again to a new --out path';
   }
 }
 

@@ -82,4 +82,18 @@ export type NextStep =
   /** The database a store URL names does not exist: create it, then the store in it. */
   | { kind: 'create_database_and_store'; location: string }
   /** The store was written by a newer version. */
-  | { kind: 'upgrade_vericode' };
+  | { kind: 'upgrade_vericode' }
+  /** The key did not open the store: check where it comes from (and, for a passphrase that is not UTF-8, how 0.1.0 keyed it). */
+  | { kind: 'check_store_key'; legacyPassphrase?: boolean }
+  /** The key file named is missing or unreadable: give one that exists. */
+  | { kind: 'give_existing_key_file' }
+  /** The store's path names a directory: give the store file itself. */
+  | { kind: 'give_store_file' }
+  /** A rekey to the key the store already has: choose a different new key. */
+  | { kind: 'choose_different_new_key' }
+  /** A backup cannot be written where asked: why (`because`), and the directory concerned. */
+  | {
+      kind: 'choose_another_backup_path';
+      because: 'disk_full' | 'missing_directory' | 'file_exists' | 'clashes_with_store' | 'written_meanwhile';
+      directory?: string;
+    };

@@ -45,11 +45,10 @@ export async function backupToSqlite(source: StorePort, out: string, key: StoreK
     }));
     // Undefined when another process put a store at `out` first: the copy was never made.
     if (expected === undefined || held.audit_events !== expected.audit_events || held.audit_head_hash !== expected.audit_head_hash) {
-      throw new StoreError(
-        'store_corrupt',
-        `the backup ${out} does not hold the store's snapshot`,
-        'check that nothing else writes to that path, and run the backup again to a new --out path',
-      );
+      throw new StoreError('store_corrupt', `the backup ${out} does not hold the store's snapshot`, {
+        kind: 'choose_another_backup_path',
+        because: 'written_meanwhile',
+      });
     }
     return { bytes: statSync(out).size, ...held };
   } finally {

@@ -2,8 +2,6 @@
 import { StoreError } from '../core/errors.js';
 import type { StoreKey } from '../core/records.js';
 
-const KEY_HINT = 'check --key-file, --passphrase-file, VERICODE_KEY_FILE or VERICODE_PASSPHRASE';
-
 /** Where the key came from, for "wrong passphrase or key for S (tried …)". */
 function keySource(key: StoreKey): string {
   if (key.mode === 'key-file') return key.keyFile === undefined ? 'a raw key' : `the key file ${key.keyFile}`;
@@ -15,16 +13,15 @@ export function noStore(location: string): StoreError {
 }
 
 export function wrongKey(location: string, key: StoreKey): StoreError {
-  return new StoreError('store_locked', `wrong passphrase or key for ${location} (tried ${keySource(key)})`, KEY_HINT);
+  return new StoreError('store_locked', `wrong passphrase or key for ${location} (tried ${keySource(key)})`, { kind: 'check_store_key' });
 }
 
 /** Another process rekeyed the store after this one opened it. */
 export function keyChanged(location: string): StoreError {
-  return new StoreError(
-    'store_locked',
-    `the key of store ${location} changed while this command ran (store rekey)`,
-    `run the command again with the new key; ${KEY_HINT}`,
-  );
+  return new StoreError('store_locked', `the key of store ${location} changed while this command ran (store rekey)`, {
+    text: 'run the command again with the new key',
+    next: { kind: 'check_store_key' },
+  });
 }
 
 export function notAStore(location: string): StoreError {

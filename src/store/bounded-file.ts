@@ -9,7 +9,7 @@
  * regular files either, so they are refused before a byte is read.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { UsageError } from '../core/errors.js';
+import { UsageError, type Hint } from '../core/errors.js';
 
 /** What a file is, for "it is not a regular file (…)". */
 function kindOf(stat: Stats): string {
@@ -27,7 +27,7 @@ export interface BoundedFileOptions {
   label: string;
   maxBytes: number;
   /** The hint of the cannot-read errors. */
-  hint?: string;
+  hint?: Hint;
   /** The hint of the too-large error. */
   tooLargeHint?: string;
   /** The code of the too-large error (default `usage`). */

@@ -89,10 +89,9 @@ export function proveKey(db: Db, path: string, key: StoreKey, existed: boolean):
 }
 
 function wrongKeyHint(key: StoreKey): Hint {
-  const hint = 'check --key-file, --passphrase-file, VERICODE_KEY_FILE or VERICODE_PASSPHRASE';
   const bytes = key.mode === 'passphrase' ? keyBytes(key) : undefined;
-  if (bytes === undefined || Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)) return hint;
-  return { text: hint, next: { kind: 'rekey_legacy_passphrase' } };
+  const legacyPassphrase = bytes !== undefined && !Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes);
+  return { kind: 'check_store_key', ...(legacyPassphrase ? { legacyPassphrase } : {}) };
 }
 
 /** WAL mode and the settings every connection needs; a read-only one changes nothing. */

@@ -31,7 +31,7 @@ export function readKeyFile(path: string, options: { adopt?: boolean } = {}): Bu
   const { bytes, stat } = readBoundedFile(path, {
     label: 'key file',
     maxBytes: MAX_KEY_FILE_BYTES,
-    hint: 'pass an existing key file with --key-file or VERICODE_KEY_FILE',
+    hint: { kind: 'give_existing_key_file' },
     tooLargeHint: 'a key file holds 64 hex characters',
   });
   if (options.adopt) refuseForeignKeyFile(path, stat);

@@ -83,7 +83,12 @@ function copyFileBytes(from: string, to: string, describe: (reason: string) => s
     const code = (error as NodeJS.ErrnoException).code ?? '';
     if (code === 'ENOENT' && from.endsWith('-wal') && !existsSync(from)) return;
     if (code === 'ENOSPC' || code === 'EDQUOT') {
-      throw new StoreError('store_locked', describe('no space left on device'), `free space in ${dirname(to)}, or choose another --out path`, { cause: error });
+      throw new StoreError(
+        'store_locked',
+        describe('no space left on device'),
+        { kind: 'choose_another_backup_path', because: 'disk_full', directory: dirname(to) },
+        { cause: error },
+      );
     }
     throw new UsageError(describe(describeFsError(error)), `check that you can write to ${dirname(to)}`);
   }
@@ -92,7 +97,12 @@ function copyFileBytes(from: string, to: string, describe: (reason: string) => s
 function writeFailure(out: string, error: unknown): StoreError {
   const code = (error as { code?: string }).code ?? '';
   const reason = code === 'SQLITE_FULL' ? 'no space left on device' : (error as Error).message.toLowerCase();
-  return new StoreError('store_locked', `cannot write backup ${out}: ${reason}`, `free space in ${dirname(out)}, or choose another --out path`, {
-    cause: error,
-  });
+  return new StoreError(
+    'store_locked',
+    `cannot write backup ${out}: ${reason}`,
+    { kind: 'choose_another_backup_path', because: 'disk_full', directory: dirname(out) },
+    {
+      cause: error,
+    },
+  );
 }

@@ -57,7 +57,7 @@ export interface RekeyHooks {
 export async function replaceStoreKey(store: Store, newKey: StoreKey, hooks: RekeyHooks): Promise<void> {
   if (store.readOnly) throw readOnlyStore(store.path);
   if (sameKey(newKey, keyOf(store))) {
-    throw new UsageError('the new key is the key the store already has', 'pass a different --new-key-file, or a new passphrase');
+    throw new UsageError('the new key is the key the store already has', { kind: 'choose_different_new_key' });
   }
   const staging = `${store.path}.rekey`;
   const stagingFiles = [staging, `${staging}-journal`, `${staging}-wal`, `${staging}-shm`];

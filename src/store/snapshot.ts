@@ -102,7 +102,7 @@ function refuseCompanion(storePath: string, out: string): void {
   const clash = companions.find((file) => real(file) === target);
   if (clash === undefined) return;
   const what = clash === storePath ? 'the store itself' : `${clash}, a file the store keeps beside it and deletes or replaces`;
-  throw new UsageError(`--out ${out} is ${what}`, 'choose another file for the backup');
+  throw new UsageError(`the backup ${out} would be ${what}`, { kind: 'choose_another_backup_path', because: 'clashes_with_store' });
 }
 
 /**
@@ -116,10 +116,11 @@ export function refuseMissingDirectory(out: string): void {
     isDirectory = statSync(directory).isDirectory();
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new UsageError(
-      `cannot write backup ${out}: ${missing ? `directory ${directory} does not exist` : describeFsError(error)}`,
-      'create the directory first, or choose another --out path',
-    );
+    throw new UsageError(`cannot write backup ${out}: ${missing ? `directory ${directory} does not exist` : describeFsError(error)}`, {
+      kind: 'choose_another_backup_path',
+      because: 'missing_directory',
+      directory,
+    });
   }
   if (!isDirectory) throw new UsageError(`cannot write backup ${out}: ${directory} is not a directory`);
 }
@@ -136,11 +137,11 @@ export function refuseExisting(out: string): void {
     exists = false;
   }
   if (exists) {
-    throw new ConflictError(
-      'already_registered',
-      `${out} already exists: backups never overwrite a file`,
-      'choose a new --out path, or move the old file away first',
-    );
+    throw new ConflictError('already_registered', `${out} already exists: backups never overwrite a file`, {
+      kind: 'choose_another_backup_path',
+      because: 'file_exists',
+      directory: dirname(out),
+    });
   }
 }
 

@@ -305,7 +305,7 @@ function inspectStoreFile(path: string): boolean {
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) {
-      throw new StoreError('store_corrupt', `store path ${path} is a directory, not a store file`, 'pass the store file itself with --store or VERICODE_STORE');
+      throw new StoreError('store_corrupt', `store path ${path} is a directory, not a store file`, { kind: 'give_store_file' });
     }
     size = stat.size;
   } catch (error) {

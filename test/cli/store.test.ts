@@ -142,7 +142,7 @@ describe('peridio store backup', () => {
       const out = `${home.storePath}${suffix}`;
       expect(await runCli(['store', 'backup', '--out', out], { env: home.env })).toEqual({
         stdout: '',
-        stderr: `peridio: error: --out ${out} is ${out}, a file the store keeps beside it and deletes or replaces\nperidio: hint: choose another file for the backup\n`,
+        stderr: `peridio: error: the backup ${out} would be ${out}, a file the store keeps beside it and deletes or replaces\nperidio: hint: choose another file for the backup\n`,
         exitCode: 2,
       });
     }

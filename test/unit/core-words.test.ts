@@ -1,13 +1,17 @@
 /**
- * The core speaks in domain terms: its messages and hints name no CLI flag
- * (`--limit`) and no command (`{command}` placeholders); the CLI words those. Read
- * from the sources' string literals and templates, comments left out.
+ * The core and the store adapters speak in domain terms: their messages and hints
+ * name no CLI flag (`--limit`), no environment variable of the CLI (`VERICODE_STORE`)
+ * and no command (`peridio …`, `{command}` placeholders); the CLI words those, from
+ * an error's data and its `next` step. Read from the sources' string literals and
+ * templates, comments left out.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const CORE = resolve(__dirname, '../../src/core');
+const SRC = resolve(__dirname, '../../src');
+/** The layers below the CLI: a library caller sees their errors as they are. */
+const BELOW_CLI = ['core', 'store', 'postgres'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -45,9 +49,9 @@ export function stringLiterals(source: string): string[] {
   return found;
 }
 
-/** The literals of `source` that name a flag or the command placeholder. */
+/** The literals of `source` that name a flag, a variable of the CLI's environment, or a command. */
 function cliWords(source: string): string[] {
-  return stringLiterals(source).filter((text) => /(^|[^A-Za-z0-9-])--[a-z]/.test(text) || text.includes('{command}'));
+  return stringLiterals(source).filter((text) => /(^|[^A-Za-z0-9-])--[a-z]|\bVERICODE_[A-Z]|\bperidio |\{command\}/.test(text));
 }
 
 describe('core words', () => {
@@ -59,15 +63,16 @@ describe('core words', () => {
       'const b = `see ${x} and {command} list`;',
       'const c = "a \\" --quoted";',
       "const d = 'page size 0'; const e = 'x-y--z';",
+      "const f = 'set VERICODE_STORE'; const g = 'run peridio init'; const h = 'peridiot';",
     ].join('\n');
-    expect(cliWords(source)).toEqual(['invalid --limit', 'see ${x} and {command} list', 'a \\" --quoted']);
+    expect(cliWords(source)).toEqual(['invalid --limit', 'see ${x} and {command} list', 'a \\" --quoted', 'set VERICODE_STORE', 'run peridio init']);
   });
 
-  it('keeps flags and command placeholders out of the core', () => {
-    // Each file's offending literals: a core error gives data (a field, a range), and the CLI words it with flags.
+  it('keeps flags, the CLI environment and commands out of the core and the store adapters', () => {
+    // Each file's offending literals: an error gives data (a field, a range, a next step), and the CLI words it.
     const found = Object.fromEntries(
-      sourceFiles(CORE)
-        .map((file) => [relative(CORE, file), cliWords(readFileSync(file, 'utf8'))] as const)
+      BELOW_CLI.flatMap((layer) => sourceFiles(join(SRC, layer)))
+        .map((file) => [relative(SRC, file), cliWords(readFileSync(file, 'utf8'))] as const)
         .filter(([, words]) => words.length > 0),
     );
     expect(found).toEqual({});

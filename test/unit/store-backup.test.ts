@@ -98,7 +98,7 @@ describe('backupStore', () => {
       `cannot write backup ${join(dir, 'file', 'b.db')}: ${join(dir, 'file')} is not a directory`,
     );
     await expect(backupStore(ctx, ' ')).rejects.toThrow(UsageError);
-    await expect(backupStore(ctx, path)).rejects.toThrow(`--out ${path} is the store itself`);
+    await expect(backupStore(ctx, path)).rejects.toThrow(`the backup ${path} would be the store itself`);
     expect(readdirSync(dir)).toEqual(['file']);
   });
 
@@ -112,11 +112,11 @@ describe('backupStore', () => {
     for (const suffix of ['-journal', '-wal', '-shm', '.rekey', '.rekey-journal', '.rekey-wal', '.rekey-shm']) {
       for (const out of [`${path}${suffix}`, join(link, `store.db${suffix}`)]) {
         await expect(backupStore(ctx, out), out).rejects.toThrow(
-          `--out ${resolve(out)} is ${path}${suffix}, a file the store keeps beside it and deletes or replaces`,
+          `the backup ${resolve(out)} would be ${path}${suffix}, a file the store keeps beside it and deletes or replaces`,
         );
       }
     }
-    await expect(backupStore(ctx, join(link, 'store.db'))).rejects.toThrow(`is the store itself`);
+    await expect(backupStore(ctx, join(link, 'store.db'))).rejects.toThrow(`would be the store itself`);
     expect(readdirSync(dir).sort()).toEqual(before);
     expect((await listAudit(ctx)).length).toBe(events);
   });
@@ -141,7 +141,7 @@ describe('backupStore', () => {
       expect(failure).toMatchObject({
         code: 'store_locked',
         message: `cannot write backup ${out}: no space left on device`,
-        hint: `free space in ${dir}, or choose another --out path`,
+        next: { kind: 'choose_another_backup_path', because: 'disk_full', directory: dir },
       });
       expect(readdirSync(dir)).toEqual([]);
     } finally {
