@@ -6,45 +6,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { GENKEY, guideCa, guideVerificationCertificate, type GenKey } from '../helpers/openssl-recipes.js';
 import { e2eHome, openssl, type E2eHome } from '../helpers/spawn-peridio.js';
 
-/** How each guide's key type is made with openssl. */
-const KEY_TYPES: ReadonlyArray<{ name: string; genkey: (out: string) => string[] }> = [
-  { name: 'RSA 2048', genkey: (out) => ['genrsa', '-out', out, '2048'] },
-  { name: 'RSA 4096', genkey: (out) => ['genrsa', '-out', out, '4096'] },
-  { name: 'P-256', genkey: (out) => ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', out] },
-  { name: 'P-384', genkey: (out) => ['ecparam', '-name', 'secp384r1', '-genkey', '-noout', '-out', out] },
-  { name: 'Ed25519', genkey: (out) => ['genpkey', '-algorithm', 'ed25519', '-out', out] },
+/** Each guide's key type. */
+const KEY_TYPES: ReadonlyArray<{ name: string; genkey: GenKey }> = [
+  { name: 'RSA 2048', genkey: GENKEY.rsa2048 },
+  { name: 'RSA 4096', genkey: GENKEY.rsa4096 },
+  { name: 'P-256', genkey: GENKEY.p256 },
+  { name: 'P-384', genkey: GENKEY.p384 },
+  { name: 'Ed25519', genkey: GENKEY.ed25519 },
 ];
-
-function makeCa(e: E2eHome, genkey: (out: string) => string[], subject = '/CN=Example Root CA/O=Example'): void {
-  openssl(e.home, genkey('ca.key'));
-  openssl(e.home, [
-    'req',
-    '-x509',
-    '-new',
-    '-key',
-    'ca.key',
-    '-sha256',
-    '-days',
-    '365',
-    '-out',
-    'ca.pem',
-    '-subj',
-    subject,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  ]);
-}
-
-/** The guides' verification certificate: key, CSR with CN = code, signed by the CA as a v1 certificate. */
-function makeVerificationCertificate(e: E2eHome, genkey: (out: string) => string[], commonName: string, out = 'verification.pem'): void {
-  openssl(e.home, genkey('verification.key'));
-  openssl(e.home, ['req', '-new', '-key', 'verification.key', '-out', 'verification.csr', '-subj', `/CN=${commonName}`]);
-  openssl(e.home, ['x509', '-req', '-in', 'verification.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', out, '-days', '1', '-sha256']);
-}
 
 function opensslFingerprint(e: E2eHome, file: string): string {
   return openssl(e.home, ['x509', '-in', file, '-noout', '-fingerprint', '-sha256']).trim().replace(/^.*=/, '');
@@ -65,10 +37,10 @@ describe('openssl recipes end to end', { timeout: 120_000 }, () => {
   describe.each(KEY_TYPES)('$name', ({ genkey }) => {
     it('Peridio / AWS flow: code, verification certificate, register', () => {
       const e = e2eHome();
-      makeCa(e, genkey);
+      guideCa(e.home, genkey);
       const code = e.peridio(['ca-certificates', 'verification-codes', 'create', '-q']);
       expect(code.exitCode, code.stderr).toBe(0);
-      makeVerificationCertificate(e, genkey, code.stdout.trim());
+      guideVerificationCertificate(e.home, genkey, code.stdout.trim());
       expect(openssl(e.home, ['x509', '-in', 'verification.pem', '-noout', '-text'])).toMatch(/Version: 1 \(0x0\)/);
 
       const registered = json(e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'verification.pem', '--json']));
@@ -86,7 +58,7 @@ describe('openssl recipes end to end', { timeout: 120_000 }, () => {
 
     it('Azure flow: register unverified, bound code (a new etag), verify with --if-match', () => {
       const e = e2eHome();
-      makeCa(e, genkey);
+      guideCa(e.home, genkey);
       const created = json(e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '--name', 'factory-ca', '--json']));
       expect(created).toMatchObject({ name: 'factory-ca', is_verified: false });
       const bound = json<{ code: string; certificate_etag: string }>(
@@ -94,7 +66,7 @@ describe('openssl recipes end to end', { timeout: 120_000 }, () => {
       );
       const etag = bound.certificate_etag;
       expect(etag).not.toBe(created.etag);
-      makeVerificationCertificate(e, genkey, bound.code);
+      guideVerificationCertificate(e.home, genkey, bound.code);
       const verified = json(e.peridio(['ca-certificates', 'verify', 'factory-ca', '-v', 'verification.pem', '--if-match', etag, '--json']));
       expect(verified).toMatchObject({ prn: created.prn, is_verified: true });
       expect(verified.etag).not.toBe(etag);
@@ -108,16 +80,15 @@ describe('openssl recipes end to end', { timeout: 120_000 }, () => {
     openssl(e.home, ['req', '-x509', '-new', '-nodes', '-key', 'ca.key', '-sha256', '-days', '1024', '-out', 'ca.pem', '-subj', '/CN=AWS Recipe CA']);
     writeFileSync(join(e.home, 'ca.pem'), readFileSync(join(e.home, 'ca.pem'), 'utf8').replace(/\n/g, '\r\n'));
     const code = e.peridio(['ca-certificates', 'verification-codes', 'create', '-q']).stdout.trim();
-    makeVerificationCertificate(e, (out) => ['genrsa', '-out', out, '2048'], code);
+    guideVerificationCertificate(e.home, GENKEY.rsa2048, code);
     expect(json(e.peridio(['ca-certificates', 'register', '-c', 'ca.pem', '-v', 'verification.pem', '--json']))).toMatchObject({ is_verified: true });
   });
 
   it('refuses a verification certificate whose CN is the code with a trailing space, or in another case', () => {
     const e = e2eHome();
-    const rsa = (out: string): string[] => ['genrsa', '-out', out, '2048'];
-    makeCa(e, rsa);
+    guideCa(e.home, GENKEY.rsa2048);
     const code = e.peridio(['ca-certificates', 'verification-codes', 'create', '-q']).stdout.trim();
-    makeVerificationCertificate(e, rsa, `${code} `, 'trailing.pem');
+    guideVerificationCertificate(e.home, GENKEY.rsa2048, `${code} `, 'trailing.pem');
     const trailing = e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'trailing.pem']);
     expect(trailing).toMatchObject({ exitCode: 2, stdout: '' });
     expect(trailing.stderr).toContain(
@@ -126,7 +97,7 @@ describe('openssl recipes end to end', { timeout: 120_000 }, () => {
 
     const swapped =
       code.replace(/[a-z]/, (c) => c.toUpperCase()) === code ? code.replace(/[A-Z]/, (c) => c.toLowerCase()) : code.replace(/[a-z]/, (c) => c.toUpperCase());
-    makeVerificationCertificate(e, rsa, swapped, 'case.pem');
+    guideVerificationCertificate(e.home, GENKEY.rsa2048, swapped, 'case.pem');
     const otherCase = e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'case.pem']);
     expect(otherCase).toMatchObject({ exitCode: 3, stdout: '' });
     expect(otherCase.stderr).toContain("peridio: error: the verification certificate's CN does not match any verification code of this organization");
@@ -139,10 +110,9 @@ describe('openssl recipes end to end', { timeout: 120_000 }, () => {
 
   it('survives bad files through the built binary: clear errors, exit 2, no stack trace, code untouched', () => {
     const e = e2eHome();
-    const rsa = (out: string): string[] => ['genrsa', '-out', out, '2048'];
-    makeCa(e, rsa);
+    guideCa(e.home, GENKEY.rsa2048);
     const code = e.peridio(['ca-certificates', 'verification-codes', 'create', '-q']).stdout.trim();
-    makeVerificationCertificate(e, rsa, code);
+    guideVerificationCertificate(e.home, GENKEY.rsa2048, code);
     writeFileSync(join(e.home, 'random.bin'), Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 73 + 11) % 256)));
     writeFileSync(join(e.home, 'bundle.pem'), readFileSync(join(e.home, 'ca.pem'), 'utf8') + readFileSync(join(e.home, 'verification.pem'), 'utf8'));
     writeFileSync(join(e.home, 'big.pem'), Buffer.alloc(10 << 20, 0x2d));

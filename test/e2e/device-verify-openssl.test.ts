@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { keyAndCsr, NEWKEY, selfSignedRoot, signCsr } from '../helpers/openssl-recipes.js';
 import { e2eHome, openssl } from '../helpers/spawn-peridio.js';
 
 const CA_CONFIG = `[ca]
@@ -28,75 +29,12 @@ describe('device-certificates verify with openssl-made device certificates and C
     writeFileSync(`${e.home}/ca.cnf`, CA_CONFIG);
     writeFileSync(`${e.home}/index.txt`, '');
     writeFileSync(`${e.home}/crlnumber`, '01\n');
-    openssl(e.home, [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'root.key',
-      '-out',
-      'root.pem',
-      '-days',
-      '3650',
-      '-sha256',
-      '-subj',
-      '/CN=Fleet Root/O=Example',
-    ]);
-    openssl(e.home, [
-      'req',
-      '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'device.key',
-      '-out',
-      'device.csr',
-      '-subj',
-      '/CN=device-42',
-    ]);
+    selfSignedRoot(e.home, 'root', NEWKEY.rsa2048, '/CN=Fleet Root/O=Example');
+    keyAndCsr(e.home, 'device', NEWKEY.p256, '/CN=device-42');
     // The AWS recipe: no -extfile, so a version 1 certificate without extensions.
-    openssl(e.home, [
-      'x509',
-      '-req',
-      '-in',
-      'device.csr',
-      '-CA',
-      'root.pem',
-      '-CAkey',
-      'root.key',
-      '-CAcreateserial',
-      '-days',
-      '500',
-      '-sha256',
-      '-out',
-      'v1.pem',
-    ]);
+    signCsr(e.home, { csr: 'device.csr', ca: 'root', days: 500, out: 'v1.pem' });
     expect(openssl(e.home, ['x509', '-in', 'v1.pem', '-noout', '-text'])).toMatch(/Version: 1 \(0x0\)/);
-    openssl(e.home, [
-      'x509',
-      '-req',
-      '-in',
-      'device.csr',
-      '-CA',
-      'root.pem',
-      '-CAkey',
-      'root.key',
-      '-CAcreateserial',
-      '-days',
-      '500',
-      '-sha256',
-      '-extfile',
-      'ca.cnf',
-      '-extensions',
-      'device',
-      '-out',
-      'v3.pem',
-    ]);
+    signCsr(e.home, { csr: 'device.csr', ca: 'root', days: 500, extfile: 'ca.cnf', extensions: 'device', out: 'v3.pem' });
     expect(e.peridio(['ca-certificates', 'create', '-c', 'root.pem', '--verified', '-q']).exitCode).toBe(0);
 
     expect(e.peridio(['device-certificates', 'verify', '-c', 'v1.pem', '-q']).exitCode).toBe(0);

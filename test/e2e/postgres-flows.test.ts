@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { runBin, type BinRun } from '../helpers/bin.js';
 import { freshDatabase } from '../helpers/postgres.js';
 import { cliHome } from '../helpers/run-cli.js';
-import { openssl } from '../helpers/spawn-peridio.js';
+import { GENKEY, guideCa, guideVerificationCertificate, keyAndCsr, NEWKEY, selfSignedRoot, signCsr } from '../helpers/openssl-recipes.js';
 import { requireBuild } from './support/processes.js';
 
 interface PgHome {
@@ -41,53 +41,6 @@ function errorCode(run: BinRun): string {
   return (JSON.parse(run.stderr) as { error: { code: string } }).error.code;
 }
 
-const rsa = (out: string): string[] => ['genrsa', '-out', out, '2048'];
-const p256 = (out: string): string[] => ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', out];
-
-function makeCa(home: string, genkey: (out: string) => string[]): void {
-  openssl(home, genkey('ca.key'));
-  openssl(home, [
-    'req',
-    '-x509',
-    '-new',
-    '-key',
-    'ca.key',
-    '-sha256',
-    '-days',
-    '365',
-    '-out',
-    'ca.pem',
-    '-subj',
-    '/CN=Example Root CA/O=Example',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  ]);
-}
-
-/** The guides' verification certificate: a CSR with CN = code, signed by the CA as a v1 certificate. */
-function makeVerificationCertificate(home: string, genkey: (out: string) => string[], commonName: string): void {
-  openssl(home, genkey('verification.key'));
-  openssl(home, ['req', '-new', '-key', 'verification.key', '-out', 'verification.csr', '-subj', `/CN=${commonName}`]);
-  openssl(home, [
-    'x509',
-    '-req',
-    '-in',
-    'verification.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'verification.pem',
-    '-days',
-    '1',
-    '-sha256',
-  ]);
-}
-
 function codeStatuses(p: PgHome): string[] {
   return json<{ items: Array<{ status: string }> }>(p.peridio(['ca-certificates', 'verification-codes', 'list', '--json'])).items.map((c) => c.status);
 }
@@ -105,14 +58,14 @@ function auditVerify(p: PgHome, env: Record<string, string> = {}): { events: num
 // Key generation and a few dozen runs of the built command on a busy machine.
 describe('the CLI flows against PostgreSQL', { timeout: 300_000 }, () => {
   it.each([
-    ['RSA 2048', rsa],
-    ['P-256', p256],
+    ['RSA 2048', GENKEY.rsa2048],
+    ['P-256', GENKEY.p256],
   ] as const)('Peridio / AWS flow with openssl (%s): code, verification certificate, register', async (_name, genkey) => {
     const p = await pgHome();
-    makeCa(p.home, genkey);
+    guideCa(p.home, genkey);
     const code = p.peridio(['ca-certificates', 'verification-codes', 'create', '-q']);
     expect(code.exitCode, code.stderr).toBe(0);
-    makeVerificationCertificate(p.home, genkey, code.stdout.trim());
+    guideVerificationCertificate(p.home, genkey, code.stdout.trim());
     const registered = json(p.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'verification.pem', '--json']));
     expect(registered).toMatchObject({ is_verified: true, status: 'active', subject: expect.stringContaining('Example Root CA') });
     expect(codeStatuses(p)).toEqual(['consumed']);
@@ -125,14 +78,14 @@ describe('the CLI flows against PostgreSQL', { timeout: 300_000 }, () => {
 
   it('Azure flow: register unverified, bound code (a new etag), verify with --if-match; a stale etag is refused', async () => {
     const p = await pgHome();
-    makeCa(p.home, p256);
+    guideCa(p.home, GENKEY.p256);
     const created = json(p.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '--name', 'factory-ca', '--json']));
     expect(created).toMatchObject({ name: 'factory-ca', is_verified: false });
     const bound = json<{ code: string; certificate_etag: string }>(
       p.peridio(['ca-certificates', 'verification-codes', 'create', '--certificate', 'factory-ca', '--if-match', created.etag as string, '--json']),
     );
     expect(bound.certificate_etag).not.toBe(created.etag);
-    makeVerificationCertificate(p.home, p256, bound.code);
+    guideVerificationCertificate(p.home, GENKEY.p256, bound.code);
     const stale = p.peridio(['ca-certificates', 'verify', 'factory-ca', '-v', 'verification.pem', '--if-match', created.etag as string, '--json']);
     expect({ exitCode: stale.exitCode, code: errorCode(stale) }).toEqual({ exitCode: 5, code: 'etag_mismatch' });
     const verified = json(p.peridio(['ca-certificates', 'verify', 'factory-ca', '-v', 'verification.pem', '--if-match', bound.certificate_etag, '--json']));
@@ -185,73 +138,10 @@ describe('the CLI flows against PostgreSQL', { timeout: 300_000 }, () => {
       join(p.home, 'device.cnf'),
       '[device]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature\nextendedKeyUsage = clientAuth\nsubjectAltName = DNS:device-42.fleet.example.com\n',
     );
-    openssl(p.home, [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'root.key',
-      '-out',
-      'root.pem',
-      '-days',
-      '3650',
-      '-sha256',
-      '-subj',
-      '/CN=Fleet Root/O=Example',
-    ]);
-    openssl(p.home, [
-      'req',
-      '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'device.key',
-      '-out',
-      'device.csr',
-      '-subj',
-      '/CN=device-42',
-    ]);
-    openssl(p.home, [
-      'x509',
-      '-req',
-      '-in',
-      'device.csr',
-      '-CA',
-      'root.pem',
-      '-CAkey',
-      'root.key',
-      '-CAcreateserial',
-      '-days',
-      '500',
-      '-sha256',
-      '-out',
-      'v1.pem',
-    ]);
-    openssl(p.home, [
-      'x509',
-      '-req',
-      '-in',
-      'device.csr',
-      '-CA',
-      'root.pem',
-      '-CAkey',
-      'root.key',
-      '-CAcreateserial',
-      '-days',
-      '500',
-      '-sha256',
-      '-extfile',
-      'device.cnf',
-      '-extensions',
-      'device',
-      '-out',
-      'v3.pem',
-    ]);
+    selfSignedRoot(p.home, 'root', NEWKEY.rsa2048, '/CN=Fleet Root/O=Example');
+    keyAndCsr(p.home, 'device', NEWKEY.p256, '/CN=device-42');
+    signCsr(p.home, { csr: 'device.csr', ca: 'root', days: 500, out: 'v1.pem' });
+    signCsr(p.home, { csr: 'device.csr', ca: 'root', days: 500, extfile: 'device.cnf', extensions: 'device', out: 'v3.pem' });
     const unknown = p.peridio(['device-certificates', 'verify', '-c', 'v1.pem', '--json']);
     expect(unknown.exitCode).toBe(3);
     expect(p.peridio(['ca-certificates', 'create', '-c', 'root.pem', '--verified', '-q']).exitCode).toBe(0);
@@ -302,9 +192,9 @@ describe('store migrate between a file and PostgreSQL', { timeout: 300_000 }, ()
     requireBuild();
     const { home, env } = cliHome();
     const file = (args: readonly string[], input?: string): BinRun => runBin(args, { env: { ...env, CI: 'true' }, cwd: home, input });
-    makeCa(home, p256);
+    guideCa(home, GENKEY.p256);
     const code = file(['ca-certificates', 'verification-codes', 'create', '-q']).stdout.trim();
-    makeVerificationCertificate(home, p256, code);
+    guideVerificationCertificate(home, GENKEY.p256, code);
     expect(file(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'verification.pem', '--name', 'line-1', '--description', 'station 1', '-q']).exitCode).toBe(
       0,
     );

@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { keyAndCsr, NEWKEY, selfSignedRoot, signCsr } from '../helpers/openssl-recipes.js';
 import { e2eHome, openssl } from '../helpers/spawn-peridio.js';
 
 function ok(run: { stdout: string; stderr: string; exitCode: number }): string {
@@ -93,22 +94,7 @@ describe('x509 and device-certificates with real openssl', { timeout: 120_000 },
     const code = ok(e.peridio(['ca-certificates', 'verification-codes', 'create', '-q'])).trim();
     ok(e.peridio(['x509', 'csr', '--common-name', code, '--key-out', 'verification.key', '--out', 'verification.csr']));
     openssl(e.home, ['req', '-in', 'verification.csr', '-verify', '-noout']);
-    openssl(e.home, [
-      'x509',
-      '-req',
-      '-in',
-      'verification.csr',
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '1',
-      '-sha256',
-      '-out',
-      'verification.pem',
-    ]);
+    signCsr(e.home, { csr: 'verification.csr', ca: 'ca', days: 1, out: 'verification.pem' });
     expect(JSON.parse(ok(e.peridio(['ca-certificates', 'create', '-c', 'ca.pem', '-v', 'verification.pem', '--json'])))).toMatchObject({ is_verified: true });
   });
 
@@ -118,77 +104,11 @@ describe('x509 and device-certificates with real openssl', { timeout: 120_000 },
       `${e.home}/v3.ext`,
       '[ca]\nbasicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n[device]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n',
     );
-    openssl(e.home, [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'root.key',
-      '-out',
-      'root.pem',
-      '-days',
-      '3650',
-      '-subj',
-      '/CN=Fleet Root/O=Example',
-    ]);
-    openssl(e.home, [
-      'req',
-      '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'inter.key',
-      '-out',
-      'inter.csr',
-      '-subj',
-      '/CN=Fleet Issuing CA/O=Example',
-    ]);
-    openssl(e.home, [
-      'x509',
-      '-req',
-      '-in',
-      'inter.csr',
-      '-CA',
-      'root.pem',
-      '-CAkey',
-      'root.key',
-      '-CAcreateserial',
-      '-days',
-      '1825',
-      '-extfile',
-      'v3.ext',
-      '-extensions',
-      'ca',
-      '-out',
-      'inter.pem',
-    ]);
-    openssl(e.home, ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'device.key', '-out', 'device.csr', '-subj', '/CN=device-42']);
-    openssl(e.home, [
-      'x509',
-      '-req',
-      '-in',
-      'device.csr',
-      '-CA',
-      'inter.pem',
-      '-CAkey',
-      'inter.key',
-      '-CAcreateserial',
-      '-days',
-      '30',
-      '-extfile',
-      'v3.ext',
-      '-extensions',
-      'device',
-      '-out',
-      'device.pem',
-    ]);
+    selfSignedRoot(e.home, 'root', NEWKEY.p256, '/CN=Fleet Root/O=Example');
+    keyAndCsr(e.home, 'inter', NEWKEY.p256, '/CN=Fleet Issuing CA/O=Example');
+    signCsr(e.home, { csr: 'inter.csr', ca: 'root', days: 1825, extfile: 'v3.ext', extensions: 'ca', out: 'inter.pem' });
+    keyAndCsr(e.home, 'device', NEWKEY.rsa2048, '/CN=device-42');
+    signCsr(e.home, { csr: 'device.csr', ca: 'inter', days: 30, extfile: 'v3.ext', extensions: 'device', out: 'device.pem' });
     expect(openssl(e.home, ['verify', '-CAfile', 'root.pem', '-untrusted', 'inter.pem', 'device.pem'])).toBe('device.pem: OK\n');
 
     // Not registered yet: exit 3.
