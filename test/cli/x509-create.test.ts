@@ -104,107 +104,22 @@ describe('peridio x509 create (verification certificate)', () => {
   });
 
   // Signer keys in every form openssl writes them; Node writes byte-identical encodings.
+  const ec = (namedCurve = 'prime256v1') => generateKeyPairSync('ec', { namedCurve }).privateKey;
+  const rsa = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const forms: Array<[string, () => { key: string | Buffer; pass?: string }]> = [
-    [
-      'PKCS#8 PEM (EC)',
-      () => ({
-        key: generateKeyPairSync('ec', {
-          namedCurve: 'prime256v1',
-          privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-          publicKeyEncoding: { type: 'spki', format: 'pem' },
-        }).privateKey,
-      }),
-    ],
+    ['PKCS#8 PEM (EC)', () => ({ key: ec().export({ type: 'pkcs8', format: 'pem' }) })],
     [
       'encrypted PKCS#8 PEM',
-      () => ({
-        key: generateKeyPairSync('ec', {
-          namedCurve: 'prime256v1',
-          privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' },
-          publicKeyEncoding: { type: 'spki', format: 'pem' },
-        }).privateKey,
-        pass: 'correct horse\n',
-      }),
+      () => ({ key: ec().export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' }), pass: 'correct horse\n' }),
     ],
-    [
-      'SEC1 EC PRIVATE KEY',
-      () => ({
-        key: generateKeyPairSync('ec', {
-          namedCurve: 'secp384r1',
-          privateKeyEncoding: { type: 'sec1', format: 'pem' },
-          publicKeyEncoding: { type: 'spki', format: 'pem' },
-        }).privateKey,
-      }),
-    ],
-    [
-      'PKCS#1 RSA PRIVATE KEY',
-      () => ({
-        key: generateKeyPairSync('rsa', {
-          modulusLength: 2048,
-          privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-          publicKeyEncoding: { type: 'spki', format: 'pem' },
-        }).privateKey,
-      }),
-    ],
-    [
-      'legacy encrypted PKCS#1 PEM',
-      () => ({
-        key: generateKeyPairSync('rsa', {
-          modulusLength: 2048,
-          privateKeyEncoding: { type: 'pkcs1', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'pw' },
-          publicKeyEncoding: { type: 'spki', format: 'pem' },
-        }).privateKey,
-        pass: 'pw',
-      }),
-    ],
-    [
-      'PKCS#8 DER',
-      () => ({
-        key: generateKeyPairSync('ec', {
-          namedCurve: 'prime256v1',
-          privateKeyEncoding: { type: 'pkcs8', format: 'der' },
-          publicKeyEncoding: { type: 'spki', format: 'pem' },
-        }).privateKey,
-      }),
-    ],
-    [
-      'SEC1 DER',
-      () => ({
-        key: generateKeyPairSync('ec', {
-          namedCurve: 'prime256v1',
-          privateKeyEncoding: { type: 'sec1', format: 'der' },
-          publicKeyEncoding: { type: 'spki', format: 'pem' },
-        }).privateKey,
-      }),
-    ],
-    [
-      'PKCS#1 DER',
-      () => ({
-        key: generateKeyPairSync('rsa', {
-          modulusLength: 2048,
-          privateKeyEncoding: { type: 'pkcs1', format: 'der' },
-          publicKeyEncoding: { type: 'spki', format: 'pem' },
-        }).privateKey,
-      }),
-    ],
-    [
-      'encrypted PKCS#8 DER',
-      () => ({
-        key: generateKeyPairSync('ec', {
-          namedCurve: 'prime256v1',
-          privateKeyEncoding: { type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: 'der pass' },
-          publicKeyEncoding: { type: 'spki', format: 'pem' },
-        }).privateKey,
-        pass: 'der pass',
-      }),
-    ],
-    [
-      'Ed25519 PKCS#8',
-      () => ({
-        key: generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
-          .privateKey,
-      }),
-    ],
+    ['SEC1 EC PRIVATE KEY', () => ({ key: ec('secp384r1').export({ type: 'sec1', format: 'pem' }) })],
+    ['PKCS#1 RSA PRIVATE KEY', () => ({ key: rsa().export({ type: 'pkcs1', format: 'pem' }) })],
+    ['legacy encrypted PKCS#1 PEM', () => ({ key: rsa().export({ type: 'pkcs1', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'pw' }), pass: 'pw' })],
+    ['PKCS#8 DER', () => ({ key: ec().export({ type: 'pkcs8', format: 'der' }) })],
+    ['SEC1 DER', () => ({ key: ec().export({ type: 'sec1', format: 'der' }) })],
+    ['PKCS#1 DER', () => ({ key: rsa().export({ type: 'pkcs1', format: 'der' }) })],
+    ['encrypted PKCS#8 DER', () => ({ key: ec().export({ type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: 'der pass' }), pass: 'der pass' })],
+    ['Ed25519 PKCS#8', () => ({ key: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) })],
   ];
 
   it.each(forms)('reads a signer key as %s', async (_form, make) => {
