@@ -3,7 +3,8 @@
 //
 //   node codes.mjs STORE KEY_HEX loop        issue + consume until killed; prints "ready"
 //   node codes.mjs STORE KEY_HEX steady      the same with a 1 ms pause after each pair,
-//                                            as a busy but fair writer: a tight loop
+//                                            printing "pairs N" after every 10th
+//                                            commit, as a busy but fair writer: a tight loop
 //                                            takes the write lock back within
 //                                            microseconds, and SQLite's busy handler
 //                                            (sleep and retry) can then starve any other
@@ -35,8 +36,9 @@ try {
   } else if (mode === 'steady' || mode === 'checkpointing') {
     if (mode === 'checkpointing') store.connection.db.pragma('wal_autocheckpoint = 1');
     process.stdout.write('ready\n');
-    for (;;) {
+    for (let pairs = 1; ; pairs += 1) {
       await consume(await issue());
+      if (pairs % 10 === 0) process.stdout.write(`pairs ${pairs}\n`);
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
   } else if (mode === 'pool') {
