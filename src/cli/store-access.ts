@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { StoreError, UsageError } from '../core/errors.js';
 import type { RandomSource } from '../core/ports.js';
 import { readBoundedFile } from '../store/bounded-file.js';
-import { createKeyFile, isExposedToOthers, MAX_KEY_FILE_BYTES, readKeyFile } from '../store/key-file.js';
+import { createOrAdoptKeyFile, isExposedToOthers, MAX_KEY_FILE_BYTES, readKeyFile } from '../store/key-file.js';
 import type { StoreKey } from '../core/records.js';
 
 type Env = Record<string, string | undefined>;
@@ -93,28 +93,30 @@ export function resolveStoreKey(path: string, flags: StoreLocation, env: Env, ra
   if (given !== undefined) return { kind: 'key', key: { mode: 'passphrase', ...given } };
   const keyFile = explicitKeyFile(flags, env);
   if (keyFile !== undefined) {
-    if (!storeExists && !existsSync(keyFile)) {
-      return { kind: 'created-key-file', key: { mode: 'key-file', key: createKeyFile(keyFile, random), keyFile }, keyFile };
-    }
+    if (!storeExists && !existsSync(keyFile)) return firstRunKey(keyFile, random);
     return { kind: 'key', key: { mode: 'key-file', key: readKeyFile(keyFile), keyFile }, keyFile };
   }
   const defaultKeyFile = defaultKeyFilePath(env);
   if (existsSync(defaultKeyFile)) {
     return { kind: 'key', key: { mode: 'key-file', key: readKeyFile(defaultKeyFile), keyFile: defaultKeyFile }, keyFile: defaultKeyFile };
   }
-  if (!storeExists) {
-    return {
-      kind: 'created-key-file',
-      key: { mode: 'key-file', key: createKeyFile(defaultKeyFile, random), keyFile: defaultKeyFile },
-      keyFile: defaultKeyFile,
-    };
-  }
+  if (!storeExists) return firstRunKey(defaultKeyFile, random);
   if (canPrompt()) return { kind: 'prompt' };
   throw new StoreError(
     'store_locked',
     `no passphrase or key for ${path}`,
     'pass --key-file or --passphrase-file, or set VERICODE_KEY_FILE, VERICODE_PASSPHRASE_FILE or VERICODE_PASSPHRASE',
   );
+}
+
+/**
+ * The new key file of a first run; when another first run made it a moment earlier
+ * (two commands started at once on a fresh machine), its key: both then open the one
+ * store the faster one creates.
+ */
+function firstRunKey(keyFile: string, random: RandomSource): KeyResolution {
+  const { key, created } = createOrAdoptKeyFile(keyFile, random);
+  return { kind: created ? 'created-key-file' : 'key', key: { mode: 'key-file', key, keyFile }, keyFile };
 }
 
 /** Files whose permissions let other users read them, for a warning. */

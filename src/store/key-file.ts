@@ -71,36 +71,63 @@ function refuseForeignKeyFile(path: string, stat: { uid: number; mode: number })
  * left behind then.
  */
 export function createKeyFile(path: string, random: RandomSource): Buffer {
+  const key = writeNewKeyFile(path, random);
+  if (key === undefined) throw keyFileFailure(path, 'it already exists');
+  return key;
+}
+
+/**
+ * The key of a first run: a new key file as `createKeyFile` makes it, or, when another
+ * process made that file first (two first runs at once), the key in that file, so
+ * both use one key and one store. The other's file is complete (it was linked into
+ * place after fsync) and is adopted only if it is the user's own and private.
+ * @throws UsageError when the file cannot be written, or the existing one is not ours.
+ */
+export function createOrAdoptKeyFile(path: string, random: RandomSource): { key: Buffer; created: boolean } {
+  const key = writeNewKeyFile(path, random);
+  return key === undefined ? { key: readKeyFile(path, { adopt: true }), created: false } : { key, created: true };
+}
+
+/** The key written to the new file `path`, or undefined when a file of that name exists. */
+function writeNewKeyFile(path: string, random: RandomSource): Buffer | undefined {
   const key = Buffer.from(random.bytes(32));
   ensurePrivateDirectory(dirname(path));
-  writeNewFileDurably(path, Buffer.from(`${key.toString('hex')}\n`), (reason) => new UsageError(`cannot create key file ${path}: ${reason}`));
-  return key;
+  return writeNewFileDurably(path, Buffer.from(`${key.toString('hex')}\n`), (reason) => keyFileFailure(path, reason)) ? key : undefined;
+}
+
+function keyFileFailure(path: string, reason: string): UsageError {
+  return new UsageError(`cannot create key file ${path}: ${reason}`);
 }
 
 /**
  * Writes `bytes` to the new file `path` (0600) so that it appears complete or not at
  * all: a temporary name beside it, fsync, link into place (never replacing a file),
  * fsync the directory.
+ * @returns false, writing nothing, when a file named `path` exists.
  * @throws what `fail` makes of the reason, after removing the temporary file.
  */
-function writeNewFileDurably(path: string, bytes: Buffer, fail: (reason: string) => Error): void {
+function writeNewFileDurably(path: string, bytes: Buffer, fail: (reason: string) => Error): boolean {
   const staging = `${path}.${process.pid}.tmp`;
   removeStale(staging);
   let fd: number | undefined;
+  let linking = false;
   try {
     fd = openSync(staging, 'wx', 0o600);
     for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
+    linking = true;
     linkSync(staging, path);
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
     removeStale(staging);
+    if (linking && (error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw fail(describeFsError(error));
   }
   removeStale(staging);
   fsyncDirectory(dirname(path));
+  return true;
 }
 
 function removeStale(path: string): void {

@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBin } from '../helpers/bin.js';
+import { runBin, runBinAsync } from '../helpers/bin.js';
 import { tempDir } from '../helpers/temp.js';
 
 describe('the built peridio command in a fresh HOME', () => {
@@ -30,6 +30,22 @@ describe('the built peridio command in a fresh HOME', () => {
     expect(list.stdout.trim().split('\n')).toHaveLength(2);
     expect(runBin(['audit', 'verify', '-q'], { env })).toEqual({ stdout: expect.stringMatching(/^[0-9a-f]{64}\n$/), stderr: '', exitCode: 0 });
     expect(readFileSync(storePath).includes(Buffer.from(issued.code))).toBe(false);
+  });
+
+  it('two first runs at once on a fresh HOME both succeed, with one key and one store', async () => {
+    // Before the fix, the run that lost the race to link the key file failed with "cannot
+    // create key file …: it already exists" (4 pairs in 15 of the release executable).
+    // Ten pairs, each in its own fresh HOME.
+    for (let pair = 0; pair < 10; pair += 1) {
+      const env = { HOME: tempDir('vericode-e2e-') };
+      const runs = await Promise.all([0, 1].map(() => runBinAsync(['ca-certificates', 'verification-codes', 'create', '-q'], { env })));
+      for (const run of runs) {
+        expect(run.exitCode, run.stderr).toBe(0);
+        expect(run.stdout).toMatch(/^[A-Za-z0-9]{32}\n$/);
+      }
+      const list = runBin(['verification-codes', 'list', '-q'], { env });
+      expect(list.stdout.trim().split('\n')).toHaveLength(2);
+    }
   });
 
   it('exits with the documented codes', () => {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { createKeyFile, readKeyFile } from '../../src/store/key-file.js';
+import { createKeyFile, createOrAdoptKeyFile, readKeyFile } from '../../src/store/key-file.js';
 import { seededRandom } from '../helpers/random.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -45,5 +45,32 @@ describe('createKeyFile', () => {
     fs.writeFileSync(path, `${'11'.repeat(32)}\n`, { mode: 0o600 });
     expect(() => createKeyFile(path, seededRandom(1))).toThrowError(expect.objectContaining({ message: `cannot create key file ${path}: it already exists` }));
     expect(fs.readFileSync(path, 'utf8')).toBe(`${'11'.repeat(32)}\n`);
+  });
+});
+
+describe('createOrAdoptKeyFile (two first runs at once)', () => {
+  it('creates the key file when the name is free', () => {
+    const path = join(tempDir(), 'config', 'store.key');
+    const { key, created } = createOrAdoptKeyFile(path, seededRandom(1));
+    expect(created).toBe(true);
+    expect(readKeyFile(path)).toEqual(key);
+  });
+
+  it('adopts the key of the run that linked its file first, and leaves no temporary file', () => {
+    const dir = tempDir();
+    const path = join(dir, 'store.key');
+    const theirs = createKeyFile(path, seededRandom(2));
+    const { key, created } = createOrAdoptKeyFile(path, seededRandom(3));
+    expect({ key, created }).toEqual({ key: theirs, created: false });
+    expect(fs.readdirSync(dir)).toEqual(['store.key']);
+  });
+
+  it('refuses to adopt a key file that others can read', () => {
+    const path = join(tempDir(), 'store.key');
+    fs.writeFileSync(path, `${'11'.repeat(32)}\n`, { mode: 0o644 });
+    fs.chmodSync(path, 0o644);
+    expect(() => createOrAdoptKeyFile(path, seededRandom(1))).toThrowError(
+      expect.objectContaining({ code: 'usage', message: `refusing key file ${path}: other users can read or write it (mode 0644)` }),
+    );
   });
 });
