@@ -14,7 +14,7 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, 
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { rolldown } from 'rolldown';
-import npmBuild, { lazyChildProcessInCommander } from '../rolldown.config.mjs';
+import npmBuild, { lazyChildProcessInCommander, lazyCrypto } from '../rolldown.config.mjs';
 import { manPage } from './man-page.mjs';
 import { ensureNode24, NODE_PACKAGE, ROOT } from './node24.mjs';
 
@@ -75,7 +75,7 @@ async function bundle(addonSha256) {
   const build = await rolldown({
     input: { vericode: join(ROOT, 'src', 'sea.ts') },
     platform: 'node',
-    plugins: [lazyChildProcessInCommander, lazyBuiltins],
+    plugins: [lazyChildProcessInCommander, lazyCrypto, lazyBuiltins],
     preserveEntrySignatures: 'allow-extension',
     transform: { target: 'node24', define: { __VERICODE_SQLITE_ADDON_SHA256__: JSON.stringify(addonSha256) } },
     logLevel: 'warn',
