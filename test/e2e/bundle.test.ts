@@ -45,11 +45,12 @@ function loadedBy(args: readonly string[], home = tempDir('vericode-bundle-')): 
 }
 
 describe('what the built command loads', () => {
-  it('-V: the command line only; no SQLite, no stdin stream, no child_process', () => {
+  it('-V: the command line only; no SQLite, no stdin stream, no child_process, no node:crypto', () => {
     const loaded = loadedBy(['-V']);
     expect(loaded.chunks).toEqual(['compile-cache.js', 'main.js', 'rolldown-runtime.js']);
     expect(loaded.addons).toEqual([]);
     expect(loaded.builtins).not.toContain('NativeModule child_process');
+    expect(loaded.builtins).not.toContain('NativeModule crypto');
     expect(loaded.builtins).not.toContain('NativeModule internal/fs/streams');
   });
 
@@ -59,7 +60,7 @@ describe('what the built command loads', () => {
     expect(loaded.addons).toEqual(['better_sqlite3.node']);
   });
 
-  it('verification-codes create: the command line, the core and its noun; nothing of X.509, one-time codes or prompts', () => {
+  it('verification-codes create: the command line, the core and its noun; nothing of X.509, one-time codes, prompts or node:crypto', () => {
     const loaded = loadedBy(['ca-certificates', 'verification-codes', 'create']);
     expect(loaded.chunks).toEqual([
       'commands-ca-certificates.js',
@@ -72,6 +73,8 @@ describe('what the built command loads', () => {
     expect(loaded.addons).toEqual(['better_sqlite3.node']);
     expect(loaded.builtins).not.toContain('NativeModule child_process');
     expect(loaded.builtins).not.toContain('NativeModule internal/fs/streams');
+    // ~10 ms on Node 24: randomness comes from /dev/urandom, the HMAC and the audit hash from @noble/hashes.
+    expect(loaded.builtins).not.toContain('NativeModule crypto');
   });
 
   it('codes short: adds the one-time codes, not the BIP-39 word list', () => {
