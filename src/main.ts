@@ -18,7 +18,7 @@ export type { CliDeps } from './cli/cli.js';
 /** The real dependencies of a process. */
 export function processDeps(): CliDeps {
   ignoreClosedReader(process.stdout);
-  ignoreClosedReader(process.stderr);
+  let stderr: CliDeps['stderr'] | undefined;
   return {
     programName: programNameOf(process.argv[1]),
     // Node builds the stdin stream on first access (~7 ms); most commands never read it.
@@ -26,7 +26,15 @@ export function processDeps(): CliDeps {
       return process.stdin;
     },
     stdout: process.stdout,
-    stderr: process.stderr,
+    // And stderr too: a socket when it is a pipe or a terminal (~4 ms, loading net),
+    // and a command that succeeds quietly never writes there.
+    get stderr() {
+      if (stderr === undefined) {
+        stderr = process.stderr;
+        ignoreClosedReader(stderr);
+      }
+      return stderr;
+    },
     env: process.env,
     clock: systemClock,
     random: cryptoRandom,

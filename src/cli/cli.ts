@@ -67,7 +67,9 @@ export class Cli {
   }
 
   get output(): Output {
-    this.cachedOutput ??= new Output(this.deps.stdout, this.deps.stderr, {
+    // stderr is looked up when a message is written, not before (see processDeps).
+    const stderr = { write: (text: string) => this.deps.stderr.write(text) };
+    this.cachedOutput ??= new Output(this.deps.stdout, stderr, {
       // --query prints JSON, so it quiets notices and hints as --json does.
       json: this.options.json === true || this.query !== undefined,
       quiet: this.options.quiet === true,

@@ -69,7 +69,8 @@ export class Output {
 
   constructor(
     private readonly stdout: Writable & { isTTY?: boolean },
-    private readonly stderr: Writable & { isTTY?: boolean },
+    /** Only written to: the CLI passes one that makes process.stderr on the first message. */
+    private readonly stderr: Pick<Writable, 'write'>,
     readonly options: OutputOptions,
   ) {
     this.style = options.style;

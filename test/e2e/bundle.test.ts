@@ -3,7 +3,8 @@
  * these tests pin which of its files each kind of command loads, so start-up stays
  * fast, and that stack traces still point into src/.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runBin } from '../helpers/bin.js';
@@ -84,6 +85,30 @@ describe('what the built command loads', () => {
 
   it('codes phrase: and the word list', () => {
     expect(loadedBy(['codes', 'phrase', '--user', 'alice', '--purpose', 'add_device']).chunks).toContain('phrase.js');
+  });
+});
+
+describe('the streams of a quiet command', () => {
+  it('a code written to a file, nothing to say on stderr: stderr is never made (for a pipe, a socket loading net)', () => {
+    const home = tempDir('vericode-bundle-');
+    const env = { HOME: home, XDG_DATA_HOME: home, VERICODE_KEY_FILE: join(home, 'store.key'), CI: 'true' };
+    expect(runBin(['init', '-q'], { env }).exitCode).toBe(0);
+    const record = join(home, 'loaded.json');
+    const out = openSync(join(home, 'code.txt'), 'w');
+    try {
+      const run = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'peridio.js'), 'ca-certificates', 'verification-codes', 'create', '-q'], {
+        env: { ...env, NODE_OPTIONS: `--require ${PRELOAD}`, RECORD_LOADED_TO: record },
+        stdio: ['ignore', out, 'pipe'],
+        encoding: 'utf8',
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr).toBe('');
+    } finally {
+      closeSync(out);
+    }
+    expect(readFileSync(join(home, 'code.txt'), 'utf8')).toMatch(/^[A-Za-z0-9]{32}\n$/);
+    const { builtins } = JSON.parse(readFileSync(record, 'utf8')) as { builtins: string[] };
+    expect(builtins).not.toContain('NativeModule net');
   });
 });
 
