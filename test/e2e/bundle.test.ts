@@ -89,26 +89,35 @@ describe('what the built command loads', () => {
 });
 
 describe('the streams of a quiet command', () => {
-  it('a code written to a file, nothing to say on stderr: stderr is never made (for a pipe, a socket loading net)', () => {
+  /** `verification-codes create -q` with stdout to `stdout` and stderr a pipe: its code, its stderr and Node's modules it loaded. */
+  function quietCreate(stdout: 'file' | 'pipe'): { code: string; stderr: string; builtins: string[] } {
     const home = tempDir('vericode-bundle-');
     const env = { HOME: home, XDG_DATA_HOME: home, VERICODE_KEY_FILE: join(home, 'store.key'), CI: 'true' };
     expect(runBin(['init', '-q'], { env }).exitCode).toBe(0);
     const record = join(home, 'loaded.json');
-    const out = openSync(join(home, 'code.txt'), 'w');
+    const file = join(home, 'code.txt');
+    const out = openSync(file, 'w');
     try {
       const run = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'peridio.js'), 'ca-certificates', 'verification-codes', 'create', '-q'], {
         env: { ...env, NODE_OPTIONS: `--require ${PRELOAD}`, RECORD_LOADED_TO: record },
-        stdio: ['ignore', out, 'pipe'],
+        stdio: ['ignore', stdout === 'file' ? out : 'pipe', 'pipe'],
         encoding: 'utf8',
       });
       expect(run.status, run.stderr).toBe(0);
-      expect(run.stderr).toBe('');
+      const { builtins } = JSON.parse(readFileSync(record, 'utf8')) as { builtins: string[] };
+      return { code: stdout === 'file' ? readFileSync(file, 'utf8') : run.stdout, stderr: run.stderr, builtins };
     } finally {
       closeSync(out);
     }
-    expect(readFileSync(join(home, 'code.txt'), 'utf8')).toMatch(/^[A-Za-z0-9]{32}\n$/);
-    const { builtins } = JSON.parse(readFileSync(record, 'utf8')) as { builtins: string[] };
-    expect(builtins).not.toContain('NativeModule net');
+  }
+
+  it.each(['file', 'pipe'] as const)('stdout a %s, nothing to say on stderr: no stream is made (no stream modules, no net)', (stdout) => {
+    const run = quietCreate(stdout);
+    expect(run.code).toMatch(/^[A-Za-z0-9]{32}\n$/);
+    expect(run.stderr).toBe('');
+    // stdout is written directly (src/cli/direct-stdout.ts); stderr is made on the first message.
+    expect(run.builtins).not.toContain('NativeModule stream');
+    expect(run.builtins).not.toContain('NativeModule net');
   });
 });
 
