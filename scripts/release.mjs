@@ -14,7 +14,7 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, 
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { rolldown } from 'rolldown';
-import npmBuild, { lazyChildProcessInCommander } from '../rolldown.config.mjs';
+import npmBuild, { lazyChildProcessInCommander, lazyCrypto } from '../rolldown.config.mjs';
 import { manPage } from './man-page.mjs';
 import { ensureNode24, NODE_PACKAGE, ROOT } from './node24.mjs';
 
@@ -75,7 +75,7 @@ async function bundle(addonSha256) {
   const build = await rolldown({
     input: { vericode: join(ROOT, 'src', 'sea.ts') },
     platform: 'node',
-    plugins: [lazyChildProcessInCommander, lazyBuiltins],
+    plugins: [lazyChildProcessInCommander, lazyCrypto, lazyBuiltins],
     preserveEntrySignatures: 'allow-extension',
     transform: { target: 'node24', define: { __VERICODE_SQLITE_ADDON_SHA256__: JSON.stringify(addonSha256) } },
     logLevel: 'warn',
@@ -93,9 +93,25 @@ async function bundle(addonSha256) {
   const chunks = output.filter((item) => item.type === 'chunk').map((chunk) => chunk.fileName);
   for (const name of chunks) {
     const file = join(dir, name);
-    writeFileSync(file, `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`);
+    writeFileSync(file, `(function (exports, require, module, __filename, __dirname) {${asciiOnly(readFileSync(file, 'utf8'), name)}\n})`);
   }
   return { dir, chunks };
+}
+
+/**
+ * The chunk with every character outside ASCII written as a \u escape (a UTF-16 unit
+ * each, so astral characters become surrogate pairs, which strings, templates and
+ * regular expressions with or without the u flag read as the same character), so that
+ * scripts/sea-main.cjs can hand it to V8 as a one-byte string read straight from the
+ * asset: UTF-8 decoding made a two-byte string of the whole chunk for the few dashes
+ * and arrows in it, twice the memory, 0.5 MB of the young generation for the chunks
+ * of every start and a garbage collection sooner. An escape would change the text
+ * after a backslash or in a template's raw strings (String.raw): the build stops there
+ * (the bundle has neither).
+ */
+function asciiOnly(code, name) {
+  if (/\\[^\x00-\x7f]/.test(code) || /String\.raw/.test(code)) throw new Error(`${name}: a character outside ASCII cannot be escaped safely`);
+  return code.replace(/[^\x00-\x7f]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

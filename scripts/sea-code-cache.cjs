@@ -16,7 +16,8 @@ const [dir, addonPackage, ...args] = process.argv.slice(2);
 const scripts = new Map();
 
 function compile(id) {
-  const script = new Script(readFileSync(join(dir, id), 'utf8'), { filename: id });
+  // As scripts/sea-main.cjs reads it: ASCII, as Latin-1.
+  const script = new Script(readFileSync(join(dir, id), 'latin1'), { filename: id });
   scripts.set(id, script);
   return script;
 }

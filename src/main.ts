@@ -11,22 +11,35 @@ import type { CliDeps } from './cli/cli.js';
 import { COMMAND, writeFailure } from './cli/output.js';
 import { exitCodeFor, StoreError, UsageError, VericodeError } from './core/errors.js';
 import { cryptoRandom, systemClock } from './core/ports.js';
+import { directStdout } from './cli/direct-stdout.js';
 import { version } from '../package.json';
 
 export type { CliDeps } from './cli/cli.js';
 
 /** The real dependencies of a process. */
 export function processDeps(): CliDeps {
-  ignoreClosedReader(process.stdout);
-  ignoreClosedReader(process.stderr);
+  const stdoutStream = (): Writable => {
+    ignoreClosedReader(process.stdout);
+    return process.stdout;
+  };
+  let stderr: CliDeps['stderr'] | undefined;
   return {
     programName: programNameOf(process.argv[1]),
     // Node builds the stdin stream on first access (~7 ms); most commands never read it.
     get stdin() {
       return process.stdin;
     },
-    stdout: process.stdout,
-    stderr: process.stderr,
+    // A pipe, a file or /dev/null is written directly, without building a stream.
+    stdout: directStdout(stdoutStream) ?? stdoutStream(),
+    // stderr is made on first use: a socket when it is a pipe or a terminal (~4 ms,
+    // loading net), and a command that succeeds quietly never writes there.
+    get stderr() {
+      if (stderr === undefined) {
+        stderr = process.stderr;
+        ignoreClosedReader(stderr);
+      }
+      return stderr;
+    },
     env: process.env,
     clock: systemClock,
     random: cryptoRandom,

@@ -20,12 +20,15 @@ export async function run() {
   const { home, env } = benchHome();
   const create = () => timeRun([EXECUTABLE, 'ca-certificates', 'verification-codes', 'create', '-q'], { env });
   report('release: verification-codes create', compare(create, nodeBaseline), `node ${process.version} -e 0`, 1.0);
-  if (existsSync(NODE24)) {
-    const node24Baseline = () => timeRun([NODE24, '-e', '0']);
-    report('release: verification-codes create', compare(create, node24Baseline), 'its node 24 -e 0', 1.0);
-  }
   const version = () => timeRun([EXECUTABLE, '-V'], { env });
   report('release: -V (start, no store)', compare(version, nodeBaseline), `node ${process.version} -e 0`);
+  if (existsSync(NODE24)) {
+    // Node 24's `-e` loads more than a script does (node:crypto among it): the
+    // executable's own start (-V) is below it; the store's work is not.
+    const node24Baseline = () => timeRun([NODE24, '-e', '0']);
+    report('release: verification-codes create', compare(create, node24Baseline), 'its node 24 -e 0', 1.0);
+    report('release: -V (start, no store)', compare(version, node24Baseline), 'its node 24 -e 0');
+  }
   const ca = join(home, 'ca.pem');
   const key = join(home, 'ca.key');
   const x509 = () => {

@@ -13,7 +13,7 @@ import type { Clock, RandomSource } from '../core/ports.js';
 import type { StoreKey } from '../core/records.js';
 import type { StorePort } from '../core/store-port.js';
 import { displayLocation, isStoreUrl, openStoreAt } from './open-store.js';
-import { Output } from './output.js';
+import { Output, type ResultStream } from './output.js';
 import type { JsonQuery } from './query.js';
 import { inquirerPrompter, type Prompter } from './prompt.js';
 import { colorStyle, plainStyle, type Style } from './style.js';
@@ -23,7 +23,8 @@ import { exposedFiles, resolveStoreKey, storePath } from './store-access.js';
 /** Everything a run of the CLI touches outside itself. */
 export interface CliDeps {
   stdin: Readable & { isTTY?: boolean };
-  stdout: Writable & { isTTY?: boolean; columns?: number };
+  /** Only written to (results, help): a stream, or a plain writer of file descriptor 1 (./direct-stdout.ts). */
+  stdout: ResultStream;
   stderr: Writable & { isTTY?: boolean; columns?: number };
   env: Record<string, string | undefined>;
   clock: Clock;
@@ -67,7 +68,9 @@ export class Cli {
   }
 
   get output(): Output {
-    this.cachedOutput ??= new Output(this.deps.stdout, this.deps.stderr, {
+    // stderr is looked up when a message is written, not before (see processDeps).
+    const stderr = { write: (text: string) => this.deps.stderr.write(text) };
+    this.cachedOutput ??= new Output(this.deps.stdout, stderr, {
       // --query prints JSON, so it quiets notices and hints as --json does.
       json: this.options.json === true || this.query !== undefined,
       quiet: this.options.quiet === true,

@@ -63,13 +63,21 @@ export interface OutputOptions {
  */
 export const COMMAND = '{command}';
 
+/** What the CLI needs of stdout: a stream, or a plain writer of file descriptor 1 (./direct-stdout.ts). */
+export interface ResultStream {
+  write(data: string | Uint8Array): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
 export class Output {
   readonly style: Style;
   private readonly view: HumanView;
 
   constructor(
-    private readonly stdout: Writable & { isTTY?: boolean },
-    private readonly stderr: Writable & { isTTY?: boolean },
+    private readonly stdout: ResultStream,
+    /** Only written to: the CLI passes one that makes process.stderr on the first message. */
+    private readonly stderr: Pick<Writable, 'write'>,
     readonly options: OutputOptions,
   ) {
     this.style = options.style;

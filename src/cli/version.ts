@@ -5,7 +5,7 @@
  * and whether this is the release executable. `--json` gives all of it as one document.
  */
 import type { Command } from 'commander';
-import type { Writable } from 'node:stream';
+import type { ResultStream } from './output.js';
 
 /** Thrown by the version options' handlers; `main` prints the version and exits 0. */
 export class VersionRequested extends Error {
@@ -64,7 +64,7 @@ export async function versionReport(version: string): Promise<VersionReport> {
 }
 
 /** Prints the version for `request`, as text or JSON. */
-export async function printVersion(stdout: Writable, version: string, request: VersionRequested, json: boolean): Promise<void> {
+export async function printVersion(stdout: ResultStream, version: string, request: VersionRequested, json: boolean): Promise<void> {
   if (!request.detailed && !json) {
     stdout.write(`vericode ${version}\n`);
     return;

@@ -318,6 +318,15 @@ describe('the release executable, air-gapped', { timeout: 120_000 }, () => {
     const dir = join(box.home, '.cache', 'vericode', 'sqlite');
     const [file] = readdirSync(dir);
     const path = join(dir, file!);
+    // One byte changed, the size kept: the file is not the executable's asset, so it is
+    // written again before anything loads it.
+    const original = readFileSync(path);
+    const flipped = Buffer.from(original);
+    const middle = flipped.length >> 1;
+    flipped[middle] = flipped[middle]! ^ 0xff;
+    writeFileSync(path, flipped);
+    expect(ok(box.run([peridio, 'ca-certificates', 'verification-codes', 'create', '-q']))).toMatch(/^[A-Za-z0-9]{32}\n$/);
+    expect(readFileSync(path).equals(original)).toBe(true);
     writeFileSync(path, 'planted');
     expect(box.run([peridio, '-V', '--json']).exitCode).toBe(0);
     expect(ok(box.run([peridio, 'ca-certificates', 'verification-codes', 'create', '-q']))).toMatch(/^[A-Za-z0-9]{32}\n$/);

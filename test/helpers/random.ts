@@ -1,9 +1,9 @@
 /**
  * A deterministic RandomSource for tests: SHA-256 in counter mode over a seed, with
- * the same rejection sampling as node:crypto's randomInt so it has no modulo bias.
+ * the rejection sampling of the real source (uniformInt), so it has no modulo bias.
  */
 import { createHash } from 'node:crypto';
-import type { RandomSource } from '../../src/core/ports.js';
+import { type RandomSource, uniformInt } from '../../src/core/ports.js';
 
 export function seededRandom(seed: string | number = 1): RandomSource {
   let counter = 0;
@@ -20,14 +20,6 @@ export function seededRandom(seed: string | number = 1): RandomSource {
   };
   return {
     bytes,
-    int(maxExclusive) {
-      // 48-bit draws; reject the top sliver that would bias the remainder.
-      const range = 2 ** 48;
-      const limit = range - (range % maxExclusive);
-      for (;;) {
-        const value = Buffer.from(bytes(6)).readUIntBE(0, 6);
-        if (value < limit) return value % maxExclusive;
-      }
-    },
+    int: (maxExclusive) => uniformInt(bytes, maxExclusive),
   };
 }

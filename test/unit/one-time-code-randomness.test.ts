@@ -55,7 +55,7 @@ function expectUniform(counts: number[][]): void {
  * position, still enough for the chi-square approximation) and the real one 100,000.
  */
 const SOURCES: ReadonlyArray<readonly [string, () => RandomSource, number]> = [
-  ['node:crypto', () => cryptoRandom, SAMPLES],
+  ['the system source (cryptoRandom)', () => cryptoRandom, SAMPLES],
   ['seeded', () => seededRandom('chi-square'), 25_000],
 ];
 

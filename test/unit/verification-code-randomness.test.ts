@@ -17,7 +17,7 @@ function chiSquare(counts: number[], expected: number): number {
 }
 
 describe.each([
-  ['node:crypto', cryptoRandom],
+  ['the system source (cryptoRandom)', cryptoRandom],
   ['the seeded test source', seededRandom('chi-square')],
 ])('100,000 verification codes from %s', (_name, random: RandomSource) => {
   const codes = Array.from({ length: CODES }, () => generateVerificationCode(random));

@@ -11,7 +11,7 @@
  * hashed over their canonical form; `checkLegacyDetails` accepts those only when the
  * stored text is exactly how `JSON.stringify` wrote it, so it has one reading.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../digest.js';
 import { VerificationError } from '../errors.js';
 
 /** One audit event as stored, without its hashes. Never holds a code or key. */
@@ -66,7 +66,7 @@ export function eventJson(event: Omit<StoredAuditEvent, 'prev_hash' | 'hash'>): 
 
 /** SHA-256 (hex) of `prevHash` followed by the event's JSON text. */
 export function hashEventText(prevHash: string, json: string): string {
-  return createHash('sha256').update(prevHash, 'utf8').update(json, 'utf8').digest('hex');
+  return sha256Hex(prevHash, json);
 }
 
 /** The hash of `body` chained after `prevHash` (both hex), over its canonical JSON. */

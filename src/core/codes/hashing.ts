@@ -6,13 +6,14 @@
  * protect once the secret leaks with the store, so they get a salted, memory-hard
  * scrypt hash instead.
  */
-import { createHmac, scrypt, timingSafeEqual } from 'node:crypto';
+import { scrypt, timingSafeEqual } from 'node:crypto';
+import { hmacSha256 } from '../digest.js';
 import type { RandomSource } from '../ports.js';
 import type { StoreWriter } from '../store-port.js';
 
 /** HMAC-SHA256 of the UTF-8 code under `secret`. */
 export function hmacCode(secret: Uint8Array, code: string): Buffer {
-  return createHmac('sha256', secret).update(code, 'utf8').digest();
+  return hmacSha256(secret, code);
 }
 
 /** Constant-time equality of two digests (false when the lengths differ). */
