@@ -314,6 +314,24 @@ describe('the release executable, air-gapped', { timeout: 120_000 }, () => {
     expect(readdirSync(join(home, '.cache', 'vericode', 'sqlite'))).toEqual([expect.stringMatching(/^better_sqlite3-[0-9a-f]{64}\.node$/)]);
   });
 
+  it('two first runs at once on a fresh HOME (no key, no store, no addon yet) both succeed with one key and one store', async () => {
+    // The loser of the race to create the key file used to fail ("it already exists").
+    for (let pair = 0; pair < 8; pair += 1) {
+      const home = join(box.root, `first-run-${pair}`);
+      mkdirSync(home);
+      const runs = await Promise.all([0, 1].map(() => box.start([peridio, 'ca-certificates', 'verification-codes', 'create', '-q'], { home })));
+      for (const run of runs) {
+        expect(run.exitCode, run.stderr).toBe(0);
+        expect(run.stdout).toMatch(/^[A-Za-z0-9]{32}\n$/);
+      }
+      expect(
+        ok(box.run([peridio, 'verification-codes', 'list', '-q'], { home }))
+          .trim()
+          .split('\n'),
+      ).toHaveLength(2);
+    }
+  });
+
   it('a tampered or swapped unpacked addon is never loaded: it is replaced by the checked one', () => {
     const dir = join(box.home, '.cache', 'vericode', 'sqlite');
     const [file] = readdirSync(dir);
