@@ -42,23 +42,22 @@ const legacyKey = (organizationId: string, userId: string, purpose: string): str
  * per spent code (about 130 bytes: 65 MB at half a million).
  */
 export function firstSpendMismatch(store: Store, ledger: CodeLedger, spend: CodeLedger['spends'][number], legacyBefore: number): SpendMismatch | undefined {
-  const logged = new Set<string>();
-  // Prepared afresh: a statement being iterated cannot be shared (see Store.prepare).
-  const events = store.db
-    .prepare("SELECT subject FROM audit_events WHERE action = ? AND outcome = 'success' AND subject IS NOT NULL")
-    .pluck()
-    .iterate(spend.action) as IterableIterator<string>;
-  for (const subject of events) logged.add(subject);
+  // All at once: a fifth cheaper than iterating row by row.
+  const logged = new Set(
+    store.prepare("SELECT subject FROM audit_events WHERE action = ? AND outcome = 'success' AND subject IS NOT NULL").pluck().all(spend.action) as string[],
+  );
   const legacy = spend.action === 'code.invalidate' ? legacyInvalidations(store, legacyBefore) : undefined;
+  // Prepared afresh: a statement being iterated cannot be shared (see Store.prepare).
+  // Only what the check reads: each column costs a value per code.
   const codes = store.db
     .prepare(
-      `SELECT ${prnOf(ledger.kind)}, c.${spend.column} IS NOT NULL, c.organization_id, ${legacy ? 'c.user_id, c.purpose' : 'NULL, NULL'} FROM ${ledger.table} c ORDER BY c.seq`,
+      `SELECT ${prnOf(ledger.kind)}, c.${spend.column} IS NOT NULL${legacy ? ', c.organization_id, c.user_id, c.purpose' : ''} FROM ${ledger.table} c ORDER BY c.seq`,
     )
     .raw()
-    .iterate() as IterableIterator<[string, 0 | 1, string, string, string]>;
+    .iterate() as IterableIterator<[string, 0 | 1, string?, string?, string?]>;
   for (const [subject, spent, organizationId, userId, purpose] of codes) {
     if ((spent === 1) === logged.has(subject)) continue;
-    if (spent === 1 && legacy?.has(legacyKey(organizationId, userId, purpose))) continue;
+    if (spent === 1 && legacy?.has(legacyKey(organizationId!, userId!, purpose!))) continue;
     return { subject, spent };
   }
   return undefined;
