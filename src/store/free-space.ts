@@ -32,7 +32,10 @@ export function reclaimFreePages(store: Store): number {
   const before = pages();
   for (;;) {
     const free = store.write(() => {
-      store.prepare(`PRAGMA incremental_vacuum(${PAGES_PER_STEP})`).run();
+      // The pragma frees one page per step, each a result row better-sqlite3 does not
+      // see: `run()` steps once, so this loop freed one page per transaction. `exec`
+      // steps to the end.
+      store.db.exec(`PRAGMA incremental_vacuum(${PAGES_PER_STEP})`);
       return store.db.pragma('freelist_count', { simple: true }) as number;
     });
     if (free === 0) break;
