@@ -22,6 +22,14 @@ export const PURGE_BATCH_SIZE = 10_000;
 /** The write lock a purge transaction aims to hold: well within the 5 s that other writers wait for it. */
 export const PURGE_BATCH_TARGET_MS = 1000;
 
+/**
+ * The pause between batches: longer than a SQLite writer waiting for the lock sleeps
+ * between its tries (100 ms at most), so each one waiting gets its turn. A purge that
+ * took the lock again at once starved a redeemer past its 5 s busy timeout, however
+ * short each batch was.
+ */
+export const PURGE_PAUSE_MS = 120;
+
 const MIN_BATCH = 1000;
 const MAX_BATCH = 200_000;
 
@@ -142,6 +150,7 @@ async function deleteSpent(
     if (deleted > 0) onProgress?.(total);
     if (deleted < batchSize) break;
     if (fixedBatchSize === undefined) batchSize = nextBatchSize(batchSize, ctx.clock.now().getTime() - started);
+    await new Promise((resolve) => setTimeout(resolve, PURGE_PAUSE_MS));
   }
   return { removed, total };
 }
