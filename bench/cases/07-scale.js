@@ -5,8 +5,8 @@
 // `cp` of the same file, `store purge` as the time to remove 200,000 spent codes,
 // `audit verify` also per event. The big store is built once per run and every case
 // uses it (purge a copy); the slow commands run few times, still interleaved with
-// their baselines. The whole case takes about 6 minutes on a 2-core machine, 2.5 of
-// them building the store.
+// their baselines. The whole case takes about 2.5 minutes on the shared 2-core
+// benchmark machine, 1.5 of them building the store.
 //
 //   npm run bench -- scale
 //   VERICODE_BENCH_SCALE_CODES=100000   a smaller store (purge then removes a fifth of it)
