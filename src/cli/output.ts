@@ -37,8 +37,8 @@ export interface HumanView {
   /** A table with a header on a TTY; tab-separated lines without header when piped. */
   table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>): string;
   /**
-   * A PRN for a table cell: on a TTY its short id (the first 8 hex digits of its last
-   * UUID, as git shortens hashes), so a row fits 80 columns; piped, the full PRN, so
+   * A PRN for a table cell: on a TTY its short id (8 hex digits of its last UUID, as
+   * git shortens hashes; see `shortId`), so a row fits 80 columns; piped, the full PRN, so
    * scripts can pass it on. `get`, `-q` and `--json` always give the full PRN.
    */
   id(prn: string | null): string | null;
@@ -194,10 +194,16 @@ function escapingStyle(style: Style, styled: Set<string>): Style {
   return { bold: wrap(style.bold), dim: wrap(style.dim), red: wrap(style.red), green: wrap(style.green), yellow: wrap(style.yellow) };
 }
 
-/** The first 8 hex digits of the last UUID in `prn`; `prn` itself when it holds none. */
+/**
+ * 8 hex digits of the last UUID in `prn`: its first 8, or its last 8 for a version 7
+ * UUID (codes), whose first digits are its time and so shared by every code issued in
+ * the same minute; `prn` itself when it holds none.
+ */
 function shortId(prn: string): string {
   const uuids = prn.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi);
-  return uuids ? uuids[uuids.length - 1]!.slice(0, 8) : prn;
+  if (!uuids) return prn;
+  const uuid = uuids[uuids.length - 1]!;
+  return uuid[14] === '7' ? uuid.slice(-8) : uuid.slice(0, 8);
 }
 
 /** Narrowest a column is cut to when a table is too wide for the terminal. */

@@ -12,11 +12,36 @@ import { CODE_TABLES } from './store-port.js';
 import { rfc3339 } from './time.js';
 
 /**
- * Records deleted per transaction: a fraction of a second of work, so others wait
- * briefly for the write lock. Larger batches rewrite each page of the randomly
- * ordered indexes fewer times (500 rewrote them 20 times as often).
+ * Records deleted by the first transaction. Later ones are sized by `nextBatchSize`:
+ * each deleted row also rewrites its entry in the code-HMAC index, which is in random
+ * order, so a batch of any size rewrites most of that index's pages (encrypting each
+ * into the WAL). Fewer, larger batches rewrite them fewer times.
  */
 export const PURGE_BATCH_SIZE = 10_000;
+
+/** The write lock a purge transaction aims to hold: well within the 5 s that other writers wait for it. */
+export const PURGE_BATCH_TARGET_MS = 1000;
+
+/**
+ * The pause between batches: longer than a SQLite writer waiting for the lock sleeps
+ * between its tries (100 ms at most), so each one waiting gets its turn. A purge that
+ * took the lock again at once starved a redeemer past its 5 s busy timeout, however
+ * short each batch was.
+ */
+export const PURGE_PAUSE_MS = 120;
+
+const MIN_BATCH = 1000;
+const MAX_BATCH = 200_000;
+
+/**
+ * The size of the next batch after one of `size` records took `elapsedMs`: scaled
+ * toward `PURGE_BATCH_TARGET_MS`, by at most a factor of two either way, within
+ * 1,000 to 200,000 records.
+ */
+export function nextBatchSize(size: number, elapsedMs: number): number {
+  const factor = Math.min(2, Math.max(0.5, PURGE_BATCH_TARGET_MS / Math.max(elapsedMs, 1)));
+  return Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.round(size * factor)));
+}
 
 /** The default `--older-than`: 30 days. */
 export const DEFAULT_PURGE_AGE_MS = 30 * 86_400_000;
@@ -25,7 +50,7 @@ export const DEFAULT_PURGE_AGE_MS = 30 * 86_400_000;
 export interface PurgeOptions {
   /** Only records spent at least this long ago (ms, at least 1). */
   olderThanMs?: number;
-  /** Records deleted per transaction (default `PURGE_BATCH_SIZE`). */
+  /** Records deleted per transaction; by default sized by how long each batch takes (see `nextBatchSize`). */
   batchSize?: number;
   /** Called after each batch with the running total of deleted records. */
   onProgress?: (removed: number) => void;
@@ -64,9 +89,8 @@ export async function purgeStore(ctx: CoreContext, options: PurgeOptions = {}): 
     throw new UsageError(`purge age ${olderThanMs} ms is not a positive whole number of milliseconds`);
   }
   const before = ctx.clock.now().getTime() - olderThanMs;
-  const batchSize = options.batchSize ?? PURGE_BATCH_SIZE;
   return ctx.store.withBulkWrites(async () => {
-    const { removed, total } = await deleteSpent(ctx, before, olderThanMs, batchSize, options.onProgress);
+    const { removed, total } = await deleteSpent(ctx, before, olderThanMs, options.batchSize, options.onProgress);
     const reclaimed = await ctx.store.reclaimSpace({ compact: options.compact === true });
     if (options.compact) {
       await ctx.store.write((tx) =>
@@ -85,17 +109,22 @@ export async function purgeStore(ctx: CoreContext, options: PurgeOptions = {}): 
   });
 }
 
-/** The batches: each deletes up to `batchSize` records with its audit event, in one transaction. */
+/**
+ * The batches: each deletes up to its size of records with its audit event, in one
+ * transaction. A fixed `batchSize`, or sizes that follow how long each batch took.
+ */
 async function deleteSpent(
   ctx: CoreContext,
   before: number,
   olderThanMs: number,
-  batchSize: number,
+  fixedBatchSize: number | undefined,
   onProgress?: (removed: number) => void,
 ): Promise<Pick<PurgeResult, 'removed' | 'total'>> {
   const removed: Record<string, number> = Object.fromEntries(CODE_TABLES.map((table) => [table, 0]));
   let total = 0;
+  let batchSize = fixedBatchSize ?? PURGE_BATCH_SIZE;
   for (let batch = 1; ; batch += 1) {
+    const started = ctx.clock.now().getTime();
     const deleted = await ctx.store.write(async (tx) => {
       const counts: Record<string, number> = {};
       let budget = batchSize;
@@ -120,6 +149,8 @@ async function deleteSpent(
     total += deleted;
     if (deleted > 0) onProgress?.(total);
     if (deleted < batchSize) break;
+    if (fixedBatchSize === undefined) batchSize = nextBatchSize(batchSize, ctx.clock.now().getTime() - started);
+    await new Promise((resolve) => setTimeout(resolve, PURGE_PAUSE_MS));
   }
   return { removed, total };
 }

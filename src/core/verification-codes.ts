@@ -10,7 +10,7 @@ import { assertVerificationCodeFormat, generateVerificationCode, VERIFICATION_CO
 import type { CoreContext } from './context.js';
 import { ConflictError, ExpiredError, NotFoundError, UsageError, VerificationError } from './errors.js';
 import type { TtlPolicy } from './duration.js';
-import { randomUuid } from './ports.js';
+import { timeOrderedUuid } from './ports.js';
 import { organizationPrn, parseResourcePrn, resourcePrn } from './prn.js';
 import { existingOrganizationId } from './organizations.js';
 import type { VerificationCodeRow, VerificationCodeStatusFilter } from './records.js';
@@ -83,7 +83,7 @@ export async function issueVerificationCodeIn(ctx: CoreContext, tx: StoreWriter,
   const organizationId = await existingOrganizationId(tx, input.organizationId);
   const createdAt = nowWholeSeconds(ctx.clock);
   const row = {
-    id: randomUuid(ctx.random),
+    id: timeOrderedUuid(ctx.random, ctx.clock.now().getTime()),
     organization_id: organizationId,
     certificate_id: input.certificateId ?? null,
     created_at: createdAt,

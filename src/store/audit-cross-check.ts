@@ -34,34 +34,44 @@ const legacyKey = (organizationId: string, userId: string, purpose: string): str
  * table without a successful `spend.action` event about it, or not spent although the
  * log holds one (see `legacyInvalidations` for invalidations before `legacyBefore`).
  *
- * Two sequential passes: the subjects of the spending events (one range of the
- * (action, outcome, subject) index) into a set, then the table in seq order. Probing
- * the index once per code, in seq order, hit its pages at random: with a million codes
- * nearly every probe decrypted a page, about 20 µs each; and each code invalidated
- * before schema 5 scanned every legacy invalidation event. The sets hold one string
- * per spent code (about 130 bytes: 65 MB at half a million).
+ * The subjects of the spending events (one range of the (action, outcome, subject)
+ * index, already in order) are copied into a temporary table in memory, then SQLite
+ * holds the codes table against it in seq order: nothing crosses into JavaScript but
+ * the disagreements. Probing the encrypted index once per code decrypted a page for
+ * nearly every probe; a JavaScript set of the subjects cost a string per code and per
+ * event. The temporary table takes about 110 bytes per spent code (55 MB at half a million).
  */
 export function firstSpendMismatch(store: Store, ledger: CodeLedger, spend: CodeLedger['spends'][number], legacyBefore: number): SpendMismatch | undefined {
-  const logged = new Set<string>();
-  // Prepared afresh: a statement being iterated cannot be shared (see Store.prepare).
-  const events = store.db
-    .prepare("SELECT subject FROM audit_events WHERE action = ? AND outcome = 'success' AND subject IS NOT NULL")
-    .pluck()
-    .iterate(spend.action) as IterableIterator<string>;
-  for (const subject of events) logged.add(subject);
   const legacy = spend.action === 'code.invalidate' ? legacyInvalidations(store, legacyBefore) : undefined;
-  const codes = store.db
-    .prepare(
-      `SELECT ${prnOf(ledger.kind)}, c.${spend.column} IS NOT NULL, c.organization_id, ${legacy ? 'c.user_id, c.purpose' : 'NULL, NULL'} FROM ${ledger.table} c ORDER BY c.seq`,
-    )
-    .raw()
-    .iterate() as IterableIterator<[string, 0 | 1, string, string, string]>;
-  for (const [subject, spent, organizationId, userId, purpose] of codes) {
-    if ((spent === 1) === logged.has(subject)) continue;
-    if (spent === 1 && legacy?.has(legacyKey(organizationId, userId, purpose))) continue;
-    return { subject, spent };
+  const db = store.db;
+  // Every page of the temporary table stays in memory (temp_store=MEMORY): a cache that
+  // holds them all keeps the probes of codes in random id order from thrashing it.
+  const cacheSize = db.pragma('temp.cache_size', { simple: true }) as number;
+  db.pragma('temp.cache_size = -262144');
+  db.exec('CREATE TEMP TABLE spend_subjects (subject TEXT PRIMARY KEY) WITHOUT ROWID');
+  try {
+    db.prepare(
+      // A subject spent twice is one entry here; spentTwice names it.
+      "INSERT OR IGNORE INTO temp.spend_subjects SELECT subject FROM audit_events WHERE action = ? AND outcome = 'success' AND subject IS NOT NULL ORDER BY subject",
+    ).run(spend.action);
+    const disagreements = db
+      .prepare(
+        `SELECT ${prnOf(ledger.kind)} AS subject, c.${spend.column} IS NOT NULL AS spent${legacy ? ', c.organization_id, c.user_id, c.purpose' : ''}
+         FROM ${ledger.table} c
+         WHERE (c.${spend.column} IS NOT NULL) IS NOT EXISTS (SELECT 1 FROM temp.spend_subjects l WHERE l.subject = ${prnOf(ledger.kind)})
+         ORDER BY c.seq`,
+      )
+      .raw()
+      .iterate() as IterableIterator<[string, 0 | 1, string?, string?, string?]>;
+    for (const [subject, spent, organizationId, userId, purpose] of disagreements) {
+      if (spent === 1 && legacy?.has(legacyKey(organizationId!, userId!, purpose!))) continue;
+      return { subject, spent };
+    }
+    return undefined;
+  } finally {
+    db.exec('DROP TABLE temp.spend_subjects');
+    db.pragma(`temp.cache_size = ${cacheSize}`);
   }
-  return undefined;
 }
 
 /** The first code the log says was spent more than once, with its first and last spending events. */

@@ -32,7 +32,10 @@ export function reclaimFreePages(store: Store): number {
   const before = pages();
   for (;;) {
     const free = store.write(() => {
-      store.prepare(`PRAGMA incremental_vacuum(${PAGES_PER_STEP})`).run();
+      // The pragma frees one page per step, each a result row better-sqlite3 does not
+      // see: `run()` steps once, so this loop freed one page per transaction. `exec`
+      // steps to the end.
+      store.db.exec(`PRAGMA incremental_vacuum(${PAGES_PER_STEP})`);
       return store.db.pragma('freelist_count', { simple: true }) as number;
     });
     if (free === 0) break;
@@ -59,7 +62,7 @@ export function compactStore(store: Store): number {
 /**
  * Runs `work`, a long series of write batches, with settings for bulk deletion on
  * this connection only, then checkpoints once:
- * - a 128 MB page cache instead of 16 MB: deleting thousands of codes touches pages
+ * - a 256 MB page cache instead of 16 MB: deleting thousands of codes touches pages
  *   all over the code-HMAC and id indexes (random order), which the small cache
  *   decrypted, re-encrypted and spilled again and again;
  * - no checkpoint after each batch, which copied those same pages into the file once
@@ -74,7 +77,7 @@ export async function withBulkWriteSettings<T>(store: Store, work: () => Promise
   // store would refuse with an error that hides the clear one.
   store.assertWritable();
   const saved = ['cache_size', 'wal_autocheckpoint', 'synchronous'].map((name) => [name, store.db.pragma(name, { simple: true })] as const);
-  store.db.pragma('cache_size = -131072');
+  store.db.pragma('cache_size = -262144');
   store.db.pragma('wal_autocheckpoint = 0');
   store.db.pragma('synchronous = NORMAL');
   try {

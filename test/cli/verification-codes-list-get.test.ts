@@ -28,11 +28,23 @@ describe('peridio ca-certificates verification-codes list', () => {
   it('prints a table with a header and short ids on a TTY, and (none) when empty', async () => {
     const { s, ids } = await sessionWithCodes(1);
     const run = await s.run(['--no-color', 'verification-codes', 'list'], { tty: true });
-    const shortId = /:ca_verification_code:([0-9a-f]{8})-/.exec(ids[0]!)![1];
+    // A code's id is a version 7 UUID: its first digits are its time, its last 8 random.
+    const shortId = /:ca_verification_code:[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{4}([0-9a-f]{8})$/.exec(ids[0]!)![1];
     expect(run.stdout).toBe(
       `ID        STATUS  CREATED               EXPIRES               CERTIFICATE\n${shortId}  active  2025-01-01T00:00:00Z  2025-01-01T01:00:00Z  -\n`,
     );
     expect((await s.run(['--no-color', 'verification-codes', 'list', '--status', 'consumed'], { tty: true })).stdout).toBe('(none)\n');
+  });
+
+  it('tells apart on a TTY codes issued a minute apart, whose ids begin alike, by their short ids', async () => {
+    const { s, ids } = await sessionWithCodes(3);
+    const run = await s.run(['--no-color', 'verification-codes', 'list'], { tty: true });
+    const shown = run.stdout
+      .split('\n')
+      .slice(1, -1)
+      .map((line) => line.split(' ')[0]);
+    expect(shown.sort()).toEqual(ids.map((prn) => prn.slice(-8)).sort());
+    expect(new Set(shown).size).toBe(3);
   });
 
   it('pages with --limit and --page, pointing at the next page on stderr', async () => {

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { listAudit, verifyAuditChain } from '../../src/core/audit.js';
 import { UsageError } from '../../src/core/errors.js';
 import { storeInfo } from '../../src/core/store-info.js';
-import { purgeStore } from '../../src/core/store-purge.js';
+import { nextBatchSize, PURGE_BATCH_SIZE, PURGE_BATCH_TARGET_MS, purgeStore } from '../../src/core/store-purge.js';
 import { consumeVerificationCode, issueVerificationCode, listVerificationCodes } from '../../src/core/verification-codes.js';
 import type { Store } from '../../src/store/store.js';
+import { insertVerificationCode } from '../../src/store/verification-codes.js';
 import { testStore } from '../helpers/store.js';
 
 const MINUTE = 60_000;
@@ -82,6 +83,47 @@ describe('purgeStore', () => {
       })),
     );
     expect((await listVerificationCodes(ctx, { organizationId })).items).toEqual([]);
+  });
+
+  it('sizes each batch after the first by how long the one before took, by at most a factor of two', () => {
+    expect(nextBatchSize(PURGE_BATCH_SIZE, PURGE_BATCH_TARGET_MS)).toBe(PURGE_BATCH_SIZE);
+    expect(nextBatchSize(PURGE_BATCH_SIZE, PURGE_BATCH_TARGET_MS / 4)).toBe(2 * PURGE_BATCH_SIZE);
+    expect(nextBatchSize(PURGE_BATCH_SIZE, 0)).toBe(2 * PURGE_BATCH_SIZE);
+    expect(nextBatchSize(PURGE_BATCH_SIZE, (PURGE_BATCH_TARGET_MS * 4) / 5)).toBe(12_500);
+    expect(nextBatchSize(PURGE_BATCH_SIZE, PURGE_BATCH_TARGET_MS * 10)).toBe(PURGE_BATCH_SIZE / 2);
+    // Within 1,000 to 200,000 records, however fast or slow.
+    expect(nextBatchSize(1200, 60_000)).toBe(1000);
+    expect(nextBatchSize(150_000, 1)).toBe(200_000);
+  });
+
+  it('grows its batches while they are quick, each still with its own audit event', async () => {
+    const { ctx, clock, organizationId, connection } = await testStore();
+    const count = PURGE_BATCH_SIZE + 2 * PURGE_BATCH_SIZE + 5;
+    // Expired codes written straight into the table (30,000 issued through the core
+    // take half a minute): the log has no events about them, so no audit verify here.
+    const now = clock.now().getTime();
+    connection.db.transaction(() => {
+      for (let i = 0; i < count; i += 1) {
+        insertVerificationCode(connection, {
+          id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          organization_id: organizationId,
+          certificate_id: null,
+          created_at: now,
+          expires_at: now + 5 * MINUTE,
+          code_hmac: Buffer.from(String(i).padStart(32, '0')),
+        });
+      }
+    })();
+    clock.advance(DAY);
+    const progress: number[] = [];
+    // The test clock stands still: every batch takes no time, so each is twice the one before.
+    const result = await purgeStore(ctx, { olderThanMs: MINUTE, onProgress: (n) => progress.push(n) });
+    expect(result.total).toBe(count);
+    expect(progress).toEqual([PURGE_BATCH_SIZE, 3 * PURGE_BATCH_SIZE, count]);
+    const purges = await listAudit(ctx, { action: 'store.purge' });
+    expect(purges.map((e) => (e.details.removed as { verification_codes: number }).verification_codes)).toEqual([PURGE_BATCH_SIZE, 2 * PURGE_BATCH_SIZE, 5]);
+    expect(purges.map((e) => e.details.batch)).toEqual([1, 2, 3]);
+    expect(connection.db.prepare('SELECT count(*) FROM verification_codes').pluck().get()).toBe(0);
   });
 
   it.each([0, -1, 1.5, Number.NaN])('refuses an --older-than of %s ms and removes nothing', async (olderThanMs) => {

@@ -5,7 +5,7 @@ import type { OneTimeCodeType } from '../codes/one-time-code-format.js';
 import type { CoreContext } from '../context.js';
 import { formatDuration } from '../duration.js';
 import { ConflictError, UsageError } from '../errors.js';
-import { randomUuid, type RandomSource } from '../ports.js';
+import { timeOrderedUuid, type RandomSource } from '../ports.js';
 import { organizationPrn } from '../prn.js';
 import { nowWholeSeconds, rfc3339 } from '../time.js';
 import { loadCodec, shortCodeDigest, type ShortCodeDigest } from './codec.js';
@@ -90,7 +90,7 @@ export async function issueOneTimeCode(ctx: CoreContext, input: IssueOneTimeCode
       );
     }
     const row = {
-      id: randomUuid(ctx.random),
+      id: timeOrderedUuid(ctx.random, ctx.clock.now().getTime()),
       organization_id: input.organizationId,
       type: input.type,
       user_id: input.userId,
