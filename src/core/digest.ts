@@ -11,6 +11,9 @@ import { sha256 } from '@noble/hashes/sha2.js';
 
 const utf8 = new TextEncoder();
 
+/** A SHA-256 (hex) of UTF-8 texts, one after the other: the pure JavaScript one below, or node:crypto's for bulk work. */
+export type Sha256Hex = (...parts: readonly string[]) => string;
+
 /** SHA-256 (hex) of the UTF-8 texts `parts`, one after the other. */
 export function sha256Hex(...parts: readonly string[]): string {
   const hash = sha256.create();

@@ -16,6 +16,7 @@
  * naming where it came from.
  */
 import { chainBroken, checkStoredLink, GENESIS_HASH, canonicalJson, type StoredAuditEvent } from './audit/chain.js';
+import { bulkSha256Hex } from './audit/verify.js';
 import { verifyAuditChain } from './audit/verify.js';
 import { recordEvent } from './audit.js';
 import type { CoreContext } from './context.js';
@@ -165,7 +166,7 @@ class ChainCheck {
   add(row: TableRow): void {
     const event = auditEventOf(row);
     const expectedSeq = (this.head?.seq ?? 0) + 1;
-    const broken = checkStoredLink(event, this.head?.hash ?? GENESIS_HASH, expectedSeq, event.seq < this.legacyBefore);
+    const broken = checkStoredLink(event, this.head?.hash ?? GENESIS_HASH, expectedSeq, event.seq < this.legacyBefore, bulkSha256Hex);
     if (broken) throw chainBroken(broken);
     this.head = event;
   }

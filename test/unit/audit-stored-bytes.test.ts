@@ -116,6 +116,23 @@ describe('a store written by the old code path', () => {
     }
   });
 
+  it('checks old events that happen to be canonical, and finds a changed or missing old event', async () => {
+    const t = await withCodes();
+    await asWrittenByTheOldCode(t, (seq) => (seq === 2 ? { a: 1 } : unsorted(seq)));
+    const store = await openSqliteStore(t.path, { mode: 'key-file', key: TEST_KEY });
+    try {
+      const ctx = { ...t.ctx, store };
+      expect((await verifyAuditChain(ctx)).events).toBe(4);
+      const db = store.connection.db;
+      db.exec("UPDATE audit_events SET action = 'organization.delete' WHERE seq = 2");
+      await expect(verifyAuditChain(ctx)).rejects.toThrow('audit log is broken at event 2: its contents do not match its hash');
+      db.exec('DELETE FROM audit_events WHERE seq = 2');
+      await expect(verifyAuditChain(ctx)).rejects.toThrow('audit log is broken at event 3: expected event 2 here: an event is missing or out of order');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('but an old event whose text was changed without changing its meaning (a duplicated key) fails', async () => {
     const t = await withCodes();
     await asWrittenByTheOldCode(t, unsorted);

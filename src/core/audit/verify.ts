@@ -8,12 +8,16 @@
  */
 import { hash } from 'node:crypto';
 import type { CoreContext } from '../context.js';
+import type { Sha256Hex } from '../digest.js';
 import { UsageError } from '../errors.js';
 import type { StoreReader } from '../store-port.js';
 import { rfc3339 } from '../time.js';
 import { checkAnchor } from './anchor.js';
 import { chainBroken, checkStoredLink, GENESIS_HASH } from './chain.js';
 import { crossCheckState } from './cross-check.js';
+
+/** SHA-256 as a whole log's check hashes: node:crypto's, native (see digest.ts for single writes). */
+export const bulkSha256Hex: Sha256Hex = (...parts) => hash('sha256', parts.join(''));
 
 /** Events read per query: large enough to amortize the query, small enough for the young GC generation. */
 const BATCH = 2048;
@@ -87,11 +91,25 @@ async function recompute(
   const legacyBefore = await tx.auditStoredBytesFrom();
   const total = headSeq - since + 1;
   let expected = since;
+  // Events older than schema 5 hash their details as first written, which the fast
+  // check below cannot rebuild: they are read whole, a batch at a time, and checked the
+  // precise way (one query a batch, not one an event).
+  while (expected < legacyBefore) {
+    const batch = await tx.listAuditEvents({ afterSeq: expected - 1, beforeSeq: legacyBefore, order: 'asc', limit: BATCH });
+    for (const event of batch) {
+      const broken = checkStoredLink(event, prevHash, expected, true, bulkSha256Hex);
+      if (broken) throw chainBroken(broken);
+      prevHash = event.hash;
+      expected += 1;
+      if (onProgress && (expected - since) % 1000 === 0) onProgress(expected - since, total);
+    }
+    if (batch.length < BATCH) break;
+  }
   for (;;) {
     const batch = await tx.auditChainBatch(expected, BATCH);
     for (const [seq, eventHash, text, detailsAreJson] of batch) {
       if (seq !== expected || detailsAreJson !== 1 || !text.startsWith(prevHash) || hash('sha256', text) !== eventHash) {
-        const broken = checkStoredLink((await tx.auditEventAt(seq))!, prevHash, expected, seq < legacyBefore);
+        const broken = checkStoredLink((await tx.auditEventAt(seq))!, prevHash, expected, seq < legacyBefore, bulkSha256Hex);
         if (broken) throw chainBroken(broken);
       }
       prevHash = eventHash;
