@@ -32,9 +32,9 @@ const PRIVATE_DIRECTORY = resolve(import.meta.dirname, 'src', 'store', 'private-
 
 /**
  * Chunk names by path, most specific first; the first match wins. The 'cli' group is
- * merged into the entry, main.js. The CA name rule and etags stay in core: the
- * ca-certificates verbs check names, descriptions and --if-match before anything loads
- * x509.js. The flag parsers (src/cli/parse.ts, in main.js) read durations, times and
+ * merged into the entry, main.js. The CA name rule, etags and JITP settings stay in
+ * core: the ca-certificates verbs check names, descriptions, --if-match and the --jitp-…
+ * flags (as commander reads them, for every verb) before anything loads x509.js. The flag parsers (src/cli/parse.ts, in main.js) read durations, times and
  * page tokens with the core's small pure modules, which go with them.
  */
 const GROUPS = [
@@ -43,7 +43,7 @@ const GROUPS = [
   ['core', /node_modules[\\/]@noble[\\/]hashes[\\/](sha2|_md|_u64|hmac|utils)\.js$/],
   ['phrase', /node_modules[\\/]@(scure|noble)[\\/]|src[\\/]core[\\/]codes[\\/]phrase-code\.ts$/],
   ['cli', /src[\\/]core[\\/](duration|time|pagination)\.ts$/],
-  ['x509', /src[\\/]core[\\/](x509[\\/]|ca-certificates[\\/](?!name-rule|etag)|device-certificates\.ts$)/],
+  ['x509', /src[\\/]core[\\/](x509[\\/]|ca-certificates[\\/](?!name-rule|etag|jitp)|device-certificates\.ts$)/],
   ['one-time-codes', /src[\\/]core[\\/](one-time-codes[\\/]|codes[\\/]one-time-code-format\.ts$)/],
   ['postgres', /src[\\/]postgres[\\/]|node_modules[\\/](pg|pg-[^\\/]+|pgpass|postgres-[^\\/]+|split2|xtend)[\\/]/],
   ['core', /src[\\/](core|store)[\\/]|node_modules[\\/](better-sqlite3-multiple-ciphers|bindings|file-uri-to-path)[\\/]/],
