@@ -4,6 +4,7 @@
  * plaintext code. List and get join the pair's attempt state so a code's `locked`
  * status can be derived.
  */
+import { lastSeqIssuedBy } from './issued-by.js';
 import { recordCounts } from './store-stats.js';
 import type { CodePair, Instant, OneTimeCodeCandidate, OneTimeCodeRow, OneTimeCodeStatusFilter, OneTimeCodeType } from '../core/records.js';
 import type { Store } from './store.js';
@@ -197,10 +198,11 @@ export function purgeOneTimeCodes(store: Store, before: number, limit: number): 
     .prepare(
       `DELETE FROM one_time_codes WHERE seq IN (
          SELECT seq FROM one_time_codes
-         WHERE (consumed_at IS NOT NULL AND consumed_at <= @before)
+         WHERE seq <= @bound
+           AND ((consumed_at IS NOT NULL AND consumed_at <= @before)
             OR (consumed_at IS NULL AND invalidated_at IS NOT NULL AND invalidated_at <= @before)
-            OR (consumed_at IS NULL AND invalidated_at IS NULL AND expires_at <= @before)
+            OR (consumed_at IS NULL AND invalidated_at IS NULL AND expires_at <= @before))
          ORDER BY seq LIMIT @limit)`,
     )
-    .run({ before, limit }).changes;
+    .run({ before, limit, bound: lastSeqIssuedBy(store, 'one_time_codes', before) }).changes;
 }

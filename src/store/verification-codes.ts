@@ -2,6 +2,7 @@
  * The verification_codes table. Codes are found by their HMAC only; the plaintext
  * never reaches this module.
  */
+import { lastSeqIssuedBy } from './issued-by.js';
 import { recordCounts } from './store-stats.js';
 import type { VerificationCodeRow, VerificationCodeStatusFilter } from '../core/records.js';
 import type { Store } from './store.js';
@@ -107,10 +108,10 @@ export function purgeVerificationCodes(store: Store, before: number, limit: numb
     .prepare(
       `DELETE FROM verification_codes WHERE seq IN (
          SELECT seq FROM verification_codes
-         WHERE (consumed_at IS NOT NULL AND consumed_at <= @before) OR (consumed_at IS NULL AND expires_at <= @before)
+         WHERE seq <= @bound AND ((consumed_at IS NOT NULL AND consumed_at <= @before) OR (consumed_at IS NULL AND expires_at <= @before))
          ORDER BY seq LIMIT @limit)`,
     )
-    .run({ before, limit }).changes;
+    .run({ before, limit, bound: lastSeqIssuedBy(store, 'verification_codes', before) }).changes;
 }
 
 /**
