@@ -16,7 +16,7 @@
  * naming where it came from.
  */
 import { chainBroken, checkStoredLink, GENESIS_HASH, canonicalJson, type StoredAuditEvent } from './audit/chain.js';
-import { bulkSha256Hex } from './audit/verify.js';
+import { bulkSha256Hex } from './digest.js';
 import { verifyAuditChain } from './audit/verify.js';
 import { recordEvent } from './audit.js';
 import type { CoreContext } from './context.js';

@@ -8,16 +8,13 @@
  */
 import { hash } from 'node:crypto';
 import type { CoreContext } from '../context.js';
-import type { Sha256Hex } from '../digest.js';
+import { bulkSha256Hex } from '../digest.js';
 import { UsageError } from '../errors.js';
 import type { StoreReader } from '../store-port.js';
 import { rfc3339 } from '../time.js';
 import { checkAnchor } from './anchor.js';
 import { chainBroken, checkStoredLink, GENESIS_HASH } from './chain.js';
 import { crossCheckState } from './cross-check.js';
-
-/** SHA-256 as a whole log's check hashes: node:crypto's, native (see digest.ts for single writes). */
-export const bulkSha256Hex: Sha256Hex = (...parts) => hash('sha256', parts.join(''));
 
 /** Events read per query: large enough to amortize the query, small enough for the young GC generation. */
 const BATCH = 2048;
