@@ -17,6 +17,7 @@
  *   jmespath.js           loaded only with --query
  *   postgres.js           the PostgreSQL store and node-postgres: loaded only for a
  *                         postgres:// store URL
+ *   audit-worker.js       the entry of the helper thread of `audit verify`
  *
  * The library entry points (`vericode`, `vericode/store`) are built by tsc into dist/
  * as separate modules; this bundle is only the command. The release executable has
@@ -29,6 +30,8 @@ const ENTRY = resolve(import.meta.dirname, 'src', 'main.ts');
 /** Loaded by bin/peridio.js before the command, so it stays a file of its own, with the path checks it needs. */
 const COMPILE_CACHE = resolve(import.meta.dirname, 'src', 'cli', 'compile-cache.ts');
 const PRIVATE_DIRECTORY = resolve(import.meta.dirname, 'src', 'store', 'private-directory.ts');
+/** The worker thread of `audit verify` on a long log (src/store/verify-helper.ts starts it from its file). */
+const AUDIT_WORKER = resolve(import.meta.dirname, 'src', 'store', 'audit-worker.ts');
 
 /**
  * Chunk names by path, most specific first; the first match wins. The 'cli' group is
@@ -119,6 +122,8 @@ function chunkName(id, ctx) {
   // private-directory.ts is shared with the core (the release executable's addon): it
   // lives in compile-cache.js, which every run loads first anyway.
   if (id === COMPILE_CACHE || id === PRIVATE_DIRECTORY) return 'compile-cache';
+  // An entry of its own, requiring core.js: grouped with the core, it would take the core into its chunk.
+  if (id === AUDIT_WORKER) return null;
   // A few lines, shared by the command line and the core: with the command line.
   if (id === LAZY_CRYPTO) return 'cli';
   startup ??= startupModules(ctx);
@@ -129,7 +134,7 @@ function chunkName(id, ctx) {
 }
 
 export default defineConfig({
-  input: { main: ENTRY, 'compile-cache': COMPILE_CACHE },
+  input: { main: ENTRY, 'compile-cache': COMPILE_CACHE, 'audit-worker': AUDIT_WORKER },
   platform: 'node',
   // The entry's exports are main's; chunks may add their own (needed by the grouping).
   preserveEntrySignatures: 'allow-extension',

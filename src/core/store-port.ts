@@ -13,6 +13,7 @@
  * HMAC, the audit chain's hashes, which state a code is in.
  */
 import type { StoredAuditEvent } from './audit/chain.js';
+import type { VerifyCounters, VerifyJob, VerifyJobResult } from './audit/verify-job.js';
 import type {
   AttemptState,
   CaCertificateChanges,
@@ -301,6 +302,13 @@ export interface StorePort {
    * reopening it.
    */
   backup(out: string): Promise<BackupFacts>;
+  /**
+   * Does `job` on another thread, on a connection (and snapshot) of its own, sharing
+   * `counters` with the caller's reader: half of `audit verify` on a long log. Absent
+   * where the store has no such helper.
+   * @throws whatever stopped the helper: the caller then does the job itself.
+   */
+  helpVerify?(job: VerifyJob, counters: VerifyCounters): Promise<VerifyJobResult>;
   /** Runs a long series of writes (a purge) with settings for bulk work, restored afterwards. */
   withBulkWrites<T>(work: () => Promise<T>): Promise<T>;
   /**

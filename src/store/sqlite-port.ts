@@ -6,6 +6,7 @@
  * a time, in the order they were asked for.
  */
 import type { StoredAuditEvent } from '../core/audit/chain.js';
+import type { VerifyCounters, VerifyJob, VerifyJobResult } from '../core/audit/verify-job.js';
 import type { StoreKey } from '../core/records.js';
 import type { BackupFacts, CodeTable, RekeyHooks, StoreFacts, StorePort, StoreReader, StoreTable, StoreWriter, TableRow } from '../core/store-port.js';
 import { firstSpendMismatch, ledgerCounts, spentTwice } from './audit-cross-check.js';
@@ -50,7 +51,7 @@ import { PURGEABLE_KINDS, RECORD_KINDS } from './record-kinds.js';
 import { replaceStoreKey } from './rekey.js';
 import { writeBackup } from './snapshot.js';
 import { recordCounts, STORE_FORMAT, storeFileStats } from './store-stats.js';
-import { Store, type OpenOptions } from './store.js';
+import { keyOf, Store, type OpenOptions } from './store.js';
 import {
   consumeVerificationCodeRow,
   findNewerBoundVerificationCode,
@@ -60,6 +61,7 @@ import {
   listVerificationCodeRows,
   supersedeBoundVerificationCodes,
 } from './verification-codes.js';
+import { runVerifyWorker } from './verify-helper.js';
 
 /** Options of `openSqliteStore`. */
 export interface SqliteOpenOptions {
@@ -310,6 +312,10 @@ export class SqliteStore implements StorePort {
 
   withBulkWrites<T>(work: () => Promise<T>): Promise<T> {
     return withBulkWriteSettings(this.connection, work);
+  }
+
+  helpVerify(job: VerifyJob, counters: VerifyCounters): Promise<VerifyJobResult> {
+    return runVerifyWorker({ path: this.connection.path, key: keyOf(this.connection), job, counters });
   }
 
   async reclaimSpace(options: { compact: boolean }): Promise<number> {

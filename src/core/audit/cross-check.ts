@@ -34,27 +34,33 @@ export const CODE_LEDGERS: readonly CodeLedger[] = [
  * @throws VerificationError (`audit_broken`) naming the first disagreement.
  */
 export async function crossCheckState(tx: StoreReader, legacyBefore: number): Promise<void> {
+  const problem = await findStateDisagreement(tx, legacyBefore);
+  if (problem !== undefined) throw stateDisagreement(problem);
+}
+
+/** `crossCheckState`'s checks: the first disagreement, in words, or undefined for none. */
+export async function findStateDisagreement(tx: StoreReader, legacyBefore: number): Promise<string | undefined> {
   for (const ledger of CODE_LEDGERS) {
     for (const spend of ledger.spends) {
       const word = spend.column === 'consumed_at' ? 'consumed' : 'invalidated';
       const mismatch = await tx.firstSpendMismatch(ledger, spend, legacyBefore);
-      if (mismatch?.spent === 1) throw disagreement(`${mismatch.subject} is ${word} in the store, but the log has no ${spend.action} event for it`);
+      if (mismatch?.spent === 1) return `${mismatch.subject} is ${word} in the store, but the log has no ${spend.action} event for it`;
       if (mismatch) {
         const seq = (await tx.firstSuccessAbout(mismatch.subject, [spend.action]))!.seq;
-        throw disagreement(`event ${seq} (${spend.action}) says ${mismatch.subject} was ${word}, but the store shows it not ${word}`);
+        return `event ${seq} (${spend.action}) says ${mismatch.subject} was ${word}, but the store shows it not ${word}`;
       }
     }
     const twice = await tx.spentTwice(ledger);
-    if (twice) throw disagreement(`the log spends ${twice.subject} more than once (events ${twice.first} and ${twice.last})`);
+    if (twice) return `the log spends ${twice.subject} more than once (events ${twice.first} and ${twice.last})`;
     const counts = await tx.ledgerCounts(ledger);
     if (counts.issued !== counts.present + counts.purged) {
-      throw disagreement(
-        `the log issued ${counts.issued} ${ledger.table.replaceAll('_', ' ')}, but the store holds ${counts.present} and ${counts.purged} were purged`,
-      );
+      return `the log issued ${counts.issued} ${ledger.table.replaceAll('_', ' ')}, but the store holds ${counts.present} and ${counts.purged} were purged`;
     }
   }
+  return undefined;
 }
 
-function disagreement(problem: string): VerificationError {
+/** The `audit_broken` error for a state that disagrees with the log (`problem`, from `findStateDisagreement`). */
+export function stateDisagreement(problem: string): VerificationError {
   return new VerificationError('audit_broken', `the store disagrees with its audit log: ${problem}`, { kind: 'compare_with_anchor' });
 }

@@ -1,23 +1,23 @@
 /**
  * `audit verify`: recompute the chain, check an anchor, and hold the state against
- * the log. Recomputing is the long part (every event of a large store): it reads
- * events in batches with their JSON text built by SQLite, hashes each once, and
- * checks an event the slow, precise way (`checkStoredLink`) only when the fast check
- * fails, so a good chain costs about a quarter of what parsing and re-serializing
- * every event did.
+ * the log. Recomputing is the long part (every event of a large store), and holding
+ * the state against the log the next longest: on a long log a store that has a helper
+ * thread (`StorePort.helpVerify`) gives it the cross-check and both threads share the
+ * chain's segments (see verify-job.ts), about halving the time on two cores.
  */
-import { hash } from 'node:crypto';
 import type { CoreContext } from '../context.js';
-import { bulkSha256Hex } from '../digest.js';
 import { UsageError } from '../errors.js';
 import type { StoreReader } from '../store-port.js';
 import { rfc3339 } from '../time.js';
 import { checkAnchor } from './anchor.js';
-import { chainBroken, checkStoredLink, GENESIS_HASH } from './chain.js';
-import { crossCheckState } from './cross-check.js';
+import { findStateDisagreement, stateDisagreement } from './cross-check.js';
+import { endClaims, joinSegments, runVerifyJob, segmentsOf, verifyCounters, type VerifyJob, type VerifyJobResult } from './verify-job.js';
 
-/** Events read per query: large enough to amortize the query, small enough for the young GC generation. */
-const BATCH = 2048;
+/**
+ * Logs shorter than this are checked on one thread: starting a helper (a thread, the
+ * SQLite binding, opening the store) costs about what checking 20,000 events does.
+ */
+export const HELPER_FROM_EVENTS = 100_000;
 
 /** Options of `verifyAuditChain`. */
 export interface VerifyAuditOptions {
@@ -27,6 +27,10 @@ export interface VerifyAuditOptions {
   anchor?: { seq?: number; hash: string };
   /** Called every 1,000 events with how many were checked and how many there are to check. */
   onProgress?: (checked: number, total: number) => void;
+  /** Use the store's helper thread (when it has one) for a log of at least this many events to check (default `HELPER_FROM_EVENTS`). */
+  helperFromEvents?: number;
+  /** Events per segment of the chain (default `SEGMENT_EVENTS`): for tests. */
+  segmentEvents?: number;
 }
 
 /** A `since` that names no event of the log (which holds events 1 to `last`). */
@@ -52,7 +56,8 @@ export interface AuditVerification {
 
 /**
  * Recomputes the chain (from `since`), checks `anchor`, and cross-checks the codes
- * tables against the log (`crossCheckState`), all in one read snapshot.
+ * tables against the log (`findStateDisagreement`), in one read snapshot (a helper
+ * thread reads its own, of the same events: the log only grows).
  * @throws NoSuchAuditEventError for a `since` that is not an event; VerificationError
  * (`audit_broken`) naming the first bad event, the anchor the log no longer holds,
  * or the first disagreement between state and log.
@@ -64,11 +69,16 @@ export async function verifyAuditChain(ctx: CoreContext, options: VerifyAuditOpt
     if (!Number.isSafeInteger(since) || since < 1 || (since > headSeq && options.since !== undefined)) {
       throw new NoSuchAuditEventError(since, headSeq);
     }
-    const { checked, headHash } = await recompute(tx, since, headSeq, options.onProgress);
+    const total = headSeq - since + 1;
+    const job: VerifyJob = { crossCheck: true, legacyBefore: await tx.auditStoredBytesFrom(), segments: segmentsOf(since, headSeq, options.segmentEvents) };
+    const { segments, stateProblem } = await doJob(ctx, tx, job, total >= (options.helperFromEvents ?? HELPER_FROM_EVENTS), (checked) =>
+      options.onProgress?.(checked, total),
+    );
+    const headHash = joinSegments(segments);
     const anchored = options.anchor && { seq: await checkAnchor(tx, options.anchor), hash: options.anchor.hash };
-    await crossCheckState(tx, await tx.auditStoredBytesFrom());
+    if (stateProblem) throw stateDisagreement(stateProblem);
     return {
-      events: checked,
+      events: total,
       head_hash: headHash,
       verified_at: rfc3339(ctx.clock.now().getTime()),
       ...(options.since === undefined ? {} : { since }),
@@ -77,43 +87,39 @@ export async function verifyAuditChain(ctx: CoreContext, options: VerifyAuditOpt
   });
 }
 
-async function recompute(
+/**
+ * Does `job` in `tx`, with the store's helper when `useHelper` and it has one: the
+ * helper cross-checks and both take segments. Whatever a helper that failed did not
+ * report is done here.
+ */
+async function doJob(
+  ctx: CoreContext,
   tx: StoreReader,
-  since: number,
-  headSeq: number,
-  onProgress: VerifyAuditOptions['onProgress'],
-): Promise<{ checked: number; headHash: string }> {
-  let prevHash = since === 1 ? GENESIS_HASH : (await tx.auditEventAt(since - 1))?.hash;
-  if (prevHash === undefined) throw chainBroken({ seq: since, problem: `event ${since - 1}, the one before it, is missing` });
-  const legacyBefore = await tx.auditStoredBytesFrom();
-  const total = headSeq - since + 1;
-  let expected = since;
-  // Events older than schema 5 hash their details as first written, which the fast
-  // check below cannot rebuild: they are read whole, a batch at a time, and checked the
-  // precise way (one query a batch, not one an event).
-  while (expected < legacyBefore) {
-    const batch = await tx.listAuditEvents({ afterSeq: expected - 1, beforeSeq: legacyBefore, order: 'asc', limit: BATCH });
-    for (const event of batch) {
-      const broken = checkStoredLink(event, prevHash, expected, true, bulkSha256Hex);
-      if (broken) throw chainBroken(broken);
-      prevHash = event.hash;
-      expected += 1;
-      if (onProgress && (expected - since) % 1000 === 0) onProgress(expected - since, total);
-    }
-    if (batch.length < BATCH) break;
+  job: VerifyJob,
+  useHelper: boolean,
+  onThousand: (checked: number) => void,
+): Promise<Required<VerifyJobResult>> {
+  const counters = verifyCounters();
+  const helper = useHelper ? ctx.store.helpVerify?.(job, counters) : undefined;
+  let mine: VerifyJobResult;
+  try {
+    mine = await runVerifyJob(tx, { ...job, crossCheck: helper === undefined }, counters, onThousand);
+  } catch (error) {
+    // Leave the helper no segment to start, and end with it.
+    endClaims(counters, job);
+    await helper?.catch(() => undefined);
+    throw error;
   }
-  for (;;) {
-    const batch = await tx.auditChainBatch(expected, BATCH);
-    for (const [seq, eventHash, text, detailsAreJson] of batch) {
-      if (seq !== expected || detailsAreJson !== 1 || !text.startsWith(prevHash) || hash('sha256', text) !== eventHash) {
-        const broken = checkStoredLink((await tx.auditEventAt(seq))!, prevHash, expected, seq < legacyBefore, bulkSha256Hex);
-        if (broken) throw chainBroken(broken);
-      }
-      prevHash = eventHash;
-      expected += 1;
-      if (onProgress && (expected - since) % 1000 === 0) onProgress(expected - since, total);
-    }
-    if (batch.length < BATCH) break;
+  const helped = await helper?.catch(() => undefined);
+  const segments = [...mine.segments, ...(helped?.segments ?? [])];
+  const done = new Set(segments.map((segment) => segment.from));
+  const left = job.segments.filter(([from]) => !done.has(from));
+  if (left.length > 0) {
+    // The helper's claims are lost with it: its segments are claimed again here.
+    const again = await runVerifyJob(tx, { ...job, crossCheck: false, segments: left }, verifyCounters());
+    segments.push(...again.segments);
   }
-  return { checked: expected - since, headHash: prevHash };
+  const crossChecked = [mine, helped].find((result) => result?.stateProblem !== undefined);
+  const stateProblem = crossChecked ? crossChecked.stateProblem! : ((await findStateDisagreement(tx, job.legacyBefore)) ?? null);
+  return { segments, stateProblem };
 }

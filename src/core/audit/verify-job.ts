@@ -1,0 +1,171 @@
+/**
+ * The work of `audit verify`, cut so that two readers of the store can share it: the
+ * chain in segments, each checked on its own from the stored hash of the event before
+ * it, and the cross-check of state against log. Readers claim segments in turn from a
+ * shared counter, so one that runs faster takes more; the caller then joins the
+ * segments (`joinSegments`) and so checks the links between them as well.
+ *
+ * A reader is this thread's unit of work or another thread's (the SQLite store's
+ * helper, src/store/verify-helper.ts), which opens the store on its own connection:
+ * everything here crosses a thread as plain data.
+ */
+import { hash } from 'node:crypto';
+import { bulkSha256Hex } from '../digest.js';
+import type { StoreReader } from '../store-port.js';
+import { type ChainBreak, chainBroken, checkStoredLink, GENESIS_HASH } from './chain.js';
+import { findStateDisagreement } from './cross-check.js';
+
+/** Events read per query: large enough to amortize the query, small enough for the young GC generation. */
+const BATCH = 2048;
+
+/** Events per segment: enough that claiming one is nothing, few enough that two readers end together. */
+export const SEGMENT_EVENTS = 65_536;
+
+/** What a reader of the store is asked to do. */
+export interface VerifyJob {
+  /** Hold the state against the log too (`findStateDisagreement`). */
+  crossCheck: boolean;
+  /** The first event hashed under the rule of schema 5 (see chain.ts). */
+  legacyBefore: number;
+  /** The chain's segments, first and last event of each, in order. */
+  segments: ReadonlyArray<readonly [number, number]>;
+}
+
+/**
+ * Counters the readers of one job share (an Int32Array over a SharedArrayBuffer):
+ * the next segment to claim, and how many events were checked (for progress).
+ */
+export type VerifyCounters = Int32Array;
+const NEXT_SEGMENT = 0;
+const EVENTS_CHECKED = 1;
+
+/** A new, zeroed set of counters. */
+export function verifyCounters(): VerifyCounters {
+  return new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+}
+
+/** Leaves no segment of `job` to claim: readers stop after the one they are on. */
+export function endClaims(counters: VerifyCounters, job: VerifyJob): void {
+  Atomics.store(counters, NEXT_SEGMENT, job.segments.length);
+}
+
+/** One segment, checked. */
+export interface SegmentCheck {
+  from: number;
+  to: number;
+  /** The stored hash of event `from - 1` that the segment was checked against (zeros before event 1), or null when that event is missing. */
+  before: string | null;
+  /** The hash of the segment's last event, when nothing in it is broken. */
+  last: string;
+  /** Where the segment first goes wrong. */
+  broken?: ChainBreak;
+}
+
+/** What a reader did of a job. */
+export interface VerifyJobResult {
+  segments: SegmentCheck[];
+  /** With `crossCheck`: the first disagreement between state and log, or null for none. */
+  stateProblem?: string | null;
+}
+
+/** The segments of events `since` to `head`, each of at most `size` events. */
+export function segmentsOf(since: number, head: number, size = SEGMENT_EVENTS): Array<[number, number]> {
+  const segments: Array<[number, number]> = [];
+  for (let from = since; from <= head; from += size) segments.push([from, Math.min(head, from + size - 1)]);
+  return segments;
+}
+
+/**
+ * Does `job` in `tx`: the cross-check first if asked, then segments claimed from
+ * `counters` until none are left. `onThousand` runs whenever an event checked here
+ * brings the job's running total (every reader's) to a multiple of 1,000.
+ */
+export async function runVerifyJob(
+  tx: StoreReader,
+  job: VerifyJob,
+  counters: VerifyCounters,
+  onThousand?: (checked: number) => void,
+): Promise<VerifyJobResult> {
+  const result: VerifyJobResult = { segments: [] };
+  if (job.crossCheck) result.stateProblem = (await findStateDisagreement(tx, job.legacyBefore)) ?? null;
+  for (;;) {
+    const index = Atomics.add(counters, NEXT_SEGMENT, 1);
+    if (index >= job.segments.length) return result;
+    const [from, to] = job.segments[index]!;
+    result.segments.push(await checkSegment(tx, from, to, job.legacyBefore, counters, onThousand));
+  }
+}
+
+/**
+ * Checks events `from` to `to` against the stored hash of event `from - 1`: the old
+ * rule's events (before `legacyBefore`) read whole, a batch at a time; the rest with
+ * their text built by SQLite, hashed once, and checked the slow, precise way
+ * (`checkStoredLink`) only when that fast check fails.
+ */
+async function checkSegment(
+  tx: StoreReader,
+  from: number,
+  to: number,
+  legacyBefore: number,
+  counters: VerifyCounters,
+  onThousand: ((checked: number) => void) | undefined,
+): Promise<SegmentCheck> {
+  const before = from === 1 ? GENESIS_HASH : ((await tx.auditEventAt(from - 1))?.hash ?? null);
+  const segment: SegmentCheck = { from, to, before, last: '' };
+  if (before === null) return { ...segment, broken: { seq: from, problem: `event ${from - 1}, the one before it, is missing` } };
+  const checked = (): void => {
+    const total = Atomics.add(counters, EVENTS_CHECKED, 1) + 1;
+    if (onThousand && total % 1000 === 0) onThousand(total);
+  };
+  let prevHash = before;
+  let expected = from;
+  while (expected <= Math.min(to, legacyBefore - 1)) {
+    const batch = await tx.listAuditEvents({ afterSeq: expected - 1, beforeSeq: Math.min(to + 1, legacyBefore), order: 'asc', limit: BATCH });
+    if (batch.length === 0) return { ...segment, broken: missing(expected) };
+    for (const event of batch) {
+      const broken = checkStoredLink(event, prevHash, expected, true, bulkSha256Hex);
+      if (broken) return { ...segment, broken };
+      prevHash = event.hash;
+      expected += 1;
+      checked();
+    }
+  }
+  while (expected <= to) {
+    const batch = await tx.auditChainBatch(expected, Math.min(BATCH, to - expected + 1));
+    if (batch.length === 0) return { ...segment, broken: missing(expected) };
+    for (const [seq, eventHash, text, detailsAreJson] of batch) {
+      if (seq !== expected || detailsAreJson !== 1 || !text.startsWith(prevHash) || hash('sha256', text) !== eventHash) {
+        const broken = checkStoredLink((await tx.auditEventAt(seq))!, prevHash, expected, seq < legacyBefore, bulkSha256Hex);
+        if (broken) return { ...segment, broken };
+      }
+      prevHash = eventHash;
+      expected += 1;
+      checked();
+    }
+  }
+  return { ...segment, last: prevHash };
+}
+
+function missing(seq: number): ChainBreak {
+  return { seq, problem: `expected event ${seq} here: an event is missing or out of order` };
+}
+
+/**
+ * Joins checked segments (in any order, together covering one range) into the chain:
+ * the head's hash.
+ * @throws VerificationError (`audit_broken`) naming the first event where a segment
+ * goes wrong, or where one does not continue from the last (an event rewritten while
+ * two readers read it).
+ */
+export function joinSegments(segments: readonly SegmentCheck[]): string {
+  const ordered = [...segments].sort((a, b) => a.from - b.from);
+  let head: string | undefined;
+  for (const segment of ordered) {
+    if (head !== undefined && segment.before !== head) {
+      throw chainBroken({ seq: segment.from - 1, problem: 'it changed while the chain was being verified' });
+    }
+    if (segment.broken) throw chainBroken(segment.broken);
+    head = segment.last;
+  }
+  return head ?? GENESIS_HASH;
+}

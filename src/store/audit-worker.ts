@@ -1,0 +1,23 @@
+/**
+ * The worker thread of `audit verify`'s helper (./verify-helper.ts): opens the store
+ * it is given and does its share of the job, then posts what it did.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { runVerifyJob } from '../core/audit/verify-job.js';
+import { openSqliteStore } from './sqlite-port.js';
+import type { VerifyWorkerData, VerifyWorkerMessage } from './verify-helper.js';
+
+async function work({ path, key, job, counters }: VerifyWorkerData): Promise<VerifyWorkerMessage> {
+  try {
+    const store = await openSqliteStore(path, key);
+    try {
+      return { result: await store.read((tx) => runVerifyJob(tx, job, counters)) };
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    return { failed: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+void work(workerData as VerifyWorkerData).then((message) => parentPort!.postMessage(message));

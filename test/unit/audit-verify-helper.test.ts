@@ -1,0 +1,163 @@
+/**
+ * `audit verify` with a helper (`StorePort.helpVerify`): the chain is shared out in
+ * segments and the helper cross-checks, yet the result, or the error, is exactly the
+ * one verifying alone gives, whoever checked what and whatever the helper does wrong.
+ * The helper here runs the job on a second connection in this thread; the worker
+ * thread itself is tested in test/e2e/verify-helper.test.ts.
+ */
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { verifyAuditChain } from '../../src/core/audit.js';
+import { runVerifyJob, type VerifyCounters, type VerifyJob, type VerifyJobResult } from '../../src/core/audit/verify-job.js';
+import type { CoreContext } from '../../src/core/context.js';
+import type { StorePort, StoreReader } from '../../src/core/store-port.js';
+import { consumeVerificationCode, issueVerificationCode } from '../../src/core/verification-codes.js';
+import { openSqliteStore } from '../../src/store/sqlite-port.js';
+import { TEST_KEY, testStore, type TestStore } from '../helpers/store.js';
+
+type Helper = (job: VerifyJob, counters: VerifyCounters) => Promise<VerifyJobResult>;
+
+/** Segments of 7 events: a log of 51 events is 8 of them. */
+const SHARED = { helperFromEvents: 1, segmentEvents: 7 };
+
+/** 40 codes, every fourth consumed: 51 events. */
+async function busyStore(): Promise<TestStore> {
+  const t = await testStore();
+  for (let i = 0; i < 40; i += 1) {
+    const issued = await issueVerificationCode(t.ctx, { organizationId: t.organizationId });
+    if (i % 4 === 0) await consumeVerificationCode(t.ctx, t.organizationId, issued.code, 'cn');
+    t.clock.advance(1000);
+  }
+  return t;
+}
+
+/** A second connection to the store, as the worker opens one. */
+async function secondReader(t: TestStore): Promise<StorePort> {
+  const second = await openSqliteStore(t.path, { mode: 'key-file', key: TEST_KEY });
+  onTestFinished(() => second.close());
+  return second;
+}
+
+/** The test store's context with `helper` as its store's helper. */
+function helped(t: TestStore, helper: Helper, store: StorePort = t.ctx.store): CoreContext {
+  const withHelper = new Proxy(store, {
+    get: (target, name) => {
+      if (name === 'helpVerify') return helper;
+      const value = Reflect.get(target, name, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { ...t.ctx, store: withHelper };
+}
+
+/** A helper doing its job on a second connection; what it did is kept in `done`. */
+async function honestHelper(t: TestStore): Promise<{ helper: Helper; done: VerifyJobResult[] }> {
+  const second = await secondReader(t);
+  const done: VerifyJobResult[] = [];
+  const helper: Helper = async (job, counters) => {
+    const result = await second.read((tx) => runVerifyJob(tx, job, counters));
+    done.push(result);
+    return result;
+  };
+  return { helper, done };
+}
+
+/** `tx` whose chain reads fail from the `after`+1st on. */
+function failingAfter(tx: StoreReader, after: number): StoreReader {
+  let reads = 0;
+  return new Proxy(tx, {
+    get: (target, name) => {
+      if (name === 'auditChainBatch' && ++reads > after) return () => Promise.reject(new Error('disk gone'));
+      const value = Reflect.get(target, name, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught as { code?: string; message: string },
+  );
+  expect(error).toBeDefined();
+  return { code: error!.code, message: error!.message };
+}
+
+describe('audit verify with a helper', () => {
+  it('gives what verifying alone gives, the helper cross-checking and taking segments', async () => {
+    const t = await busyStore();
+    const alone = await verifyAuditChain(t.ctx);
+    const { helper, done } = await honestHelper(t);
+    expect(await verifyAuditChain(helped(t, helper), SHARED)).toEqual(alone);
+    expect(alone.events).toBe(51);
+    expect(done[0]!.stateProblem).toBeNull();
+    expect(done[0]!.segments.length).toBeGreaterThan(0);
+    expect(done[0]!.segments.length).toBeLessThan(8);
+  });
+
+  it('leaves a short log to this thread (the helper is for long ones)', async () => {
+    const t = await busyStore();
+    const { helper, done } = await honestHelper(t);
+    await verifyAuditChain(helped(t, helper), { segmentEvents: 7 });
+    expect(done).toEqual([]);
+  });
+
+  it.each([
+    ['an edited first event', "UPDATE audit_events SET outcome = 'failure' WHERE seq = 1"],
+    ["an edited segment's last event", "UPDATE audit_events SET reason = 'x' WHERE seq = 14"],
+    ["an edited segment's first event", "UPDATE audit_events SET reason = 'x' WHERE seq = 15"],
+    ['an edited head', "UPDATE audit_events SET reason = 'x' WHERE seq = 51"],
+    ["a removed segment's last event", 'DELETE FROM audit_events WHERE seq = 21'],
+    ["a removed segment's first event", 'DELETE FROM audit_events WHERE seq = 22'],
+    ['two edited events in two segments', "UPDATE audit_events SET reason = 'x' WHERE seq IN (30, 50)"],
+    ['a state the log disagrees with', 'UPDATE verification_codes SET consumed_at = NULL WHERE consumed_at IS NOT NULL'],
+  ])('names what verifying alone names after %s', async (_what, sql) => {
+    const t = await busyStore();
+    t.connection.db.exec(sql);
+    const alone = await failureOf(verifyAuditChain(t.ctx));
+    expect(alone.code).toBe('audit_broken');
+    const { helper } = await honestHelper(t);
+    expect(await failureOf(verifyAuditChain(helped(t, helper), SHARED))).toEqual(alone);
+  });
+
+  it('does the work itself when the helper fails, at once or after taking segments', async () => {
+    const t = await busyStore();
+    t.connection.db.exec("UPDATE audit_events SET reason = 'x' WHERE seq = 40");
+    const alone = await failureOf(verifyAuditChain(t.ctx));
+    const second = await secondReader(t);
+    const failsAtOnce: Helper = () => Promise.reject(new Error('no thread'));
+    const failsLater: Helper = (job, counters) => second.read((tx) => runVerifyJob(failingAfter(tx, 3), job, counters));
+    for (const helper of [failsAtOnce, failsLater]) {
+      expect(await failureOf(verifyAuditChain(helped(t, helper), SHARED))).toEqual(alone);
+    }
+    t.connection.db.exec('UPDATE audit_events SET reason = NULL WHERE seq = 40');
+    const good = await verifyAuditChain(t.ctx);
+    for (const helper of [failsAtOnce, failsLater]) expect(await verifyAuditChain(helped(t, helper), SHARED)).toEqual(good);
+  });
+
+  it('stops the helper when this thread fails, and reports its own failure', async () => {
+    const t = await busyStore();
+    const { helper, done } = await honestHelper(t);
+    const failing: StorePort = new Proxy(t.ctx.store, {
+      get: (target, name) => {
+        if (name === 'read') return <T>(work: (tx: StoreReader) => Promise<T>) => target.read((tx) => work(failingAfter(tx, 1)));
+        const value = Reflect.get(target, name, target) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await expect(verifyAuditChain(helped(t, helper, failing), SHARED)).rejects.toThrow('disk gone');
+    expect(done).toHaveLength(1);
+    expect(done[0]!.segments.length).toBeLessThan(7);
+  });
+
+  it('refuses segments that do not join: an event changed while two readers read it', async () => {
+    const t = await busyStore();
+    const { helper } = await honestHelper(t);
+    const forging: Helper = async (job, counters) => {
+      const result = await helper(job, counters);
+      return { ...result, segments: result.segments.map((segment) => (segment.from > 1 ? { ...segment, before: 'f'.repeat(64) } : segment)) };
+    };
+    const failure = await failureOf(verifyAuditChain(helped(t, forging), SHARED));
+    expect(failure.code).toBe('audit_broken');
+    expect(failure.message).toMatch(/^audit log is broken at event (\d+): it changed while the chain was being verified$/);
+  });
+});
