@@ -121,10 +121,12 @@ export interface SpendMismatch {
 }
 
 /**
- * One event as the chain verifier reads it: `[seq, hash, prev_hash followed by the
- * event's canonical JSON, 1 when its details are valid JSON else 0]`.
+ * One event as the chain verifier reads it: `[hash, prev_hash followed by the event's
+ * canonical JSON]`, the text null when its details are not valid JSON. Events come in
+ * seq order; a missing one shows as a link that does not follow (its successor's
+ * prev_hash), so the seq itself is not read.
  */
-export type ChainLink = [number, string, string, number];
+export type ChainLink = [string, string | null];
 
 /** What the store is and how big, for `store info`. The optional fields are the SQLite file's. */
 export interface StoreFacts {

@@ -4,7 +4,7 @@
  * and the change it records commit together.
  */
 import { GENESIS_HASH, type StoredAuditEvent } from '../core/audit/chain.js';
-import type { AuditQuery } from '../core/store-port.js';
+import type { AuditQuery, ChainLink } from '../core/store-port.js';
 import type { Store } from './store.js';
 
 /**
@@ -91,19 +91,21 @@ export function storedBytesHashedFrom(store: Store): number {
 
 /**
  * A batch of up to `limit` events from `fromSeq` on, as the verifier needs them:
- * `[seq, hash, prev_hash followed by the event's JSON, details are valid JSON (1 or 0)]`.
- * SQLite builds the text (json_quote), which is about three times cheaper than
- * building it in JavaScript; an event whose text differs from `eventJson`'s (no event
- * vericode writes) fails the fast check and is checked again from `storedEventAt`.
+ * `[hash, prev_hash followed by the event's JSON]`, the text null when the details are
+ * not valid JSON. SQLite builds the text (json_quote), which is about three times
+ * cheaper than building it in JavaScript, and two columns cross into JavaScript
+ * cheaper than four (a tenth of the whole check); an event whose text differs from
+ * `eventJson`'s (no event vericode writes) fails the fast check and is checked again
+ * from `storedEventAt`.
  */
-export function chainBatch(store: Store, fromSeq: number, limit: number): Array<[number, string, string, number]> {
+export function chainBatch(store: Store, fromSeq: number, limit: number): ChainLink[] {
   return store
     .prepare(
-      `SELECT seq, hash, prev_hash || '{"action":' || json_quote(action) || ',"at":' || json_quote(at) || ',"details":' || details
+      `SELECT hash, iif(json_valid(details), prev_hash || '{"action":' || json_quote(action) || ',"at":' || json_quote(at) || ',"details":' || details
          || ',"organization_id":' || json_quote(organization_id) || ',"outcome":' || json_quote(outcome) || ',"reason":' || json_quote(reason)
-         || ',"seq":' || seq || ',"subject":' || json_quote(subject) || '}', json_valid(details)
+         || ',"seq":' || seq || ',"subject":' || json_quote(subject) || '}', NULL)
        FROM audit_events WHERE seq >= ? ORDER BY seq LIMIT ?`,
     )
     .raw()
-    .all(fromSeq, limit) as Array<[number, string, string, number]>;
+    .all(fromSeq, limit) as ChainLink[];
 }

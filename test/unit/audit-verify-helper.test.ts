@@ -7,6 +7,7 @@
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { verifyAuditChain } from '../../src/core/audit.js';
+import { eventJson, hashEventText, type StoredAuditEvent } from '../../src/core/audit/chain.js';
 import { runVerifyJob, type VerifyCounters, type VerifyJob, type VerifyJobResult } from '../../src/core/audit/verify-job.js';
 import type { CoreContext } from '../../src/core/context.js';
 import type { StorePort, StoreReader } from '../../src/core/store-port.js';
@@ -115,6 +116,22 @@ describe('audit verify with a helper', () => {
     t.connection.db.exec(sql);
     const alone = await failureOf(verifyAuditChain(t.ctx));
     expect(alone.code).toBe('audit_broken');
+    const { helper } = await honestHelper(t);
+    expect(await failureOf(verifyAuditChain(helped(t, helper), SHARED))).toEqual(alone);
+  });
+
+  it('names a removed event whose successors a key holder linked and hashed again', async () => {
+    const t = await busyStore();
+    const db = t.connection.db;
+    db.exec('DELETE FROM audit_events WHERE seq = 20');
+    let prevHash = db.prepare('SELECT hash FROM audit_events WHERE seq = 19').pluck().get() as string;
+    for (const event of db.prepare('SELECT * FROM audit_events WHERE seq > 19 ORDER BY seq').all() as StoredAuditEvent[]) {
+      const hash = hashEventText(prevHash, eventJson(event));
+      db.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?').run(prevHash, hash, event.seq);
+      prevHash = hash;
+    }
+    const alone = await failureOf(verifyAuditChain(t.ctx));
+    expect(alone.message).toBe('audit log is broken at event 21: expected event 20 here: an event is missing or out of order');
     const { helper } = await honestHelper(t);
     expect(await failureOf(verifyAuditChain(helped(t, helper), SHARED))).toEqual(alone);
   });

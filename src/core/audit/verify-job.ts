@@ -97,10 +97,10 @@ export async function runVerifyJob(
 }
 
 /**
- * Checks events `from` to `to` against the stored hash of event `from - 1`: the old
- * rule's events (before `legacyBefore`) read whole, a batch at a time; the rest with
- * their text built by SQLite, hashed once, and checked the slow, precise way
- * (`checkStoredLink`) only when that fast check fails.
+ * Checks events `from` to `to` against the stored hash of event `from - 1`: quickly
+ * (`checkQuickly`) where it can vouch for them, else precisely (`checkPrecisely`),
+ * which also names where they go wrong. Events of the old rule (before
+ * `legacyBefore`) are always checked precisely.
  */
 async function checkSegment(
   tx: StoreReader,
@@ -113,37 +113,74 @@ async function checkSegment(
   const before = from === 1 ? GENESIS_HASH : ((await tx.auditEventAt(from - 1))?.hash ?? null);
   const segment: SegmentCheck = { from, to, before, last: '' };
   if (before === null) return { ...segment, broken: { seq: from, problem: `event ${from - 1}, the one before it, is missing` } };
-  const checked = (): void => {
+  const tick = (): void => {
     const total = Atomics.add(counters, EVENTS_CHECKED, 1) + 1;
     if (onThousand && total % 1000 === 0) onThousand(total);
   };
+  const quickFrom = Math.max(from, legacyBefore);
+  let last = before;
+  if (from < quickFrom) {
+    const old = await checkPrecisely(tx, from, Math.min(to, quickFrom - 1), last, legacyBefore, tick);
+    if ('broken' in old) return { ...segment, broken: old.broken };
+    last = old.last;
+  }
+  if (quickFrom <= to) {
+    // Events the quick check cannot vouch for are checked again precisely (not counted twice).
+    const checked = (await checkQuickly(tx, quickFrom, to, last, tick)) ?? (await checkPrecisely(tx, quickFrom, to, last, legacyBefore, () => undefined));
+    if ('broken' in checked) return { ...segment, broken: checked.broken };
+    last = checked.last;
+  }
+  return { ...segment, last };
+}
+
+/**
+ * The hash of event `to` when events `from` to `to`, their text as the store builds it,
+ * each start with the hash before them and hash to their stored hash; undefined when
+ * any does not. Rows come in seq order without their seq: a missing event shows as a
+ * row that does not follow, and the last row read must be event `to`.
+ */
+async function checkQuickly(tx: StoreReader, from: number, to: number, before: string, tick: () => void): Promise<{ last: string } | undefined> {
+  let prevHash = before;
+  for (let next = from; next <= to; ) {
+    const batch = await tx.auditChainBatch(next, Math.min(BATCH, to - next + 1));
+    if (batch.length === 0) return undefined;
+    for (const [eventHash, text] of batch) {
+      if (text === null || !text.startsWith(prevHash) || hash('sha256', text) !== eventHash) return undefined;
+      prevHash = eventHash;
+      next += 1;
+      tick();
+    }
+  }
+  return (await tx.auditEventAt(to))?.hash === prevHash ? { last: prevHash } : undefined;
+}
+
+/**
+ * Checks events `from` to `to` one by one as stored (`checkStoredLink`): the hash of
+ * event `to`, or the first break.
+ */
+async function checkPrecisely(
+  tx: StoreReader,
+  from: number,
+  to: number,
+  before: string,
+  legacyBefore: number,
+  tick: () => void,
+): Promise<{ last: string } | { broken: ChainBreak }> {
   let prevHash = before;
   let expected = from;
-  while (expected <= Math.min(to, legacyBefore - 1)) {
-    const batch = await tx.listAuditEvents({ afterSeq: expected - 1, beforeSeq: Math.min(to + 1, legacyBefore), order: 'asc', limit: BATCH });
-    if (batch.length === 0) return { ...segment, broken: missing(expected) };
+  while (expected <= to) {
+    // Unbounded above: after a gap, the next event is the one named, as when one reader checks the whole chain.
+    const batch = await tx.listAuditEvents({ afterSeq: expected - 1, order: 'asc', limit: Math.min(BATCH, to - expected + 1) });
+    if (batch.length === 0) return { broken: missing(expected) };
     for (const event of batch) {
-      const broken = checkStoredLink(event, prevHash, expected, true, bulkSha256Hex);
-      if (broken) return { ...segment, broken };
+      const broken = checkStoredLink(event, prevHash, expected, event.seq < legacyBefore, bulkSha256Hex);
+      if (broken) return { broken };
       prevHash = event.hash;
       expected += 1;
-      checked();
+      tick();
     }
   }
-  while (expected <= to) {
-    const batch = await tx.auditChainBatch(expected, Math.min(BATCH, to - expected + 1));
-    if (batch.length === 0) return { ...segment, broken: missing(expected) };
-    for (const [seq, eventHash, text, detailsAreJson] of batch) {
-      if (seq !== expected || detailsAreJson !== 1 || !text.startsWith(prevHash) || hash('sha256', text) !== eventHash) {
-        const broken = checkStoredLink((await tx.auditEventAt(seq))!, prevHash, expected, seq < legacyBefore, bulkSha256Hex);
-        if (broken) return { ...segment, broken };
-      }
-      prevHash = eventHash;
-      expected += 1;
-      checked();
-    }
-  }
-  return { ...segment, last: prevHash };
+  return { last: prevHash };
 }
 
 function missing(seq: number): ChainBreak {

@@ -63,7 +63,7 @@ export function auditReads(session: Session): Reads {
     auditStoredBytesFrom: () => storedBytesFrom(session),
     auditChainBatch: async (fromSeq, limit) => {
       const batch = await events('SELECT * FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2', [fromSeq, limit]);
-      return batch.map((event): ChainLink => [event.seq, event.hash, event.prev_hash + eventJson(event), isJson(event.details) ? 1 : 0]);
+      return batch.map((event): ChainLink => [event.hash, isJson(event.details) ? event.prev_hash + eventJson(event) : null]);
     },
   };
 }
