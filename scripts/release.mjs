@@ -73,7 +73,8 @@ async function bundle(addonSha256) {
   // chunks of their own.
   const [npmGroups] = npmSplitting.groups;
   const build = await rolldown({
-    input: { vericode: join(ROOT, 'src', 'sea.ts') },
+    // The helper thread of `audit verify` has an entry of its own (src/store/verify-helper.ts).
+    input: { vericode: join(ROOT, 'src', 'sea.ts'), 'audit-worker': join(ROOT, 'src', 'store', 'audit-worker.ts') },
     platform: 'node',
     plugins: [lazyChildProcessInCommander, lazyCrypto, lazyBuiltins],
     preserveEntrySignatures: 'allow-extension',

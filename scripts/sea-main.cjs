@@ -12,22 +12,30 @@
 // (getRawAsset: no copy): the code cache as it is, the source as Latin-1, which makes
 // V8 a one-byte string at no decoding cost (the build writes chunks in ASCII only).
 'use strict';
-const { getRawAsset } = require('node:sea');
-const { Script } = require('node:vm');
 
-const builtinRequire = require;
-const chunks = new Map();
-
-function chunkRequire(id) {
-  if (!id.startsWith('./')) return builtinRequire(id);
-  const known = chunks.get(id);
-  if (known) return known.exports;
-  const module = { exports: {} };
-  chunks.set(id, module);
-  const source = Buffer.from(getRawAsset(`chunk:${id}`)).toString('latin1');
-  const script = new Script(source, { filename: id, cachedData: new Uint8Array(getRawAsset(`cache:${id}`)) });
-  script.runInThisContext()(module.exports, chunkRequire, module, id, '.');
-  return module.exports;
+/**
+ * Runs the chunk `entry` and the chunks it requires. A worker thread of the executable
+ * (`audit verify`'s helper, src/store/verify-helper.ts) runs its own entry chunk with
+ * this same function, given its source: it finds it under the global symbol below.
+ */
+function runChunks(entry) {
+  const { getRawAsset } = require('node:sea');
+  const { Script } = require('node:vm');
+  const builtinRequire = require;
+  const chunks = new Map();
+  function chunkRequire(id) {
+    if (!id.startsWith('./')) return builtinRequire(id);
+    const known = chunks.get(id);
+    if (known) return known.exports;
+    const module = { exports: {} };
+    chunks.set(id, module);
+    const source = Buffer.from(getRawAsset(`chunk:${id}`)).toString('latin1');
+    const script = new Script(source, { filename: id, cachedData: new Uint8Array(getRawAsset(`cache:${id}`)) });
+    script.runInThisContext()(module.exports, chunkRequire, module, id, '.');
+    return module.exports;
+  }
+  chunkRequire(entry);
 }
 
-chunkRequire('./vericode.js');
+globalThis[Symbol.for('vericode.sea.runChunks')] = runChunks;
+runChunks('./vericode.js');

@@ -1,13 +1,15 @@
 /**
  * The worker thread of `audit verify`'s helper (./verify-helper.ts): opens the store
- * it is given and does its share of the job, then posts what it did.
+ * it is given with the key its first message brings, does its share of the job, and
+ * posts what it did.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runVerifyJob } from '../core/audit/verify-job.js';
+import type { StoreKey } from '../core/records.js';
 import { openSqliteStore } from './sqlite-port.js';
 import type { VerifyWorkerData, VerifyWorkerMessage } from './verify-helper.js';
 
-async function work({ path, key, job, counters }: VerifyWorkerData): Promise<VerifyWorkerMessage> {
+async function work({ path, job, counters }: VerifyWorkerData, key: StoreKey): Promise<VerifyWorkerMessage> {
   try {
     const store = await openSqliteStore(path, key);
     try {
@@ -20,4 +22,6 @@ async function work({ path, key, job, counters }: VerifyWorkerData): Promise<Ver
   }
 }
 
-void work(workerData as VerifyWorkerData).then((message) => parentPort!.postMessage(message));
+parentPort!.once('message', (key: StoreKey) => {
+  void work(workerData as VerifyWorkerData, key).then((message) => parentPort!.postMessage(message));
+});

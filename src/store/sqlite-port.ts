@@ -315,7 +315,7 @@ export class SqliteStore implements StorePort {
   }
 
   helpVerify(job: VerifyJob, counters: VerifyCounters): Promise<VerifyJobResult> {
-    return runVerifyWorker({ path: this.connection.path, key: keyOf(this.connection), job, counters });
+    return runVerifyWorker({ path: this.connection.path, job, counters }, keyOf(this.connection));
   }
 
   async reclaimSpace(options: { compact: boolean }): Promise<number> {

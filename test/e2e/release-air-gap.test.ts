@@ -293,6 +293,24 @@ describe('the release executable, air-gapped', { timeout: 120_000 }, () => {
     expect(statSync(join(box.work, 'backup.db')).size).toBeGreaterThan(0);
   });
 
+  it('audit verify of a log of over 100,000 events shares the work with a second thread', () => {
+    const keyFile = join(box.work, 'long.key');
+    writeFileSync(keyFile, `${'5a'.repeat(32)}\n`, { mode: 0o600 });
+    // Made outside the sandbox by the npm build's store maker, as a year of use would leave it.
+    const made = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'bench', 'make-store.mjs'), '--store', join(box.work, 'long.db'), '--key-file', keyFile, '--verification-codes', '70000', '--cas', '0'],
+      { encoding: 'utf8' },
+    );
+    expect(made.status, made.stderr).toBe(0);
+    // Node says when it starts a worker thread (its chunk runs from the executable's assets).
+    const run = box.run(['sh', '-c', 'NODE_DEBUG=worker exec "$0" --store long.db --key-file long.key audit verify --json', peridio]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('created Worker with ID 1');
+    expect(run.stderr).not.toMatch(/5a5a5a5a|5a 5a 5a 5a|90, 90, 90, 90/);
+    expect((JSON.parse(run.stdout) as { events: number }).events).toBeGreaterThan(100_000);
+  });
+
   it('unpacks its SQLite addon once, privately, under a name made of its SHA-256', () => {
     const dir = join(box.home, '.cache', 'vericode', 'sqlite');
     expect(statSync(dir).mode & 0o777).toBe(0o700);

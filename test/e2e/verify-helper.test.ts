@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/core/audit.js';
 import { segmentsOf, verifyCounters, type VerifyJob, type VerifyJobResult } from '../../src/core/audit/verify-job.js';
 import { consumeVerificationCode, issueVerificationCode } from '../../src/core/verification-codes.js';
+import type { StoreKey } from '../../src/core/records.js';
 import type { VerifyWorkerMessage } from '../../src/store/verify-helper.js';
 import { BIN, REPO_ROOT } from '../helpers/bin.js';
 import { TEST_KEY, testStore, type TestStore } from '../helpers/store.js';
@@ -30,9 +31,11 @@ async function busyStore(): Promise<TestStore> {
   return t;
 }
 
-function runWorker(script: string, workerData: unknown): Promise<VerifyWorkerMessage> {
+/** Starts the worker as the helper does: the job in its workerData, the key as its first message. */
+function runWorker(script: string, workerData: unknown, key: StoreKey = KEY): Promise<VerifyWorkerMessage> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData });
+    worker.postMessage(key);
     worker.once('message', resolve);
     worker.once('error', reject);
   });
@@ -43,7 +46,7 @@ describe('the verify helper, built', () => {
     const t = await busyStore();
     const job: VerifyJob = { crossCheck: true, legacyBefore: 1, segments: segmentsOf(1, 41, 10) };
     const counters = verifyCounters();
-    const message = await runWorker(join(REPO_ROOT, 'dist', dir, 'audit-worker.js'), { path: t.path, key: KEY, job, counters });
+    const message = await runWorker(join(REPO_ROOT, 'dist', dir, 'audit-worker.js'), { path: t.path, job, counters });
     const { head_hash: head } = await verifyAuditChain(t.ctx);
     const { segments, stateProblem } = (message as { result: VerifyJobResult }).result;
     expect(stateProblem).toBeNull();
@@ -61,12 +64,11 @@ describe('the verify helper, built', () => {
   it('says why when it cannot open the store', async () => {
     const t = await busyStore();
     const job: VerifyJob = { crossCheck: true, legacyBefore: 1, segments: segmentsOf(1, 41, 10) };
-    const message = await runWorker(join(REPO_ROOT, 'dist', 'store', 'audit-worker.js'), {
-      path: t.path,
-      key: { mode: 'key-file', key: Buffer.alloc(32, 9) },
-      job,
-      counters: verifyCounters(),
-    });
+    const message = await runWorker(
+      join(REPO_ROOT, 'dist', 'store', 'audit-worker.js'),
+      { path: t.path, job, counters: verifyCounters() },
+      { mode: 'key-file', key: Buffer.alloc(32, 9) },
+    );
     expect(message).toEqual({ failed: `wrong passphrase or key for ${t.path} (tried a raw key)` });
   });
 
@@ -101,10 +103,20 @@ describe('the verify helper, built', () => {
     );
     expect(made.status).toBe(0);
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, VERICODE_STORE: store, VERICODE_KEY_FILE: keyFile };
-    const verify = () => spawnSync(process.execPath, [BIN, 'audit', 'verify', '--json'], { encoding: 'utf8', env });
+    const verify = (more: Record<string, string> = {}) =>
+      spawnSync(process.execPath, [BIN, 'audit', 'verify', '--json'], { encoding: 'utf8', env: { ...env, ...more } });
+    // Node says when it starts a worker thread; what it prints of one never holds the key.
+    const traced = verify({ NODE_DEBUG: 'worker' });
+    expect(traced.status).toBe(0);
+    expect(traced.stderr).toContain('created Worker with ID 1');
+    // The key in any of the forms Node prints it: hex, a Buffer's bytes, a Uint8Array's.
+    expect(traced.stderr).not.toContain(TEST_KEY.toString('hex'));
+    expect(traced.stderr).not.toMatch(/07 07 07 07|7, 7, 7, 7/);
     const good = verify();
     expect(good.stderr).toBe('');
     expect(good.status).toBe(0);
+    const withoutTime = (stdout: string) => ({ ...(JSON.parse(stdout) as object), verified_at: null });
+    expect(withoutTime(good.stdout)).toEqual(withoutTime(traced.stdout));
     const events = (JSON.parse(good.stdout) as { events: number }).events;
     expect(events).toBeGreaterThan(100_000);
 
