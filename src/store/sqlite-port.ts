@@ -62,6 +62,7 @@ import {
   supersedeBoundVerificationCodes,
 } from './verification-codes.js';
 import { runVerifyWorker } from './verify-helper.js';
+import { WalFlusher } from './wal-flush.js';
 
 /** Options of `openSqliteStore`. */
 export interface SqliteOpenOptions {
@@ -275,6 +276,8 @@ export class SqliteStore implements StorePort {
   private readonly unit: SqliteUnit;
   /** The end of the queue of units waiting for this connection. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** During bulk writes: flushes the WAL after each commit (./wal-flush.ts). */
+  private walFlusher: WalFlusher | undefined;
 
   constructor(
     /** The connection, for maintenance work on this file and for tests. */
@@ -311,7 +314,16 @@ export class SqliteStore implements StorePort {
   }
 
   withBulkWrites<T>(work: () => Promise<T>): Promise<T> {
-    return withBulkWriteSettings(this.connection, work);
+    return withBulkWriteSettings(this.connection, async () => {
+      const flusher = new WalFlusher(`${this.connection.path}-wal`);
+      this.walFlusher = flusher;
+      try {
+        return await work();
+      } finally {
+        this.walFlusher = undefined;
+        await flusher.close();
+      }
+    });
   }
 
   helpVerify(job: VerifyJob, counters: VerifyCounters): Promise<VerifyJobResult> {
@@ -343,6 +355,7 @@ export class SqliteStore implements StorePort {
       try {
         const result = await work(this.unit);
         db.exec('COMMIT');
+        this.walFlusher?.flush();
         return result;
       } catch (error) {
         if (db.inTransaction) db.exec('ROLLBACK');
