@@ -13,7 +13,7 @@ async function work({ path, job, counters }: VerifyWorkerData, key: StoreKey): P
   try {
     const store = await openSqliteStore(path, key);
     try {
-      return { result: await store.read((tx) => runVerifyJob(tx, job, counters)) };
+      return { result: await store.read((tx) => runVerifyJob(tx, job, counters, { crossCheckFirst: true })) };
     } finally {
       await store.close();
     }

@@ -55,7 +55,7 @@ async function honestHelper(t: TestStore): Promise<{ helper: Helper; done: Verif
   const second = await secondReader(t);
   const done: VerifyJobResult[] = [];
   const helper: Helper = async (job, counters) => {
-    const result = await second.read((tx) => runVerifyJob(tx, job, counters));
+    const result = await second.read((tx) => runVerifyJob(tx, job, counters, { crossCheckFirst: true }));
     done.push(result);
     return result;
   };
@@ -142,13 +142,29 @@ describe('audit verify with a helper', () => {
     const alone = await failureOf(verifyAuditChain(t.ctx));
     const second = await secondReader(t);
     const failsAtOnce: Helper = () => Promise.reject(new Error('no thread'));
-    const failsLater: Helper = (job, counters) => second.read((tx) => runVerifyJob(failingAfter(tx, 3), job, counters));
+    const failsLater: Helper = (job, counters) => second.read((tx) => runVerifyJob(failingAfter(tx, 3), job, counters, { crossCheckFirst: true }));
     for (const helper of [failsAtOnce, failsLater]) {
       expect(await failureOf(verifyAuditChain(helped(t, helper), SHARED))).toEqual(alone);
     }
     t.connection.db.exec('UPDATE audit_events SET reason = NULL WHERE seq = 40');
     const good = await verifyAuditChain(t.ctx);
     for (const helper of [failsAtOnce, failsLater]) expect(await verifyAuditChain(helped(t, helper), SHARED)).toEqual(good);
+  });
+
+  it('leaves the cross-check to this thread when the helper starts late', async () => {
+    const t = await busyStore();
+    t.connection.db.exec('UPDATE verification_codes SET consumed_at = NULL WHERE consumed_at IS NOT NULL');
+    const alone = await failureOf(verifyAuditChain(t.ctx));
+    const { helper, done } = await honestHelper(t);
+    let started = false;
+    const late: Helper = async (job, counters) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      started = true;
+      return helper(job, counters);
+    };
+    expect(await failureOf(verifyAuditChain(helped(t, late), SHARED))).toEqual(alone);
+    expect(started).toBe(true);
+    expect(done).toEqual([{ segments: [] }]);
   });
 
   it('stops the helper when this thread fails, and reports its own failure', async () => {

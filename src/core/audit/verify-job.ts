@@ -21,9 +21,9 @@ const BATCH = 2048;
 /** Events per segment: enough that claiming one is nothing, few enough that two readers end together. */
 export const SEGMENT_EVENTS = 65_536;
 
-/** What a reader of the store is asked to do. */
+/** What the readers of the store are asked to do between them. */
 export interface VerifyJob {
-  /** Hold the state against the log too (`findStateDisagreement`). */
+  /** Hold the state against the log too (`findStateDisagreement`): one reader claims it. */
   crossCheck: boolean;
   /** The first event hashed under the rule of schema 5 (see chain.ts). */
   legacyBefore: number;
@@ -33,20 +33,23 @@ export interface VerifyJob {
 
 /**
  * Counters the readers of one job share (an Int32Array over a SharedArrayBuffer):
- * the next segment to claim, and how many events were checked (for progress).
+ * the next segment to claim, how many events were checked (for progress), and
+ * whether the cross-check is claimed.
  */
 export type VerifyCounters = Int32Array;
 const NEXT_SEGMENT = 0;
 const EVENTS_CHECKED = 1;
+const CROSS_CHECK_CLAIMED = 2;
 
 /** A new, zeroed set of counters. */
 export function verifyCounters(): VerifyCounters {
-  return new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  return new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
 }
 
-/** Leaves no segment of `job` to claim: readers stop after the one they are on. */
+/** Leaves nothing of `job` to claim: readers stop after what they are doing. */
 export function endClaims(counters: VerifyCounters, job: VerifyJob): void {
   Atomics.store(counters, NEXT_SEGMENT, job.segments.length);
+  Atomics.store(counters, CROSS_CHECK_CLAIMED, 1);
 }
 
 /** One segment, checked. */
@@ -64,7 +67,7 @@ export interface SegmentCheck {
 /** What a reader did of a job. */
 export interface VerifyJobResult {
   segments: SegmentCheck[];
-  /** With `crossCheck`: the first disagreement between state and log, or null for none. */
+  /** When this reader did the cross-check: the first disagreement between state and log, or null for none. */
   stateProblem?: string | null;
 }
 
@@ -75,25 +78,38 @@ export function segmentsOf(since: number, head: number, size = SEGMENT_EVENTS): 
   return segments;
 }
 
+/** How one reader goes about a job. */
+export interface VerifyReaderOptions {
+  /**
+   * Claim the cross-check before the segments (a helper, which overlaps it with the
+   * chain), not after them: a helper that starts late then finds it done, and the
+   * other reader has not waited for it.
+   */
+  crossCheckFirst?: boolean;
+  /** Runs whenever an event checked here brings the job's running total (every reader's) to a multiple of 1,000. */
+  onThousand?: (checked: number) => void;
+}
+
 /**
- * Does `job` in `tx`: the cross-check first if asked, then segments claimed from
- * `counters` until none are left. `onThousand` runs whenever an event checked here
- * brings the job's running total (every reader's) to a multiple of 1,000.
+ * Does in `tx` what is left of `job` to claim from `counters`: the segments until none
+ * are left, and the cross-check unless another reader claimed it.
  */
-export async function runVerifyJob(
-  tx: StoreReader,
-  job: VerifyJob,
-  counters: VerifyCounters,
-  onThousand?: (checked: number) => void,
-): Promise<VerifyJobResult> {
+export async function runVerifyJob(tx: StoreReader, job: VerifyJob, counters: VerifyCounters, options: VerifyReaderOptions = {}): Promise<VerifyJobResult> {
   const result: VerifyJobResult = { segments: [] };
-  if (job.crossCheck) result.stateProblem = (await findStateDisagreement(tx, job.legacyBefore)) ?? null;
+  const crossCheck = async (): Promise<void> => {
+    if (job.crossCheck && Atomics.compareExchange(counters, CROSS_CHECK_CLAIMED, 0, 1) === 0) {
+      result.stateProblem = (await findStateDisagreement(tx, job.legacyBefore)) ?? null;
+    }
+  };
+  if (options.crossCheckFirst) await crossCheck();
   for (;;) {
     const index = Atomics.add(counters, NEXT_SEGMENT, 1);
-    if (index >= job.segments.length) return result;
+    if (index >= job.segments.length) break;
     const [from, to] = job.segments[index]!;
-    result.segments.push(await checkSegment(tx, from, to, job.legacyBefore, counters, onThousand));
+    result.segments.push(await checkSegment(tx, from, to, job.legacyBefore, counters, options.onThousand));
   }
+  if (!options.crossCheckFirst) await crossCheck();
+  return result;
 }
 
 /**

@@ -10,7 +10,7 @@ import { UsageError } from '../errors.js';
 import type { StoreReader } from '../store-port.js';
 import { rfc3339 } from '../time.js';
 import { checkAnchor } from './anchor.js';
-import { findStateDisagreement, stateDisagreement } from './cross-check.js';
+import { stateDisagreement } from './cross-check.js';
 import { endClaims, joinSegments, runVerifyJob, segmentsOf, verifyCounters, type VerifyJob, type VerifyJobResult } from './verify-job.js';
 
 /**
@@ -88,9 +88,9 @@ export async function verifyAuditChain(ctx: CoreContext, options: VerifyAuditOpt
 }
 
 /**
- * Does `job` in `tx`, with the store's helper when `useHelper` and it has one: the
- * helper cross-checks and both take segments. Whatever a helper that failed did not
- * report is done here.
+ * Does `job` in `tx`, with the store's helper when `useHelper` and it has one: both
+ * take segments in turn, and whichever is free first the cross-check (the helper
+ * first thing). Whatever a helper that failed did not report is done here.
  */
 async function doJob(
   ctx: CoreContext,
@@ -103,23 +103,20 @@ async function doJob(
   const helper = useHelper ? ctx.store.helpVerify?.(job, counters) : undefined;
   let mine: VerifyJobResult;
   try {
-    mine = await runVerifyJob(tx, { ...job, crossCheck: helper === undefined }, counters, onThousand);
+    mine = await runVerifyJob(tx, job, counters, { onThousand });
   } catch (error) {
-    // Leave the helper no segment to start, and end with it.
+    // Leave the helper nothing to start, and end with it.
     endClaims(counters, job);
     await helper?.catch(() => undefined);
     throw error;
   }
   const helped = await helper?.catch(() => undefined);
   const segments = [...mine.segments, ...(helped?.segments ?? [])];
+  const crossChecked = [mine, helped].find((result) => result?.stateProblem !== undefined);
   const done = new Set(segments.map((segment) => segment.from));
   const left = job.segments.filter(([from]) => !done.has(from));
-  if (left.length > 0) {
-    // The helper's claims are lost with it: its segments are claimed again here.
-    const again = await runVerifyJob(tx, { ...job, crossCheck: false, segments: left }, verifyCounters());
-    segments.push(...again.segments);
-  }
-  const crossChecked = [mine, helped].find((result) => result?.stateProblem !== undefined);
-  const stateProblem = crossChecked ? crossChecked.stateProblem! : ((await findStateDisagreement(tx, job.legacyBefore)) ?? null);
-  return { segments, stateProblem };
+  // The helper's claims are lost with it: what it claimed is done here.
+  const again = await runVerifyJob(tx, { ...job, crossCheck: !crossChecked, segments: left }, verifyCounters());
+  segments.push(...again.segments);
+  return { segments, stateProblem: (crossChecked ?? again).stateProblem ?? null };
 }
