@@ -38,16 +38,20 @@ async function secondReader(t: TestStore): Promise<StorePort> {
   return second;
 }
 
-/** The test store's context with `helper` as its store's helper. */
-function helped(t: TestStore, helper: Helper, store: StorePort = t.ctx.store): CoreContext {
-  const withHelper = new Proxy(store, {
-    get: (target, name) => {
-      if (name === 'helpVerify') return helper;
-      const value = Reflect.get(target, name, target) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+/** `target` with its member `name` replaced by what `replacement` returns (asked on each use); its methods bound to it. */
+function overriding<T extends object>(target: T, name: PropertyKey, replacement: () => unknown): T {
+  return new Proxy(target, {
+    get: (object, key) => {
+      if (key === name) return replacement();
+      const value = Reflect.get(object, key, object) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
     },
   });
-  return { ...t.ctx, store: withHelper };
+}
+
+/** The test store's context with `helper` as its store's helper. */
+function helped(t: TestStore, helper: Helper, store: StorePort = t.ctx.store): CoreContext {
+  return { ...t.ctx, store: overriding(store, 'helpVerify', () => helper) };
 }
 
 /** A helper doing its job on a second connection; what it did is kept in `done`. */
@@ -65,13 +69,17 @@ async function honestHelper(t: TestStore): Promise<{ helper: Helper; done: Verif
 /** `tx` whose chain reads fail from the `after`+1st on. */
 function failingAfter(tx: StoreReader, after: number): StoreReader {
   let reads = 0;
-  return new Proxy(tx, {
-    get: (target, name) => {
-      if (name === 'auditChainBatch' && ++reads > after) return () => Promise.reject(new Error('disk gone'));
-      const value = Reflect.get(target, name, target) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  const read = tx.auditChainBatch.bind(tx);
+  return overriding(tx, 'auditChainBatch', () => (++reads > after ? () => Promise.reject(new Error('disk gone')) : read));
+}
+
+/** What verifying alone fails with, having checked that verifying with an honest helper fails the same. */
+async function sameFailureShared(t: TestStore): Promise<{ code?: string; message: string }> {
+  const alone = await failureOf(verifyAuditChain(t.ctx));
+  expect(alone.code).toBe('audit_broken');
+  const { helper } = await honestHelper(t);
+  expect(await failureOf(verifyAuditChain(helped(t, helper), SHARED))).toEqual(alone);
+  return alone;
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
@@ -114,10 +122,7 @@ describe('audit verify with a helper', () => {
   ])('names what verifying alone names after %s', async (_what, sql) => {
     const t = await busyStore();
     t.connection.db.exec(sql);
-    const alone = await failureOf(verifyAuditChain(t.ctx));
-    expect(alone.code).toBe('audit_broken');
-    const { helper } = await honestHelper(t);
-    expect(await failureOf(verifyAuditChain(helped(t, helper), SHARED))).toEqual(alone);
+    await sameFailureShared(t);
   });
 
   it('names a removed event whose successors a key holder linked and hashed again', async () => {
@@ -130,10 +135,7 @@ describe('audit verify with a helper', () => {
       db.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?').run(prevHash, hash, event.seq);
       prevHash = hash;
     }
-    const alone = await failureOf(verifyAuditChain(t.ctx));
-    expect(alone.message).toBe('audit log is broken at event 21: expected event 20 here: an event is missing or out of order');
-    const { helper } = await honestHelper(t);
-    expect(await failureOf(verifyAuditChain(helped(t, helper), SHARED))).toEqual(alone);
+    expect((await sameFailureShared(t)).message).toBe('audit log is broken at event 21: expected event 20 here: an event is missing or out of order');
   });
 
   it('does the work itself when the helper fails, at once or after taking segments', async () => {
@@ -170,13 +172,14 @@ describe('audit verify with a helper', () => {
   it('stops the helper when this thread fails, and reports its own failure', async () => {
     const t = await busyStore();
     const { helper, done } = await honestHelper(t);
-    const failing: StorePort = new Proxy(t.ctx.store, {
-      get: (target, name) => {
-        if (name === 'read') return <T>(work: (tx: StoreReader) => Promise<T>) => target.read((tx) => work(failingAfter(tx, 1)));
-        const value = Reflect.get(target, name, target) as unknown;
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    const store = t.ctx.store;
+    const failing = overriding(
+      store,
+      'read',
+      () =>
+        <T>(work: (tx: StoreReader) => Promise<T>) =>
+          store.read((tx) => work(failingAfter(tx, 1))),
+    );
     await expect(verifyAuditChain(helped(t, helper, failing), SHARED)).rejects.toThrow('disk gone');
     expect(done).toHaveLength(1);
     expect(done[0]!.segments.length).toBeLessThan(7);
