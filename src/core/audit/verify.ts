@@ -15,7 +15,8 @@ import { endClaims, joinSegments, runVerifyJob, segmentsOf, verifyCounters, type
 
 /**
  * Logs shorter than this are checked on one thread: starting a helper (a thread, the
- * SQLite binding, opening the store) costs about what checking 20,000 events does.
+ * SQLite binding, opening the store) costs about what checking 20,000 events does, and
+ * a passphrase store derives its key again.
  */
 export const HELPER_FROM_EVENTS = 100_000;
 
