@@ -49,7 +49,7 @@ export function verifyCommand(cli: Cli): Command {
   return documented(command, {
     summary: 'recompute the audit chain, check an anchor, and hold the store against the log',
     description: [
-      'Recompute the hash of every audit event and check that each links to the one before it. Then check the store against the log: every consumed or invalidated code has its event, no code was spent twice, a code the log spent is spent in the store, and the codes issued equal the codes held plus those purged. On a terminal, progress is shown on stderr for long chains.',
+      'Recompute the hash of every audit event and check that each links to the one before it. Then check the store against the log: every consumed or invalidated code has its event, no code was spent twice, a code the log spent is spent in the store, and the codes issued equal the codes held plus those purged. A log of 100,000 events or more is checked on two threads, each reading the store on a connection of its own. On a terminal, progress is shown on stderr for long chains.',
       '',
       'The chain alone shows the log is consistent, not that it is the latest: a store copied back from an older file, or rewritten by someone with the key, verifies too. Keep an anchor elsewhere (peridio audit anchor --out F) and pass it with --anchor: verify then fails unless the log still holds that event with that hash. With --since SEQ only events from SEQ on are recomputed (use the seq of an anchor you verified before).',
     ].join('\n'),
