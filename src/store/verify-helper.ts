@@ -38,7 +38,8 @@ const RUN_CHUNKS = Symbol.for('vericode.sea.runChunks');
  * @throws Error when there is no worker entry here, or the worker failed or exited
  * without a result.
  */
-export function runVerifyWorker(data: VerifyWorkerData, key: StoreKey, script = join(__dirname, 'audit-worker.js')): Promise<VerifyJobResult> {
+export function runVerifyWorker(data: VerifyWorkerData, key: StoreKey): Promise<VerifyJobResult> {
+  const script = join(__dirname, 'audit-worker.js');
   const entry = workerEntry(script);
   if (!entry) return Promise.reject(new Error(`no verify helper: ${script} is not here`));
   return new Promise((resolve, reject) => {
