@@ -4,10 +4,11 @@
  * consume).
  */
 import { describe, expect, it } from 'vitest';
+import { GENKEY, signCsr } from '../helpers/openssl-recipes.js';
 import { e2eHome, openssl, type E2eHome } from '../helpers/spawn-peridio.js';
 
 function ecKey(e: E2eHome, out: string): void {
-  openssl(e.home, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', out]);
+  openssl(e.home, GENKEY.p256(out));
 }
 
 function ca(e: E2eHome, prefix: string, subject: string): void {
@@ -18,22 +19,7 @@ function ca(e: E2eHome, prefix: string, subject: string): void {
 function verification(e: E2eHome, caPrefix: string, code: string, out: string): void {
   ecKey(e, `${out}.key`);
   openssl(e.home, ['req', '-new', '-key', `${out}.key`, '-out', `${out}.csr`, '-subj', `/CN=${code}`]);
-  openssl(e.home, [
-    'x509',
-    '-req',
-    '-in',
-    `${out}.csr`,
-    '-CA',
-    `${caPrefix}.pem`,
-    '-CAkey',
-    `${caPrefix}.key`,
-    '-CAcreateserial',
-    '-out',
-    `${out}.pem`,
-    '-days',
-    '1',
-    '-sha256',
-  ]);
+  signCsr(e.home, { csr: `${out}.csr`, ca: caPrefix, days: 1, out: `${out}.pem` });
 }
 
 describe('concurrent registrations', { timeout: 60_000 }, () => {
